@@ -1,0 +1,85 @@
+"""The canonical model of one disclosure: what every converter produces and every
+later stage (package writer, validator, publisher) reads.
+
+Amounts are Decimal 元; what was printed is kept (no rounding, no corrections).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Union
+
+Value = Union[str, int, Decimal, None]
+
+
+@dataclass
+class Row:
+    """One printed row. `values` maps column names (dimensions and measures) to values."""
+    row_id: str
+    row_type: str = "item"
+    values: dict[str, Value] = field(default_factory=dict)
+    source_line: int | None = None
+    source_page: int | None = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+
+@dataclass
+class Table:
+    """One table of the catalog as the document printed it."""
+    table_id: str
+    rows: list[Row] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    printed_title: str | None = None
+    money_unit: str | None = None
+    money_decimals: int | None = None
+    note: str | None = None
+    first_line: int | None = None
+    last_line: int | None = None
+    pages: list[int] = field(default_factory=list)
+
+    def add_column(self, name: str) -> None:
+        if name not in self.columns:
+            self.columns.append(name)
+
+    def row(self, row_id: str) -> Row | None:
+        return next((row for row in self.rows if row.row_id == row_id), None)
+
+
+@dataclass
+class SourceDocument:
+    filename: str
+    sha256: str
+    bytes: int
+    format: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    local_path: str | None = None  # where the converter read it; not written into the package
+
+
+@dataclass
+class Disclosure:
+    """One disclosure: one unit, one fiscal year, one stage."""
+    unit_name: str
+    fiscal_year: int
+    stage: str
+    source: SourceDocument
+    unit_code: str | None = None
+    parent_name: str | None = None
+    parent_code: str | None = None
+    division_code: str | None = None
+    division_names: list[str] = field(default_factory=list)
+    money_unit: str = "元"
+    title: str | None = None
+    name: str | None = None
+    version: str = "1.0.0"
+    created: str | None = None
+    standard_version: str | None = None
+    licenses: list[dict] = field(default_factory=list)
+    conversion: dict = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    def table(self, table_id: str) -> Table | None:
+        return self.tables.get(table_id)

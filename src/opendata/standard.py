@@ -1,0 +1,229 @@
+"""The standard, loaded once from schema/: table catalog, fields, measures, code lists.
+
+Everything that needs to know about a table, a field or a code reads it from here;
+nothing else keeps its own list. Table schemas (schema/tables/<id>.json) are
+generated from these sources by `table_schema()` and checked for drift by the tests.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+
+def schema_dir() -> Path:
+    """The directory holding the standard: the installed copy, else the repository's."""
+    installed = Path(__file__).parent / "_schema"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "schema"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def split_list(text: str, sep: str = " ") -> list[str]:
+    return [part.strip() for part in (text or "").split(sep) if part.strip()]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A dimension field (codes, labels, indicators …) shared by the tables."""
+    name: str
+    title_zh: str
+    type: str
+    description: str
+    fdp_column_type: str = ""
+    codelist: str = ""
+    constraints: dict = field(default_factory=dict)
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """A money column: its id, titles and the column headers that print it."""
+    code: str
+    title_zh: str
+    title_en: str
+    stages: tuple[str, ...]
+    aliases: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table of the catalog."""
+    code: str
+    title_zh: str
+    title_en: str
+    kind: str
+    two_sided: bool
+    required_in: tuple[str, ...]
+    keyed_by: str
+    aliases: tuple[str, ...]
+    dimensions: tuple[str, ...]
+    measures: tuple[str, ...]
+    description: str
+
+    @property
+    def is_money(self) -> bool:
+        return self.kind == "money"
+
+
+@dataclass
+class CodeList:
+    id: str
+    file: str
+    title_zh: str
+    title_en: str
+    open: bool
+    year_versioned: bool
+    provenance: str
+    description: str
+    rows: list[dict[str, str]]
+
+    @cached_property
+    def codes(self) -> set[str]:
+        return {row["code"] for row in self.rows}
+
+    def name_for(self, code: str, year: int | None = None) -> str | None:
+        """The official name of `code` in fiscal `year` (any year when None)."""
+        for row in self.rows:
+            if row["code"] != code:
+                continue
+            if year is None or not self.year_versioned:
+                return row.get("name") or row.get("title_zh")
+            start = int(row.get("from_year") or 0)
+            end = int(row.get("to_year") or 9999)
+            if start <= year <= end:
+                return row.get("name")
+        return None
+
+
+ROW_FIELDS = ("row_id", "row_type")
+SOURCE_FIELDS = ("source_page", "source_line")
+
+
+class Standard:
+    """The loaded standard. Use `load_standard()` for the shared instance."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        meta = json.loads((root / "standard.json").read_text(encoding="utf-8"))
+        self.meta = meta
+        self.version: str = meta["version"]
+        self.fields = {row["name"]: _field_spec(row) for row in read_csv(root / "fields.csv")}
+        codelists_dir = root / "codelists"
+        self.measures = {row["code"]: _measure_spec(row) for row in read_csv(codelists_dir / "measures.csv")}
+        self.tables = {row["code"]: _table_spec(row) for row in read_csv(codelists_dir / "tables.csv")}
+        self.codelists: dict[str, CodeList] = {}
+        for row in read_csv(codelists_dir / "codelists.csv"):
+            path = codelists_dir / row["file"]
+            self.codelists[row["id"]] = CodeList(
+                id=row["id"], file=row["file"], title_zh=row["title_zh"], title_en=row["title_en"],
+                open=row["open"] == "true", year_versioned=row["year_versioned"] == "true",
+                provenance=row["provenance"], description=row["description"],
+                rows=read_csv(path) if path.exists() else [],
+            )
+
+    @cached_property
+    def descriptor_schema(self) -> dict:
+        return json.loads((self.root / "datapackage.schema.json").read_text(encoding="utf-8"))
+
+    def stage_codes(self) -> list[str]:
+        return [row["code"] for row in self.codelists["stages"].rows]
+
+    def money_factor(self, unit: str) -> int:
+        for row in self.codelists["money_units"].rows:
+            if row["title_zh"] == unit:
+                return int(row["factor"])
+        raise KeyError(unit)
+
+    def table_field_names(self, table_id: str) -> list[str]:
+        """All columns a table may carry, in the standard order."""
+        spec = self.tables[table_id]
+        return [*ROW_FIELDS, *spec.dimensions, *spec.measures, *SOURCE_FIELDS]
+
+    def field_descriptor(self, table_id: str, name: str) -> dict:
+        """The Frictionless field descriptor of column `name` of table `table_id`."""
+        if name in self.measures:
+            measure = self.measures[name]
+            return {
+                "name": name,
+                "title": measure.title_zh,
+                "type": "number",
+                "description": measure.description + " Amount in 元 (yuan), an exact decimal.",
+                "unit": "元",
+                "measure": name,
+                "columnType": "value",
+                "stages": list(measure.stages),
+            }
+        spec = self.fields[name]
+        descriptor = {"name": name, "title": spec.title_zh, "type": spec.type, "description": spec.description}
+        if spec.fdp_column_type:
+            descriptor["columnType"] = spec.fdp_column_type
+        if spec.codelist:
+            descriptor["codelist"] = spec.codelist
+        if spec.constraints:
+            descriptor["constraints"] = dict(spec.constraints)
+        if spec.example:
+            descriptor["example"] = spec.example
+        return descriptor
+
+    def table_schema(self, table_id: str) -> dict:
+        """The full table schema of a catalog table (every column either stage may print)."""
+        spec = self.tables[table_id]
+        return {
+            "$id": f"{self.meta['base_uri']}/{self.version}/tables/{table_id}.json",
+            "title": spec.title_zh,
+            "description": spec.description,
+            "tableId": table_id,
+            "keyedBy": spec.keyed_by,
+            "fields": [self.field_descriptor(table_id, name) for name in self.table_field_names(table_id)],
+            "primaryKey": ["row_id"],
+        }
+
+    def resource_schema(self, table_id: str, columns: list[str]) -> dict:
+        """The schema of one published table: the standard's fields for the columns it printed."""
+        wanted = set(columns)
+        names = [name for name in self.table_field_names(table_id) if name in wanted]
+        return {"fields": [self.field_descriptor(table_id, name) for name in names], "primaryKey": ["row_id"]}
+
+    def ordered_columns(self, table_id: str, columns) -> list[str]:
+        wanted = set(columns) | set(ROW_FIELDS)
+        return [name for name in self.table_field_names(table_id) if name in wanted]
+
+
+def _field_spec(row: dict[str, str]) -> FieldSpec:
+    return FieldSpec(
+        name=row["name"], title_zh=row["title_zh"], type=row["type"], description=row["description"],
+        fdp_column_type=row["fdp_column_type"], codelist=row["codelist"],
+        constraints=json.loads(row["constraints"]) if row["constraints"] else {}, example=row["example"],
+    )
+
+
+def _measure_spec(row: dict[str, str]) -> MeasureSpec:
+    return MeasureSpec(
+        code=row["code"], title_zh=row["title_zh"], title_en=row["title_en"],
+        stages=tuple(split_list(row["stages"])), aliases=tuple(split_list(row["aliases"], "|")),
+        description=row["description"],
+    )
+
+
+def _table_spec(row: dict[str, str]) -> TableSpec:
+    return TableSpec(
+        code=row["code"], title_zh=row["title_zh"], title_en=row["title_en"], kind=row["kind"],
+        two_sided=row["two_sided"] == "true", required_in=tuple(split_list(row["required_in"])),
+        keyed_by=row["keyed_by"], aliases=tuple(split_list(row["aliases"], "|")),
+        dimensions=tuple(split_list(row["dimensions"])), measures=tuple(split_list(row["measures"])),
+        description=row["description"],
+    )
+
+
+@lru_cache(maxsize=None)
+def load_standard(root: str | None = None) -> Standard:
+    return Standard(Path(root) if root else schema_dir())

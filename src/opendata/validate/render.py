@@ -1,0 +1,61 @@
+"""Human-readable forms of a validation report: a terminal view and Markdown."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from .report import Report
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _by_table(findings):
+    groups = defaultdict(list)
+    for finding in findings:
+        groups[finding.table or "(package)"].append(finding)
+    return groups
+
+
+def render_text(report: Report, console: Console | None = None) -> None:
+    console = console or Console()
+    for package in report.packages:
+        status = "[green]有效 valid[/green]" if package.valid else "[red]无效 invalid[/red]"
+        console.print(f"[bold]{package.name or package.path}[/bold]  {status}  "
+                      f"({package.tables} tables, {package.rows} rows, {package.count('error')} errors, {package.count('warning')} warnings)")
+        for table, findings in _by_table(package.findings).items():
+            grid = RichTable(title=table, show_lines=False, title_justify="left")
+            for column in ("severity", "rule", "row", "measure", "expected", "found", "message"):
+                grid.add_column(column, overflow="fold")
+            for f in findings:
+                grid.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.rule, f.row_id or "", f.measure or "",
+                             f.expected or "", f.found or "", f.message)
+            console.print(grid)
+    summary = report.to_dict()["summary"]
+    console.print(f"{summary['packages']} package(s), {summary['invalid']} invalid, "
+                  f"{summary['errors']} error(s), {summary['warnings']} warning(s)")
+
+
+def render_markdown(report: Report) -> str:
+    lines = ["# 校验报告 / Validation report", ""]
+    summary = report.to_dict()["summary"]
+    lines.append(f"{summary['packages']} 个数据包 packages · {summary['invalid']} 无效 invalid · "
+                 f"{summary['errors']} 错误 errors · {summary['warnings']} 警告 warnings")
+    lines.append("")
+    for package in report.packages:
+        state = "有效 valid" if package.valid else "无效 invalid"
+        lines += [f"## {package.name or package.path} — {state}", ""]
+        if not package.findings:
+            lines += ["没有发现问题。No findings.", ""]
+            continue
+        for table, findings in _by_table(package.findings).items():
+            lines += [f"### {table}", "", "| 级别 severity | 规则 rule | 行 row | 指标 measure | 应为 expected | 实为 found | 说明 message |",
+                      "|---|---|---|---|---|---|---|"]
+            for f in findings:
+                cells = [f"{SEVERITY_ZH[f.severity]} {f.severity}", f.rule, f.row_id or "", f.measure or "",
+                         f.expected or "", f.found or "", f.message]
+                lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+            lines.append("")
+    return "\n".join(lines) + "\n"

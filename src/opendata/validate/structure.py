@@ -1,0 +1,143 @@
+"""Layer 1, structure: the descriptor against the JSON Schema, every table against its
+table schema (via frictionless). Nothing is fetched: remote and escaping paths are refused
+before any file is opened."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+from frictionless import Resource, Schema
+
+from ..package import PackageError, load_descriptor, safe_resource_path
+from ..standard import load_standard
+from .report import Finding, PackageReport
+
+FRICTIONLESS_RULES = {
+    "type-error": "table.type-error",
+    "constraint-error": "table.constraint-error",
+    "unique-error": "table.unique-error",
+    "primary-key": "table.primary-key",
+    "missing-label": "table.label-error",
+    "extra-label": "table.label-error",
+    "incorrect-label": "table.label-error",
+    "duplicate-label": "table.label-error",
+    "blank-label": "table.label-error",
+    "missing-cell": "table.cell-count",
+    "extra-cell": "table.cell-count",
+    "blank-row": "table.blank-row",
+}
+REQUIRED_COLUMNS = ("row_id", "row_type", "item")
+
+
+def check_package(package_dir: Path, report: PackageReport) -> dict | None:
+    """Run the structural checks; returns the descriptor when it could be read."""
+    try:
+        descriptor = load_descriptor(package_dir)
+    except PackageError as exc:
+        report.add(Finding("package.descriptor-unreadable", str(exc)))
+        return None
+    report.name = descriptor.get("name") if isinstance(descriptor.get("name"), str) else None
+    check_descriptor(descriptor, report)
+    check_standard_version(descriptor, report)
+    resources = descriptor.get("resources")
+    if isinstance(resources, list):
+        seen: set[str] = set()
+        for resource in resources:
+            if isinstance(resource, dict):
+                check_resource(package_dir, resource, seen, report)
+    return descriptor
+
+
+def check_descriptor(descriptor: dict, report: PackageReport) -> None:
+    standard = load_standard()
+    validator = jsonschema.Draft202012Validator(
+        standard.descriptor_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    for error in sorted(validator.iter_errors(descriptor), key=lambda e: list(e.absolute_path)):
+        where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        report.add(Finding("package.descriptor-schema", f"datapackage.json {where}: {error.message}",
+                           location={"pointer": "/" + where if where != "(root)" else ""}))
+
+
+def check_standard_version(descriptor: dict, report: PackageReport) -> None:
+    declared = descriptor.get("standardVersion")
+    if not isinstance(declared, str) or declared.count(".") != 2:
+        return
+    ours = load_standard().version
+    if declared.split(".")[0] != ours.split(".")[0]:
+        report.add(Finding("package.standard-version",
+                           f"package conforms to standard {declared}; this validator supports {ours.split('.')[0]}.x",
+                           expected=ours, found=declared))
+
+
+def check_resource(package_dir: Path, resource: dict, seen: set[str], report: PackageReport) -> None:
+    standard = load_standard()
+    table_id = resource.get("tableId") or resource.get("name")
+    if table_id not in standard.tables:
+        report.add(Finding("resource.unknown-table", f"resource {resource.get('name')!r}: table id {table_id!r} is not in the catalog", table=str(table_id)))
+        return
+    if table_id in seen:
+        report.add(Finding("resource.duplicate-table", f"table {table_id} appears twice", table=table_id))
+        return
+    seen.add(table_id)
+    try:
+        path = safe_resource_path(package_dir, resource.get("path"))
+    except PackageError as exc:
+        report.add(Finding("resource.unsafe-path", str(exc), table=table_id))
+        return
+    if not path.is_file():
+        report.add(Finding("resource.missing-file", f"{resource.get('path')}: file not found in the package", table=table_id))
+        return
+    schema = resource.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        return  # already reported by the descriptor schema
+    if not check_fields(table_id, schema["fields"], report):
+        return
+    report.tables += 1
+    check_table_rows(package_dir, path, schema, table_id, report)
+
+
+def check_fields(table_id: str, fields: list, report: PackageReport) -> bool:
+    standard = load_standard()
+    allowed = {name: standard.field_descriptor(table_id, name) for name in standard.table_field_names(table_id)}
+    ok = True
+    names = [f.get("name") for f in fields if isinstance(f, dict)]
+    for field in fields:
+        if not isinstance(field, dict):
+            continue
+        name = field.get("name")
+        if name not in allowed:
+            report.add(Finding("resource.schema-mismatch", f"table {table_id}: column {name!r} is not a column of this table in the standard", table=table_id, found=str(name)))
+            ok = False
+        elif field.get("type") != allowed[name]["type"]:
+            report.add(Finding("resource.schema-mismatch", f"table {table_id}: column {name!r} has type {field.get('type')!r}, the standard says {allowed[name]['type']!r}",
+                               table=table_id, expected=allowed[name]["type"], found=str(field.get("type"))))
+            ok = False
+    for name in REQUIRED_COLUMNS:
+        if name not in names:
+            report.add(Finding("table.missing-required-field", f"table {table_id}: required column {name!r} is missing", table=table_id, expected=name))
+            ok = False
+    return ok
+
+
+def check_table_rows(package_dir: Path, path: Path, schema: dict, table_id: str, report: PackageReport) -> None:
+    try:
+        resource = Resource(
+            path=str(path.relative_to(package_dir.resolve())), basepath=str(package_dir.resolve()),
+            schema=Schema.from_descriptor(schema), format="csv", encoding="utf-8",
+        )
+        result = resource.validate()
+    except Exception as exc:  # frictionless raises on unreadable sources
+        report.add(Finding("table.read-error", f"{path.name}: {exc}", table=table_id))
+        return
+    task = result.tasks[0] if result.tasks else None
+    if task is not None:
+        report.rows += task.stats.get("rows") or 0
+    for error in result.flatten(["type", "rowNumber", "fieldName", "cell", "note", "message"]):
+        kind, row_number, field_name, cell, note, message = error
+        rule = FRICTIONLESS_RULES.get(kind, "table.read-error")
+        report.add(Finding(
+            rule, f"{table_id}: {message}", table=table_id, measure=field_name if field_name in load_standard().measures else None,
+            found=None if cell is None else str(cell),
+            location={"file": f"data/{path.name}", "row": row_number, "column": field_name} if row_number else {"file": f"data/{path.name}"},
+        ))
