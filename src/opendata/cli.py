@@ -94,5 +94,6 @@ def build_standard(check):
         click.echo(f"wrote {path}")
 
 
-def run():  # pragma: no cover
-    main()
+# Commands of later stages live beside their API modules and register on `main` here.
+from . import cli_convert  # noqa: E402,F401
+from . import cli_versions  # noqa: E402,F401

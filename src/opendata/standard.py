@@ -41,6 +41,7 @@ class FieldSpec:
     codelist: str = ""
     constraints: dict = field(default_factory=dict)
     example: str = ""
+    header_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ def _field_spec(row: dict[str, str]) -> FieldSpec:
         name=row["name"], title_zh=row["title_zh"], type=row["type"], description=row["description"],
         fdp_column_type=row["fdp_column_type"], codelist=row["codelist"],
         constraints=json.loads(row["constraints"]) if row["constraints"] else {}, example=row["example"],
+        header_aliases=tuple(split_list(row.get("header_aliases", ""), "|")),
     )
 
 

@@ -1,0 +1,69 @@
+"""Source document -> canonical disclosure model.
+
+`convert_file(path)` reads a document, finds its tables by their titles and headers,
+maps them to the catalog, and returns the model with everything it did not understand
+listed as warnings. It never writes anything; `opendata.package.write_package` does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Disclosure, Table
+from ..package import package_name, package_title
+from ..standard import load_standard
+from .errors import ConversionError, Warnings
+from .text import convert_text
+
+__all__ = ["ConversionError", "ConversionResult", "convert_file"]
+
+CONVERTERS = {".txt": convert_text, ".text": convert_text}
+
+
+@dataclass
+class ConversionResult:
+    disclosure: Disclosure
+    warnings: list[str] = field(default_factory=list)
+
+
+def convert_file(path: str | Path) -> ConversionResult:
+    path = Path(path)
+    if not path.exists():
+        raise ConversionError(f"{path}: no such file")
+    if path.is_dir():
+        raise ConversionError(f"{path}: is a folder, expected a disclosure document")
+    converter = CONVERTERS.get(path.suffix.lower(), convert_text)
+    warnings = Warnings(path.name)
+    disclosure = converter(path, warnings)
+    check_complete(disclosure, path)
+    disclosure.name = package_name(disclosure)
+    disclosure.title = package_title(disclosure)
+    disclosure.standard_version = load_standard().version
+    disclosure.conversion = {"tool": f"opendata {__import__('opendata').__version__}", "warnings": len(warnings.items)}
+    return ConversionResult(disclosure, warnings.items)
+
+
+def check_complete(disclosure: Disclosure, path: Path) -> None:
+    money_tables = [t for t in disclosure.tables.values() if load_standard().tables[t.table_id].kind != "text"]
+    if not money_tables:
+        raise ConversionError(f"{path}: no table of a budget disclosure was recognised (不是部门预算/决算公开文件?)")
+
+
+def register(suffix: str, converter) -> None:
+    """Other source families (PDF, Excel, Word) add their converter here."""
+    CONVERTERS[suffix] = converter
+
+
+def merge_table(tables: dict[str, Table], table: Table) -> None:
+    """A table printed in several parts (page breaks, one block per project) is one table."""
+    existing = tables.get(table.table_id)
+    if existing is None:
+        tables[table.table_id] = table
+        return
+    existing.rows.extend(table.rows)
+    for column in table.columns:
+        existing.add_column(column)
+    existing.last_line = table.last_line or existing.last_line
+    existing.pages = sorted(set(existing.pages) | set(table.pages))
+    if table.note:
+        existing.note = "\n".join(filter(None, [existing.note, table.note]))

@@ -1,0 +1,167 @@
+"""From a table's header rows to the meaning of each column (measure, dimension, side)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..money import is_amount
+from ..standard import TableSpec, load_standard
+from .layout import CellRow
+from .recognise import header_key, is_column_number, is_header_word, match_dimension, match_measure
+
+CODE_FIELDS = ("function_code", "gov_economic_code", "economic_code")
+CODE_PARTS = {"类": 0, "款": 1, "项": 2}
+
+
+@dataclass
+class Column:
+    index: int
+    path: list[str]
+    kind: str = "unknown"      # measure | dimension | code_part | ignore | unknown
+    name: str | None = None    # measure id or field name
+    side: str | None = None    # income / expenditure in two-sided tables
+    part: int | None = None    # 0/1/2 for 类/款/项 code parts
+
+
+def is_header_row(row: CellRow) -> bool:
+    filled = row.filled
+    return bool(filled) and all(is_header_word(cell) for cell in filled)
+
+
+def split_header(rows: list[CellRow]) -> tuple[list[CellRow], list[CellRow]]:
+    """Leading header rows and the rest."""
+    count = 0
+    while count < len(rows) and is_header_row(rows[count]):
+        count += 1
+    return rows[:count], rows[count:]
+
+
+def width_of(rows: list[CellRow]) -> int:
+    return max((len(r.cells) for r in rows), default=0)
+
+
+def _is_group(row: list[str], index: int, width: int, lower_rows: list[list[str]]) -> bool:
+    """Does the header cell at `index` head several columns (empty cells follow it in its
+    row, and lower header rows have cells under them)?"""
+    nxt = index + 1
+    if nxt >= width or (nxt < len(row) and row[nxt].strip()):
+        return False
+    return any(nxt < len(lower) and lower[nxt].strip() for lower in lower_rows)
+
+
+def realign(header: list[list[str]], width: int) -> list[list[str]]:
+    """Lower header rows sometimes lose their leading empty cells (类 款 项 小计 财政拨款 …
+    printed under 单位代码 …). Move such a run right, under the first group heading."""
+    fixed = [row + [""] * (width - len(row)) for row in header]
+    for r in range(1, len(fixed)):
+        upper_rows, row = fixed[:r], fixed[r]
+        for i, cell in enumerate(row):
+            if not cell.strip():
+                continue
+            above = [u[i] for u in upper_rows if u[i].strip()]
+            leaf_above = above and not any(_is_group(u, i, width, fixed[k + 1:]) for k, u in enumerate(upper_rows) if u[i].strip())
+            if not leaf_above or i == 0:
+                continue
+            groups = [j for j in range(i + 1, width) for k, u in enumerate(upper_rows)
+                      if u[j].strip() and _is_group(u, j, width, fixed[k + 1:]) and not row[j].strip()]
+            if groups:
+                shift = groups[0] - i
+                run = row[i:]
+                fixed[r] = row[:i] + [""] * shift + run
+                fixed[r] = fixed[r][:width] + [""] * (width - len(fixed[r][:width]))
+            break
+    return fixed
+
+
+def header_paths(header: list[list[str]], width: int) -> list[list[str]]:
+    header = [row for row in header if not all(is_column_number(c) for c in row if c.strip())]
+    paths = [[] for _ in range(width)]
+    for r, row in enumerate(header):
+        lower = header[r + 1:]
+        current_group = None
+        for i in range(width):
+            cell = row[i].strip() if i < len(row) else ""
+            if cell:
+                current_group = cell if _is_group(row, i, width, lower) else None
+                paths[i].append(cell)
+            elif current_group and any(i < len(l) and l[i].strip() for l in lower):
+                paths[i].append(current_group)
+            else:
+                current_group = current_group if current_group and any(i < len(l) and l[i].strip() for l in lower) else None
+    return paths
+
+
+def side_of(path: list[str]) -> str | None:
+    for part in path:
+        key = header_key(part)
+        if key == "收入":
+            return "income"
+        if key == "支出":
+            return "expenditure"
+    return None
+
+
+def resolve_code_field(name: str, path: list[str], spec: TableSpec) -> str:
+    words = "".join(path)
+    if "经济" in words:
+        return "gov_economic_code" if "政府" in words else "economic_code"
+    if name in spec.dimensions:
+        return name
+    for candidate in CODE_FIELDS:
+        if candidate in spec.dimensions:
+            return candidate
+    return name
+
+
+def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
+    allowed = set(spec.measures)
+    columns = []
+    for index, path in enumerate(paths):
+        column = Column(index, path, side=side_of(path) if spec.two_sided else None)
+        keys = [header_key(p) for p in path if header_key(p)]
+        if not keys:
+            columns.append(column)
+            continue
+        if keys[-1] in CODE_PARTS:
+            column.kind, column.name, column.part = "code_part", "function_code", CODE_PARTS[keys[-1]]
+        elif all(k.strip("*").isdigit() or k.strip("*") == "" or k.startswith("(") for k in keys):
+            column.kind = "ignore"
+        else:
+            dimension = match_dimension(path)
+            measure = match_measure(path, allowed)
+            if dimension and (measure is None or header_key(path[-1]) in _dimension_keys(dimension)):
+                column.kind, column.name = "dimension", dimension
+                if dimension in CODE_FIELDS:
+                    column.name = resolve_code_field(dimension, path, spec)
+                if dimension in ("side",):
+                    column.kind = "ignore"
+            elif measure:
+                column.kind, column.name = "measure", measure
+            elif match_measure(path) is not None:
+                column.kind, column.name = "unknown", match_measure(path)
+        columns.append(column)
+    return columns
+
+
+def _dimension_keys(name: str) -> set[str]:
+    return {header_key(a) for a in load_standard().fields[name].header_aliases}
+
+
+def best_shift(columns: list[Column], data: list[CellRow]) -> int:
+    """How many cells the data rows stand to the right of their header (0, 1 or 2): a
+    merged label cell printed once in the header shifts every data column after it."""
+    def score(shift: int) -> int:
+        total = 0
+        for row in data[:40]:
+            for column in columns:
+                i = column.index + shift
+                cell = row.cells[i].strip() if i < len(row.cells) else ""
+                if not cell:
+                    continue
+                if column.kind == "measure":
+                    total += 1 if is_amount(cell) else -1
+                elif column.kind == "dimension" and column.name == "item":
+                    total += -1 if is_amount(cell) else 1
+        return total
+    scores = {shift: score(shift) for shift in (0, 1, 2)}
+    best = max(scores, key=lambda s: (scores[s], -s))
+    return best if scores[best] > scores[0] else 0

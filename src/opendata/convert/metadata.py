@@ -1,0 +1,99 @@
+"""Metadata from the document itself: unit, year, stage, division, money unit."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Table
+from ..standard import load_standard
+from .recognise import clean_label, squash
+
+YEAR_STAGE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:部门|单位)?\s*(?:[（(]?单位[）)]?)?\s*(预算|决算)")
+UNIT_NAME_LINE = re.compile(r"(?:单位名称|部门（单位）名称|部门\(单位\)名称|部门)\s*[:：]\s*([^\s:：]{4,40})")
+ORG_SUFFIX = re.compile(r"[\u4e00-\u9fff（）()]{2,40}?(中心|局|委员会|委|办公室|院|所|站|馆|队|处|会|社|厅|部)")
+
+
+def year_and_stage(lines: list[str]) -> tuple[int | None, str | None]:
+    """The fiscal year and stage the document title states (2021年部门预算, 2020年度部门决算)."""
+    counts: Counter = Counter()
+    for text in lines[:60] + lines:
+        for match in YEAR_STAGE.finditer(text):
+            counts[(int(match.group(1)), "final_accounts" if match.group(2) == "决算" else "budget")] += 1
+        if len(counts) and text is lines[min(59, len(lines) - 1)]:
+            break
+    if not counts:
+        return None, None
+    (year, stage), _ = counts.most_common(1)[0]
+    return year, stage
+
+
+def unit_name(text_lines: list[str], table_unit_names: list[str]) -> str | None:
+    """The unit's name: the one the tables state (单位名称：…), else the document's first title line."""
+    names = Counter(clean_label(n) for n in table_unit_names if n and len(n) >= 4)
+    for text in text_lines:
+        for match in UNIT_NAME_LINE.finditer(text):
+            names[clean_label(match.group(1))] += 1
+    if names:
+        return names.most_common(1)[0][0]
+    for text in text_lines[:10]:
+        stripped = clean_label(text)
+        match = ORG_SUFFIX.match(stripped)
+        if match:
+            return match.group(0)
+    return None
+
+
+def unit_codes(tables: dict[str, Table], name: str) -> tuple[str | None, str | None, str | None]:
+    """Unit code, parent code and parent name from the rows that list units (收入总表 …)."""
+    code = parent_code = parent_name = None
+    unit_rows = []
+    for table in tables.values():
+        for row in table.rows:
+            unit_code = row.values.get("unit_code")
+            label = row.values.get("unit_name") or row.values.get("item")
+            if unit_code and label:
+                unit_rows.append((str(unit_code), clean_label(str(label))))
+    for unit_code, label in unit_rows:
+        if squash(label) == squash(name) or squash(name) in squash(label) or squash(label) in squash(name):
+            code = unit_code
+            break
+    if code:
+        for unit_code, label in unit_rows:
+            if unit_code != code and code.startswith(unit_code):
+                parent_code, parent_name = unit_code, label
+                break
+    return code, parent_code, parent_name
+
+
+def division(unit: str, full_text: str) -> tuple[str | None, list[str]]:
+    """The GB/T 2260 division of the unit, from its name and the document's text."""
+    rows = load_standard().codelists["divisions"].rows
+    by_code = {row["code"]: row for row in rows}
+    candidates = []
+    for row in rows:
+        if row["level"] != "county" or len(row["name"]) < 2:
+            continue
+        if row["name"] in unit or row["name"] in full_text:
+            chain = ancestors(row, by_code)
+            names = [r["name"] for r in chain]
+            in_unit = row["name"] in unit
+            parents_named = sum(1 for n in names[:-1] if n in unit or n in full_text)
+            candidates.append((in_unit, parents_named, full_text.count(row["name"]), row["code"], names))
+    if not candidates:
+        return None, []
+    best = max(candidates)
+    if best[1] == 0 and sum(1 for c in candidates if c[0] == best[0]) > 1:
+        return None, []
+    return best[3], best[4]
+
+
+def ancestors(row: dict, by_code: dict) -> list[dict]:
+    chain = [row]
+    while chain[0].get("parent") and chain[0]["parent"] in by_code:
+        chain.insert(0, by_code[chain[0]["parent"]])
+    return chain
+
+
+def money_unit(tables: dict[str, Table]) -> str:
+    counts = Counter(t.money_unit for t in tables.values() if t.money_unit and t.rows)
+    return counts.most_common(1)[0][0] if counts else "元"

@@ -1,0 +1,110 @@
+"""The narrative: text sections in printed order, and the headline figures they state."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from decimal import Decimal
+
+from ..model import Row, Table
+from ..money import parse_amount
+from ..standard import load_standard, split_list
+from .recognise import CJK_GAP
+from .source import Line
+
+HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、．.](?!\d))\s*\S")
+AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
+COUNT = re.compile(r"(\d+)\s*(人|个|名)")
+PERCENT = re.compile(r"^[^。；\d]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
+LOOKBACK = 16
+
+
+def sections(lines: list[Line]) -> list[dict]:
+    """Group narrative lines into sections at headings; text of wrapped lines joined."""
+    result: list[dict] = []
+    current = None
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        if HEADING.match(text) and len(text) <= 40 and "。" not in text:
+            current = {"heading": text, "lines": [], "source_line": line.no, "page": line.page}
+            result.append(current)
+            continue
+        if current is None:
+            current = {"heading": "", "lines": [], "source_line": line.no, "page": line.page}
+            result.append(current)
+        current["lines"].append(line)
+    return result
+
+
+def joined_text(lines: list[Line]) -> tuple[str, list[int], list[int]]:
+    """The lines of a section as one text, with each line's offset and number."""
+    parts, offsets, numbers = [], [], []
+    position = 0
+    for line in lines:
+        text = line.text.strip()
+        offsets.append(position)
+        numbers.append(line.no)
+        parts.append(text)
+        position += len(text)
+    return "".join(parts), offsets, numbers
+
+
+def narrative_table(lines: list[Line]) -> Table:
+    table = Table("narrative", columns=["section", "heading", "text", "item"])
+    for index, section in enumerate(sections(lines), start=1):
+        text = "\n".join(l.text.strip() for l in section["lines"])
+        table.rows.append(Row(
+            row_id=str(index), values={"section": str(index), "heading": section["heading"] or None,
+                                       "text": text or None, "item": section["heading"] or text[:30] or "(空)"},
+            source_line=section["source_line"], source_page=section["page"],
+        ))
+    return table
+
+
+def _figure_aliases() -> list[tuple[str, str, str]]:
+    rows = load_standard().codelists["key_figures"].rows
+    pairs = [(alias, row["code"], row["kind"]) for row in rows for alias in split_list(row["aliases"], "|")]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def key_figures_table(lines: list[Line]) -> Table:
+    """Each money amount or head count whose preceding words name a headline figure."""
+    table = Table("key_figures", columns=["figure", "amount", "quantity", "quantity_unit", "percent", "text", "item"])
+    aliases = _figure_aliases()
+    for section in sections(lines):
+        text, offsets, numbers = joined_text(section["lines"])
+        for pattern, kind in ((AMOUNT, "money"), (COUNT, "count")):
+            for match in pattern.finditer(text):
+                before = text[max(0, match.start() - LOOKBACK):match.start()]
+                before = re.split(r"[。；，,]", before)[-1]
+                found = next(((alias, code) for alias, code, k in aliases if k == kind and alias in before), None)
+                if not found or re.search(r"(比|较|增加|减少|增长|下降|上年|年初预算)", before[before.find(found[0]):]):
+                    continue
+                line_no = numbers[bisect_right(offsets, match.start()) - 1]
+                sentence = sentence_around(text, match.start())
+                values = {"figure": found[1], "item": found[0], "text": sentence}
+                if kind == "money":
+                    unit = match.group(2)
+                    number = match.group(1)
+                    values["amount"] = parse_amount(number, "万元") * 10000 if unit == "亿元" else parse_amount(number, unit)
+                    share = PERCENT.match(text[match.end():])
+                    if share and "占" in text[match.end():match.end() + 8]:
+                        values["percent"] = share.group(1) + "%"
+                else:
+                    values["quantity"] = match.group(1)
+                    values["quantity_unit"] = match.group(2)
+                table.rows.append(Row(row_id="", values=values, source_line=line_no, source_page=section["page"]))
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        base = row.values["figure"]
+        seen[base] = seen.get(base, 0) + 1
+        row.row_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
+    return table
+
+
+def sentence_around(text: str, position: int) -> str:
+    start = max(text.rfind("。", 0, position), text.rfind("；", 0, position)) + 1
+    end_candidates = [i for i in (text.find("。", position), text.find("；", position)) if i != -1]
+    end = min(end_candidates) + 1 if end_candidates else len(text)
+    return text[start:end].strip()

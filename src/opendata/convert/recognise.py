@@ -1,0 +1,183 @@
+"""Recognising tables, columns and rows from what is printed, using the standard's data:
+table titles (codelists/tables.csv aliases), column headers (measures.csv and fields.csv
+aliases), total rows (row_types.csv aliases). No list of titles or headers lives here."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..money import is_amount
+from ..standard import load_standard, split_list
+
+_SPACES = re.compile(r"\s+")
+_QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'": "", "（": "(", "）": ")", "：": ":", "，": ",", "、": "、"})
+_LEADING_NUMBERING = re.compile(r"^(表[一二三四五六七八九十\d]+[、.．:]?|[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d+[、.．]|\(\d+\)|（\d+）)")
+_YEAR = re.compile(r"(19|20)\d{2}\s*年(度)?")
+_TABLE_MARKER = re.compile(r"^\s*(预算\s*\d{1,2}\s*表|表\s*\d{1,2}|表[一二三四五六七八九十]{1,3}[、.．]?)(\s|$)")
+_COLUMN_NUMBER = re.compile(r"^(\*+|\(\d+\)|\d{1,2}|栏次|[A-Z])$")
+CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）()])\s+(?=[\u4e00-\u9fff（）()])")
+
+
+def squash(text: str) -> str:
+    """Remove all white space and unify punctuation: the form headers and titles are compared in."""
+    return _SPACES.sub("", text or "").translate(_QUOTES)
+
+
+def header_key(text: str) -> str:
+    key = squash(text)
+    for prefix in ("其中:", "其中"):
+        if key.startswith(prefix) and len(key) > len(prefix):
+            key = key[len(prefix):]
+    return key.rstrip(":")
+
+
+def clean_label(text: str) -> str:
+    """A printed label without layout artefacts: spaces between Chinese characters (from
+    wrapping or letter-spacing) removed, outer white space and colons stripped."""
+    text = CJK_GAP.sub("", (text or "").replace("\u3000", " ")).strip()
+    return text.rstrip("：:").strip()
+
+
+def is_table_marker(text: str) -> bool:
+    """A line such as 预算01表, 表1, 表一、 that numbers a table and says nothing else."""
+    match = _TABLE_MARKER.match(text)
+    return bool(match) and not text[match.end():].strip()
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    table_id: str
+    alias: str
+
+
+@lru_cache(maxsize=None)
+def _title_aliases() -> list[tuple[str, str]]:
+    standard = load_standard()
+    pairs = [(squash(alias), table.code) for table in standard.tables.values() for alias in table.aliases]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def match_title(text: str) -> TitleMatch | None:
+    """The catalog table a title line names, or None. Narrative sentences and headings
+    about a table (关于收支总表的说明) are not titles."""
+    key = squash(text)
+    if not key or len(key) > 60 or "。" in key or "说明" in key or key.startswith("关于") or "详见" in key or "见附件" in key:
+        return None
+    key = _LEADING_NUMBERING.sub("", key)
+    for alias, table_id in _title_aliases():
+        if alias in key:
+            rest = key.replace(alias, "", 1)
+            rest = _YEAR.sub("", rest)
+            if len(rest) <= 40:
+                return TitleMatch(table_id, alias)
+    return None
+
+
+# -- column headers ----------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _measure_patterns() -> list[tuple[tuple[str, ...], str]]:
+    patterns = []
+    for measure in load_standard().measures.values():
+        for alias in measure.aliases:
+            patterns.append((tuple(header_key(part) for part in alias.split("/")), measure.code))
+    return patterns
+
+
+@lru_cache(maxsize=None)
+def _dimension_aliases() -> dict[str, str]:
+    aliases = {}
+    for spec in load_standard().fields.values():
+        for alias in spec.header_aliases:
+            aliases.setdefault(header_key(alias), spec.name)
+    return aliases
+
+
+def _segment_matches(pattern: str, segment: str) -> bool:
+    if pattern.startswith("*"):
+        return segment.endswith(pattern[1:])
+    if pattern.endswith("*"):
+        return segment.startswith(pattern[:-1])
+    return segment == pattern
+
+
+def match_measure(path: list[str], allowed: set[str] | None = None) -> str | None:
+    """The measure a column's header path names: the alias matching the longest suffix of
+    the path wins (上年结转结余/一般公共预算 beats 一般公共预算)."""
+    keys = [header_key(part) for part in path if header_key(part)]
+    best, best_len = None, 0
+    for pattern, code in _measure_patterns():
+        n = len(pattern)
+        if n > len(keys) or n <= best_len:
+            continue
+        if allowed is not None and code not in allowed:
+            continue
+        if all(_segment_matches(p, s) for p, s in zip(pattern, keys[-n:])):
+            best, best_len = code, n
+    return best
+
+
+def match_dimension(path: list[str]) -> str | None:
+    """The dimension field a column's header names (the deepest header that names one)."""
+    aliases = _dimension_aliases()
+    for part in reversed(path):
+        key = header_key(part)
+        if key in aliases:
+            return aliases[key]
+    return None
+
+
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十\d]+\)|\d+[、.．]|其中)")
+_CODE_LIKE = re.compile(r"^\d{3,}")
+
+
+def is_column_number(text: str) -> bool:
+    return bool(_COLUMN_NUMBER.match(header_key(text)))
+
+
+def is_header_word(text: str) -> bool:
+    """Could this cell be part of a column header? Numbered labels (一、…, 1、…), codes and
+    amounts are row content, never header words."""
+    key = header_key(text)
+    if not key or _COLUMN_NUMBER.match(key) or key in ("收入", "支出", "资金来源", "本年收入", "本年支出"):
+        return True
+    if _NUMBERED.match(squash(text)) or _CODE_LIKE.match(key) or is_amount(key):
+        return False
+    if key in _dimension_aliases() or match_measure([key]) is not None or key in _header_group_words():
+        return True
+    return len(key) <= 16 and any(len(word) >= 4 and word in key for word in _header_vocabulary())
+
+
+@lru_cache(maxsize=None)
+def _header_vocabulary() -> set[str]:
+    return set(_dimension_aliases()) | _header_group_words()
+
+
+@lru_cache(maxsize=None)
+def _header_group_words() -> set[str]:
+    """Words of multi-part aliases (本年拨款 in 本年拨款/一般公共预算) that head column groups."""
+    words = set()
+    for pattern, _ in _measure_patterns():
+        words.update(p.strip("*") for p in pattern)
+    return words
+
+
+# -- rows ----------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _row_type_aliases() -> dict[str, str]:
+    aliases = {}
+    for row in load_standard().codelists["row_types"].rows:
+        for alias in split_list(row.get("aliases", ""), "|"):
+            aliases[header_key(alias)] = row["code"]
+    return aliases
+
+
+def row_type_for(label: str) -> str:
+    key = _LEADING_NUMBERING.sub("", header_key(label))
+    return _row_type_aliases().get(key, "item")
+
+
+def looks_like_amount(text: str) -> bool:
+    return is_amount(text)

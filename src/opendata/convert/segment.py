@@ -1,0 +1,98 @@
+"""Finding the tables in a document's lines: title lines (and table markers such as
+预算01表 / 表1) that are followed or preceded by tabular lines start a segment; the
+segment runs to the next one or to where the narrative resumes."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..money import is_amount
+from .recognise import TitleMatch, is_table_marker, match_title, squash
+from .source import Line
+
+UNIT_LINE = re.compile(r"(金额)?单位[:：]\s*(万元|元)|单位[:：]?\s*(万元|元)\s*$|\(?(万元|元)\)?$")
+META_LINE = re.compile(r"^\s*(单位名称|部门|编制单位|金额单位|单位)\s*[:：]")
+NOTE_LINE = re.compile(r"^\s*(注|备注|说明)\s*[:：]|本套报表金额转换|故本表无数据|本表无数据|无此项")
+PROSE_LINE = re.compile(r"[。；]|^第[一二三四五六七八九十]+部分|^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")
+CONFIRM_WINDOW = 14
+
+
+@dataclass
+class Segment:
+    table_id: str
+    title: str
+    title_line: int           # index into the document's lines
+    start: int                # first body line index (after the title / marker)
+    end: int = 0              # one past the last line index
+    marker: str | None = None
+    lines: list[Line] = field(default_factory=list)
+
+
+def tabular(line: Line) -> bool:
+    text = line.text
+    if text.count("\t") >= 1 and len([c for c in text.split("\t") if c.strip()]) >= 2:
+        return True
+    if text.startswith("\t"):
+        return True
+    tokens = text.split()
+    amounts = sum(1 for token in tokens if is_amount(token))
+    return amounts >= 2 and amounts * 2 >= len(tokens) and "。" not in text and "，" not in text
+
+
+def is_unit_line(text: str) -> bool:
+    return bool(UNIT_LINE.search(text.strip())) and len(squash(text)) < 60
+
+
+def confirmed(lines: list[Line], index: int) -> bool:
+    """A title is a table's title when tabular lines or a unit line stand near it."""
+    lo, hi = max(0, index - 4), min(len(lines), index + CONFIRM_WINDOW)
+    for j in range(lo, hi):
+        if j != index and (tabular(lines[j]) or is_unit_line(lines[j].text)):
+            return True
+    return False
+
+
+def find_segments(lines: list[Line]) -> list[Segment]:
+    segments: list[Segment] = []
+    pending_marker: tuple[int, str] | None = None
+    for index, line in enumerate(lines):
+        text = line.text.strip()
+        if not text:
+            continue
+        if is_table_marker(text):
+            pending_marker = (index, squash(text))
+            continue
+        match: TitleMatch | None = match_title(text) if "\t" not in line.text.strip("\t") else None
+        if match is None or not confirmed(lines, index):
+            continue
+        marker = None
+        if pending_marker and index - pending_marker[0] <= 6:
+            marker = pending_marker[1]
+        pending_marker = None
+        segments.append(Segment(table_id=match.table_id, title=text.strip("\t "), title_line=index, start=index + 1, marker=marker))
+    for current, following in zip(segments, segments[1:] + [None]):
+        limit = following.title_line if following else len(lines)
+        if following and following.marker:
+            # the marker line of the next table belongs to it
+            for j in range(limit - 1, current.start, -1):
+                if squash(lines[j].text) == following.marker:
+                    limit = j
+                    break
+        current.end = body_end(lines, current.start, limit)
+        current.lines = lines[current.start:current.end]
+    return segments
+
+
+def body_end(lines: list[Line], start: int, limit: int) -> int:
+    """Where the table stops: the limit, or an earlier prose line once rows have begun."""
+    started = False
+    for j in range(start, limit):
+        text = lines[j].text
+        if not text.strip():
+            continue
+        if tabular(lines[j]):
+            started = True
+            continue
+        if started and "\t" not in text and PROSE_LINE.search(text) and not NOTE_LINE.search(text) and len(squash(text)) > 12:
+            return j
+    return limit

@@ -1,0 +1,251 @@
+"""Building a catalog table from a segment's cell rows: header -> columns -> rows."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..model import Row, Table
+from ..money import is_amount, parse_amount, printed_decimals
+from ..standard import TableSpec, load_standard
+from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, is_header_row, realign, split_header, width_of
+from .errors import Warnings
+from .layout import CellRow
+from .recognise import clean_label, header_key, row_type_for
+from .segment import META_LINE, NOTE_LINE, is_unit_line
+
+CODE_NAME = re.compile(r"^\s*(\d{3,})\s*[-—－ ]?\s*(.*)$")
+DECIMALS_WORDS = {"两": 2, "二": 2, "六": 6, "四": 4, "一": 1, "三": 3, "2": 2, "6": 6, "4": 4}
+UNIT_IN_TEXT = re.compile(r"(万元|元)")
+KEEP_DECIMALS = re.compile(r"保留(\S)位小数")
+TEXT_FIELDS_INHERITED = ("project_code", "project_name", "project_category", "department", "unit_name", "unit_code",
+                         "responsible_person", "contact_phone", "goal", "indicator_level1", "indicator_level2")
+EMPTY_MARKS = {"-", "—", "--", "——", "/", "无"}
+
+
+def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
+    """Take unit lines, notes and 单位名称 lines out of the rows."""
+    meta = {"unit": None, "decimals": None, "notes": [], "unit_name": None}
+    kept = []
+    for row in rows:
+        filled = row.filled
+        text = " ".join(filled)
+        if len(filled) == 1 and (META_LINE.search(text) or is_unit_line(text)):
+            unit = UNIT_IN_TEXT.search(text.split("单位名称")[-1]) if "单位名称" not in text or "单位：" in text or "单位:" in text else None
+            if "单位名称" in text:
+                name = re.split(r"单位名称[:：]", text)[-1]
+                meta["unit_name"] = re.split(r"\s+单位|单位[:：]", name)[0].strip() or meta["unit_name"]
+            if unit and re.search(r"单位[:：]?\s*(万元|元)|(万元|元)\s*$", text):
+                meta["unit"] = unit.group(1)
+            keep = KEEP_DECIMALS.search(text)
+            if keep:
+                meta["decimals"] = DECIMALS_WORDS.get(keep.group(1))
+            continue
+        if len(filled) == 1 and NOTE_LINE.search(text):
+            meta["notes"].append(text.strip())
+            continue
+        kept.append(row)
+    return kept, meta
+
+
+def split_code(text: str) -> tuple[str | None, str]:
+    match = CODE_NAME.match(text or "")
+    if match and len(match.group(1)) in (3, 5, 7):
+        return match.group(1), match.group(2).strip()
+    return None, (text or "").strip()
+
+
+def join_code_parts(parts: list[str]) -> str | None:
+    digits = [p.strip() for p in parts]
+    if not digits[0].isdigit():
+        return None
+    code = digits[0]
+    for part in digits[1:]:
+        if not part:
+            break
+        if not part.isdigit():
+            return None
+        code += part.zfill(2)
+    return code
+
+
+class TableBuilder:
+    """Turns the rows of one segment into a Table of the model."""
+
+    def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str):
+        self.spec = spec
+        self.warnings = warnings
+        self.default_unit = default_unit
+        self.standard = load_standard()
+
+    def build(self, rows: list[CellRow], title: str, first_line: int, last_line: int) -> Table:
+        rows, meta = table_meta(rows)
+        table = Table(self.spec.code, printed_title=title, first_line=first_line, last_line=last_line)
+        table.money_unit = meta["unit"] or self.default_unit
+        table.note = "\n".join(meta["notes"]) or None
+        header, data = split_header(rows)
+        width = max(width_of(header), width_of(data))
+        fixed = realign([r.cells for r in header], width)
+        columns = classify(header_paths(fixed, width), self.spec)
+        shift = best_shift(columns, data)
+        for column in columns:
+            column.index += shift
+        self.columns = columns
+        self.header_rows = [tuple(c.strip() for c in r.cells) for r in header]
+        self._report_columns(columns, data, first_line)
+        for column in columns:
+            if column.kind == "measure":
+                table.add_column(column.name)
+            elif column.kind == "dimension" and column.name in self.spec.dimensions:
+                table.add_column(column.name)
+            elif column.kind == "code_part":
+                table.add_column("function_code")
+        table.add_column("item")
+        if self.spec.two_sided:
+            table.add_column("side")
+        decimals = []
+        self.unconverted: dict[str, list[int]] = {}
+        for row in data:
+            if tuple(c.strip() for c in row.cells) in self.header_rows or is_header_row(row):
+                continue  # a header repeated after a page break
+            for parsed in self.parse_row(row, table.money_unit, decimals):
+                table.rows.append(parsed)
+        for what, lines in self.unconverted.items():
+            self.warnings.add(f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
+        table.money_decimals = meta["decimals"] if meta["decimals"] is not None else (max(decimals) if decimals else None)
+        finish_rows(table)
+        return table
+
+    def _report_columns(self, columns: list[Column], data: list[CellRow], line: int) -> None:
+        for column in columns:
+            if column.kind in ("unknown",) and column.path:
+                used = any(column.index < len(r.cells) and r.cells[column.index].strip() for r in data)
+                what = "/".join(column.path)
+                if column.name:
+                    self.warnings.add(f"column '{what}' means measure {column.name}, which table {self.spec.code} does not carry in the standard; its cells are not converted" + ("" if used else " (the column is empty)"), line, self.spec.code)
+                elif used:
+                    self.warnings.add(f"column '{what}' not recognised; its cells are not converted", line, self.spec.code)
+
+    # -- rows ------------------------------------------------------------------
+
+    def parse_row(self, row: CellRow, unit: str, decimals: list[int]) -> list[Row]:
+        if self.spec.two_sided:
+            sides = [s for s in ("income", "expenditure") if any(c.side == s for c in self.columns)]
+            if not sides:
+                return [r for r in [self.parse_part(row, self.columns, unit, decimals, None)] if r]
+            return [r for side in sides for r in [self.parse_part(row, [c for c in self.columns if c.side == side], unit, decimals, side)] if r]
+        parsed = self.parse_part(row, self.columns, unit, decimals, None)
+        return [parsed] if parsed else []
+
+    def parse_part(self, row: CellRow, columns: list[Column], unit: str, decimals: list[int], side: str | None) -> Row | None:
+        values: dict = {}
+        labels: list[str] = []
+        code_parts: dict[int, str] = {}
+        unconverted = []
+        for column in columns:
+            cell = row.cells[column.index].strip() if column.index < len(row.cells) else ""
+            if not cell:
+                continue
+            if column.kind == "measure":
+                if is_amount(cell):
+                    values[column.name] = parse_amount(cell, unit)
+                    decimals.append(printed_decimals(cell))
+                elif cell not in EMPTY_MARKS:
+                    unconverted.append(f"{column.name}={cell!r}")
+            elif column.kind == "code_part":
+                code_parts[column.part] = cell
+            elif column.kind == "dimension":
+                self.put_dimension(values, labels, column.name, cell)
+            elif column.kind == "ignore":
+                continue
+            else:
+                unconverted.append(f"column {column.index + 1} '{'/'.join(column.path)}'" if column.path else f"column {column.index + 1} (no header)")
+        if code_parts:
+            code = join_code_parts([code_parts.get(i, "") for i in range(3)])
+            if code:
+                values["function_code"] = code
+            else:
+                labels.insert(0, " ".join(code_parts[i] for i in sorted(code_parts)))
+        if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
+            return None
+        for what in unconverted:
+            self.unconverted.setdefault(what, []).append(row.line)
+        label = " / ".join(clean_label(l) for l in labels if clean_label(l))
+        if not label:
+            if not any(values.get(k) for k in (*CODE_FIELDS, "unit_code", "unit_name", "project_name")):
+                if any(isinstance(v, Decimal) for v in values.values()):
+                    self.warnings.add("amounts printed without a label", row.line, self.spec.code)
+                return None
+            label = values.get("unit_name") or values.get("project_name") or ""
+        values["item"] = label
+        if side:
+            values["side"] = side
+        return Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page)
+
+    def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
+        if name in CODE_FIELDS:
+            code, rest = split_code(cell)
+            if code:
+                values[name] = code
+                if rest:
+                    if name == "function_code" or (name not in ("economic_code", "gov_economic_code")):
+                        labels.append(rest)
+                    else:
+                        values[name.replace("_code", "_name")] = rest
+            else:
+                labels.append(cell)
+        elif name in ("unit_code", "unit_name"):
+            code, rest = split_code(cell) if name == "unit_name" else (None, cell)
+            if code and name == "unit_name":
+                values["unit_code"], values["unit_name"] = code, rest
+            else:
+                values[name] = cell
+            if name == "unit_name" and "unit_name" not in self.spec.dimensions:
+                labels.append(values.pop("unit_name"))
+        elif name == "item":
+            code, rest = split_code(cell)
+            if code and "function_code" in self.spec.dimensions and "function_code" not in values:
+                values["function_code"] = code
+                labels.append(rest)
+            else:
+                labels.append(cell)
+        elif name == "line_number":
+            if cell.isdigit():
+                values[name] = int(cell)
+        elif name in self.spec.dimensions:
+            values[name] = clean_label(cell) if name in ("project_name",) else cell.strip()
+        else:
+            labels.append(cell)
+
+
+def finish_rows(table: Table) -> None:
+    """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals."""
+    if not any(r.row_type == "total" for r in table.rows):
+        for side in {r.values.get("side") for r in table.rows}:
+            side_rows = [r for r in table.rows if r.values.get("side") == side]
+            last_subtotal = next((r for r in reversed(side_rows) if r.row_type == "subtotal"), None)
+            if last_subtotal is not None and last_subtotal is side_rows[-1]:
+                last_subtotal.row_type = "total"
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        base = row_key(row)
+        seen[base] = seen.get(base, 0) + 1
+        row.row_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
+
+
+def row_key(row: Row) -> str:
+    values = row.values
+    side = values.get("side")
+    if row.row_type == "total" and not side:
+        return "total"
+    codes = [values.get(k) for k in CODE_FIELDS if values.get(k)]
+    if codes:
+        key = "|".join(codes)
+    elif values.get("project_code") or values.get("project_name"):
+        key = values.get("project_code") or values.get("project_name")
+        if values.get("indicator_level3"):
+            key += "/" + values["indicator_level3"]
+    elif values.get("unit_code"):
+        key = values["unit_code"]
+    else:
+        key = header_key(values.get("item") or "") or "row"
+    return f"{side}/{key}" if side else key

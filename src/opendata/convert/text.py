@@ -1,0 +1,72 @@
+"""Text disclosures (the text of a published PDF or Word document)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Disclosure
+from . import metadata, narrative
+from .errors import ConversionError, Warnings
+from .layout import cell_per_line_rows, detect_layout, tab_rows
+from .segment import find_segments
+from .source import decode_text, describe_source, text_lines
+from .tables import TableBuilder, finish_rows
+
+ROW_READERS = {"tabs": tab_rows, "cell_per_line": cell_per_line_rows, "spaces": tab_rows}
+
+
+def convert_text(path: Path, warnings: Warnings) -> Disclosure:
+    data = path.read_bytes()
+    text = decode_text(path, data)
+    lines = text_lines(text)
+    return convert_lines(lines, describe_source(path, data, "txt"), warnings)
+
+
+def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
+    from . import merge_table
+
+    layout = detect_layout(lines)
+    segments = find_segments(lines)
+    tables: dict = {}
+    used = set()
+    texts = [line.text for line in lines]
+    year, stage = metadata.year_and_stage(texts)
+    if year is None:
+        raise ConversionError(f"{source.filename}: no fiscal year and stage found (such as 2021年部门预算); 未找到年度和预算/决算阶段")
+    default_unit = "元"
+    table_unit_names = []
+    from ..standard import load_standard
+    standard = load_standard()
+    for segment in segments:
+        used.update(range(segment.title_line, segment.end))
+        rows = ROW_READERS[layout](segment.lines)
+        spec = standard.tables[segment.table_id]
+        builder = TableBuilder(spec, warnings, default_unit)
+        first = lines[segment.title_line]
+        last_line = segment.lines[-1].no if segment.lines else first.no
+        table = builder.build(rows, segment.title, first.no, last_line)
+        if first.page:
+            table.pages = sorted({l.page for l in segment.lines if l.page} | {first.page})
+        if not table.rows and not table.note and not builder.header_rows:
+            warnings.add(f"table title '{segment.title}' has no rows or header under it", first.no, segment.table_id)
+        merge_table(tables, table)
+    for table in tables.values():
+        finish_rows(table)
+        if table.money_unit:
+            table_unit_names.extend([])
+    unit_name = metadata.unit_name(texts, table_unit_names)
+    if unit_name is None:
+        raise ConversionError(f"{source.filename}: the unit's name was not found (单位名称); 未找到单位名称")
+    narrative_lines = [line for i, line in enumerate(lines) if i not in used]
+    key_figures = narrative.key_figures_table(narrative_lines)
+    if key_figures.rows:
+        tables["key_figures"] = key_figures
+    tables["narrative"] = narrative.narrative_table(narrative_lines)
+    code, parent_code, parent_name = metadata.unit_codes(tables, unit_name)
+    division_code, division_names = metadata.division(unit_name, "\n".join(texts))
+    if division_code is None:
+        warnings.add("administrative division not found from the unit name or the text; 未识别行政区划")
+    return Disclosure(
+        unit_name=unit_name, unit_code=code, parent_code=parent_code, parent_name=parent_name,
+        fiscal_year=year, stage=stage, source=source, division_code=division_code, division_names=division_names,
+        money_unit=metadata.money_unit(tables), tables=tables,
+    )
