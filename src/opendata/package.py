@@ -161,6 +161,7 @@ def write_package(disclosure: Disclosure, out_dir: str | Path, overwrite: bool =
         (staging / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         os.chmod(staging, 0o755)
         if out_dir.exists():
+            carry_over_history(out_dir, staging)
             backup = out_dir.with_name(f".{out_dir.name}.old")
             if backup.exists():
                 shutil.rmtree(backup)
@@ -173,6 +174,19 @@ def write_package(disclosure: Disclosure, out_dir: str | Path, overwrite: bool =
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out_dir
+
+
+HISTORY = ("releases", "CHANGELOG.md")
+
+
+def carry_over_history(old: Path, new: Path) -> None:
+    """Rewriting a package keeps its release history (releases/, CHANGELOG.md)."""
+    for name in HISTORY:
+        source = old / name
+        if source.is_dir():
+            shutil.copytree(source, new / name, symlinks=True)
+        elif source.is_file():
+            shutil.copy2(source, new / name)
 
 
 # -- reading ---------------------------------------------------------------

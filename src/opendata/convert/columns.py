@@ -73,20 +73,23 @@ def realign(header: list[list[str]], width: int) -> list[list[str]]:
 
 
 def header_paths(header: list[list[str]], width: int) -> list[list[str]]:
+    """Each column's header path, top to bottom. A header cell heads the columns to its
+    right until the next cell printed in its row or in any row above it (merged cells)."""
     header = [row for row in header if not all(is_column_number(c) for c in row if c.strip())]
+    rows = [row + [""] * (width - len(row)) for row in header]
     paths = [[] for _ in range(width)]
-    for r, row in enumerate(header):
-        lower = header[r + 1:]
-        current_group = None
+    for r, row in enumerate(rows):
+        current = None
         for i in range(width):
-            cell = row[i].strip() if i < len(row) else ""
+            cell = row[i].strip()
+            starts_above = any(rows[u][i].strip() for u in range(r))
             if cell:
-                current_group = cell if _is_group(row, i, width, lower) else None
+                current = cell
                 paths[i].append(cell)
-            elif current_group and any(i < len(l) and l[i].strip() for l in lower):
-                paths[i].append(current_group)
-            else:
-                current_group = current_group if current_group and any(i < len(l) and l[i].strip() for l in lower) else None
+            elif current and not starts_above and any(rows[l][i].strip() for l in range(r + 1, len(rows))):
+                paths[i].append(current)
+            elif starts_above:
+                current = None
     return paths
 
 
@@ -126,8 +129,12 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
         elif all(k.strip("*").isdigit() or k.strip("*") == "" or k.startswith("(") for k in keys):
             column.kind = "ignore"
         else:
-            dimension = match_dimension(path)
-            measure = match_measure(path, allowed)
+            dimension = match_dimension(path[-1:])
+            measure = match_measure(path)
+            if measure is not None and measure not in allowed:
+                column.kind, column.name = "unknown", measure
+                columns.append(column)
+                continue
             if dimension and (measure is None or header_key(path[-1]) in _dimension_keys(dimension)):
                 column.kind, column.name = "dimension", dimension
                 if dimension in CODE_FIELDS:
@@ -136,8 +143,6 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
                     column.kind = "ignore"
             elif measure:
                 column.kind, column.name = "measure", measure
-            elif match_measure(path) is not None:
-                column.kind, column.name = "unknown", match_measure(path)
         columns.append(column)
     return columns
 

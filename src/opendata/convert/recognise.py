@@ -128,8 +128,8 @@ def match_dimension(path: list[str]) -> str | None:
     return None
 
 
-_NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十\d]+\)|\d+[、.．]|其中)")
-_CODE_LIKE = re.compile(r"^\d{3,}")
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十\d]+\)|\d+[、.．])")
+_CODE_LIKE = re.compile(r"^\d{3,}(?!\d*年)")
 
 
 def is_column_number(text: str) -> bool:

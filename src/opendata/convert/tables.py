@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 from ..model import Row, Table
@@ -86,10 +87,18 @@ class TableBuilder:
         width = max(width_of(header), width_of(data))
         fixed = realign([r.cells for r in header], width)
         columns = classify(header_paths(fixed, width), self.spec)
-        shift = best_shift(columns, data)
-        for column in columns:
-            column.index += shift
         self.columns = columns
+        self.two_sided = None
+        layout = self.two_sided_layout() if self.spec.two_sided else None
+        if layout:
+            anchor, placed = layout
+            positions = Counter(next((i for i in reversed(range(len(r.cells))) if r.cells[i].strip() and not is_amount(r.cells[i].strip()) and i >= anchor), None) for r in data)
+            positions.pop(None, None)
+            self.two_sided = (anchor, placed, positions.most_common(1)[0][0] if positions else anchor)
+        else:
+            shift = best_shift(columns, data)
+            for column in columns:
+                column.index += shift
         self.header_rows = [tuple(c.strip() for c in r.cells) for r in header]
         self._report_columns(columns, data, first_line)
         for column in columns:
@@ -105,7 +114,7 @@ class TableBuilder:
         decimals = []
         self.unconverted: dict[str, list[int]] = {}
         for row in data:
-            if tuple(c.strip() for c in row.cells) in self.header_rows or is_header_row(row):
+            if tuple(c.strip() for c in row.cells) in self.header_rows:
                 continue  # a header repeated after a page break
             for parsed in self.parse_row(row, table.money_unit, decimals):
                 table.rows.append(parsed)
@@ -127,7 +136,56 @@ class TableBuilder:
 
     # -- rows ------------------------------------------------------------------
 
+    def two_sided_layout(self) -> tuple[int, list[Column]] | None:
+        """The expenditure label column and the columns placed relative to it, when the
+        header shows both sides."""
+        labels = [c for c in self.columns if c.side == "expenditure" and c.kind == "dimension" and c.name == "item"]
+        if not labels or not any(c.side == "income" for c in self.columns):
+            return None
+        return labels[0].index, [c for c in self.columns if c.side and c.kind in ("measure", "dimension") and c.name != "item"]
+
+    def parse_two_sided(self, row: CellRow, unit: str, decimals: list[int], anchor: int, placed: list[Column], default_at: int) -> list[Row]:
+        """Two-sided rows are aligned on the expenditure label: the cells printed before it
+        are the income side, the cells after it the expenditure side. Exports drop or add
+        empty cells before that label, so each row is placed on its own label."""
+        cells = [c.strip() for c in row.cells]
+        texts = [i for i, c in enumerate(cells) if c and not is_amount(c)]
+        at = next((i for i in reversed(texts) if i >= anchor), None)
+        position = at if at is not None else default_at
+        result = []
+        for side in ("income", "expenditure"):
+            values: dict = {}
+            for column in placed:
+                if column.side != side:
+                    continue
+                i = position + (column.index - anchor)
+                cell = cells[i] if 0 <= i < len(cells) else ""
+                if not cell:
+                    continue
+                if column.kind == "measure" and is_amount(cell):
+                    values[column.name] = parse_amount(cell, unit)
+                    decimals.append(printed_decimals(cell))
+                elif column.name == "line_number" and cell.isdigit():
+                    values["line_number"] = int(cell)
+                elif column.kind == "measure" and cell not in EMPTY_MARKS:
+                    self.unconverted.setdefault(f"text {cell[:40]!r} in amount column {column.name}", []).append(row.line)
+            if side == "income":
+                first_income = min((position + c.index - anchor for c in placed if c.side == "income"), default=position)
+                labels = [cells[i] for i in texts if i < min(first_income, position)]
+            else:
+                labels = [cells[at]] if at is not None else []
+            label = " / ".join(clean_label(l) for l in labels if clean_label(l))
+            if not label:
+                if values and any(isinstance(v, Decimal) for v in values.values()):
+                    self.warnings.add(f"{side} amounts printed without a label", row.line, self.spec.code)
+                continue
+            values["item"], values["side"] = label, side
+            result.append(Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page))
+        return result
+
     def parse_row(self, row: CellRow, unit: str, decimals: list[int]) -> list[Row]:
+        if self.spec.two_sided and self.two_sided:
+            return self.parse_two_sided(row, unit, decimals, *self.two_sided)
         if self.spec.two_sided:
             sides = [s for s in ("income", "expenditure") if any(c.side == s for c in self.columns)]
             if not sides:
