@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Disclosure
-from . import metadata, narrative
+from . import metadata, narrative, performance, spaced
 from .errors import ConversionError, Warnings
 from .layout import cell_per_line_rows, detect_layout, tab_rows
 from .segment import find_segments
@@ -36,10 +36,27 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
     table_unit_names = []
     from ..standard import load_standard
     standard = load_standard()
-    for segment in segments:
+    spaced_tables = spaced.convert_spaced(lines, warnings) if layout == "spaces" else None
+    if spaced_tables is not None:
+        # PDF text with cells run together and 预算NN表 markers: see spaced.py
+        segments = []
+        for table in spaced_tables[0]:
+            merge_table(tables, table)
+        used.update(spaced_tables[1])
+    for number, segment in enumerate(segments):
+        spec = standard.tables[segment.table_id]
+        if spec.kind == "performance":
+            following = segments[number + 1].title_line if number + 1 < len(segments) else len(lines)
+            performance.extend_segment(lines, segment, following)
+            used.update(range(segment.title_line, segment.end))
+            first = lines[segment.title_line]
+            last_line = segment.lines[-1].no if segment.lines else first.no
+            builder = performance.PerformanceBuilder(spec, warnings, default_unit)
+            for table in builder.build(segment.lines, layout, segment.title, first.no, last_line):
+                merge_table(tables, table)
+            continue
         used.update(range(segment.title_line, segment.end))
         rows = ROW_READERS[layout](segment.lines)
-        spec = standard.tables[segment.table_id]
         builder = TableBuilder(spec, warnings, default_unit)
         first = lines[segment.title_line]
         last_line = segment.lines[-1].no if segment.lines else first.no
