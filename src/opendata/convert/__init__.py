@@ -67,3 +67,8 @@ def merge_table(tables: dict[str, Table], table: Table) -> None:
     existing.pages = sorted(set(existing.pages) | set(table.pages))
     if table.note:
         existing.note = "\n".join(filter(None, [existing.note, table.note]))
+
+
+from .pdf import convert_pdf  # noqa: E402
+
+register(".pdf", convert_pdf)
