@@ -339,7 +339,8 @@ def two_sided_rows(table, body, columns, unit, decimals, warnings) -> None:
         parts = tokenize(line.text)
         if not any(k in ("amount", "num") for k, _ in parts):
             # header words (printed after the body); any other text is reported
-            if not all(is_header_word(w) or _header_words_only(w) for w in line.text.split()) and not _header_words_only(line.text):
+            fragment = len(squash(line.text)) <= 4 or is_header_word(squash(line.text))  # 行 / 号 / 项 目 of 行号, 项目
+            if not fragment and not all(is_header_word(w) for w in line.text.split()) and not _header_words_only(line.text):
                 warnings.add(f"line without amounts or 行号 not converted: {line.text.strip()[:40]!r}", line.no, table.table_id)
             continue
         # groups: a label (with its 行号) and the amounts after it
@@ -430,6 +431,7 @@ def detached_rows(table, body, columns, unit, decimals, warnings) -> None:
         warnings.add(f"{len(loose)} amounts printed apart from their labels were given to the labels in printed order; "
                      "the PDF text does not show which amount stands beside which label", body[0].no if body else None, table.table_id)
     k = 0
+    table._detached = set()
     for line, label, amounts in labelled:
         values: dict = {}
         if amounts:
@@ -438,6 +440,8 @@ def detached_rows(table, body, columns, unit, decimals, warnings) -> None:
             fill([measure], [loose[k]], unit, values, decimals)
             k += 1
         _row(table, values, line, label)
+        if not amounts and loose:
+            table._detached.add(id(table.rows[-1]))
 
 
 def one_sided_rows(table, body, columns, unit, decimals, warnings, lines) -> None:
@@ -584,8 +588,36 @@ def convert_spaced(lines: list[Line], warnings: Warnings) -> tuple[list[Table], 
             if not table.rows and not table.note:
                 table.note = None
             tables.append(table)
+    reconcile_detached(tables, warnings)
     for i, segment in enumerate(find_spaced_segments(lines)):
         if not segment.table_id:
             warnings.add(f"table marker {segment.marker} without a recognised title; its lines are not converted",
                          lines[segment.marker_line].no)
     return tables, used
+
+
+def reconcile_detached(tables: list[Table], warnings: Warnings) -> None:
+    """预算02表 prints the income items of 预算01表 with their amounts apart from the labels.
+    When every label is also an income item of the two-sided summary and the detached
+    amounts are, as a multiset, exactly the amounts that summary prints for those items
+    (a blank there read as 0), the amounts are placed beside the labels the summary gives
+    them; the printed amounts themselves are unchanged. Otherwise printed order stands."""
+    from .recognise import header_key
+    by_id = {t.table_id: t for t in tables}
+    detached, summary = by_id.get("income_summary"), by_id.get("income_expenditure_summary")
+    if not detached or not summary or not getattr(detached, "_detached", None):
+        return
+    income = {header_key(r.values.get("item") or ""): r.values.get("total") for r in summary.rows if r.values.get("side") == "income"}
+    rows = [r for r in detached.rows if id(r) in detached._detached]
+    keys = [header_key(r.values.get("item") or "") for r in rows]
+    if not all(k in income for k in keys):
+        return
+    wanted = [income[k] if income[k] is not None else Decimal(0) for k in keys]
+    printed = [r.values.get("total") for r in rows]
+    if sorted(wanted) != sorted(printed) or wanted == printed:
+        return
+    for row, value in zip(rows, wanted):
+        row.values["total"] = value
+    warnings.items[:] = [w for w in warnings.items if "given to the labels in printed order" not in w]
+    warnings.add(f"the {len(rows)} amounts printed apart from their labels were placed as 预算01表 places the same items "
+                 "(the same amounts, in another order than printed)", rows[0].source_line, detached.table_id)
