@@ -48,9 +48,25 @@ def _is_group(row: list[str], index: int, width: int, lower_rows: list[list[str]
     return any(nxt < len(lower) and lower[nxt].strip() for lower in lower_rows)
 
 
+def spread_sides(header: list[list[str]], width: int) -> list[list[str]]:
+    """A top row printing only 收入 and 支出 (merged cells exported without their empty
+    cells) heads the columns from the first label and from where the label repeats."""
+    rows = [list(row) for row in header]
+    for r, row in enumerate(rows[:-1]):
+        filled = [c for c in row if c.strip()]
+        keys = [header_key(c) for c in filled]
+        below = rows[r + 1]
+        if keys == ["收入", "支出"] and len(row) < width and below and below[0].strip():
+            repeat = next((j for j in range(1, len(below)) if header_key(below[j]) == header_key(below[0])), None)
+            if repeat:
+                rows[r] = [filled[0]] + [""] * (repeat - 1) + [filled[1]] + [""] * (width - repeat - 1)
+    return rows
+
+
 def realign(header: list[list[str]], width: int) -> list[list[str]]:
     """Lower header rows sometimes lose their leading empty cells (类 款 项 小计 财政拨款 …
     printed under 单位代码 …). Move such a run right, under the first group heading."""
+    header = spread_sides(header, width)
     fixed = [row + [""] * (width - len(row)) for row in header]
     for r in range(1, len(fixed)):
         upper_rows, row = fixed[:r], fixed[r]
@@ -62,7 +78,7 @@ def realign(header: list[list[str]], width: int) -> list[list[str]]:
             if not leaf_above or i == 0:
                 continue
             groups = [j for j in range(i + 1, width) for k, u in enumerate(upper_rows)
-                      if u[j].strip() and _is_group(u, j, width, fixed[k + 1:]) and not row[j].strip()]
+                      if u[j].strip() and _is_group(u, j, width, fixed[k + 1:])]
             if groups:
                 shift = groups[0] - i
                 run = row[i:]

@@ -10,7 +10,7 @@ from .recognise import clean_label, squash
 
 YEAR_STAGE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:部门|单位)?\s*(?:[（(]?单位[）)]?)?\s*(预算|决算)")
 UNIT_NAME_LINE = re.compile(r"(?:单位名称|部门（单位）名称|部门\(单位\)名称|部门)\s*[:：]\s*([^\s:：]{4,40})")
-ORG_SUFFIX = re.compile(r"[\u4e00-\u9fff（）()]{2,40}?(中心|局|委员会|委|办公室|院|所|站|馆|队|处|会|社|厅|部)")
+ORG_SUFFIX = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(中心|局|委员会|委|办公室|院|所|站|馆|队|处|会|社|厅|部)$")
 
 
 def year_and_stage(lines: list[str]) -> tuple[int | None, str | None]:
@@ -33,8 +33,12 @@ def unit_name(text_lines: list[str], table_unit_names: list[str]) -> str | None:
     for text in text_lines:
         for match in UNIT_NAME_LINE.finditer(text):
             names[clean_label(match.group(1))] += 1
+    title_org = next((m.group(0) for m in (ORG_SUFFIX.match(clean_label(t)) for t in text_lines[:10]) if m), None)
     if names:
-        return names.most_common(1)[0][0]
+        best = names.most_common(1)[0][0]
+        if title_org and title_org.startswith(best) and len(title_org) > len(best):
+            return title_org
+        return best
     for text in text_lines[:10]:
         stripped = clean_label(text)
         match = ORG_SUFFIX.match(stripped)

@@ -16,6 +16,7 @@ AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
 COUNT = re.compile(r"(\d+)\s*(人|个|名)")
 PERCENT = re.compile(r"^[^。；\d]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
 LOOKBACK = 16
+QUALIFIERS = ("行政", "事业", "工勤", "其中")
 
 
 def sections(lines: list[Line]) -> list[dict]:
@@ -79,6 +80,8 @@ def key_figures_table(lines: list[Line]) -> Table:
                 before = text[max(0, match.start() - LOOKBACK):match.start()]
                 before = re.split(r"[。；，,]", before)[-1]
                 found = next(((alias, code) for alias, code, k in aliases if k == kind and alias in before), None)
+                if found and before[max(0, before.rfind(found[0]) - 2):before.rfind(found[0])] in QUALIFIERS:
+                    continue
                 if not found or re.search(r"(比|较|增加|减少|增长|下降|上年|年初预算)", before[before.find(found[0]):]):
                     continue
                 line_no = numbers[bisect_right(offsets, match.start()) - 1]

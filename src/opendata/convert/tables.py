@@ -223,6 +223,8 @@ class TableBuilder:
                 values["function_code"] = code
             else:
                 labels.insert(0, " ".join(code_parts[i] for i in sorted(code_parts)))
+        if not labels and values.get("project_name"):
+            labels.append(values["project_name"])
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
             return None
         for what in unconverted:
@@ -233,7 +235,7 @@ class TableBuilder:
                 if any(isinstance(v, Decimal) for v in values.values()):
                     self.warnings.add("amounts printed without a label", row.line, self.spec.code)
                 return None
-            label = values.get("unit_name") or values.get("project_name") or ""
+            label = values.get("project_name") or values.get("unit_name") or ""
         values["item"] = label
         if side:
             values["side"] = side
@@ -256,7 +258,7 @@ class TableBuilder:
             if code and name == "unit_name":
                 values["unit_code"], values["unit_name"] = code, rest
             else:
-                values[name] = cell
+                values[name] = clean_label(cell)
             if name == "unit_name" and "unit_name" not in self.spec.dimensions:
                 labels.append(values.pop("unit_name"))
         elif name == "item":
@@ -270,7 +272,7 @@ class TableBuilder:
             if cell.isdigit():
                 values[name] = int(cell)
         elif name in self.spec.dimensions:
-            values[name] = clean_label(cell) if name in ("project_name",) else cell.strip()
+            values[name] = clean_label(cell)
         else:
             labels.append(cell)
 
