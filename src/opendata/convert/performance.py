@@ -63,7 +63,7 @@ def extend_segment(lines: list[Line], segment, limit: int) -> None:
             end = j
             break
     # trailing lines that are neither rows nor cell continuations (page numbers) stay out
-    while end > segment.start and (not lines[end - 1].text.strip() or PAGE_NUMBER.match(lines[end - 1].text)):
+    while end > segment.start and not lines[end - 1].text.startswith("\t") and (not lines[end - 1].text.strip() or PAGE_NUMBER.match(lines[end - 1].text)):
         end -= 1
     if end > segment.end:
         segment.end = end
@@ -90,13 +90,13 @@ def strict_cell_rows(lines: list[Line]) -> list[CellRow]:
             current.last_line = line.no
         elif PAGE_NUMBER.match(text) and blank:
             continue
-        elif current is not None and current.cells:
+        elif current is not None and current.cells and not (blank and HEADING.match(text)):
             joiner = "\n" if blank else ""
             current.cells[-1] = (current.cells[-1] + joiner + text.strip()).strip()
             current.last_line = line.no
         else:
-            current = CellRow([text.strip()], line.no, line.no, line.page)
-            rows.append(current)
+            rows.append(CellRow([text.strip()], line.no, line.no, line.page))
+            current = None
         blank = False
     return rows
 
@@ -368,6 +368,12 @@ class PerformanceBuilder:
             self._put(values, name, cell, decimals)
         placed = {header[i] for i in range(min(len(header), len(cells))) if cells[i]}
         lost = [c for i, c in enumerate(cells) if c and (i >= len(header) or not header[i] or (names.get(header[i]) or match_dimension([header[i]])) not in self.spec.dimensions)]
+        if lost and "target_value" not in values and any(names.get(h) == "target_value" for h in header):
+            target_at = max(i for i, h in enumerate(header) if names.get(h) == "target_value")
+            right = [i for i, c in enumerate(cells) if c and i > target_at]
+            if right:
+                values["target_value"] = cells[right[-1]]
+                lost.remove(cells[right[-1]])
         if lost and placed:
             # a merged label cell in front (绩效指标) is the group's name, not data
             lost = [c for c in lost if header_key(c) not in ("绩效指标",)]
@@ -380,8 +386,18 @@ class PerformanceBuilder:
         filled = [c for c in cells if c]
         if not filled:
             return
+        allowed = set(self.spec.measures)
+        if len(filled) > 1 and all(match_measure([c], allowed) for c in filled[1:]):
+            unit = UNIT_WORD.search(filled[0])
+            if unit:
+                self.unit = unit.group(1) or unit.group(2)
+            return  # a header row of the amounts below
         label = clean_label(filled[0])
         rest = filled[1:]
+        if all(is_amount(squash(c)) for c in filled):
+            above = next((r for r in reversed(rows[max(0, i - 3):i]) if r.filled and not is_amount(squash(r.filled[0]))
+                          and not match_measure([r.filled[0]], allowed)), None)
+            label, rest = (clean_label(above.filled[0]) if above else ""), filled
         amounts = [c for c in rest if is_amount(squash(c))]
         values: dict = {"item": label}
         if amounts and len(amounts) == len(rest):
@@ -399,32 +415,39 @@ class PerformanceBuilder:
         self._append(table, values, row)
 
     def _form_measures(self, rows, i, cells):
-        """Amounts of a form row, named by the header rows above it (总体资金情况 /
-        预算支出总额 / 财政拨款 …, 合计 / 基本支出 / 项目支出)."""
+        """Amounts of a form row, named by the header rows above it: a group row (预算支出总额 /
+        财政拨款 / 其他资金, printed once per merged group) and a lower row (合计 / 基本支出 /
+        项目支出) whose 合计 cells open the groups in order."""
         allowed = set(self.spec.measures)
         above = [[c.strip() for c in r.cells] for r in rows[max(0, i - 3):i]]
-        out = []
-        groups = None
-        for r in above:
-            if any(match_measure([c], allowed) for c in r if c):
-                groups = groups or r
-        lowest = above[-1] if above else []
+        group_row = next((r for r in above if sum(1 for c in r if c and match_measure([c], allowed)) >= 2), None)
+        if group_row is None:
+            return []
+        positional = {j: match_measure([c], allowed) for j, c in enumerate(group_row) if c and match_measure([c], allowed)}
+        lowest = above[-1]
+        groups = [m for j, m in sorted(positional.items()) if not (j < len(lowest) and not lowest[j].strip())]
+        out, current, first_group = [], None, None
         for j, cell in enumerate(cells):
+            sub = header_key(lowest[j]) if j < len(lowest) else ""
+            if not sub and j in positional:
+                name = positional[j]
+            elif not sub:
+                name = None
+            elif sub in ("合计", "小计"):
+                current = groups.pop(0) if groups else None
+                if sub and first_group is None:
+                    first_group = current
+                name = current
+            else:
+                name = match_measure([sub], allowed)
+                if current != first_group:
+                    name = None
             if not cell or not is_amount(squash(cell)):
                 continue
-            sub = lowest[j] if j < len(lowest) else ""
-            name = match_measure([sub], allowed) if sub else None
-            group = None
-            if groups:
-                # the group heading standing at or before this column
-                heads = [(k, g) for k, g in enumerate(groups) if g and k <= j and match_measure([g], allowed)]
-                group = match_measure([heads[-1][1]], allowed) if heads else None
-            if name in ("basic", "project") and group not in (None, "total"):
-                self.warn(f"amount {cell} under {group}/{sub}: the standard has no measure for this combination; kept under the group total only when printed", rows[i].line)
+            if name is None:
+                self.warn(f"amount {cell} under {current}/{sub}: the standard has no measure for it; not converted", rows[i].line)
                 continue
-            if name == "total" and group:
-                name = group
-            out.append((name or group or "total", cell))
+            out.append((name, cell))
         return out
 
     def _append(self, table: Table, values: dict, row: CellRow) -> None:
@@ -485,16 +508,14 @@ class PerformanceBuilder:
         width = max((len(h) for h in header), default=0)
         paths = []
         for k in range(width):
+            leaf = max((r for r, h in enumerate(header) if k < len(h) and h[k]), default=None)
             path = []
-            for h in header:
-                # a group heading spreads right over empty cells
-                cell = ""
-                for m in range(k, -1, -1):
-                    if m < len(h) and h[m]:
-                        cell = h[m] if (m == k or h is not header[-1]) else ""
-                        break
-                if cell and (not path or path[-1] != cell):
-                    path.append(cell)
+            if leaf is not None:
+                for h in header[:leaf]:
+                    spread = next((h[m] for m in range(min(k, len(h) - 1), -1, -1) if h[m]), "")
+                    if spread and spread not in path:
+                        path.append(spread)
+                path.append(header[leaf][k])
             paths.append(path)
         data_rows = []
         while j < len(rows) and any(c.strip() for c in rows[j].cells):
@@ -509,7 +530,7 @@ class PerformanceBuilder:
                 if not cell:
                     continue
                 path = paths[k] if k < len(paths) else []
-                if not path or not header or k >= len(header[-1]) or not header[-1][k]:
+                if not path:
                     self.warn(f"indicator cell in a column without an indicator heading, not converted: {cell[:30]!r}", row.line, projects.table_id)
                     continue
                 values = {key: project[key] for key in ("project_name", "unit_code", "unit_name", "fiscal_year") if key in project}
@@ -544,8 +565,19 @@ class PerformanceBuilder:
         header: list[str | None] | None = None
         part = None
         levels: dict = {}
-        for row in rows:
+        rows = list(rows)
+        n = 0
+        while n < len(rows):
+            row = rows[n]
+            n += 1
             cells = [c.strip() for c in row.cells]
+            while header is not None and part is not None and len(cells) < len(header) \
+                    and sum(1 for c in cells if self.SELF_HEADERS.get(squash(c))) < 2 and n < len(rows) \
+                    and len(cells) + len(rows[n].cells) <= len(header) and squash(rows[n].cells[0]) not in self.SELF_LABELS \
+                    and squash(rows[n].cells[0]) != "总分" and sum(1 for c in rows[n].cells if self.SELF_HEADERS.get(squash(c))) < 2:
+                cells += [c.strip() for c in rows[n].cells]
+                row = CellRow(cells, row.line, rows[n].last_line, row.page)
+                n += 1
             keys = [squash(c).replace("\n", "") for c in cells]
             filled = [c for c in cells if c]
             if not filled:
