@@ -8,7 +8,7 @@ from ..model import Table
 from ..standard import load_standard
 from .recognise import clean_label, squash
 
-YEAR_STAGE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:部门|单位)?\s*(?:[（(]?单位[）)]?)?\s*(预算|决算)")
+YEAR_STAGE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:[区市县省]级)?\s*(?:部门|单位)?\s*(?:[（(]?单位[）)]?)?\s*(预算|决算)")
 UNIT_NAME_LINE = re.compile(r"(?:单位名称|部门（单位）名称|部门\(单位\)名称|部门)\s*[:：]\s*([^\s:：]{4,40})")
 ORG_SUFFIX = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(中心|局|委员会|委|办公室|院|所|站|馆|队|处|会|社|厅|部)$")
 
