@@ -14,6 +14,7 @@ from .layout import CellRow
 from .recognise import clean_label, header_key, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
 
+UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
 CODE_NAME = re.compile(r"^\s*(\d{3,})\s*[-—－ ]?\s*(.*)$")
 DECIMALS_WORDS = {"两": 2, "二": 2, "六": 6, "四": 4, "一": 1, "三": 3, "2": 2, "6": 6, "4": 4}
 UNIT_IN_TEXT = re.compile(r"(万元|元)")
@@ -254,7 +255,8 @@ class TableBuilder:
             else:
                 labels.append(cell)
         elif name in ("unit_code", "unit_name"):
-            code, rest = split_code(cell) if name == "unit_name" else (None, cell)
+            match = UNIT_CODE_NAME.match(cell) if name == "unit_name" else None
+            code, rest = (match.group(1), match.group(2).strip()) if match else (None, cell)
             if code and name == "unit_name":
                 values["unit_code"], values["unit_name"] = code, rest
             else:
