@@ -220,7 +220,10 @@ class PerformanceBuilder:
                     continue
             project_values = {k: v for k, v in values.items() if k not in INDICATOR_FIELDS}
             if project_values.get("project_name") or project_values.get("project_code"):
-                project = dict(project_values)
+                # the unit (a cell merged over several projects) carries over to the next project
+                project = {k: v for k, v in project.items() if k in ("unit_name", "unit_code", "department")}
+                project.update(project_values)
+                values.update({k: v for k, v in project.items() if k not in values})
                 levels = {}
             else:
                 for k, v in project.items():
