@@ -110,11 +110,11 @@ def header_paths(header: list[list[str]], width: int) -> list[list[str]]:
 
 
 def side_of(path: list[str]) -> str | None:
-    for part in path:
+    for index, part in enumerate(path):
         key = header_key(part)
-        if key == "收入":
+        if key == "收入" or (index == 0 and key in ("本年收入", "财政拨款收入")):
             return "income"
-        if key == "支出":
+        if key == "支出" or (index == 0 and key in ("本年支出", "财政拨款支出")):
             return "expenditure"
     return None
 

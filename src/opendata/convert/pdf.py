@@ -26,6 +26,7 @@ from .errors import ConversionError, Warnings
 from .source import Line, describe_source
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
+CODE_PART_WORDS = {"类", "款", "项"}
 AMOUNT_TOKEN = re.compile(r"^[-−]?\(?\d[\d,]*(\.\d+)?\)?%?$")
 
 
@@ -70,6 +71,7 @@ def pdf_lines(path: Path, data: bytes) -> tuple[list[Line], int]:
     pdf = open_pdf(path, data)
     lines: list[Line] = []
     chars = images = 0
+    state: dict = {}   # what a table continued on the next page needs from the page before
     try:
         for number, page in enumerate(pdf.pages, 1):
             try:
@@ -78,7 +80,7 @@ def pdf_lines(path: Path, data: bytes) -> tuple[list[Line], int]:
                 images += len(page.images)
                 if not page_chars:
                     continue
-                for text in page_text_lines(page):
+                for text in page_text_lines(page, state):
                     lines.append(Line(no=len(lines) + 1, text=text, page=number))
             except ConversionError:
                 raise
@@ -95,7 +97,7 @@ def pdf_lines(path: Path, data: bytes) -> tuple[list[Line], int]:
 
 # -- one page --------------------------------------------------------------------
 
-def page_text_lines(page) -> list[str]:
+def page_text_lines(page, state: dict | None = None) -> list[str]:
     """The printed lines of a page, top to bottom; ruled tables' rows as tab-joined cells."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False, use_text_flow=False)
     tables = []
@@ -113,7 +115,7 @@ def page_text_lines(page) -> list[str]:
         if not any(inside(t.bbox, cx, cy) for t in tables):
             free.append(word)
     for table in tables:
-        blocks.append((table.bbox[1], ruled_rows(table, words)))
+        blocks.append((table.bbox[1], ruled_rows(table, words, state if state is not None else {})))
     unruled = group_lines(free)
     for line_words in unruled:
         blocks.append((min(w["top"] for w in line_words), [join_words(line_words)]))
@@ -127,36 +129,49 @@ def inside(bbox, x: float, y: float) -> bool:
     return x0 - 0.5 <= x <= x1 + 0.5 and top - 0.5 <= y <= bottom + 0.5
 
 
-def ruled_rows(table, words) -> list[str]:
+def ruled_rows(table, words, state: dict) -> list[str]:
     """Rows of a ruled table: one cell per border cell; a merged cell is printed once at
     its top-left grid position and leaves the positions it covers empty."""
-    rows = []
+    grid = []
     for row in table.rows:
         cell_words = []
         for bbox in row.cells:
             inner = [] if bbox is None else [w for w in words if inside(bbox, (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2)]
             cell_words.append(inner)
-        for part in split_printed_row(cell_words):
-            cells = [cell_text(inner) for inner in part]
-            if any(c.strip() for c in cells):
-                rows.append("\t".join(cells))
-    return rows
+        cells = [cell_text(inner) for inner in cell_words]
+        for part in split_code_part_header(cells):
+            if any(c.strip() for c in part):
+                grid.append(part)
+    return ["\t".join(cells) for cells in unfold_blocks(grid, state)]
 
 
-def split_printed_row(cell_words: list[list[dict]]) -> list[list[list[dict]]]:
-    """A bordered row that holds two printed rows (a border the document left out, such
-    as 类 款 项 above 合计): split it by text line when no cell has words on two lines.
-    A wrapped label keeps its row whole."""
-    all_words = [w for inner in cell_words for w in inner]
-    groups = group_lines(all_words)
-    if len(groups) < 2:
-        return [cell_words]
-    group_of = {id(w): g for g, line in enumerate(groups) for w in line}
-    if any(len({group_of[id(w)] for w in inner}) > 1 for inner in cell_words):
-        return [cell_words]
-    if not any(AMOUNT_TOKEN.match(w["text"]) for w in all_words):
-        return [cell_words]  # header rows: their cells are one header cell each
-    return [[[w for w in inner if group_of[id(w)] == g] for inner in cell_words] for g in range(len(groups))]
+def unfold_blocks(grid: list[list[str]], state: dict) -> list[list[str]]:
+    """A table printed as two identical column blocks side by side (经济分类 科目名称 决算数 |
+    经济分类 科目名称 决算数) is one list: the left block's rows, then the right block's."""
+    if not grid:
+        return grid
+    width = len(grid[0])
+    half = width // 2
+    first = [c.strip() for c in grid[0]]
+    repeated = width >= 4 and not width % 2 and any(first[:half]) and first[:half] == first[half:]
+    continued = state.get("unfold_width") == width and not repeated and any(AMOUNT_TOKEN.match(c.strip()) or c.strip().isdigit() for c in grid[0])
+    state["unfold_width"] = width if (repeated or continued) else None
+    if not (repeated or continued):
+        return grid
+    header_count = 0 if continued else next((i for i, cells in enumerate(grid) if any(AMOUNT_TOKEN.match(c.strip()) or c.strip().isdigit() for c in cells)), len(grid))
+    header = [cells[:half] for cells in grid[:header_count]]
+    left = [cells[:half] for cells in grid[header_count:]]
+    right = [cells[half:] for cells in grid[header_count:]]
+    return header + [r for r in left if any(c.strip() for c in r)] + [r for r in right if any(c.strip() for c in r)]
+
+
+def split_code_part_header(cells: list[str]) -> list[list[str]]:
+    """A bordered row that holds the 类 / 款 / 项 header cells above the first data row
+    (a border the document left out): the header cells become a row of their own."""
+    parts = {i for i, c in enumerate(cells) if c.strip() in CODE_PART_WORDS}
+    if not parts or not any(AMOUNT_TOKEN.match(c.strip()) for c in cells):
+        return [cells]
+    return [[c if i in parts else "" for i, c in enumerate(cells)], [c if i not in parts else "" for i, c in enumerate(cells)]]
 
 
 def group_lines(words) -> list[list[dict]]:
