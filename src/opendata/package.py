@@ -58,7 +58,8 @@ def cell_text(value) -> str:
 def table_csv(table: Table) -> tuple[list[str], str]:
     """The CSV text of a table and the columns it has, in the standard order."""
     standard = load_standard()
-    columns = standard.ordered_columns(table.table_id, [*table.columns, *SOURCE_FIELDS])
+    # item is a required column wherever the table has one: written even for a table printed empty
+    columns = standard.ordered_columns(table.table_id, [*table.columns, "item", *SOURCE_FIELDS])
     if not any(row.source_page for row in table.rows):
         columns = [c for c in columns if c != "source_page"]
     buffer = io.StringIO()

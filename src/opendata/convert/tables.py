@@ -233,10 +233,14 @@ class TableBuilder:
         label = " / ".join(clean_label(l) for l in labels if clean_label(l))
         if not label:
             if not any(values.get(k) for k in (*CODE_FIELDS, "unit_code", "unit_name", "project_name")):
-                if any(isinstance(v, Decimal) for v in values.values()):
-                    self.warnings.add("amounts printed without a label", row.line, self.spec.code)
-                return None
-            label = values.get("project_name") or values.get("unit_name") or ""
+                if any(isinstance(v, Decimal) for v in values.values()) and not any(c.kind in ("dimension", "code_part") for c in columns):
+                    # a table with no label column (the 三公 table: one row of amounts) is its total
+                    label = "合计"
+                else:
+                    if any(isinstance(v, Decimal) for v in values.values()):
+                        self.warnings.add("amounts printed without a label", row.line, self.spec.code)
+                    return None
+            label = label or values.get("project_name") or values.get("unit_name") or ""
         values["item"] = label
         if side:
             values["side"] = side

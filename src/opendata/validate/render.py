@@ -27,11 +27,16 @@ def render_text(report: Report, console: Console | None = None) -> None:
                       f"({package.tables} tables, {package.rows} rows, {package.count('error')} errors, {package.count('warning')} warnings)")
         for table, findings in _by_table(package.findings).items():
             grid = RichTable(title=table, show_lines=False, title_justify="left")
-            for column in ("severity", "rule", "row", "measure", "expected", "found", "message"):
-                grid.add_column(column, overflow="fold")
-            for f in findings:
-                grid.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.rule, f.row_id or "", f.measure or "",
-                             f.expected or "", f.found or "", f.message)
+            cells = [(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.rule, f.row_id or "", f.measure or "",
+                      f.expected or "", f.found or "", f.message) for f in findings]
+            columns = ("severity", "rule", "row", "measure", "expected", "found", "message")
+            # only the columns some finding fills, so the message keeps room in a narrow terminal
+            keep = [i for i, name in enumerate(columns) if name in ("severity", "rule", "message") or any(c[i] for c in cells)]
+            for i in keep:
+                name = columns[i]
+                grid.add_column(name, overflow="fold", no_wrap=name != "message")
+            for c in cells:
+                grid.add_row(*(c[i] for i in keep))
             console.print(grid)
     summary = report.to_dict()["summary"]
     console.print(f"{summary['packages']} package(s), {summary['invalid']} invalid, "

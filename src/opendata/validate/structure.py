@@ -114,7 +114,7 @@ def check_fields(table_id: str, fields: list, report: PackageReport) -> bool:
                                table=table_id, expected=allowed[name]["type"], found=str(field.get("type"))))
             ok = False
     for name in REQUIRED_COLUMNS:
-        if name not in names:
+        if name in allowed and name not in names:  # narrative has no item column
             report.add(Finding("table.missing-required-field", f"table {table_id}: required column {name!r} is missing", table=table_id, expected=name))
             ok = False
     return ok
@@ -133,11 +133,17 @@ def check_table_rows(package_dir: Path, path: Path, schema: dict, table_id: str,
     task = result.tasks[0] if result.tasks else None
     if task is not None:
         report.rows += task.stats.get("rows") or 0
-    for error in result.flatten(["type", "rowNumber", "fieldName", "cell", "note", "message"]):
-        kind, row_number, field_name, cell, note, message = error
+    names = [f.get("name") for f in schema["fields"] if isinstance(f, dict)]
+    row_id_index = names.index("row_id") if "row_id" in names else None
+    for error in result.flatten(["type", "rowNumber", "fieldName", "cell", "cells", "message"]):
+        kind, row_number, field_name, cell, cells, message = error
         rule = FRICTIONLESS_RULES.get(kind, "table.read-error")
+        row_id = None
+        if row_id_index is not None and cells and len(cells) > row_id_index and cells[row_id_index]:
+            row_id = str(cells[row_id_index])
         report.add(Finding(
-            rule, f"{table_id}: {message}", table=table_id, measure=field_name if field_name in load_standard().measures else None,
+            rule, f"{table_id}: {message}", table=table_id, row_id=row_id,
+            measure=field_name if field_name in load_standard().measures else None,
             found=None if cell is None else str(cell),
             location={"file": f"data/{path.name}", "row": row_number, "column": field_name} if row_number else {"file": f"data/{path.name}"},
         ))

@@ -1,0 +1,155 @@
+"""Model -> package -> model: exact decimals, text as printed, order kept; the package is valid
+for opendata and for plain frictionless; writing is atomic."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from opendata import read_package, write_package
+from opendata.model import Row, Table
+from opendata.package import PackageError
+
+from .conftest import executable, run_cli, sample_disclosure
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_amounts_are_exact_decimals_in_yuan(package):
+    rows = {row["row_id"]: row for row in csv_rows(package / "data" / "expenditure_summary.csv")}
+    assert rows["total"]["total"] == "59320916.36"       # 5,932.091636 万元
+    assert rows["total"]["project"] == "4618400"         # 461.84 万元
+    assert rows["2080505"]["total"] == "0"               # 0.000000 万元
+    assert rows["2080109"]["basic"] == ""                # blank stays blank
+    basic = {row["row_id"]: row for row in csv_rows(package / "data" / "general_budget_basic_expenditure.csv")}
+    assert basic["50101|30101"]["total"] == "1234567.89"
+    assert basic["50201"]["total"] == "-12.5"
+
+
+def test_round_trip_keeps_values_text_and_order(package):
+    original = sample_disclosure()
+    back = read_package(package)
+    for name in ("unit_name", "unit_code", "parent_name", "parent_code", "division_code", "division_names",
+                 "fiscal_year", "stage", "money_unit", "created"):
+        assert getattr(back, name) == getattr(original, name), name
+    assert back.source.filename == original.source.filename == "东城区社保中心2024年部门预算.pdf"
+    assert back.source.sha256 == original.source.sha256
+    assert back.source.title == original.source.title
+    assert back.name == "110101-257004-2024-budget"
+    assert back.title == "北京市东城区社会保险基金管理中心2024年部门预算"
+    assert list(back.tables) == list(original.tables)
+    for table_id, table in original.tables.items():
+        read = back.tables[table_id]
+        assert read.columns == table.columns
+        assert (read.printed_title, read.money_unit, read.money_decimals, read.note) == \
+               (table.printed_title, table.money_unit, table.money_decimals, table.note)
+        assert [row.row_id for row in read.rows] == [row.row_id for row in table.rows]
+        for mine, theirs in zip(table.rows, read.rows):
+            assert theirs.row_type == mine.row_type
+            assert theirs.source_line == mine.source_line
+            assert theirs.source_page == mine.source_page
+            for column in table.columns:
+                expected, found = mine.values.get(column), theirs.values.get(column)
+                assert found == expected, f"{table_id}/{mine.row_id}/{column}: {found!r} != {expected!r}"
+                assert type(found) is type(expected), f"{table_id}/{mine.row_id}/{column}: {type(found)}"
+    summary = back.tables["expenditure_summary"]
+    assert summary.first_line == 40 and summary.last_line == 48 and summary.pages == [5]
+    total = summary.row("total")
+    assert total.get("total") == Decimal("59320916.36")
+    assert total.get("project") == Decimal("4618400")
+    assert summary.row("2080505").get("total") == Decimal("0")
+    assert summary.row("2080109").get("basic") is None
+    assert summary.row("2080109").get("item") == "社会保险经办机构"
+    assert summary.note == "注：本表无政府性基金。"
+
+
+def test_write_read_write_is_stable(package, tmp_path):
+    again = write_package(read_package(package), tmp_path / "again")
+    for name in ("datapackage.json", "data/expenditure_summary.csv", "data/general_budget_basic_expenditure.csv"):
+        assert (again / name).read_bytes() == (package / name).read_bytes(), name
+
+
+def test_descriptor_records_units_and_precision(package):
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["moneyUnit"] == "万元"
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    assert resources["expenditure_summary"]["moneyUnit"] == "万元"
+    assert resources["expenditure_summary"]["moneyDecimals"] == 6
+    assert resources["general_budget_basic_expenditure"]["moneyUnit"] == "元"
+    assert resources["expenditure_summary"]["path"] == "data/expenditure_summary.csv"
+    fields = {f["name"]: f for f in resources["expenditure_summary"]["schema"]["fields"]}
+    assert fields["total"]["type"] == "number" and fields["total"]["unit"] == "元"
+    assert list(fields) == ["row_id", "row_type", "function_code", "item", "total", "basic", "project",
+                            "source_page", "source_line"]
+    header = (package / "data" / "expenditure_summary.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == ",".join(fields)
+
+
+def test_package_passes_opendata_validate(package):
+    result = run_cli("validate", package)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_package_passes_plain_frictionless(package):
+    result = subprocess.run([executable("frictionless"), "validate", "--json", str(package / "datapackage.json")],
+                            capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["valid"] is True
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_failing_write_leaves_nothing(tmp_path):
+    disclosure = sample_disclosure()
+    disclosure.tables["no_such_table"] = Table("no_such_table", columns=["item", "total"],
+                                               rows=[Row("x", "item", {"item": "x", "total": Decimal(1)})])
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(KeyError):
+        write_package(disclosure, out / "pkg")
+    assert _leftovers(out) == [], "a failed write left files behind"
+
+
+def test_failing_write_keeps_the_previous_package(package):
+    before = {p.relative_to(package): p.read_bytes() for p in package.rglob("*") if p.is_file()}
+    disclosure = sample_disclosure()
+    disclosure.tables["no_such_table"] = Table("no_such_table")
+    with pytest.raises(KeyError):
+        write_package(disclosure, package)
+    after = {p.relative_to(package): p.read_bytes() for p in package.rglob("*") if p.is_file()}
+    assert after == before
+    assert _leftovers(package.parent) == [package.name]
+
+
+def test_overwrite_false_refuses_an_existing_folder(package):
+    with pytest.raises(PackageError):
+        write_package(sample_disclosure(), package, overwrite=False)
+
+
+def test_overwrite_replaces_the_whole_folder(package):
+    (package / "data" / "stale.csv").write_text("row_id\n", encoding="utf-8")
+    write_package(sample_disclosure(), package)
+    assert not (package / "data" / "stale.csv").exists()
+    assert _leftovers(package.parent) == [package.name]
+
+
+def test_read_package_accepts_the_descriptor_file(package):
+    assert read_package(package / "datapackage.json").name == read_package(package).name
+
+
+def test_read_package_refuses_escaping_paths(package):
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = "../outside.csv"
+    (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(PackageError, match="outside the package"):
+        read_package(package)
