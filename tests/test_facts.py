@@ -147,3 +147,17 @@ def test_facts_on_a_non_package_exits_2(tmp_path, make):
     result = run_cli("facts", target)
     assert result.returncode == 2
     assert "error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_only_money_columns_become_facts(tmp_path):
+    d = small_disclosure(stage="final_accounts")
+    evaluation = Table("performance_self_evaluation", columns=["project_name", "item", "budget_full_year", "total",
+                                                               "execution_rate"])
+    evaluation.rows = [Row("社保运行保障经费", "item", {"project_name": "社保运行保障经费", "item": "社保运行保障经费",
+                                                   "budget_full_year": Decimal("200"), "total": Decimal("200"),
+                                                   "execution_rate": "100%"})]
+    d.tables = {evaluation.table_id: evaluation}
+    package = write_package(d, tmp_path / "evaluation")
+    assert [(f["measure"], f["amount"]) for f in opendata.facts(package)] == [("budget_full_year", "200"),
+                                                                              ("total", "200")]
+    assert run_cli("validate", package).returncode == 0

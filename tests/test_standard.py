@@ -55,6 +55,16 @@ def test_table_uses_known_measures_and_dimensions(table_id):
     assert not set(spec.dimensions) & set(spec.measures), f"{table_id}: a column is both dimension and measure"
 
 
+def test_measure_columns_are_typed_as_money_and_fields_by_fields_csv():
+    for table_id, spec in STANDARD.tables.items():
+        schema = {f["name"]: f for f in STANDARD.table_schema(table_id)["fields"]}
+        for measure in spec.measures:
+            assert schema[measure]["type"] == "number" and schema[measure]["unit"] == "元", f"{table_id}.{measure}"
+        for dimension in spec.dimensions:
+            assert "measure" not in schema[dimension], f"{table_id}.{dimension} is a dimension, typed as a measure"
+            assert schema[dimension]["type"] == STANDARD.fields[dimension].type, f"{table_id}.{dimension}"
+
+
 def test_every_field_codelist_exists():
     for field in STANDARD.fields.values():
         if field.codelist:

@@ -23,7 +23,9 @@ def facts(path: str | Path) -> Iterator[dict[str, str]]:
     for package_dir in find_packages(path):
         disclosure = read_package(package_dir)
         for table in disclosure.tables.values():
-            measures = [name for name in table.columns if name in standard.measures]
+            spec = standard.tables.get(table.table_id)
+            known = spec.measures if spec else standard.measures
+            measures = [name for name in table.columns if name in known]
             for row in table.rows:
                 for measure in measures:
                     amount = row.values.get(measure)

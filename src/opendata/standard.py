@@ -151,7 +151,7 @@ class Standard:
 
     def field_descriptor(self, table_id: str, name: str) -> dict:
         """The Frictionless field descriptor of column `name` of table `table_id`."""
-        if name in self.measures:
+        if name in self.tables[table_id].measures:  # a name may be a measure in one table, a field in another
             measure = self.measures[name]
             return {
                 "name": name,
