@@ -195,7 +195,7 @@ class Standard:
         return {"fields": [self.field_descriptor(table_id, name) for name in names], "primaryKey": ["row_id"]}
 
     def ordered_columns(self, table_id: str, columns) -> list[str]:
-        wanted = set(columns) | set(ROW_FIELDS)
+        wanted = set(columns) | set(ROW_FIELDS) | {"item"}
         return [name for name in self.table_field_names(table_id) if name in wanted]
 
 
