@@ -89,6 +89,7 @@ def test_final_totals_reconcile(final):
     assert total(gb).values["total"] == Decimal("2940.05") * WAN
     # same rounding as above: the 类 rows sum to 2,940.06 万元 against the printed 2,940.05
     assert abs(items_sum(gb, "total") - total(gb).values["total"]) <= Decimal("0.01") * WAN
+    assert items_sum(gb, "project") == total(gb).values["project"]   # where the document agrees, exactly
     summary = t["income_expenditure_summary"]
     assert total(summary, "income").values["total"] == total(summary, "expenditure").values["total"] == Decimal("2995.39") * WAN
     fa = t["fiscal_appropriation_summary"]
