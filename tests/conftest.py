@@ -49,8 +49,8 @@ def sample_disclosure() -> Disclosure:
         Row("total", "total", {"item": "合计", "total": parse_amount("5,932.091636", "万元"),
                                "basic": parse_amount("5,470.251636", "万元"), "project": parse_amount("461.84", "万元")},
             source_line=42, source_page=5),
-        Row("208", "item", {"function_code": "208", "item": "社会保障和就业支出", "total": parse_amount("5,932.091636", "万元"),
-                            "basic": parse_amount("5,470.251636", "万元"), "project": parse_amount("461.84", "万元")},
+        Row("208", "item", {"function_code": "208", "item": "社会保障和就业支出", "total": parse_amount("461.84", "万元"),
+                            "basic": parse_amount("0.000000", "万元"), "project": parse_amount("461.84", "万元")},
             source_line=43, source_page=5),
         Row("2080109", "item", {"function_code": "2080109", "item": "社会保险经办机构", "total": parse_amount("461.84", "万元"),
                                 "basic": None, "project": parse_amount("461.84", "万元")},
@@ -59,6 +59,12 @@ def sample_disclosure() -> Disclosure:
                                 "total": parse_amount("0.000000", "万元"), "basic": parse_amount("0.000000", "万元"),
                                 "project": None},
             source_line=45, source_page=5),
+        Row("221", "item", {"function_code": "221", "item": "住房保障支出", "total": parse_amount("5,470.251636", "万元"),
+                            "basic": parse_amount("5,470.251636", "万元"), "project": None},
+            source_line=46, source_page=5),
+        Row("2210201", "item", {"function_code": "2210201", "item": "住房公积金", "total": parse_amount("5,470.251636", "万元"),
+                                "basic": parse_amount("5,470.251636", "万元"), "project": None},
+            source_line=47, source_page=5),
     ]
     basic = Table("general_budget_basic_expenditure", columns=["gov_economic_code", "economic_code", "item", "total"],
                   printed_title="一般公共预算基本支出表", money_unit="元", money_decimals=2)

@@ -372,7 +372,7 @@ def test_package_with_releases_still_validates(package, root):
     set_cell(package, "general_budget_expenditure", "2080101", "total", "1")
     release(package)
     assert (package / "releases" / "index.json").exists() and (package / "CHANGELOG.md").exists()
-    report = validate(root)
+    report = validate(root, layers=())  # structure only: the edited cell breaks a total, on purpose
     assert len(report.packages) == 1 and report.packages[0].valid, report.to_dict()
     frictionless_report = Package(str(package / "datapackage.json")).validate()
     assert frictionless_report.valid, frictionless_report.flatten(["type", "note"])

@@ -31,19 +31,35 @@ def main():
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to a file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
-def validate(path, fmt, as_json, output, fail_on):
+@click.option("--engine", type=click.Choice(["fast", "frictionless"]), default="fast", show_default=True,
+              help="Structural checker of the tables: our own (fast) or frictionless; the findings are the same.")
+def validate(path, fmt, as_json, output, fail_on, engine):
     """Validate a package, or every package below a folder.
 
     Exit code 0: valid; 1: findings at or above --fail-on; 2: could not run."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .package import find_packages
     from .validate import validate as run_validate
-    from .validate.render import render_markdown, render_text
+    from .validate.render import render_markdown, render_summary, render_text
 
     if as_json:
         fmt = "json"
+    err = Console(stderr=True)
     try:
-        report = run_validate(path)
+        count = len(find_packages(path))
+        if count > 1 and err.is_terminal:
+            with Progress(TextColumn("校验 validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                          console=err, transient=True) as bar:
+                task = bar.add_task("validate", total=count)
+                report = run_validate(path, progress=lambda _: bar.advance(task), engine=engine)
+        else:
+            report = run_validate(path, engine=engine)
     except PackageError as exc:
         fail(str(exc))
+    if count > 1 and (fmt != "text" or output):
+        render_summary(report, err)
     if fmt == "json":
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "markdown":

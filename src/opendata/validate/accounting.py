@@ -352,8 +352,8 @@ def analyse_block(table: Table, rows: list[Row], side: str | None, year: int | N
             block.carry.append(row)
         elif carry_start is not None and i >= carry_start and (block.current is None or leading or i > rows.index(block.current)):
             block.carry.append(row)
-        elif block.grand is not None and i > rows.index(block.grand):
-            continue
+        elif block.grand is not None and i > rows.index(block.grand) and rows.index(block.grand) != 0:
+            continue  # below the grand total of a list that ends with it
         elif row.row_type in ("total", "subtotal") or strip_label(_label(row)) in ("小计", "合计"):
             continue  # a subtotal of part of the list: not an item
         else:
@@ -669,18 +669,20 @@ def check_across(ctx: Context) -> None:
         if sums:
             _compare_classes(ctx, ies, ies_out, "total", sums, "across.function-classes")
     if fas_out is not None and gbe is not None:
-        measure = "general_budget" if "general_budget" in fas.columns else "total"
+        if "general_budget" in fas.columns:
+            sums = class_sums(gbe, "total")
+            if sums:
+                _compare_classes(ctx, fas, fas_out, "general_budget", sums, "across.function-classes")
         sums = class_sums(gbe, "total")
-        if measure == "total":
-            for other in (gfe, sce):
-                for code, q in class_sums(other, "total").items():
-                    if code in sums:
-                        sums[code].value += q.value
-                        sums[code].figures += q.figures
-                    else:
-                        sums[code] = q
-        if sums and (measure == "general_budget" or only_general or gfe is not None or sce is not None):
-            _compare_classes(ctx, fas, fas_out, measure, sums, "across.function-classes")
+        for other in (gfe, sce):
+            for code, q in class_sums(other, "total").items():
+                if code in sums:
+                    sums[code].value += q.value
+                    sums[code].figures += q.figures
+                else:
+                    sums[code] = q
+        if sums and (only_general or gfe is not None or sce is not None):
+            _compare_classes(ctx, fas, fas_out, "total", sums, "across.function-classes")
     # 基本支出表 and 项目支出表 vs the columns of 一般公共预算支出表
     basic_total = total_row(basic_t)
     for measure, source in (("basic", "total"), ("personnel", "personnel"), ("public_use", "public_use")):

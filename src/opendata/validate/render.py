@@ -1,7 +1,7 @@
 """Human-readable forms of a validation report: a terminal view and Markdown."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -38,9 +38,19 @@ def render_text(report: Report, console: Console | None = None) -> None:
             for c in cells:
                 grid.add_row(*(c[i] for i in keep))
             console.print(grid)
+    render_summary(report, console)
+
+
+def render_summary(report: Report, console: Console | None = None) -> None:
+    """One line of totals and, for a folder, the rules found most often."""
+    console = console or Console()
     summary = report.to_dict()["summary"]
     console.print(f"{summary['packages']} package(s), {summary['invalid']} invalid, "
                   f"{summary['errors']} error(s), {summary['warnings']} warning(s)")
+    if len(report.packages) > 1:
+        counts = Counter(f.rule for p in report.packages for f in p.findings if f.severity != "info")
+        for rule, n in counts.most_common(10):
+            console.print(f"  {n:>6}  {rule}")
 
 
 def render_markdown(report: Report) -> str:

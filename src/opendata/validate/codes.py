@@ -1,0 +1,197 @@
+"""Layer 2, code lists: every code a package uses exists in its list — for the
+classifications, in the version of the package's fiscal year — and a printed name agrees
+with the official one (the finding reports the official name).
+
+Closed lists (this standard's own: stages, sides, row types, tables, measures) are
+errors, found by layer 1: the descriptor's JSON Schema and the table schemas carry them
+as enum constraints. Open lists (the classifications, divisions, key figures) are
+warnings here, because a code missing from them may be a gap of the list rather than an
+error of the package.
+
+Names are compared the way printing treats them (see `rules.names_agree`): ordinals,
+spaces, brackets, '支出' and '（类）' endings, names cut short and local qualifiers are not
+differences. Rows whose label is not the code's name (a unit's name beside a function
+code in 收入总表, a project's name in 项目支出表) are not compared.
+"""
+from __future__ import annotations
+
+from ..standard import CodeList
+from .rules import CODE_FIELDS, NAME_FIELDS, Context, compact, name_key, names_agree, row_label
+
+# The field whose code the row's item names, by the table's key.
+LABELLED_BY_ITEM = {
+    "function code": "function_code",
+    "department economic code": "economic_code",
+}
+UNIT_WORDS = ("局", "中心", "委员会", "办公室", "政府", "部门", "学校", "医院", "管理处", "事务所", "单位")
+
+
+def check(ctx: Context) -> None:
+    year = ctx.fiscal_year
+    check_division(ctx)
+    for table in ctx.tables.values():
+        spec = ctx.standard.tables.get(table.table_id)
+        if spec is None:
+            continue
+        fields = [name for name in table.columns if ctx.standard.fields.get(name) and ctx.standard.fields[name].codelist]
+        if not fields:
+            continue
+        item_field = _item_field(spec.keyed_by, table.columns)
+        unit_labels = _unit_labels(ctx, table)
+        reported: set[tuple] = set()
+        for row in table.rows:
+            known: list[tuple[str, str, CodeList]] = []
+            for name in fields:
+                code = row.values.get(name)
+                if not code:
+                    continue
+                field_spec = ctx.standard.fields[name]
+                if field_spec.constraints.get("enum"):
+                    continue  # the structural layer checks enumerated values
+                codelist = ctx.standard.codelists.get(field_spec.codelist)
+                if codelist is None or not codelist.rows or not codelist.open:
+                    continue  # this standard's closed lists are enum constraints, checked by layer 1
+                if _check_exists(ctx, table, row, name, str(code), codelist, year, reported):
+                    known.append((name, str(code), codelist))
+            _check_names(ctx, table, row, known, item_field, unit_labels, year, reported)
+
+
+def _check_names(ctx: Context, table, row, known: list, item_field: str | None, unit_labels: set[str],
+                 year: int | None, reported: set) -> None:
+    """Each printed name against the official name of the code it names."""
+    item_candidates = []
+    for name, code, codelist in known:
+        own = NAME_FIELDS.get(name)
+        if own and row.values.get(own):
+            _once(ctx, table, row, name, code, str(row.values[own]), codelist, year, reported)
+        elif name in CODE_FIELDS:
+            item_candidates.append((name, code, codelist))
+    label = _item_label(row, unit_labels)
+    if label is None or not item_candidates:
+        return
+    if len(item_candidates) > 1:
+        # the item names one of several codes: fine when it is any of their names
+        if any(_agrees(label, code, codelist, year) for _, code, codelist in item_candidates):
+            return
+        item_candidates = [c for c in item_candidates if c[0] == item_field]
+        if len(item_candidates) != 1:
+            return
+    name, code, codelist = item_candidates[0]
+    if item_field is not None and name != item_field and len(known) > 1:
+        return
+    _once(ctx, table, row, name, code, label, codelist, year, reported)
+
+
+def _agrees(label: str, code: str, codelist: CodeList, year: int | None) -> bool:
+    names = {r.get("name") for r in codelist.rows if r["code"] == code and r.get("name")}
+    return any(names_agree(label, official) for official in names)
+
+
+def _once(ctx, table, row, name, code, printed_name, codelist, year, reported) -> None:
+    key = (name, code, compact(printed_name))
+    if key in reported:
+        return
+    reported.add(key)
+    _check_name(ctx, table, row, name, code, printed_name, codelist, year)
+
+
+def _item_label(row, unit_labels: set[str]) -> str | None:
+    label = row.values.get("item")
+    if not label or row.values.get("project_name"):
+        return None
+    text = compact(str(label))
+    if text in unit_labels or (len(text) > 6 and any(text.endswith(word) for word in UNIT_WORDS)):
+        return None
+    return str(label)
+
+
+def _item_field(keyed_by: str, columns: list[str]) -> str | None:
+    for words, name in LABELLED_BY_ITEM.items():
+        if keyed_by.startswith(words) and name in columns:
+            return name
+    return None
+
+
+def _unit_labels(ctx: Context, table) -> set[str]:
+    """Labels that are unit names, not code names."""
+    names = {compact(ctx.descriptor.get("unit", {}).get("name", "") or "")} if isinstance(ctx.descriptor.get("unit"), dict) else set()
+    for row in table.rows:
+        if row.values.get("unit_name"):
+            names.add(compact(str(row.values["unit_name"])))
+        if row.values.get("unit_code") and not any(row.values.get(f) for f in CODE_FIELDS):
+            names.add(compact(str(row.values.get("item") or "")))
+    names.discard("")
+    return names
+
+
+def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: CodeList, year: int | None,
+                  reported: set) -> bool:
+    """False when the code is not in the list (reported once per table and code)."""
+    key = (name, code)
+    if year is not None and codelist.year_versioned:
+        if codelist.name_for(code, year) is not None:
+            return True
+    elif code in codelist.codes:
+        return True
+    if key in reported:
+        return False
+    reported.add(key)
+    title = ctx.standard.fields[name].title_zh
+    if code in codelist.codes:
+        years = sorted({(r.get("from_year") or "", r.get("to_year") or "") for r in codelist.rows if r["code"] == code})
+        spans = ", ".join(f"{a or '…'}–{b or '…'}" for a, b in years)
+        ctx.add("code.not-in-year",
+                f"{title} {code} 不属于 {year} 年度的《{codelist.title_zh}》（有效年度 valid in {spans}）。"
+                f" Code {code} is not in the {year} version of {codelist.id}.",
+                table=table, row=row, expected=spans, found=code)
+        return False
+    parent = code[:-2] if len(code) in (7, 9) and name == "economic_code" else None
+    if parent and (codelist.name_for(parent, year) if codelist.year_versioned and year else parent in codelist.codes):
+        return False  # a local sub-code (7-digit economic codes some provinces print) under a known code
+    ctx.add("code.unknown", f"{title} {code} 不在《{codelist.title_zh}》中。 Code {code} is not in the list {codelist.id}.",
+            table=table, row=row, found=code)
+    return False
+
+
+def _check_name(ctx: Context, table, row, name: str, code: str, printed_name: str, codelist: CodeList,
+                year: int | None) -> None:
+    official = codelist.name_for(code, year) if year is not None else codelist.name_for(code)
+    if not official or names_agree(printed_name, official):
+        return
+    title = ctx.standard.fields[name].title_zh
+    others = {r.get("name") for r in codelist.rows if r["code"] == code and r.get("name")} - {official}
+    outdated = next((other for other in others if names_agree(printed_name, other)), None)
+    if outdated:
+        ctx.add("code.name-outdated",
+                f"{title} {code} 印作「{printed_name}」，这是以往年度的名称；{year} 年度的名称是「{official}」。"
+                f" {code} is printed with a former name; the name in {year} is {official}.",
+                table=table, row=row, expected=official, found=printed_name)
+        return
+    ctx.add("code.name-mismatch",
+            f"{title} {code} 印作「{printed_name}」，官方名称是「{official}」。"
+            f" {code} is printed as {printed_name!r}; its official name is {official!r}.",
+            table=table, row=row, expected=official, found=printed_name)
+
+
+def check_division(ctx: Context) -> None:
+    division = ctx.descriptor.get("division")
+    if not isinstance(division, dict):
+        return
+    code = division.get("code")
+    codelist = ctx.standard.codelists.get("divisions")
+    if not isinstance(code, str) or codelist is None or not codelist.rows or code == "000000":
+        return
+    if code not in codelist.codes:
+        ctx.add("code.unknown", f"行政区划代码 {code} 不在《{codelist.title_zh}》中。 Division {code} is not in GB/T 2260.",
+                location={"pointer": "/division/code"}, found=code)
+        return
+    names = division.get("names")
+    official = codelist.name_for(code)
+    if isinstance(names, list) and names and official and isinstance(names[-1], str):
+        if name_key(names[-1]) != name_key(official) and not names_agree(names[-1], official):
+            ctx.add("code.name-mismatch",
+                    f"行政区划 {code} 写作「{names[-1]}」，官方名称是「{official}」。 Division {code} is named {names[-1]!r}; its name is {official!r}.",
+                    location={"pointer": "/division/names"}, expected=official, found=names[-1])
+
+
+__all__ = ["check", "row_label"]
