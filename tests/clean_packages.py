@@ -210,6 +210,20 @@ def clean_disclosure(seed: int = 0, yuan: bool = False, projects: int | None = N
         add(projects_t, name, project_category="其他运转类", project_name=name, unit_name=disclosure.unit_name, item=name,
             total=value, general_budget=value, government_fund=Decimal(0), state_capital=Decimal(0))
 
+    # performance targets of the projects (not money-checked, but realistic in size)
+    targets = table("project_performance_targets", ["project_name", "project_category", "goal", "indicator_level1",
+                                                    "indicator_level2", "indicator_level3", "operator", "target_value",
+                                                    "target_unit", "item", "total", "fiscal_appropriation"])
+    indicators = (("产出指标", "数量指标", "完成业务量", "≥", "95", "%"), ("产出指标", "质量指标", "差错率", "≤", "1", "%"),
+                  ("产出指标", "时效指标", "按时完成率", "＝", "100", "%"), ("效益指标", "社会效益指标", "服务对象覆盖", "≥", "90", "%"),
+                  ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥", "90", "%"), ("成本指标", "经济成本指标", "成本控制", "≤", "100", "%"))
+    for i, value in enumerate(project_amounts, start=1):
+        name = f"社保经办业务项目{i}"
+        for k, (l1, l2, l3, op, target, unit_) in enumerate(indicators[: rnd.randint(3, len(indicators))]):
+            add(targets, f"{name}|{l3}", project_name=name, project_category="其他运转类", goal="保障社保经办业务正常开展",
+                indicator_level1=l1, indicator_level2=l2, indicator_level3=l3, operator=op, target_value=target,
+                target_unit=unit_, item=l3, total=value if k == 0 else None, fiscal_appropriation=value if k == 0 else None)
+
     # 三公经费 (unit-keyed), empty fund tables with their notes
     three = table("three_public_expenses", ["unit_code", "item", "total", "overseas_travel", "vehicle", "vehicle_purchase",
                                             "vehicle_operation", "reception"])

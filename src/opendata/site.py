@@ -22,6 +22,7 @@ HANDWRITTEN_NAV = [
         {"如何发布 How to publish": "guide/publish.md"},
         {"如何使用数据 How to consume": "guide/consume.md"},
         {"命令行与 Python API CLI and API": "guide/cli.md"},
+        {"校验 Validation": "guide/validation.md"},
         {"版本、差异与更新记录 Versions, diffs and changelogs": "guide/versions.md"},
         {"本地 CKAN 试验门户 Local CKAN test server": "guide/ckan-test-server.md"},
     ]},

@@ -41,9 +41,9 @@ def check(ctx: Context) -> None:
         check_row_identities(ctx, table, tol)
         if spec.two_sided:
             for side in ("income", "expenditure"):
-                rows = [row for row in table.rows if row.values.get("side") == side]
-                if rows:
-                    check_block(ctx, table, analyse_block(table, rows, side, ctx.fiscal_year), tol)
+                block = _block(ctx, table, side)
+                if block is not None:
+                    check_block(ctx, table, block, tol)
             check_balance(ctx, table, tol)
         elif any(row.values.get(name) for row in table.rows for name in HIERARCHY_FIELDS):
             check_coded_table(ctx, table, tol)
@@ -188,9 +188,22 @@ def _is_ancestor(a: Node, b: Node) -> bool:
     return strictly
 
 
-def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
+@dataclass
+class Tree:
+    """The code hierarchy of a coded table."""
+    nodes: list[Node]
+    totals: list[Row]
+    parents: dict[int, Node | None]
+    top: list[Node]
+    children: dict[int, list[Node]]
+
+
+def tree(table: Table) -> Tree:
+    """The table's code hierarchy, worked out once per table (tables are not changed while validated)."""
+    cached = table.__dict__.get("_validation_tree")
+    if cached is not None:
+        return cached
     nodes, totals = coded_nodes(table)
-    measures = measures_of(table)
     index = _ancestor_index(nodes)
     parents = {i: _parent_fast(node, nodes, index) for i, node in enumerate(nodes)}
     children: dict[int, list[Node]] = {}
@@ -202,6 +215,15 @@ def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
             top.append(node)
         else:
             children.setdefault(position[id(parent)], []).append(node)
+    result = Tree(nodes, totals, parents, top, children)
+    table.__dict__["_validation_tree"] = result
+    return result
+
+
+def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
+    t = tree(table)
+    nodes, totals, children, top = t.nodes, t.totals, t.children, t.top
+    measures = measures_of(table)
     # duplicates (the same codes twice) make a level ambiguous: skip those groups
     seen: dict[tuple, int] = {}
     for node in nodes:
@@ -218,13 +240,13 @@ def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
             continue
         for measure in measures:
             _check_sum(ctx, table, node.row, [k.row for k in kids], measure, tol, "sum.hierarchy",
-                       f"「{row_name(node.row)}」行是其下各行之和 is the sum of the rows below it")
+                       lambda: f"「{row_name(node.row)}」行是其下各行之和 is the sum of the rows below it")
     for total in totals:
         if len(totals) > 1 and total.row_type == "subtotal":
             continue
         for measure in measures:
             _check_sum(ctx, table, total, [n.row for n in top], measure, tol, "sum.total-row",
-                       f"「{row_name(total)}」行是各行之和 is the sum of the rows")
+                       lambda: f"「{row_name(total)}」行是各行之和 is the sum of the rows")
 
 
 def _ancestor_index(nodes: list[Node]) -> dict:
@@ -265,7 +287,7 @@ def _parent_fast(node: Node, nodes: list[Node], index: dict[tuple, list[Node]]) 
 
 
 def _check_sum(ctx: Context, table: Table, whole: Row, parts: list[Row], measure: str, tol: Decimal, rule: str,
-               what: str, at_most: bool = False) -> bool:
+               what, at_most: bool = False) -> bool:
     """whole = Σ parts (or whole ≥ Σ parts when `at_most`); False when a finding was added."""
     total = amount_of(whole, measure)
     if total is None:
@@ -281,6 +303,8 @@ def _check_sum(ctx: Context, table: Table, whole: Row, parts: list[Row], measure
             return True
     elif abs(diff) <= allowed:
         return True
+    if callable(what):
+        what = what()
     hint = explain(-diff, [(r, v) for r, v in values if v is not None], tol * 2, table) if not at_most else ""
     relation = "≥" if at_most else "="
     ctx.add(rule,
@@ -447,7 +471,7 @@ def check_block(ctx: Context, table: Table, block: Block, tol: Decimal) -> None:
         # 本年合计 + 结转 = 总计
         if block.grand is not None and block.current is not None:
             _check_sum(ctx, table, block.grand, [block.current, *block.carry_top], measure, tol, "sum.two-sided-carryover",
-                       f"{where}「{row_name(block.grand)}」= 「{row_name(block.current)}」+ 结转 carry-over".strip())
+                       lambda: f"{where}「{row_name(block.grand)}」= 「{row_name(block.current)}」+ 结转 carry-over".strip())
         # the items add up to 本年合计 (or to the grand total when there is no carry-over)
         if block.top is not None:
             whole = block.current
@@ -455,7 +479,7 @@ def check_block(ctx: Context, table: Table, block: Block, tol: Decimal) -> None:
                 whole = block.grand
             if whole is not None:
                 _check_sum(ctx, table, whole, block.top, measure, tol, "sum.total-row",
-                           f"{where}「{row_name(whole)}」是各项之和 is the sum of the items".strip())
+                           lambda: f"{where}「{row_name(whole)}」是各项之和 is the sum of the items".strip())
         # numbered sub-rows add up to their row
         for row in block.top or ():
             kids, partial = block.children.get(id(row), ([], False))
@@ -467,10 +491,10 @@ def check_block(ctx: Context, table: Table, block: Block, tol: Decimal) -> None:
                 continue  # unnumbered sub-rows: the nesting is not certain
             if partial or first_style is None:
                 _check_sum(ctx, table, row, direct if first_style else kids, measure, tol, "sum.hierarchy",
-                           f"「{row_name(row)}」不小于其中各项 is at least the sum of its 其中 rows", at_most=True)
+                           lambda: f"「{row_name(row)}」不小于其中各项 is at least the sum of its 其中 rows", at_most=True)
             else:
                 _check_sum(ctx, table, row, direct, measure, tol, "sum.hierarchy",
-                           f"「{row_name(row)}」是其下各项之和 is the sum of its numbered sub-rows")
+                           lambda: f"「{row_name(row)}」是其下各项之和 is the sum of its numbered sub-rows")
 
 
 def strip_label_lead(text: str) -> str:
@@ -485,9 +509,8 @@ def check_balance(ctx: Context, table: Table, tol: Decimal) -> None:
     """收入总计 = 支出总计."""
     grands = {}
     for side in ("income", "expenditure"):
-        rows = [row for row in table.rows if row.values.get("side") == side]
-        block = analyse_block(table, rows, side, ctx.fiscal_year)
-        grands[side] = block.grand
+        block = _block(ctx, table, side)
+        grands[side] = block.grand if block is not None else None
     income, expenditure = grands["income"], grands["expenditure"]
     if income is None or expenditure is None:
         return
@@ -528,8 +551,8 @@ def total_row(table: Table | None) -> Row | None:
     """The grand total row of a one-sided table."""
     if table is None:
         return None
-    nodes, totals = coded_nodes(table) if any(
-        row.values.get(name) for row in table.rows for name in HIERARCHY_FIELDS) else ([], [])
+    totals = tree(table).totals if any(
+        row.values.get(name) for row in table.rows for name in HIERARCHY_FIELDS) else []
     candidates = totals or [row for row in table.rows if row.row_type == "total" or strip_label(_label(row)) in ("合计", "总计")]
     grand = [row for row in candidates if row.row_type == "total"] or candidates
     return grand[0] if len(grand) == 1 else None
@@ -553,13 +576,13 @@ def class_sums(table: Table | None, measure: str) -> dict[str, Quantity]:
     """Per 类 of a coded table: the 类 row where printed, else the sum of the top-level rows in that class."""
     if table is None or "function_code" not in table.columns:
         return {}
-    nodes, _ = coded_nodes(table)
-    coded = [n for n in nodes if n.codes.get("function_code") and not n.detail]
-    index = _ancestor_index(nodes)
+    t = tree(table)
     result: dict[str, Quantity] = {}
     by_class: dict[str, list[Node]] = {}
-    for node in coded:
-        parent = _parent_fast(node, nodes, index)
+    for i, node in enumerate(t.nodes):
+        if not node.codes.get("function_code") or node.detail:
+            continue
+        parent = t.parents[i]
         if parent is not None and parent.codes.get("function_code"):
             continue  # counted through its parent
         by_class.setdefault(node.codes["function_code"][:3], []).append(node)
@@ -574,10 +597,14 @@ def class_sums(table: Table | None, measure: str) -> dict[str, Quantity]:
 
 
 def _block(ctx: Context, table: Table | None, side: str) -> Block | None:
+    """One side of a two-sided table, read once per package."""
     if table is None:
         return None
-    rows = [row for row in table.rows if row.values.get("side") == side]
-    return analyse_block(table, rows, side, ctx.fiscal_year) if rows else None
+
+    def compute() -> Block | None:
+        rows = [row for row in table.rows if row.values.get("side") == side]
+        return analyse_block(table, rows, side, ctx.fiscal_year) if rows else None
+    return ctx.memo(("block", table.table_id, side), compute)
 
 
 def _current_value_row(block: Block | None, measure: str = "total") -> Row | None:

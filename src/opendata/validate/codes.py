@@ -15,6 +15,8 @@ code in 收入总表, a project's name in 项目支出表) are not compared.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..standard import CodeList
 from .rules import CODE_FIELDS, NAME_FIELDS, Context, compact, name_key, names_agree, row_label
 
@@ -83,7 +85,7 @@ def _check_names(ctx: Context, table, row, known: list, item_field: str | None, 
 
 
 def _agrees(label: str, code: str, codelist: CodeList, year: int | None) -> bool:
-    names = {r.get("name") for r in codelist.rows if r["code"] == code and r.get("name")}
+    names = {r.get("name") for r in _index(codelist.id).get(code, ()) if r.get("name")}
     return any(names_agree(label, official) for official in names)
 
 
@@ -124,12 +126,31 @@ def _unit_labels(ctx: Context, table) -> set[str]:
     return names
 
 
+@lru_cache(maxsize=None)
+def _index(list_id: str) -> dict[str, list[dict]]:
+    from ..standard import load_standard
+    index: dict[str, list[dict]] = {}
+    for row in load_standard().codelists[list_id].rows:
+        index.setdefault(row["code"], []).append(row)
+    return index
+
+
+def name_for(codelist: CodeList, code: str, year: int | None) -> str | None:
+    """CodeList.name_for, through an index (the lists are long and read for every code)."""
+    for row in _index(codelist.id).get(code, ()):
+        if year is None or not codelist.year_versioned:
+            return row.get("name") or row.get("title_zh")
+        if int(row.get("from_year") or 0) <= year <= int(row.get("to_year") or 9999):
+            return row.get("name")
+    return None
+
+
 def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: CodeList, year: int | None,
                   reported: set) -> bool:
     """False when the code is not in the list (reported once per table and code)."""
     key = (name, code)
     if year is not None and codelist.year_versioned:
-        if codelist.name_for(code, year) is not None:
+        if name_for(codelist, code, year) is not None:
             return True
     elif code in codelist.codes:
         return True
@@ -138,7 +159,7 @@ def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: Code
     reported.add(key)
     title = ctx.standard.fields[name].title_zh
     if code in codelist.codes:
-        years = sorted({(r.get("from_year") or "", r.get("to_year") or "") for r in codelist.rows if r["code"] == code})
+        years = sorted({(r.get("from_year") or "", r.get("to_year") or "") for r in _index(codelist.id).get(code, ())})
         spans = ", ".join(f"{a or '…'}–{b or '…'}" for a, b in years)
         ctx.add("code.not-in-year",
                 f"{title} {code} 不属于 {year} 年度的《{codelist.title_zh}》（有效年度 valid in {spans}）。"
@@ -146,7 +167,7 @@ def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: Code
                 table=table, row=row, expected=spans, found=code)
         return False
     parent = code[:-2] if len(code) in (7, 9) and name == "economic_code" else None
-    if parent and (codelist.name_for(parent, year) if codelist.year_versioned and year else parent in codelist.codes):
+    if parent and (name_for(codelist, parent, year) if codelist.year_versioned and year else parent in codelist.codes):
         return False  # a local sub-code (7-digit economic codes some provinces print) under a known code
     ctx.add("code.unknown", f"{title} {code} 不在《{codelist.title_zh}》中。 Code {code} is not in the list {codelist.id}.",
             table=table, row=row, found=code)
@@ -155,11 +176,11 @@ def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: Code
 
 def _check_name(ctx: Context, table, row, name: str, code: str, printed_name: str, codelist: CodeList,
                 year: int | None) -> None:
-    official = codelist.name_for(code, year) if year is not None else codelist.name_for(code)
+    official = name_for(codelist, code, year)
     if not official or names_agree(printed_name, official):
         return
     title = ctx.standard.fields[name].title_zh
-    others = {r.get("name") for r in codelist.rows if r["code"] == code and r.get("name")} - {official}
+    others = {r.get("name") for r in _index(codelist.id).get(code, ()) if r.get("name")} - {official}
     outdated = next((other for other in others if names_agree(printed_name, other)), None)
     if outdated:
         ctx.add("code.name-outdated",

@@ -15,8 +15,10 @@ One deliberate difference: frictionless accepts the numbers NaN and ±Infinity
 from __future__ import annotations
 
 import csv
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable
@@ -146,15 +148,45 @@ class FieldCheck:
 
     def read(self, source: str | None):
         """(value, type note, constraint notes) of one cell, as frictionless computes them."""
-        cell = None if source in MISSING_VALUES else source
-        if cell is not None:
-            value = self.reader(cell)
+        if source is None or source == "":
+            value = None
+        elif self.type == "string" or self.type == "any":
+            value = source
+        else:
+            value = self.reader(source)
             if value is None:
                 return None, f'type is "{self.type}/default"', ()
-        else:
-            value = None
-        notes = tuple(note for _, check, note in self.checks if not check(value))
-        return value, None, notes
+        if not self.checks:
+            return value, None, ()
+        return value, None, tuple(note for _, check, note in self.checks if not check(value))
+
+
+@lru_cache(maxsize=4096)
+def _compiled(key: str) -> FieldCheck:
+    return FieldCheck.build(json.loads(key))
+
+
+def compile_fields(fields: list) -> list[FieldCheck]:
+    """The checks of a schema's fields, compiled once per distinct list of fields."""
+    try:
+        key = json.dumps(fields, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return [FieldCheck.build(f) for f in fields]
+    return _compiled_fields(key)
+
+
+@lru_cache(maxsize=1024)
+def _compiled_fields(key: str) -> list[FieldCheck]:
+    return [FieldCheck.build(f) for f in json.loads(key)]
+
+
+def compile_field(descriptor: dict) -> FieldCheck:
+    """The check of one field descriptor, compiled once per distinct descriptor."""
+    try:
+        key = json.dumps(descriptor, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return FieldCheck.build(descriptor)
+    return _compiled(key)
 
 
 def supports(schema: dict) -> bool:
@@ -192,7 +224,7 @@ def check_table(path: Path, schema: dict) -> tuple[list[TableError], list[list[s
         return [TableError("source-error", note=str(exc))], [], [], 0
     if not rows:
         return [TableError("source-error", note="the file is empty")], [], [], 0
-    fields = [FieldCheck.build(f) for f in schema["fields"]]
+    fields = compile_fields(schema["fields"])
     primary_key = list(schema.get("primaryKey") or [])
     first = header_index(rows)
     labels = [label.strip() for label in rows[first]]
@@ -206,22 +238,34 @@ def check_table(path: Path, schema: dict) -> tuple[list[TableError], list[list[s
     seen_keys: dict[tuple, int] = {}
     n_fields = len(expected)
     data = rows[first + 1:]
+    typed: list[list[Any]] = []
     count = 0
+    plan = [(f.name, f.type in ("string", "any"), f.reader, f.checks, f'type is "{f.type}/default"') for f in expected]
     for row_number, cells in enumerate(data, start=first + 2):
         count += 1
         row_errors: list[TableError] = []
-        values: list[Any] = []
+        ncells = len(cells)
+        values: list[Any] = [None] * n_fields
         blank = 0
-        for index, check in enumerate(expected):
-            source = cells[index] if index < len(cells) else None
-            value, type_note, notes = check.read(source)
-            values.append(value)
-            if value is None and not type_note:
+        for index in range(n_fields):
+            name, plain, reader, checks, type_note = plan[index]
+            source = cells[index] if index < ncells else None
+            if source is None or source == "":
+                value = None
                 blank += 1
-            if type_note:
-                row_errors.append(TableError("type-error", type_note, row_number, index + 1, check.name, str(source), cells))
-            for note in notes:
-                row_errors.append(TableError("constraint-error", note, row_number, index + 1, check.name, str(source), cells))
+            elif plain:
+                value = source
+            else:
+                value = reader(source)
+                if value is None:
+                    row_errors.append(TableError("type-error", type_note, row_number, index + 1, name, str(source), cells))
+                    continue
+            values[index] = value
+            if checks:
+                for _, check, note in checks:
+                    if not check(value):
+                        row_errors.append(TableError("constraint-error", note, row_number, index + 1, name, str(source), cells))
+        typed.append(values)
         if len(cells) > n_fields:
             for number in range(n_fields + 1, len(cells) + 1):
                 row_errors.append(TableError("extra-cell", "", row_number, number, "", cells[number - 1], cells))
@@ -251,7 +295,7 @@ def check_table(path: Path, schema: dict) -> tuple[list[TableError], list[list[s
         if len(errors) >= ERROR_LIMIT:
             del errors[ERROR_LIMIT:]
             break
-    return errors, data, labels, count
+    return errors, typed, labels, count
 
 
 def _header_errors(labels: list[str], fields: list[FieldCheck]) -> list[TableError]:
@@ -295,9 +339,9 @@ def _expected_fields(labels: list[str], fields: list[FieldCheck]) -> list[FieldC
 
 # -- the model ---------------------------------------------------------------
 
-def build_table(resource: dict, schema: dict, labels: list[str], data: list[list[str]]) -> Table:
-    """The model of a table whose structure is valid (header = schema fields, every cell typed)."""
-    types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+def build_table(resource: dict, schema: dict, labels: list[str], data: list[list[Any]]) -> Table:
+    """The model of a table whose structure is valid (header = schema fields, every cell typed):
+    `data` are the typed values `check_table` read."""
     table = Table(
         table_id=resource.get("tableId") or resource.get("name"),
         printed_title=resource.get("printedTitle"), money_unit=resource.get("moneyUnit"),
@@ -309,16 +353,16 @@ def build_table(resource: dict, schema: dict, labels: list[str], data: list[list
         table.pages = list(location.get("pages") or [])
     skip = {*ROW_FIELDS, *SOURCE_FIELDS}
     table.columns = [name for name in labels if name not in skip]
-    readers = [(i, name, READERS.get(types.get(name, "string"), _read_string)) for i, name in enumerate(labels)
-               if name not in skip]
+    columns = [(i, name) for i, name in enumerate(labels) if name not in skip]
     i_id, i_type = labels.index("row_id"), labels.index("row_type") if "row_type" in labels else None
     i_line = labels.index("source_line") if "source_line" in labels else None
     i_page = labels.index("source_page") if "source_page" in labels else None
-    for cells in data:
-        values = {name: (reader(cells[i]) if cells[i] != "" else None) for i, name, reader in readers}
-        table.rows.append(Row(
-            row_id=cells[i_id], row_type=(cells[i_type] if i_type is not None else "") or "item", values=values,
-            source_line=int(cells[i_line]) if i_line is not None and cells[i_line] else None,
-            source_page=int(cells[i_page]) if i_page is not None and cells[i_page] else None,
+    rows = table.rows
+    for values in data:
+        rows.append(Row(
+            row_id=values[i_id], row_type=(values[i_type] if i_type is not None else None) or "item",
+            values={name: values[i] for i, name in columns},
+            source_line=values[i_line] if i_line is not None else None,
+            source_page=values[i_page] if i_page is not None else None,
         ))
     return table

@@ -165,6 +165,11 @@ def _figure_amount(ctx: Context, row: Row) -> Stated | None:
 
 
 def _candidates(ctx: Context, figure: str) -> list[Quantity]:
+    """The quantities of the tables a stated figure may mean (computed once per package)."""
+    return ctx.memo(("candidates", figure), lambda: _compute_candidates(ctx, figure))
+
+
+def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
     t = ctx.tables
     ies, inc, exp = t.get("income_expenditure_summary"), t.get("income_summary"), t.get("expenditure_summary")
     fas, gbe, basic_t = t.get("fiscal_appropriation_summary"), t.get("general_budget_expenditure"), t.get("general_budget_basic_expenditure")

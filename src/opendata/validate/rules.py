@@ -109,11 +109,13 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
+@lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """NFKC, no whitespace: full-width brackets, colons and digits become ASCII."""
     return re.sub(r"\s+", "", nfkc(text))
 
 
+@lru_cache(maxsize=65536)
 def ordinal(text: str) -> tuple[str | None, int | None, str]:
     """(style, number, rest) of a label's leading ordinal: '八、社会保障和就业' -> ('cn', 8, '社会保障和就业')."""
     text = compact(text)
@@ -145,6 +147,7 @@ def cn_number(token: str) -> int:
     return digits.get(token, 0)
 
 
+@lru_cache(maxsize=65536)
 def strip_label(text: str) -> str:
     """A label without whitespace, leading ordinals ('八、', '（一）', '1、'), '其中：' / '加：',
     trailing '（类）' / '（款）' / '（项）' or colon."""
@@ -159,6 +162,7 @@ def strip_label(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """A name reduced for comparison: stripped, brackets and '支出' / '费用' endings ignored."""
     text = strip_label(text)
@@ -169,6 +173,7 @@ def name_key(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def names_agree(printed: str, official: str) -> bool:
     """True when a printed name is the official one, allowing what printing does to names:
     ordinals, spacing, brackets, '支出' / '（类）' endings, names cut short, local qualifiers
@@ -180,7 +185,7 @@ def names_agree(printed: str, official: str) -> bool:
         return True
     if b.startswith(a) and (len(a) >= 4 or len(a) * 2 >= len(b)):
         return True  # printed cut short
-    if b in a or a in b and len(a) >= 2:
+    if b in a or (a in b and len(a) >= 2):
         return True
     return False
 
@@ -205,6 +210,12 @@ class Context:
     tables: dict[str, Table] = field(default_factory=dict)  # tables without structural errors
     present: set[str] = field(default_factory=set)  # every catalog table the package declares
     standard: Standard = field(default_factory=load_standard)
+    cache: dict = field(default_factory=dict)  # what the layers compute once per package (blocks, candidates)
+
+    def memo(self, key, compute):
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
     @property
     def fiscal_year(self) -> int | None:
@@ -281,11 +292,16 @@ def row_location(table: Table | None, row: Row) -> dict:
 
 def table_tolerance(table: Table, default_unit: str = "元") -> Decimal:
     """Half a unit of the last printed digit of one figure of the table, in 元."""
+    key = ("_validation_tolerance", default_unit)
+    cached = table.__dict__.get(key)
+    if cached is not None:
+        return cached
     unit = table.money_unit if table.money_unit in UNIT_FACTORS else default_unit
     decimals = table.money_decimals
     if decimals is None:
         decimals = inferred_decimals(table, unit)
-    return tolerance(unit, decimals)
+    table.__dict__[key] = result = tolerance(unit, decimals)
+    return result
 
 
 def inferred_decimals(table: Table, unit: str) -> int:
@@ -347,6 +363,7 @@ def class_names() -> tuple[tuple[str, str, int, int], ...]:
     return tuple(result)
 
 
+@lru_cache(maxsize=65536)
 def function_class(label: str, year: int | None = None) -> str | None:
     """The 类 code a label such as '八、社会保障和就业' or '卫生健康支出' names, if exactly one."""
     key = name_key(label)
@@ -384,6 +401,7 @@ EXTRA_LABEL_MEASURES = {
 }
 
 
+@lru_cache(maxsize=65536)
 def label_measure(label: str) -> str | None:
     """The measure a row label of a two-sided table names ('一、一般公共预算拨款收入' -> general_budget)."""
     key = name_key(label)

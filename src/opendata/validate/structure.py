@@ -8,6 +8,8 @@ findings as frictionless, many times faster) or by frictionless itself (engine
 for the later layers when a `tables` dict is passed."""
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -58,11 +60,44 @@ def check_package(package_dir: Path, report: PackageReport, engine: str = "fast"
     return descriptor
 
 
-def check_descriptor(descriptor: dict, report: PackageReport) -> None:
-    standard = load_standard()
-    validator = jsonschema.Draft202012Validator(
-        standard.descriptor_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+@lru_cache(maxsize=None)
+def descriptor_validator() -> jsonschema.Draft202012Validator:
+    """The descriptor's JSON Schema validator, built once."""
+    return jsonschema.Draft202012Validator(
+        load_standard().descriptor_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
+
+
+@lru_cache(maxsize=4096)
+def _table_schema_valid(text: str) -> bool:
+    """Whether a resource's `schema` object (as JSON text) is valid; table schemas repeat across packages."""
+    try:
+        schema = load_standard().descriptor_schema["$defs"]["resource"]["properties"]["schema"]
+    except (KeyError, TypeError):
+        return False  # the JSON Schema changed shape: always take the full check
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+                                           ).is_valid(json.loads(text))
+
+
+def _quickly_valid(descriptor: dict) -> bool:
+    """True when the descriptor is certainly valid: its parts other than the table schemas are
+    checked against the JSON Schema, the table schemas once per distinct schema."""
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not all(isinstance(r, dict) and isinstance(r.get("schema"), dict) for r in resources):
+        return False
+    try:
+        texts = [json.dumps(r["schema"], sort_keys=True, ensure_ascii=False) for r in resources]
+    except (TypeError, ValueError):
+        return False
+    stub = {"fields": [{"name": "row_id", "type": "string"}]}
+    light = {**descriptor, "resources": [{**r, "schema": stub} for r in resources]}
+    return descriptor_validator().is_valid(light) and all(_table_schema_valid(text) for text in texts)
+
+
+def check_descriptor(descriptor: dict, report: PackageReport) -> None:
+    if _quickly_valid(descriptor):
+        return
+    validator = descriptor_validator()
     for error in sorted(validator.iter_errors(descriptor), key=lambda e: list(e.absolute_path)):
         where = "/".join(str(part) for part in error.absolute_path) or "(root)"
         report.add(Finding("package.descriptor-schema", f"datapackage.json {where}: {error.message}",
@@ -108,9 +143,15 @@ def check_resource(package_dir: Path, resource: dict, seen: set[str], report: Pa
     check_table_rows(package_dir, path, schema, table_id, report, engine=engine, resource=resource, tables=tables)
 
 
-def check_fields(table_id: str, fields: list, report: PackageReport) -> bool:
+@lru_cache(maxsize=None)
+def allowed_fields(table_id: str) -> dict[str, dict]:
+    """The standard's field descriptors of a table, by name."""
     standard = load_standard()
-    allowed = {name: standard.field_descriptor(table_id, name) for name in standard.table_field_names(table_id)}
+    return {name: standard.field_descriptor(table_id, name) for name in standard.table_field_names(table_id)}
+
+
+def check_fields(table_id: str, fields: list, report: PackageReport) -> bool:
+    allowed = allowed_fields(table_id)
     ok = True
     names = [f.get("name") for f in fields if isinstance(f, dict)]
     for field in fields:
