@@ -135,7 +135,11 @@ def test_xicheng_cells(xicheng):
     amounts(xicheng, "expenditure_summary", "2080101|50502|30239", total="1163520", basic="1163520")
     amounts(xicheng, "expenditure_summary", "2080109|50601|31002", total="373300", basic=None, project="373300")
     amounts(xicheng, "expenditure_summary", "total", total="68353777.63", basic="52212451.06", project="16141326.57")
-    amounts(xicheng, "general_budget_expenditure", "2080101", total="34989296.54")
+    # 表六: its upper header rows print only their non-empty cells (merged headings)
+    amounts(xicheng, "general_budget_expenditure", "2080101", total="34989296.54", personnel="31050272.99", public_use="3939023.55")
+    amounts(xicheng, "general_budget_expenditure", "2080109", basic=None, project="3201956.57", project_excluding_capital="3201956.57")
+    amounts(xicheng, "general_budget_expenditure", "total", total="68353777.63", personnel="48043580.51", public_use="4168870.55")
+    assert row(xicheng, "general_budget_expenditure", "2080101").values["unit_name"] == "北京市西城区社会保险基金管理中心"
     amounts(xicheng, "general_budget_basic_expenditure", "2210203|50501|30102", personnel="3095364")
     amounts(xicheng, "fiscal_appropriation_summary", "expenditure/五、教育支出", total="196187")
     row_ = row(xicheng, "expenditure_summary", "2050803|50502|30216")

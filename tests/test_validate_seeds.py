@@ -105,15 +105,6 @@ REAL = [
                     "government_fund_expenditure", "state_capital_expenditure")],
 ]
 
-# Findings that come from the conversion, not from the document: allowed while the converter
-# has the defect (the source is consistent; the package is not).
-CONVERTER_DEFECTS = {
-    XICHENG: ("general_budget_expenditure",
-              "表六 (lines 795-936) is consistent, but the package's general_budget_expenditure has its columns shifted "
-              "(the unit-name cell): basic carries 人员经费, personnel is empty, project carries 公用经费 …"),
-}
-
-
 @lru_cache(maxsize=None)
 def findings(package: str):
     path = PACKAGES / package
@@ -130,17 +121,11 @@ def test_real_inconsistency_is_reported(expect):
         assert f.message and f.location
 
 
-def _converter_defect(package: str, f) -> bool:
-    table, _ = CONVERTER_DEFECTS.get(package, (None, None))
-    return table is not None and (f.table == table or table in f.message)
-
-
 @pytest.mark.parametrize("package", [LUOYANG, XICHENG, DONGCHENG, HARBIN, FENGTAI])
 def test_nothing_else_is_reported(package):
-    """Every warning or error is one of the real inconsistencies above (or a known conversion defect)."""
+    """Every warning or error is one of the real inconsistencies above."""
     unexpected = [f for f in findings(package) if f.severity in ("error", "warning")
-                  and not any(e.package == package and e.matches(f) for e in REAL)
-                  and not _converter_defect(package, f)]
+                  and not any(e.package == package and e.matches(f) for e in REAL)]
     assert not unexpected, "\n".join(f"{f.rule} {f.table} {f.row_id}: {f.message}" for f in unexpected)
 
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 from ..money import is_amount
 from ..standard import TableSpec, load_standard
 from .layout import CellRow
-from .recognise import header_key, is_column_number, is_header_word, match_dimension, match_measure
+from .recognise import header_key, is_column_number, is_header_word, match_dimension, match_measure, measure_patterns, segment_matches
 
 CODE_FIELDS = ("function_code", "gov_economic_code", "economic_code")
 CODE_PARTS = {"类": 0, "款": 1, "项": 2}
@@ -63,10 +64,70 @@ def spread_sides(header: list[list[str]], width: int) -> list[list[str]]:
     return rows
 
 
+def _specificity(path: list[str]) -> int:
+    """How many header levels the best measure alias for `path` uses (0: none)."""
+    keys = [header_key(part) for part in path if header_key(part)]
+    return max((len(pattern) for pattern, _ in measure_patterns()
+                if len(pattern) <= len(keys) and all(segment_matches(p, k) for p, k in zip(pattern, keys[-len(pattern):]))),
+               default=0)
+
+
+def _kind(path: list[str]) -> str | None:
+    if match_measure(path[-1:]) is not None:
+        return "measure"
+    return "dimension" if match_dimension(path[-1:]) else None
+
+
+def _splits(n: int, parts: int):
+    """Every way to cut n columns into `parts` contiguous non-empty runs."""
+    for cuts in combinations(range(1, n), parts - 1):
+        bounds = (0, *cuts, n)
+        yield [(bounds[i], bounds[i + 1]) for i in range(parts)]
+
+
+def spread_groups(header: list[list[str]], width: int) -> list[list[str]]:
+    """One-cell-per-line exports drop the empty cells of merged headers, so an upper header
+    row is shorter than the table. Its cells over columns with nothing printed below keep
+    their place; the rest are group headings spread over the remaining columns, cut where
+    the headings best explain the columns under them (基本支出 over 小计 / 人员经费 / 公用经费,
+    项目支出 over 项目支出总数 …)."""
+    rows = [list(row) for row in header]
+    for r in range(len(rows) - 2, -1, -1):
+        row = rows[r]
+        if len(row) >= width:
+            continue
+        below = [b + [""] * (width - len(b)) for b in rows[r + 1:]]
+        lead = 0
+        while lead < len(row) and not any(b[lead].strip() for b in below):
+            lead += 1
+        groups = [cell for cell in row[lead:] if cell.strip()]
+        columns = width - lead
+        if not groups or len(groups) > columns:
+            continue
+        paths = header_paths(below, width)[lead:]
+
+        def score(split) -> int:
+            total = 0
+            for group, (start, end) in zip(groups, split):
+                for path in paths[start:end]:
+                    if not path:
+                        continue
+                    total += _specificity([group, *path]) > _specificity(path)
+                    total += _kind([group]) is not None and _kind([group]) == _kind(path)
+            return total
+
+        best = max(_splits(columns, len(groups)), key=score)
+        spread = row[:lead] + [""] * columns
+        for group, (start, _) in zip(groups, best):
+            spread[lead + start] = group
+        rows[r] = spread
+    return rows
+
+
 def realign(header: list[list[str]], width: int) -> list[list[str]]:
     """Lower header rows sometimes lose their leading empty cells (类 款 项 小计 财政拨款 …
     printed under 单位代码 …). Move such a run right, under the first group heading."""
-    header = spread_sides(header, width)
+    header = spread_groups(spread_sides(header, width), width)
     fixed = [row + [""] * (width - len(row)) for row in header]
     for r in range(1, len(fixed)):
         upper_rows, row = fixed[:r], fixed[r]

@@ -77,7 +77,7 @@ def match_title(text: str) -> TitleMatch | None:
 # -- column headers ----------------------------------------------------------
 
 @lru_cache(maxsize=None)
-def _measure_patterns() -> list[tuple[tuple[str, ...], str]]:
+def measure_patterns() -> list[tuple[tuple[str, ...], str]]:
     patterns = []
     for measure in load_standard().measures.values():
         for alias in measure.aliases:
@@ -94,7 +94,7 @@ def _dimension_aliases() -> dict[str, str]:
     return aliases
 
 
-def _segment_matches(pattern: str, segment: str) -> bool:
+def segment_matches(pattern: str, segment: str) -> bool:
     if pattern.startswith("*"):
         return segment.endswith(pattern[1:])
     if pattern.endswith("*"):
@@ -107,13 +107,13 @@ def match_measure(path: list[str], allowed: set[str] | None = None) -> str | Non
     the path wins (上年结转结余/一般公共预算 beats 一般公共预算)."""
     keys = [header_key(part) for part in path if header_key(part)]
     best, best_len = None, 0
-    for pattern, code in _measure_patterns():
+    for pattern, code in measure_patterns():
         n = len(pattern)
         if n > len(keys) or n <= best_len:
             continue
         if allowed is not None and code not in allowed:
             continue
-        if all(_segment_matches(p, s) for p, s in zip(pattern, keys[-n:])):
+        if all(segment_matches(p, s) for p, s in zip(pattern, keys[-n:])):
             best, best_len = code, n
     return best
 
@@ -158,7 +158,7 @@ def _header_vocabulary() -> set[str]:
 def _header_group_words() -> set[str]:
     """Words of multi-part aliases (本年拨款 in 本年拨款/一般公共预算) that head column groups."""
     words = set()
-    for pattern, _ in _measure_patterns():
+    for pattern, _ in measure_patterns():
         words.update(p.strip("*") for p in pattern)
     return words
 

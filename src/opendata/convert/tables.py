@@ -224,6 +224,8 @@ class TableBuilder:
                 values["function_code"] = code
             else:
                 labels.insert(0, " ".join(code_parts[i] for i in sorted(code_parts)))
+        if values.get("unit_name") and row_type_for(values["unit_name"]) != "item":
+            labels.insert(0, values.pop("unit_name"))  # 合计 printed in the unit-name column is the row's label
         if not labels and values.get("project_name"):
             labels.append(values["project_name"])
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
