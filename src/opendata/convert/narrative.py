@@ -17,6 +17,8 @@ COUNT = re.compile(r"(\d+)\s*(人|个|名)")
 PERCENT = re.compile(r"^[^。；\d]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
 LOOKBACK = 16
 QUALIFIERS = ("行政", "事业", "工勤", "其中")
+# words that may stand between a figure's name and its amount (收支总预算为 …, 政府采购项目资金 …)
+FILLER = re.compile(r"^\s*(总额|总预算|预算数|决算数|预算|决算|财政拨款|支出|资金|项目资金|合计|总计|共计|安排|经费|数|为|是|共|计|约|:|：|\s)*$")
 
 
 def sections(lines: list[Line]) -> list[dict]:
@@ -84,6 +86,8 @@ def key_figures_table(lines: list[Line]) -> Table:
                     continue
                 if not found or re.search(r"(比|较|增加|减少|增长|下降|上年|年初预算)", before[before.find(found[0]):]):
                     continue
+                if not FILLER.match(before[before.rfind(found[0]) + len(found[0]):]):
+                    continue  # 政府采购货物支出 …: a part of the figure, not the figure
                 line_no = numbers[bisect_right(offsets, match.start()) - 1]
                 sentence = sentence_around(text, match.start())
                 values = {"figure": found[1], "item": found[0], "text": sentence}
