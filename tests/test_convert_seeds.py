@@ -148,3 +148,48 @@ def test_xicheng_cells(xicheng):
     project = xicheng.disclosure.tables["project_expenditure"].rows[0]
     assert project.values["project_name"] == "困难人员参加城乡居民基本养老保险代缴保费（2023年）"
     assert project.values["unit_code"] == "257004" and project.values["total"] == D("1738000")
+
+
+# -- 003 北京市丰台区 2020 final accounts: narrative figures and nine self-evaluations ---------------
+
+@pytest.fixture(scope="module")
+def fengtai():
+    return converted("003")
+
+
+def test_fengtai_metadata(fengtai):
+    d = fengtai.disclosure
+    assert (d.unit_name, d.unit_code, d.fiscal_year, d.stage, d.division_code) == (
+        "北京市丰台区社会保险基金管理中心", None, 2020, "final_accounts", "110106")
+    assert set(d.tables) == {"performance_self_evaluation", "key_figures", "narrative"}
+
+
+def test_fengtai_key_figures(fengtai):
+    """Headline figures of the narrative (lines 11-60), in 元."""
+    amounts(fengtai, "key_figures", "total_income_expenditure", amount="51810200")
+    amounts(fengtai, "key_figures", "income_total", amount="49480800")
+    amounts(fengtai, "key_figures", "expenditure_total", amount="50218100")
+    amounts(fengtai, "key_figures", "basic", amount="44079400")
+    amounts(fengtai, "key_figures", "project", amount="6138700")
+    amounts(fengtai, "key_figures", "procurement", amount="2780200")
+    amounts(fengtai, "key_figures", "three_public", amount="0")
+    assert row(fengtai, "key_figures", "basic").values["percent"] == "87.78%"
+    assert row(fengtai, "key_figures", "staff_actual#2").values["quantity"] == "145"
+
+
+def test_fengtai_self_evaluations(fengtai):
+    table = fengtai.disclosure.tables["performance_self_evaluation"]
+    projects = {r.values["project_name"] for r in table.rows}
+    assert len(projects) == 9 and "档案资料保管费" in projects and "购置工作服" in projects
+    amounts(fengtai, "performance_self_evaluation", "档案资料保管费/年度资金总额",
+            budget_initial="494100", budget_full_year="429300", total="429300")
+    amounts(fengtai, "performance_self_evaluation", "购置工作服/年度资金总额",
+            budget_initial="30100", budget_full_year="29500", total="29500")
+    amounts(fengtai, "performance_self_evaluation", "社保窗口服务经费/年度资金总额",
+            budget_initial="1296500", budget_full_year="1253300", total="1253300")
+    amounts(fengtai, "performance_self_evaluation", "档案资料保管费/上年结转资金", budget_initial=None, total=None)
+    funding = row(fengtai, "performance_self_evaluation", "档案资料保管费/年度资金总额").values
+    assert (funding["score_weight"], funding["execution_rate"], funding["score"]) == ("10", "100%", "10")
+    indicator = row(fengtai, "performance_self_evaluation", "社保窗口服务经费/聘用人数").values
+    assert (indicator["indicator_level1"], indicator["indicator_level2"], indicator["target_value"], indicator["actual_value"]) == (
+        "产出指标", "数量指标", "41", "41")

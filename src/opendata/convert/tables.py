@@ -310,8 +310,11 @@ def row_key(row: Row) -> str:
         key = "|".join(codes)
     elif values.get("project_code") or values.get("project_name"):
         key = values.get("project_code") or values.get("project_name")
+        item = header_key(values.get("item") or "")
         if values.get("indicator_level3"):
             key += "/" + values["indicator_level3"]
+        elif item and item != header_key(values.get("project_name") or ""):
+            key += "/" + item  # the project's funding, goal and total rows
     elif values.get("unit_code"):
         key = values["unit_code"]
     else:
