@@ -1,0 +1,798 @@
+"""Publish packages to a CKAN portal and read them back, with ckanapi.
+
+    portal = Portal("http://127.0.0.1:5055", token)
+    result = publish_package(portal, "datapackages/110101-01075003-2021-budget")
+    pull_package(portal, "110101-01075003-2021-budget", "out/")
+
+One CKAN dataset per package, named by the package name. Its resources are found by a
+stable key, the resource name: the table id for every table's CSV, `<table>-excel` for
+the Excel-friendly copy (UTF-8 with BOM), `datapackage.json`, `validation-report.json`
+and `source/<file>` for the source document. Every resource carries the sha256 of its
+bytes in `hash`; a table's DataStore copy is marked as loaded by `datastore_hash`.
+Publishing compares what the portal holds with what the package needs and sends only
+the difference, so an unchanged package costs no write call, and a run that died
+half-way is finished by running it again (duplicates left by a lost answer are removed).
+The dataset's `content_hash` extra is written last: it says the last publish completed.
+"""
+from __future__ import annotations
+
+import configparser
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import ckanapi
+import requests
+
+from .package import DESCRIPTOR, PackageError, load_descriptor, safe_resource_path
+from .standard import load_standard
+from .versions import package_files
+
+EXTRA_KEYS = ("fiscal_year", "stage", "unit_code", "division_code", "standard_version",
+              "package_version", "content_hash")
+DATASTORE_TYPES = {"string": "text", "number": "numeric", "integer": "int"}
+DATASTORE_CHUNK = 5000
+READ_SUFFIXES = ("_show", "_list", "_search", "_info", "_search_sql", "_autocomplete")
+TRANSIENT_STATUS = {500, 502, 503, 504}
+DEFAULT_CONFIG = Path("~/.config/opendata/ckan.ini")
+
+
+class PublishError(Exception):
+    """Publishing could not be done; the message says why (never holds the token)."""
+
+
+class AuthError(PublishError):
+    """The portal refused the API token (or there was none)."""
+
+
+class InvalidPackage(PublishError):
+    """The package has validation errors and --allow-invalid was not given."""
+
+
+class TransientError(PublishError):
+    """The portal could not be reached or failed (timeout, connection, 5xx)."""
+
+
+# -- configuration ------------------------------------------------------------
+
+def read_config(path: str | Path | None = None) -> dict[str, str]:
+    """`url` and `token` from an INI file's [ckan] section (default
+    ~/.config/opendata/ckan.ini); an empty dict when the file does not exist."""
+    path = Path(path or DEFAULT_CONFIG).expanduser()
+    if not path.exists():
+        return {}
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(path, encoding="utf-8")
+    if not parser.has_section("ckan"):
+        return {}
+    return {key: value.strip() for key, value in parser.items("ckan") if value.strip()}
+
+
+def resolve_token(config_path: str | Path | None = None) -> str | None:
+    """The API token: CKAN_API_TOKEN, else the config file's `token`."""
+    return os.environ.get("CKAN_API_TOKEN") or read_config(config_path).get("token")
+
+
+# -- the portal: ckanapi with retries and a count of write calls -------------------
+
+def is_write(action: str) -> bool:
+    return not (action.endswith(READ_SUFFIXES) or action.startswith("scheming_") or action == "status_show")
+
+
+class Portal:
+    """A CKAN portal: `call(action, **data)` with retries on timeouts, connection
+    errors and 5xx answers, and a count of the write calls made (`writes`)."""
+
+    def __init__(self, url: str, token: str | None = None, *, retries: int = 4, backoff: float = 1.0,
+                 timeout: float = 60.0, on_write: Callable[[str, dict], None] | None = None):
+        self.url = url.rstrip("/")
+        self.token = token
+        self.retries, self.backoff, self.timeout = retries, backoff, timeout
+        self.on_write = on_write
+        self.writes = 0
+        self.write_log: list[str] = []
+        self.remote = ckanapi.RemoteCKAN(self.url, apikey=token, user_agent="opendata-publish")
+        self._schema_fields: set[str] | None = None
+
+    def __repr__(self) -> str:  # never show the token
+        return f"Portal({self.url!r})"
+
+    def close(self) -> None:
+        self.remote.close()
+
+    def call(self, action: str, files: dict | None = None, **data):
+        write = is_write(action)
+        attempt = 0
+        while True:
+            try:
+                for handle in (files or {}).values():
+                    handle[1].seek(0)
+                result = self.remote.call_action(action, data, files=files,
+                                                 requests_kwargs={"timeout": self.timeout})
+                break
+            except ckanapi.NotAuthorized as exc:
+                if "User None" in str(exc) or not self.token:
+                    raise AuthError(
+                        f"CKAN ({self.url}) refused `{action}`: the API token was not accepted (CKAN "
+                        "treated the request as anonymous). Check CKAN_API_TOKEN or the token in the "
+                        "config file.") from None
+                raise AuthError(
+                    f"CKAN ({self.url}) refused `{action}`: not authorized. Check the API token "
+                    f"(CKAN_API_TOKEN or the config file) and that its user may publish to the "
+                    f"organization. CKAN said: {_short(exc)}") from None
+            except (ckanapi.NotFound, ckanapi.ValidationError, ckanapi.SearchError):
+                raise
+            except (requests.exceptions.RequestException, ckanapi.CKANAPIError) as exc:
+                if not _transient(exc):
+                    raise PublishError(f"CKAN ({self.url}) `{action}` failed: {_short(exc)}") from None
+                # a write that may have reached the server is not repeated here: the
+                # caller plans again from what the portal holds (no duplicates)
+                maybe_done = write and not _never_sent(exc)
+                if attempt >= self.retries or maybe_done:
+                    raise TransientError(f"CKAN ({self.url}) `{action}`: {_short(exc)}") from None
+                time.sleep(self.backoff * (2 ** attempt))
+                attempt += 1
+        if write:
+            self.writes += 1
+            self.write_log.append(action)
+            if self.on_write:
+                self.on_write(action, data)
+        return result
+
+    def schema_fields(self) -> set[str]:
+        """Dataset fields of the portal's ckanext-scheming schema (empty without scheming)."""
+        if self._schema_fields is None:
+            try:
+                schema = self.call("scheming_dataset_schema_show", type="dataset")
+                self._schema_fields = {f["field_name"] for f in schema.get("dataset_fields", [])}
+            except (ckanapi.NotFound, ckanapi.ValidationError, PublishError, ckanapi.CKANAPIError):
+                self._schema_fields = set()
+        return self._schema_fields
+
+    def download(self, url: str) -> bytes:
+        headers = {"Authorization": self.token} if self.token else {}
+        attempt = 0
+        while True:
+            try:
+                response = requests.get(url, headers=headers, timeout=self.timeout)
+                if response.status_code in TRANSIENT_STATUS:
+                    raise TransientError(f"HTTP {response.status_code}")
+                if response.status_code in (401, 403):
+                    raise AuthError(f"{url}: HTTP {response.status_code}, not authorized")
+                response.raise_for_status()
+                return response.content
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, TransientError) as exc:
+                if attempt >= self.retries:
+                    raise TransientError(f"download {url}: {_short(exc)}") from None
+                time.sleep(self.backoff * (2 ** attempt))
+                attempt += 1
+
+
+def _short(exc: Exception, width: int = 300) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def _status(exc: Exception) -> int | None:
+    if isinstance(exc, ckanapi.CKANAPIError) and exc.args:
+        first = exc.args[0]
+        if isinstance(first, str) and first.startswith("["):
+            try:
+                import ast
+                return int(ast.literal_eval(first)[1])
+            except (ValueError, SyntaxError, IndexError, TypeError):
+                return None
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None)
+
+
+def _transient(exc: Exception) -> bool:
+    if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
+        return True
+    return _status(exc) in TRANSIENT_STATUS
+
+
+def _never_sent(exc: Exception) -> bool:
+    """True when the request cannot have reached CKAN (connection refused) or CKAN's
+    proxy said it is unavailable."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        text = str(exc)
+        return "NewConnectionError" in text or "Connection refused" in text
+    return _status(exc) in (502, 503)
+
+
+# -- what a package needs on the portal -------------------------------------------
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def content_hash(package_dir: str | Path) -> str:
+    """sha256 over the package's files (paths and bytes), releases/ excluded."""
+    package_dir = Path(package_dir)
+    digest = hashlib.sha256()
+    for rel in package_files(package_dir):
+        digest.update(rel.encode("utf-8") + b"\0")
+        digest.update(sha256_bytes((package_dir / rel).read_bytes()).encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+@dataclass
+class ResourceSpec:
+    """One resource a package needs: its stable key (name), bytes and metadata."""
+    name: str
+    filename: str
+    data: bytes
+    format: str
+    description: str
+    table_id: str | None = None  # set for the table resources loaded into the DataStore
+    mimetype: str = ""
+
+    @property
+    def hash(self) -> str:
+        return sha256_bytes(self.data)
+
+
+@dataclass
+class DatasetSpec:
+    name: str
+    title: str
+    notes: str
+    org_name: str
+    org_title: str
+    tags: list[str]
+    extras: dict[str, str]
+    resources: list[ResourceSpec]
+    package_dir: Path
+    license_id: str | None = None
+
+
+def _unit_key(descriptor: dict) -> str:
+    unit = descriptor.get("unit") or {}
+    code = unit.get("code")
+    if code:
+        return str(code).lower()
+    return "u" + hashlib.sha1(str(unit.get("name", "")).encode("utf-8")).hexdigest()[:8]
+
+
+def default_org(descriptor: dict) -> str:
+    """The publisher's organization name: division code and unit code (ASCII)."""
+    division = (descriptor.get("division") or {}).get("code") or "000000"
+    return f"{division}-{_unit_key(descriptor)}".lower()
+
+
+def _notes(descriptor: dict, tables: list[tuple[str, str]]) -> str:
+    unit = descriptor["unit"]
+    stage = load_standard().codelists["stages"].name_for(descriptor["stage"]) or descriptor["stage"]
+    division = "".join((descriptor.get("division") or {}).get("names") or [])
+    lines = [f"{unit['name']}{descriptor['fiscalYear']}年{stage}公开数据（{division}，金额单位：{descriptor.get('moneyUnit', '元')}）。",
+             "",
+             f"共 {len(tables)} 张表，每张表一个 CSV 文件（UTF-8），并已载入 DataStore，可用 datastore_search 和 SQL 查询：",
+             ""]
+    lines += [f"- {title}（{table_id}）" for table_id, title in tables]
+    source = descriptor.get("source") or {}
+    lines += ["", f"数据包版本 {descriptor.get('version')}，标准版本 {descriptor.get('standardVersion')}。"
+              f"原始公开文件：{source.get('title') or source.get('filename')}"
+              + (f"（{source['url']}）" if source.get("url") else "") + "。",
+              "", "Tables of the departmental budget disclosure, converted to a Frictionless data package by opendata."]
+    return "\n".join(lines)
+
+
+def validation_report(package_dir: Path, name: str) -> tuple[dict, bytes]:
+    from .validate import validate_package
+
+    report = validate_package(package_dir)
+    data = report.to_dict()
+    data["path"] = name  # the local folder is not the portal's business; keeps the bytes stable
+    return data, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def dataset_spec(package_dir: str | Path, org: str | None = None, excel_csv: bool = False,
+                 report_bytes: bytes | None = None) -> DatasetSpec:
+    """Everything the portal should hold for a package, computed locally."""
+    package_dir = Path(package_dir)
+    descriptor = load_descriptor(package_dir)
+    standard = load_standard()
+    name = str(descriptor["name"])
+    if not (2 <= len(name) <= 100) or any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-_" for c in name):
+        raise PublishError(f"{package_dir}: package name {name!r} is not a valid CKAN dataset name "
+                           "(lowercase ASCII letters, digits, - and _)")
+    if report_bytes is None:
+        report_bytes = validation_report(package_dir, name)[1]
+    resources: list[ResourceSpec] = []
+    tables = []
+    for resource in descriptor.get("resources") or []:
+        table_id = resource.get("tableId") or resource["name"]
+        spec = standard.tables.get(table_id)
+        title = spec.title_zh if spec else resource.get("title") or table_id
+        tables.append((table_id, title))
+        data = safe_resource_path(package_dir, resource["path"]).read_bytes()
+        printed = resource.get("printedTitle")
+        description = title + (f"（原表标题：{printed}）" if printed and printed != title else "")
+        resources.append(ResourceSpec(name=table_id, filename=f"{table_id}.csv", data=data, format="CSV",
+                                      description=description, table_id=table_id, mimetype="text/csv"))
+        if excel_csv:
+            resources.append(ResourceSpec(
+                name=f"{table_id}-excel", filename=f"{table_id}-excel.csv", data=b"\xef\xbb\xbf" + data,
+                format="CSV", description=f"{title}（带 BOM 的 UTF-8，便于 Excel 打开 UTF-8 with BOM for Excel）",
+                mimetype="text/csv"))
+    resources.append(ResourceSpec(name=DESCRIPTOR, filename=DESCRIPTOR,
+                                  data=(package_dir / DESCRIPTOR).read_bytes(), format="JSON",
+                                  description="数据包描述文件（Frictionless Data Package） The data package descriptor",
+                                  mimetype="application/json"))
+    resources.append(ResourceSpec(name="validation-report.json", filename="validation-report.json",
+                                  data=report_bytes, format="JSON",
+                                  description="校验报告（opendata validate） The validation report",
+                                  mimetype="application/json"))
+    source = descriptor.get("source") or {}
+    if source.get("path"):
+        path = safe_resource_path(package_dir, source["path"])
+        if path.exists():
+            resources.append(ResourceSpec(
+                name=f"source/{source['filename']}", filename=source["filename"], data=path.read_bytes(),
+                format=(source.get("format") or path.suffix.lstrip(".")).upper(),
+                description="原始公开文件 The source document" + (f"：{source['title']}" if source.get("title") else "")))
+    unit = descriptor["unit"]
+    stage_title = standard.codelists["stages"].name_for(descriptor["stage"]) or descriptor["stage"]
+    division_names = [n for n in (descriptor.get("division") or {}).get("names") or [] if len(n) >= 2]
+    tags = sorted({stage_title, f"{descriptor['fiscalYear']}年", "预算公开", *division_names})
+    extras = {
+        "fiscal_year": str(descriptor["fiscalYear"]),
+        "stage": descriptor["stage"],
+        "unit_code": str(unit.get("code") or ""),
+        "division_code": str((descriptor.get("division") or {}).get("code") or ""),
+        "standard_version": str(descriptor.get("standardVersion") or ""),
+        "package_version": str(descriptor.get("version") or ""),
+        "content_hash": content_hash(package_dir),
+    }
+    licenses = descriptor.get("licenses") or []
+    license_id = {"CC-BY-4.0": "cc-by", "CC0-1.0": "cc-zero", "ODC-BY-1.0": "odc-by"}.get(
+        (licenses[0] or {}).get("name") if licenses else None)
+    return DatasetSpec(name=name, title=descriptor["title"], notes=_notes(descriptor, tables),
+                       org_name=org or default_org(descriptor), org_title=unit["name"] if not org else org,
+                       tags=tags, extras=extras, resources=resources, package_dir=package_dir,
+                       license_id=license_id)
+
+
+def datastore_fields(package_dir: Path, table_id: str) -> tuple[list[dict], list[str], str]:
+    """DataStore fields (type, info label/notes from the standard) for a table resource,
+    the column names and the CSV path, from the package descriptor."""
+    descriptor = load_descriptor(package_dir)
+    for resource in descriptor.get("resources") or []:
+        if (resource.get("tableId") or resource["name"]) != table_id:
+            continue
+        standard = load_standard()
+        fields = []
+        names = []
+        for f in resource["schema"]["fields"]:
+            if table_id in standard.tables:
+                try:
+                    f = {**f, **standard.field_descriptor(table_id, f["name"])}
+                except KeyError:
+                    pass
+            notes = f.get("description") or ""
+            if f.get("unit"):
+                notes = f"{notes} 单位 unit: {f['unit']}".strip()
+            fields.append({"id": f["name"], "type": DATASTORE_TYPES.get(f.get("type", "string"), "text"),
+                           "info": {"label": f.get("title") or f["name"], "notes": notes}})
+            names.append(f["name"])
+        return fields, names, resource["path"]
+    raise PackageError(f"{package_dir}: no table {table_id}")
+
+
+def datastore_records(package_dir: Path, table_id: str) -> tuple[list[dict], list[dict]]:
+    fields, names, rel = datastore_fields(package_dir, table_id)
+    with safe_resource_path(package_dir, rel).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        records = [{name: (row.get(name) or None) for name in names} for row in reader]
+    return fields, records
+
+
+# -- planning: what the portal lacks ----------------------------------------------
+
+@dataclass
+class Step:
+    kind: str          # create-org, create-dataset, upload, replace, datastore, patch-resource, delete-resource, patch-dataset
+    target: str        # resource name or dataset name
+    detail: str = ""
+    resource: ResourceSpec | None = None
+    resource_id: str | None = None
+    data: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.kind:<16} {self.target}" + (f"  ({self.detail})" if self.detail else "")
+
+
+OUR_SUFFIXES = ("-excel",)
+
+
+def _ours(name: str, tables: set[str]) -> bool:
+    """A resource this publisher manages (so it may delete it when the package no longer has it)."""
+    if name in (DESCRIPTOR, "validation-report.json") or name.startswith("source/"):
+        return True
+    base = name[: -len("-excel")] if name.endswith("-excel") else name
+    return base in tables
+
+
+def _current_extras(pkg: dict) -> dict[str, str]:
+    extras = {e["key"]: e["value"] for e in pkg.get("extras") or []}
+    for key in EXTRA_KEYS:
+        if key in pkg and key not in extras and pkg[key] is not None:
+            extras[key] = str(pkg[key])
+    return extras
+
+
+def plan(spec: DatasetSpec, pkg: dict | None, org: dict | None) -> list[Step]:
+    """The steps that bring the portal from `pkg` (package_show, None if missing) to `spec`."""
+    steps: list[Step] = []
+    if org is None:
+        steps.append(Step("create-org", spec.org_name, spec.org_title))
+    if pkg is None:
+        steps.append(Step("create-dataset", spec.name, spec.title))
+        current: dict[str, list[dict]] = {}
+    else:
+        current = {}
+        for res in pkg.get("resources") or []:
+            current.setdefault(res.get("name") or "", []).append(res)
+    wanted = {r.name for r in spec.resources}
+    tables = set(load_standard().tables) | {r.table_id for r in spec.resources if r.table_id}
+    for name, found in current.items():
+        if name not in wanted and _ours(name, tables):
+            steps += [Step("delete-resource", name, "no longer in the package", resource_id=r["id"]) for r in found]
+        elif name in wanted and len(found) > 1:  # a lost answer to a create, then a rerun
+            steps += [Step("delete-resource", name, "duplicate", resource_id=r["id"]) for r in found[1:]]
+    for res in spec.resources:
+        existing = (current.get(res.name) or [None])[0]
+        if existing is None:
+            steps.append(Step("upload", res.name, f"{len(res.data)} bytes", resource=res))
+            if res.table_id:
+                steps.append(Step("datastore", res.name, "load rows", resource=res))
+            continue
+        rid = existing["id"]
+        if existing.get("hash") != res.hash or existing.get("url_type") != "upload":
+            if res.table_id:
+                steps.append(Step("datastore", res.name, "reload rows", resource=res, resource_id=rid))
+            steps.append(Step("replace", res.name, f"{len(res.data)} bytes, sha256 {res.hash[:12]}",
+                              resource=res, resource_id=rid))
+            continue
+        if res.table_id and (existing.get("datastore_hash") != res.hash or not existing.get("datastore_active")):
+            steps.append(Step("datastore", res.name, "load rows", resource=res, resource_id=rid))
+            steps.append(Step("patch-resource", res.name, "mark DataStore loaded", resource=res,
+                              resource_id=rid, data={"datastore_hash": res.hash}))
+            continue
+        changed = {k: v for k, v in (("description", res.description), ("format", res.format))
+                   if (existing.get(k) or "") != v}
+        if changed:
+            steps.append(Step("patch-resource", res.name, ", ".join(changed), resource=res, resource_id=rid,
+                              data=changed))
+    # dataset metadata last: content_hash says the publish completed
+    if pkg is None:
+        steps.append(Step("patch-dataset", spec.name, "metadata, extras"))
+    else:
+        changed = []
+        for key, value in (("title", spec.title), ("notes", spec.notes)):
+            if (pkg.get(key) or "") != value:
+                changed.append(key)
+        if org is not None and pkg.get("owner_org") != org.get("id"):
+            changed.append("owner_org")
+        if sorted(t["name"] for t in pkg.get("tags") or []) != sorted(spec.tags):
+            changed.append("tags")
+        extras = _current_extras(pkg)
+        changed += [f"{k}={spec.extras[k][:16]}" for k in EXTRA_KEYS if extras.get(k) != spec.extras[k]]
+        if spec.license_id and pkg.get("license_id") != spec.license_id:
+            changed.append("license_id")
+        if changed or any(s.kind != "patch-dataset" for s in steps):
+            steps.append(Step("patch-dataset", spec.name, ", ".join(changed) or "after resource changes"))
+    return steps
+
+
+# -- executing --------------------------------------------------------------
+
+@dataclass
+class PublishResult:
+    name: str
+    path: str
+    status: str = ""            # created, updated, unchanged, planned, refused, failed
+    steps: list[str] = field(default_factory=list)
+    writes: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    url: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def _show_package(portal: Portal, name: str) -> dict | None:
+    try:
+        pkg = portal.call("package_show", id=name)
+    except ckanapi.NotFound:
+        return None
+    return None if pkg.get("state") == "deleted" else pkg
+
+
+def _show_org(portal: Portal, name: str, cache: dict | None = None) -> dict | None:
+    if cache is not None and name in cache:
+        return cache[name]
+    try:
+        org = portal.call("organization_show", id=name, include_datasets=False)
+    except ckanapi.NotFound:
+        org = None
+    if cache is not None and org is not None:
+        cache[name] = org
+    return org
+
+
+def _dataset_fields(portal: Portal, spec: DatasetSpec, org_id: str, existing: dict | None) -> dict:
+    data = {"name": spec.name, "title": spec.title, "notes": spec.notes, "owner_org": org_id,
+            "tags": [{"name": t} for t in spec.tags]}
+    if spec.license_id:
+        data["license_id"] = spec.license_id
+    top_level = portal.schema_fields() & set(EXTRA_KEYS)
+    for key in top_level:
+        data[key] = spec.extras[key]
+    other = {k: v for k, v in _current_extras(existing or {}).items() if k not in EXTRA_KEYS}
+    if not top_level:
+        other.update(spec.extras)
+    else:
+        other.update({k: v for k, v in spec.extras.items() if k not in top_level})
+    data["extras"] = [{"key": k, "value": v} for k, v in sorted(other.items())]
+    return data
+
+
+def _upload(res: ResourceSpec) -> dict:
+    return {"upload": (res.filename, io.BytesIO(res.data), res.mimetype or "application/octet-stream")}
+
+
+def _load_datastore(portal: Portal, spec: DatasetSpec, res: ResourceSpec, resource_id: str) -> None:
+    fields, records = datastore_records(spec.package_dir, res.table_id)
+    try:
+        portal.call("datastore_delete", resource_id=resource_id, force=True)
+    except ckanapi.NotFound:
+        pass
+    portal.call("datastore_create", resource_id=resource_id, force=True, fields=fields,
+                primary_key=["row_id"], records=records[:DATASTORE_CHUNK],
+                calculate_record_count=True)
+    for start in range(DATASTORE_CHUNK, len(records), DATASTORE_CHUNK):
+        portal.call("datastore_upsert", resource_id=resource_id, force=True, method="insert",
+                    records=records[start:start + DATASTORE_CHUNK])
+
+
+def execute(portal: Portal, spec: DatasetSpec, steps: list[Step], pkg: dict | None, org: dict | None,
+            org_cache: dict | None = None) -> dict:
+    if org is None:
+        try:
+            org = portal.call("organization_create", name=spec.org_name, title=spec.org_title)
+        except ckanapi.ValidationError:  # created meanwhile (a lost answer): use it
+            org = _show_org(portal, spec.org_name)
+            if org is None:
+                raise
+        if org_cache is not None:
+            org_cache[spec.org_name] = org
+    if pkg is None:
+        # content_hash is left empty until the end: it says the publish completed
+        fields = _dataset_fields(portal, spec, org["id"], None)
+        if "content_hash" in fields:
+            fields["content_hash"] = ""
+        fields["extras"] = [e for e in fields["extras"] if e["key"] != "content_hash"]
+        pkg = portal.call("package_create", **fields)
+    for step in steps:
+        res = step.resource
+        if step.kind == "delete-resource":
+            try:
+                portal.call("resource_delete", id=step.resource_id)
+            except ckanapi.NotFound:
+                pass
+        elif step.kind == "upload":
+            created = portal.call("resource_create", files=_upload(res), package_id=pkg["id"], name=res.name,
+                                  description=res.description, format=res.format, hash=res.hash,
+                                  datastore_hash="")
+            step.resource_id = created["id"]
+            for later in steps:
+                if later.kind == "datastore" and later.target == res.name and later.resource_id is None:
+                    later.resource_id = created["id"]
+        elif step.kind == "datastore":
+            _load_datastore(portal, spec, res, step.resource_id)
+            if not any(s.kind == "replace" and s.target == res.name for s in steps):
+                if not any(s.kind == "patch-resource" and s.target == res.name for s in steps):
+                    portal.call("resource_patch", id=step.resource_id, datastore_hash=res.hash)
+        elif step.kind == "replace":
+            extra = {"datastore_hash": res.hash} if res.table_id else {}
+            portal.call("resource_patch", files=_upload(res), id=step.resource_id, description=res.description,
+                        format=res.format, hash=res.hash, **extra)
+        elif step.kind == "patch-resource":
+            portal.call("resource_patch", id=step.resource_id, **step.data)
+        elif step.kind == "patch-dataset":
+            fresh = _show_package(portal, spec.name) or pkg
+            portal.call("package_patch", id=fresh["id"], **_dataset_fields(portal, spec, org["id"], fresh))
+    return pkg
+
+
+def publish_package(portal: Portal, package_dir: str | Path, *, org: str | None = None, dry_run: bool = False,
+                    allow_invalid: bool = False, excel_csv: bool = False, attempts: int = 3,
+                    org_cache: dict | None = None) -> PublishResult:
+    """Bring the portal's dataset for one package up to date (see the module docstring).
+
+    Raises InvalidPackage (validation errors, without allow_invalid), AuthError and
+    PublishError/TransientError; a transient failure makes it plan again from what the
+    portal holds, up to `attempts` times."""
+    t0 = time.time()
+    package_dir = Path(package_dir)
+    descriptor = load_descriptor(package_dir)
+    result = PublishResult(name=str(descriptor.get("name")), path=str(package_dir))
+    report, report_bytes = validation_report(package_dir, str(descriptor.get("name")))
+    if not report["valid"] and not allow_invalid:
+        rules = sorted({f["rule"] for f in report["findings"] if f["severity"] == "error"})
+        raise InvalidPackage(f"{package_dir}: {report['errors']} validation error(s) ({', '.join(rules)}); "
+                             "fix them or publish with --allow-invalid")
+    spec = dataset_spec(package_dir, org=org, excel_csv=excel_csv, report_bytes=report_bytes)
+    writes_before = portal.writes
+    for attempt in range(attempts):
+        try:
+            pkg = _show_package(portal, spec.name)
+            org_dict = _show_org(portal, spec.org_name, org_cache)
+            steps = plan(spec, pkg, org_dict)
+            result.steps = [str(s) for s in steps]
+            if dry_run:
+                result.status = "planned" if steps else "unchanged"
+                break
+            if not steps:
+                result.status = "unchanged"
+                break
+            execute(portal, spec, steps, pkg, org_dict, org_cache)
+            result.status = "created" if pkg is None else "updated"
+            break
+        except TransientError:
+            if attempt + 1 >= attempts:
+                raise
+            time.sleep(portal.backoff * (2 ** (attempt + 1)))
+    result.writes = portal.writes - writes_before
+    result.seconds = time.time() - t0
+    result.url = f"{portal.url}/dataset/{spec.name}"
+    return result
+
+
+def publish(portal: Portal, paths: list[Path], *, progress: Callable[[PublishResult], None] | None = None,
+            **options) -> list[PublishResult]:
+    """Publish every package (a failure of one is recorded and the next one is tried;
+    an authorization failure stops the run)."""
+    results = []
+    org_cache: dict = {}
+    for path in paths:
+        try:
+            result = publish_package(portal, path, org_cache=org_cache, **options)
+        except AuthError:
+            raise
+        except (PublishError, PackageError, ckanapi.CKANAPIError) as exc:
+            name = path.name
+            try:
+                name = load_descriptor(path).get("name") or name
+            except PackageError:
+                pass
+            result = PublishResult(name=str(name), path=str(path), error=_short(exc),
+                                   status="refused" if isinstance(exc, InvalidPackage) else "failed")
+        results.append(result)
+        if progress:
+            progress(result)
+    return results
+
+
+# -- reading back --------------------------------------------------------------
+
+def pull_package(portal: Portal, dataset: str, out_dir: str | Path) -> Path:
+    """Rebuild a package from the portal: datapackage.json, every table's CSV and the
+    source document, each checked against the sha256 the portal recorded. Returns the
+    package folder (out_dir/<name>, or out_dir itself when it holds nothing yet and is
+    named like the dataset)."""
+    try:
+        pkg = portal.call("package_show", id=dataset)
+    except ckanapi.NotFound:
+        raise PublishError(f"{portal.url}: no dataset {dataset!r}") from None
+    by_name: dict[str, dict] = {}
+    for res in pkg.get("resources") or []:
+        by_name.setdefault(res.get("name") or "", res)
+
+    def fetch(name: str) -> bytes:
+        res = by_name.get(name)
+        if res is None:
+            raise PublishError(f"dataset {dataset!r} has no resource {name!r}")
+        data = portal.download(res["url"])
+        if res.get("hash") and res["hash"] != sha256_bytes(data):
+            raise PublishError(f"resource {name!r}: downloaded bytes do not match its sha256 {res['hash']}")
+        return data
+
+    descriptor_bytes = fetch(DESCRIPTOR)
+    descriptor = json.loads(descriptor_bytes.decode("utf-8"))
+    out_dir = Path(out_dir)
+    target = out_dir / descriptor["name"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        (staging / DESCRIPTOR).write_bytes(descriptor_bytes)
+        for resource in descriptor.get("resources") or []:
+            table_id = resource.get("tableId") or resource["name"]
+            path = safe_resource_path(staging, resource["path"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(fetch(table_id))
+        source = descriptor.get("source") or {}
+        if source.get("path") and f"source/{source['filename']}" in by_name:
+            path = safe_resource_path(staging, source["path"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(fetch(f"source/{source['filename']}"))
+        os.chmod(staging, 0o755)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+# -- ckanext-scheming -----------------------------------------------------------
+
+def scheming_schema() -> dict:
+    """A ckanext-scheming dataset schema generated from the standard: CKAN's core
+    fields with Chinese labels, and the package's extras as proper fields."""
+    standard = load_standard()
+    stages = [{"value": row["code"], "label": {"zh_Hans_CN": row["title_zh"], "en": row["title_en"]}}
+              for row in standard.codelists["stages"].rows]
+
+    def label(zh: str, en: str) -> dict:
+        return {"zh_Hans_CN": zh, "en": en}
+
+    def extra(name: str, zh: str, en: str, help_zh: str, **more) -> dict:
+        return {"field_name": name, "label": label(zh, en), "help_text": label(help_zh, ""),
+                "validators": "ignore_missing unicode_safe", **more}
+
+    return {
+        "scheming_version": 2,
+        "dataset_type": "dataset",
+        "about": f"部门预算/决算公开数据包 (opendata standard {standard.version})",
+        "about_url": standard.meta.get("base_uri", ""),
+        "generated_by": "opendata ckan-schema (src/opendata/ckan.py); do not edit",
+        "dataset_fields": [
+            {"field_name": "title", "label": label("标题", "Title"), "preset": "title",
+             "form_placeholder": "北京市东城区某单位2024年部门预算"},
+            {"field_name": "name", "label": label("网址名", "URL"), "preset": "dataset_slug",
+             "form_placeholder": "110101-01075003-2024-budget"},
+            {"field_name": "notes", "label": label("说明", "Description"), "form_snippet": "markdown.html"},
+            {"field_name": "tag_string", "label": label("标签", "Tags"), "preset": "tag_string_autocomplete"},
+            {"field_name": "owner_org", "label": label("发布单位", "Organization"), "preset": "dataset_organization"},
+            {"field_name": "license_id", "label": label("许可协议", "License"), "form_snippet": "license.html"},
+            extra("fiscal_year", "预算年度", "Fiscal year", "公开数据所属的预算年度，如 2024。",
+                  validators="ignore_missing int_validator"),
+            extra("stage", "公开类型", "Stage", "部门预算（budget）或部门决算（final_accounts）。",
+                  preset="select", choices=stages, validators="ignore_missing scheming_choices"),
+            extra("unit_code", "单位代码", "Unit code", standard.fields["unit_code"].title_zh + "，按公开文件所印。"),
+            extra("division_code", "行政区划代码", "Division code", "六位行政区划代码（GB/T 2260）。"),
+            extra("standard_version", "标准版本", "Standard version", "数据包遵循的 opendata 标准版本。"),
+            extra("package_version", "数据包版本", "Package version", "数据包的版本号（语义化版本）。"),
+            extra("content_hash", "内容摘要", "Content hash",
+                  "数据包全部文件的 SHA-256 摘要（不含 releases/）；由发布工具写入。"),
+        ],
+        "resource_fields": [
+            {"field_name": "url", "label": label("文件", "URL"), "preset": "resource_url_upload"},
+            {"field_name": "name", "label": label("名称", "Name"),
+             "form_placeholder": "expenditure_summary"},
+            {"field_name": "description", "label": label("说明", "Description"), "form_snippet": "markdown.html"},
+            {"field_name": "format", "label": label("格式", "Format"), "preset": "resource_format_autocomplete"},
+            {"field_name": "hash", "label": label("SHA-256", "SHA-256"), "validators": "ignore_missing unicode_safe"},
+            {"field_name": "datastore_hash", "label": label("DataStore 载入的 SHA-256", "SHA-256 loaded in the DataStore"),
+             "validators": "ignore_missing unicode_safe"},
+        ],
+    }
+
+
+def scheming_schema_text() -> str:
+    return json.dumps(scheming_schema(), ensure_ascii=False, indent=2) + "\n"
