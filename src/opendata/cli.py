@@ -119,4 +119,5 @@ def build_standard(check):
 # Commands of later stages live beside their API modules and register on `main` here.
 from . import cli_convert  # noqa: E402,F401
 from . import cli_versions  # noqa: E402,F401
+from . import cli_upgrade  # noqa: E402,F401
 from . import cli_ckan  # noqa: E402,F401

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 
+SCHEMA_DIR_ENV = "OPENDATA_SCHEMA_DIR"
+
+
 def schema_dir() -> Path:
-    """The directory holding the standard: the installed copy, else the repository's."""
+    """The directory holding the standard: $OPENDATA_SCHEMA_DIR when set (another version
+    of the standard, e.g. to validate against it), else the installed copy, else the repository's."""
+    override = os.environ.get(SCHEMA_DIR_ENV)
+    return Path(override) if override else _default_schema_dir()
+
+
+@lru_cache(maxsize=None)
+def _default_schema_dir() -> Path:
     installed = Path(__file__).parent / "_schema"
     if installed.is_dir():
         return installed
@@ -226,6 +237,11 @@ def _table_spec(row: dict[str, str]) -> TableSpec:
     )
 
 
+def load_standard(root: str | Path | None = None) -> Standard:
+    """The standard in `root`, default `schema_dir()`; loaded once per directory."""
+    return _load_standard(str(root) if root else str(schema_dir()))
+
+
 @lru_cache(maxsize=None)
-def load_standard(root: str | None = None) -> Standard:
-    return Standard(Path(root) if root else schema_dir())
+def _load_standard(root: str) -> Standard:
+    return Standard(Path(root))
