@@ -10,6 +10,7 @@ from .layout import cell_per_line_rows, detect_layout, tab_rows
 from .segment import find_segments
 from .source import decode_text, describe_source, text_lines
 from .tables import TableBuilder, finish_rows
+from ..standard import load_standard
 
 ROW_READERS = {"tabs": tab_rows, "cell_per_line": cell_per_line_rows, "spaces": tab_rows}
 
@@ -33,8 +34,6 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
     if year is None:
         raise ConversionError(f"{source.filename}: no fiscal year and stage found (such as 2021年部门预算); 未找到年度和预算/决算阶段")
     default_unit = "元"
-    table_unit_names = []
-    from ..standard import load_standard
     standard = load_standard()
     spaced_tables = spaced.convert_spaced(lines, warnings) if layout == "spaces" else None
     if spaced_tables is not None:
@@ -68,9 +67,8 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
         merge_table(tables, table)
     for table in tables.values():
         finish_rows(table)
-        if table.money_unit:
-            table_unit_names.extend([])
-    unit_name = metadata.unit_name(texts, table_unit_names)
+    check_not_truncated(lines, segments, tables, source.filename)
+    unit_name = metadata.unit_name(texts, [])
     if unit_name is None:
         raise ConversionError(f"{source.filename}: the unit's name was not found (单位名称); 未找到单位名称")
     narrative_lines = [line for i, line in enumerate(lines) if i not in used]
@@ -87,3 +85,21 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
         fiscal_year=year, stage=stage, source=source, division_code=division_code, division_names=division_names,
         money_unit=metadata.money_unit(tables), tables=tables,
     )
+
+
+def check_not_truncated(lines, segments, tables, filename: str) -> None:
+    """A document that stops inside a money table (the table runs to the end of the text
+    and never reaches a 合计 / 总计 row) was cut short: refuse it rather than publish half."""
+    if not segments:
+        return
+    last = segments[-1]
+    rest = [line for line in lines[last.end:] if line.text.strip()]
+    table = tables.get(last.table_id)
+    if rest or table is None or load_standard().tables[last.table_id].kind != "money":
+        return
+    items = [row for row in table.rows if row.row_type == "item"]
+    if items and not any(row.row_type in ("total", "subtotal") for row in table.rows):
+        end = lines[last.end - 1].no if last.end else len(lines)
+        raise ConversionError(
+            f"{filename} line {end}: the text ends inside table {last.table_id} ('{last.title}') before its "
+            f"合计/总计 row; the document looks truncated. 文件在表格中间结束，可能不完整。")
