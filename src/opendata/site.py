@@ -143,7 +143,7 @@ def overview_page() -> str:
         "`data/<table id>.csv`。One disclosure is one Frictionless data package: `datapackage.json` and one CSV per table.", "",
         "下载 Downloads: [datapackage.schema.json](../schema/datapackage.schema.json) (JSON Schema draft 2020-12) · "
         "[表结构 table schemas](#table-catalog) · [代码表 code lists](#code-lists) · "
-        "[校验规则 rules](../schema/rules.csv) · [更新记录 changelog](changelog.md)", "",
+        "[校验规则 rules](../schema/rules.csv) · [更新记录 changelog](changelog.md) · [版本 versions](versions.md)", "",
         "## 数据包描述 Package descriptor", "", md_table(["属性 property", "类型 type", "必填 required", "说明 description"], props), "",
         "## 表格目录 Table catalog", "", md_table(["id", "中文", "English", "行键 keyed by", "必须公开 required in", "表结构 schema"], tables), "",
         "## 代码表 Code lists", "", md_table(["id", "中文", "English", "open/closed", "条目 entries", "文件 file"], lists), "",
@@ -171,6 +171,7 @@ def nav() -> list:
         {"代码表 Code lists": [{f"{c.title_zh} {c.id}": f"reference/codelists/{c.id}.md"} for c in standard.codelists.values()]},
         {"校验规则 Rules": "reference/rules.md"},
         {"更新记录 Changelog": "reference/changelog.md"},
+        {"标准版本 Versions": "reference/versions.md"},
     ]
     return [*HANDWRITTEN_NAV, {"标准参考 Reference": reference}]
 
@@ -215,6 +216,8 @@ def generated_files() -> dict[Path, str]:
     files[DOCS / "reference" / "rules.md"] = rules_page()
     changelog = standard.root / "CHANGELOG.md"
     files[DOCS / "reference" / "changelog.md"] = GENERATED_NOTE + "\n\n" + changelog.read_text(encoding="utf-8")
+    from .site_versions import version_files  # the versions page and the frozen copy of this version
+    files.update(version_files(DOCS))
     files[DOCS / "stylesheets" / "extra.css"] = EXTRA_CSS
     files[REPO / "site" / "mkdocs.yml"] = mkdocs_config()
     return files
