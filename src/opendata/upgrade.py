@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import shutil
 import tempfile
@@ -37,7 +36,8 @@ from pathlib import Path
 
 from .package import DESCRIPTOR, descriptor_path, load_descriptor, safe_resource_path
 from .standard import Standard, load_standard, read_csv
-from .versions import VersionError, parse_version
+from .versions import VersionError, _write_atomic, parse_version
+from .versions import descriptor_bytes as _descriptor_bytes
 
 MIGRATIONS = "migrations.csv"
 VERSIONS = "versions.csv"
@@ -233,8 +233,17 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
 
     resources = [r for r in descriptor.get("resources") or [] if isinstance(r, dict)]
     tables: dict[int, _Csv] = {}
-    for resource in resources:
-        tables[id(resource)] = _Csv.read(safe_resource_path(package_dir, resource.get("path")))
+    original_paths = {id(r): r.get("path") for r in resources}
+
+    def table(resource: dict) -> _Csv:  # read when a migration needs it
+        if id(resource) not in tables:
+            path = safe_resource_path(package_dir, original_paths[id(resource)])
+            try:
+                tables[id(resource)] = _Csv.read(path)
+            except (OSError, UnicodeDecodeError) as exc:
+                raise VersionError(f"{path}: cannot be read ({exc})") from exc
+        return tables[id(resource)]
+
     renamed_files: dict[str, str] = {}  # old relative path -> new
     touched: set[int] = set()
     result.changes.append({"kind": "standardVersion", "old": declared, "new": target})
@@ -249,7 +258,7 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
             table_id = str(resource.get("tableId") or resource.get("name"))
             if not m.applies_to(table_id):
                 continue
-            data = tables[id(resource)]
+            data = table(resource)
             change = _apply_column(m, table_id, data, resource)
             if change:
                 touched.add(id(resource))
@@ -259,10 +268,14 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
         for resource in resources:
             table_id = str(resource.get("tableId") or resource.get("name"))
             if id(resource) in touched and table_id in standard.tables:
-                _refresh_schema(standard, table_id, resource, tables[id(resource)])
+                _refresh_schema(standard, table_id, resource, table(resource))
     descriptor["standardVersion"] = target
     if not dry_run:
-        _write(package_dir, descriptor, [(r, tables[id(r)]) for r in resources if tables[id(r)].dirty], renamed_files)
+        changed = [(r, tables[id(r)]) for r in resources if id(r) in tables and tables[id(r)].dirty]
+        if changed or renamed_files:
+            _write(package_dir, descriptor, changed, renamed_files)
+        else:  # only the descriptor changes: replace it atomically
+            _write_atomic(package_dir / DESCRIPTOR, _descriptor_bytes(descriptor))
         result.written = True
     return result
 
@@ -348,7 +361,7 @@ def _write(package_dir: Path, descriptor: dict, changed: list[tuple[dict, _Csv]]
             os.replace(staging / old, staging / new)
         for resource, data in changed:
             safe_resource_path(staging, resource["path"]).write_text(data.text(), encoding="utf-8")
-        (staging / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (staging / DESCRIPTOR).write_bytes(_descriptor_bytes(descriptor))
         os.chmod(staging, package_dir.stat().st_mode & 0o7777)
         if backup.exists():
             shutil.rmtree(backup)
