@@ -59,3 +59,4 @@ def keep_created(disclosure, target: Path) -> None:
         disclosure.version = old.get("version") or disclosure.version
 
 
+from . import cli_workbook  # noqa: E402,F401

@@ -72,3 +72,10 @@ def merge_table(tables: dict[str, Table], table: Table) -> None:
 from .pdf import convert_pdf  # noqa: E402
 
 register(".pdf", convert_pdf)
+
+from .xlsx import convert_xlsx  # noqa: E402
+from .docx import convert_docx  # noqa: E402
+
+register(".xlsx", convert_xlsx)
+register(".xls", convert_xlsx)
+register(".docx", convert_docx)

@@ -1,0 +1,80 @@
+"""Word documents (.docx, python-docx).
+
+The body is read in order: paragraphs become narrative lines (headings, key figures),
+Word tables become tab-separated rows, so the shared pipeline finds each table by the
+title paragraph(s) printed before it, exactly as in a text export. A table split into
+several Word tables (a page break, the header repeated) is one table: the repeated
+header rows are recognised and skipped. python-docx returns a merged cell once per grid
+column (and once per row it spans): the copies are emptied, so the value stands once,
+at its top-left position, as in the PDF and Excel converters. Source location:
+source_line is the line's number in this reading order (paragraphs and table rows
+counted one by one); Word files have no fixed pages, so source_page is empty.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..model import Disclosure
+from .errors import ConversionError, Warnings
+from .source import Line, describe_source
+from .xlsx import Block, convert_blocks, row_lines
+
+
+def convert_docx(path: Path, warnings: Warnings) -> Disclosure:
+    data = path.read_bytes()
+    lines = docx_lines(path, data)
+    return convert_blocks([Block(path.name, 1, lines)], describe_source(path, data, "docx"), warnings, sheets=False)
+
+
+def open_docx(path: Path, data: bytes):
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if not data:
+        raise ConversionError(f"{path}: the file is empty")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ConversionError(f"{path}: this is a Word 97-2003 (.doc) file, not .docx; save it as .docx first. 请另存为docx格式")
+    if data[:2] != b"PK":
+        raise ConversionError(f"{path}: not a Word .docx file (not a zip archive); 文件不是docx格式或已损坏")
+    try:
+        return docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise ConversionError(f"{path}: corrupt or unreadable .docx document ({type(error).__name__}: {error}); docx文件已损坏") from error
+    except Exception as error:
+        raise ConversionError(f"{path}: corrupt .docx document ({type(error).__name__}: {error}); docx文件已损坏") from error
+
+
+def docx_lines(path: Path, data: bytes) -> list[Line]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = open_docx(path, data)
+    lines: list[Line] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            for part in item.text.replace("\r", "\n").split("\n"):
+                if part.strip():
+                    lines.append(Line(no=len(lines) + 1, text=part.strip()))
+        elif isinstance(item, Table):
+            for cells in table_rows(item):
+                for line in row_lines(cells, len(lines) + 1, None):
+                    line.no = len(lines) + 1
+                    lines.append(line)
+    return lines
+
+
+def table_rows(table) -> list[list[str]]:
+    """The table's rows on its grid, a merged cell's text once at its top-left position."""
+    rows = []
+    above: list = []
+    for row in table.rows:
+        cells = list(row.cells)
+        texts = []
+        for i, cell in enumerate(cells):
+            repeated_left = i > 0 and cells[i - 1]._tc is cell._tc
+            repeated_above = i < len(above) and above[i]._tc is cell._tc
+            texts.append("" if repeated_left or repeated_above else cell.text.strip())
+        rows.append(texts)
+        above = cells
+    return rows

@@ -1,0 +1,385 @@
+"""Excel workbooks (.xlsx with openpyxl, .xls with xlrd) and the shared block pipeline
+that Word documents use too.
+
+A workbook is read sheet by sheet; every sheet becomes numbered lines like a text
+document (a row with several filled cells: its cells joined by tabs, positions kept; a
+row with one cell in column A: that text; a unit / 编制部门 row: its cells joined by
+spaces), and the shared pipeline finds the tables in them (segment.find_segments by
+their titles, tables.TableBuilder for headers and rows). Each sheet is segmented on its
+own, so a table never runs into the next sheet.
+
+- Several tables in one sheet are found by their title rows; a sheet without a title row
+  whose name is a table title (部门收支总表) takes its name as the title; a sheet with a
+  table and no title at all continues the table of the sheet before it (with a warning).
+- Merged cells come out like the PDF converter's ruled tables: the value once, at the
+  top-left cell, the covered cells empty; `columns.header_paths` spreads a merged header
+  over the columns under it.
+- Numbers stored as numbers are written out exactly: integers as they are, floats through
+  their shortest repr rounded to Excel's 15 significant digits (never through float
+  arithmetic), padded to the decimals of the cell's number format (so 12.3 shown as
+  0.00 is 12.30 and the table's money_decimals is 2). Numbers stored as text are read as
+  printed. The decimals are never cut to the number format: a cell holding 1234.56 shown
+  as #,##0 keeps its cents.
+- Source location: source_line is the row number in the sheet, source_page the sheet's
+  position in the workbook (1 = first sheet); the table's pages list its sheets. A table
+  whose sheet has no title row has the sheet name as printed title.
+- Hidden sheets are skipped with a warning (the code-list sheet of `opendata template`
+  silently). A sheet of key/value rows (单位名称, 单位代码, 年度, 阶段, 行政区划代码,
+  金额单位 …: the 填报信息 sheet of the template) gives the disclosure's metadata.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..model import Disclosure
+from ..money import is_amount
+from ..standard import load_standard
+from . import metadata, narrative, performance
+from .errors import ConversionError, Warnings
+from .layout import tab_rows
+from .recognise import match_title, squash
+from .segment import META_LINE, Segment, find_segments, is_unit_line, tabular
+from .source import Line, describe_source
+from .tables import TableBuilder, finish_rows
+
+CODES_SHEET_MARK = "opendata:codelists"
+INSTRUCTIONS_MARK = "(opendata:instructions)"
+META_LABELS = {
+    "单位名称": "unit_name", "单位代码": "unit_code", "上级单位名称": "parent_name", "上级单位代码": "parent_code",
+    "主管部门": "parent_name", "主管部门代码": "parent_code",
+    "年度": "fiscal_year", "预算年度": "fiscal_year", "决算年度": "fiscal_year", "财政年度": "fiscal_year",
+    "阶段": "stage", "公开阶段": "stage", "行政区划代码": "division_code", "金额单位": "money_unit",
+}
+_FORMAT_DECIMALS = re.compile(r"\.([0#?]+)")
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+@dataclass
+class Block:
+    """One sheet (or one whole Word document): its lines and where they come from."""
+    name: str
+    index: int
+    lines: list[Line] = field(default_factory=list)
+    hidden: bool = False
+    marker: str = ""
+
+
+# -- cell values -----------------------------------------------------------------
+
+def format_decimals(number_format: str | None) -> int:
+    """How many decimals a number format shows ('#,##0.00_ ' -> 2, 'General' -> 0)."""
+    if not number_format:
+        return 0
+    section = _QUOTED.sub("", number_format.split(";")[0])
+    match = _FORMAT_DECIMALS.search(section)
+    return len(match.group(1)) if match else 0
+
+
+def number_text(value, number_format: str | None = None) -> str:
+    """A stored number as printed text, exactly (see the module docstring)."""
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    else:
+        number = Decimal(repr(float(value)))
+        if number and number.adjusted() - 14 < 0:
+            # doubles carry ~17 digits; Excel keeps and shows 15 significant digits
+            number = number.quantize(Decimal(1).scaleb(number.adjusted() - 14)).normalize()
+    percent = "%" in (number_format or "").split(";")[0].replace('"%"', "")
+    if percent:
+        number *= 100
+    exponent = number.normalize().as_tuple().exponent
+    places = max(format_decimals(number_format), -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    text = format(number.quantize(Decimal(1).scaleb(-places)), "f")
+    if text.startswith("-") and not text.strip("-0."):
+        text = text[1:]
+    return text + ("%" if percent else "")
+
+
+def value_text(value, number_format: str | None = None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float, Decimal)):
+        return number_text(value, number_format)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
+
+
+# -- rows to lines -----------------------------------------------------------------
+
+def row_lines(cells: list[str], row_no: int, page: int) -> list[Line]:
+    """One sheet row as pipeline lines (see the module docstring)."""
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    filled = [c for c in cells if c]
+    if not filled:
+        return []
+    if len(filled) == 1 and cells[0]:
+        return [Line(no=row_no, text=part.strip(), page=page) for part in cells[0].split("\n") if part.strip()]
+    flat = [" ".join(p.strip() for p in c.split("\n") if p.strip()) for c in cells]
+    if len(filled) > 1 and not any(is_amount(c) for c in flat if c) and any(is_unit_line(c) or META_LINE.search(c) for c in flat if c):
+        return [Line(no=row_no, text=" ".join(c for c in flat if c), page=page)]
+    return [Line(no=row_no, text="\t".join(flat), page=page)]
+
+
+def sheet_meta(block: Block) -> dict | None:
+    """The key/value rows of a metadata sheet (at least three known labels), else None."""
+    found = {}
+    for line in block.lines:
+        cells = [c.strip() for c in re.split(r"\t|[:：]\s*|\s+", line.text.strip(), maxsplit=1)]
+        if len(cells) == 2:
+            key = squash(cells[0]).rstrip(":")
+            if key in META_LABELS and cells[1].strip("\t "):
+                found[META_LABELS[key]] = cells[1].strip("\t ").split("\t")[0].strip()
+    return found if len(found) >= 3 else None
+
+
+# -- reading workbooks -----------------------------------------------------------
+
+def read_xlsx(path: Path, data: bytes, warnings: Warnings) -> list[Block]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not data:
+        raise ConversionError(f"{path}: the file is empty")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ConversionError(f"{path}: this is an Excel 97-2003 (.xls) or other OLE file named .xlsx; save it as .xlsx or name it .xls. 文件格式与扩展名不符")
+    if data[:2] != b"PK":
+        raise ConversionError(f"{path}: not an Excel .xlsx file (not a zip archive); 文件不是xlsx格式或已损坏")
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as error:
+        raise ConversionError(f"{path}: corrupt or unreadable .xlsx workbook ({type(error).__name__}: {error}); xlsx文件已损坏") from error
+    except Exception as error:  # openpyxl raises many kinds of errors on broken parts
+        raise ConversionError(f"{path}: corrupt .xlsx workbook ({type(error).__name__}: {error}); xlsx文件已损坏") from error
+    formulas = None
+    blocks = []
+    for index, sheet in enumerate(book.worksheets, 1):
+        block = Block(sheet.title, index, hidden=sheet.sheet_state != "visible")
+        missing = []
+        for row in sheet.iter_rows():
+            cells = []
+            for cell in row:
+                value = cell.value
+                if value is None and cell.data_type == "f":
+                    missing.append(cell.coordinate)
+                cells.append(value_text(value, cell.number_format))
+            if not any(cells):
+                continue
+            block.lines.extend(row_lines(cells, row[0].row, index))
+        if not missing and sheet.max_row:
+            # formulas written without a computed value (a workbook never opened in Excel)
+            if formulas is None:
+                formulas = openpyxl.load_workbook(path, data_only=False)
+            for row in formulas.worksheets[index - 1].iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("=") and sheet[cell.coordinate].value is None:
+                        missing.append(cell.coordinate)
+        if missing:
+            warnings.add(f"sheet '{sheet.title}': {len(missing)} formula cell(s) without a computed value ({', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}); open and save the workbook in Excel so that their values are stored", page=index)
+        first = next(iter(sheet.iter_rows(min_row=1, max_row=1, max_col=1, values_only=True)), (None,))
+        block.marker = str(first[0] or "")
+        blocks.append(block)
+    return blocks
+
+
+def read_xls(path: Path, data: bytes, warnings: Warnings) -> list[Block]:
+    """Excel 97-2003 workbooks through xlrd (which reads .xls only, and is kept for that)."""
+    import xlrd
+
+    if not data:
+        raise ConversionError(f"{path}: the file is empty")
+    if data[:2] == b"PK":
+        raise ConversionError(f"{path}: this is an .xlsx workbook named .xls; name it .xlsx. 文件格式与扩展名不符")
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    except Exception as error:
+        raise ConversionError(f"{path}: corrupt or unreadable .xls workbook ({type(error).__name__}: {error}); xls文件已损坏") from error
+    blocks = []
+    for index in range(book.nsheets):
+        sheet = book.sheet_by_index(index)
+        block = Block(sheet.name, index + 1, hidden=bool(getattr(sheet, "visibility", 0)))
+        for r in range(sheet.nrows):
+            cells = []
+            for c in range(sheet.ncols):
+                cell = sheet.cell(r, c)
+                fmt = None
+                try:
+                    fmt = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+                except (IndexError, KeyError, AttributeError):
+                    pass
+                if cell.ctype == xlrd.XL_CELL_NUMBER:
+                    value = cell.value
+                    if fmt and book.format_map and cell.xf_index is not None and _is_date(book, cell):
+                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    value = bool(cell.value)
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    value = None
+                else:
+                    value = cell.value
+                cells.append(value_text(value, fmt))
+            block.lines.extend(row_lines(cells, r + 1, index + 1))
+        block.marker = str(sheet.cell_value(0, 0)) if sheet.nrows and sheet.ncols else ""
+        blocks.append(block)
+    return blocks
+
+
+def _is_date(book, cell) -> bool:
+    import xlrd
+    try:
+        return book.format_map[book.xf_list[cell.xf_index].format_key].type == xlrd.formatting.FDT
+    except (IndexError, KeyError, AttributeError):
+        return False
+
+
+# -- converting ----------------------------------------------------------------------
+
+def convert_xlsx(path: Path, warnings: Warnings) -> Disclosure:
+    data = path.read_bytes()
+    reader = read_xls if path.suffix.lower() == ".xls" else read_xlsx
+    blocks = reader(path, data, warnings)
+    return convert_blocks(blocks, describe_source(path, data, path.suffix.lower().lstrip(".")), warnings)
+
+
+def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool = True) -> Disclosure:
+    """The disclosure from blocks of lines: each block segmented on its own."""
+    from . import merge_table
+
+    standard = load_standard()
+    if not any(block.lines for block in blocks):
+        raise ConversionError(f"{source.filename}: the {'workbook' if sheets else 'document'} is empty (no cell holds anything); 文件中没有内容")
+    meta: dict = {}
+    visible = []
+    for block in blocks:
+        if block.marker.startswith(INSTRUCTIONS_MARK) or INSTRUCTIONS_MARK in block.marker:
+            continue   # the 说明 sheet of `opendata template`
+        if block.hidden:
+            if block.marker != CODES_SHEET_MARK and any(line.text.strip() for line in block.lines):
+                warnings.add(f"hidden sheet '{block.name}' not read", page=block.index)
+            continue
+        found = sheet_meta(block) if sheets else None
+        if found and not find_segments(block.lines):
+            meta.update(found)
+            continue
+        visible.append(block)
+    context = meta_context(meta)
+    texts = [*context, *(line.text for block in visible for line in block.lines)]
+    # the cover and the sheets' title rows state the year; the narrative also names other years (比2025年预算增加)
+    year, stage = metadata.year_and_stage([*context, *(line.text for block in visible for line in block.lines[:3])])
+    if year is None:
+        year, stage = metadata.year_and_stage(texts)
+    if meta.get("fiscal_year", "").strip().isdigit():
+        year = int(meta["fiscal_year"].strip())
+    stage = stage_code(meta.get("stage")) or stage
+    if year is None or stage is None:
+        raise ConversionError(f"{source.filename}: no fiscal year and stage found (such as 2021年部门预算); 未找到年度和预算/决算阶段")
+    tables: dict = {}
+    narrative_lines: list[Line] = []
+    previous = None
+    for block in visible:
+        lines = block.lines
+        has_rows = any("\t" in line.text for line in lines)   # a row of several cells
+        named = match_title(block.name) if sheets else None
+        if not has_rows and not named:
+            narrative_lines.extend(lines)
+            continue
+        segments = find_segments(lines)
+        if not segments and named:
+            first = next((i for i, line in enumerate(lines) if tabular(line) or is_unit_line(line.text)), 0)
+            title = Line(no=lines[first].no if lines else 1, text=block.name, page=lines[first].page if lines else block.index)
+            lines = lines[:first] + [title] + lines[first:]
+            segments = find_segments(lines)
+        if not segments and previous is not None and has_rows:
+            warnings.add(f"sheet '{block.name}' has a table but no title; read as the continuation of {previous}", page=block.index)
+            segments = [Segment(previous, block.name, -1, 0, len(lines), lines=list(lines))]
+        used: set[int] = set()
+        for number, segment in enumerate(segments):
+            spec = standard.tables[segment.table_id]
+            anchor = lines[segment.title_line] if segment.title_line >= 0 else lines[0]
+            if spec.kind == "performance":
+                following = segments[number + 1].title_line if number + 1 < len(segments) else len(lines)
+                performance.extend_segment(lines, segment, following)
+            used.update(range(max(segment.title_line, 0), segment.end))
+            last_line = segment.lines[-1].no if segment.lines else anchor.no
+            if spec.kind == "performance":
+                builder = performance.PerformanceBuilder(spec, warnings, "元")
+                built = builder.build(segment.lines, "tabs", segment.title, anchor.no, last_line)
+            else:
+                builder = TableBuilder(spec, warnings, "元")
+                built = [builder.build(tab_rows(segment.lines), segment.title, anchor.no, last_line)]
+                if not built[0].rows and not built[0].note and not builder.header_rows:
+                    warnings.add(f"table title '{segment.title}' has no rows or header under it", anchor.no, segment.table_id, anchor.page)
+            for table in built:
+                table.pages = sorted({l.page for l in segment.lines if l.page} | ({anchor.page} if anchor.page else set()))
+                merge_table(tables, table)
+            previous = segment.table_id
+        if not segments and has_rows:
+            warnings.add(f"sheet '{block.name}': its rows are not under any table title recognised (表名未识别); read as text", page=block.index)
+        narrative_lines.extend(line for i, line in enumerate(lines) if i not in used)
+    for table in tables.values():
+        finish_rows(table)
+    unit_name = meta.get("unit_name") or metadata.unit_name(texts, [])
+    if unit_name is None:
+        raise ConversionError(f"{source.filename}: the unit's name was not found (单位名称); 未找到单位名称")
+    key_figures = narrative.key_figures_table(narrative_lines)
+    if key_figures.rows:
+        tables["key_figures"] = key_figures
+    tables["narrative"] = narrative.narrative_table(narrative_lines)
+    code, parent_code, parent_name = metadata.unit_codes(tables, unit_name)
+    division_code, division_names = metadata.division(unit_name, "\n".join(texts))
+    if meta.get("division_code"):
+        division_code, division_names = division_from_code(meta["division_code"], warnings)
+    if division_code is None:
+        warnings.add("administrative division not found from the unit name or the text; 未识别行政区划")
+    disclosure = Disclosure(
+        unit_name=unit_name, unit_code=meta.get("unit_code") or code,
+        parent_code=meta.get("parent_code") or parent_code, parent_name=meta.get("parent_name") or parent_name,
+        fiscal_year=year, stage=stage, source=source, division_code=division_code, division_names=division_names,
+        money_unit=meta.get("money_unit") if meta.get("money_unit") in ("元", "万元") else metadata.money_unit(tables),
+        tables=tables,
+    )
+    return disclosure
+
+
+def meta_context(meta: dict) -> list[str]:
+    """Lines standing for the metadata sheet where the pipeline looks for year, stage and unit."""
+    lines = []
+    if meta.get("unit_name"):
+        lines.append(f"单位名称：{meta['unit_name']}")
+    stage = stage_code(meta.get("stage"))
+    if meta.get("fiscal_year") and stage:
+        lines.append(f"{meta['fiscal_year']}年部门{'预算' if stage == 'budget' else '决算'}")
+    return lines
+
+
+def stage_code(text: str | None) -> str | None:
+    if not text:
+        return None
+    key = squash(text)
+    for row in load_standard().codelists["stages"].rows:
+        names = {row["code"], row["title_zh"], *row.get("aliases", "").split("|")}
+        if key in {squash(n) for n in names if n}:
+            return row["code"]
+    return None
+
+
+def division_from_code(code: str, warnings: Warnings) -> tuple[str | None, list[str]]:
+    rows = load_standard().codelists["divisions"].rows
+    by_code = {row["code"]: row for row in rows}
+    code = code.strip()
+    if code not in by_code:
+        warnings.add(f"行政区划代码 {code} is not in the division code list; kept as given")
+        return code, []
+    return code, [row["name"] for row in metadata.ancestors(by_code[code], by_code)]
