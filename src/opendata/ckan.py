@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -119,7 +120,7 @@ class Portal:
                                                  requests_kwargs={"timeout": self.timeout})
                 break
             except ckanapi.NotAuthorized as exc:
-                if "User None" in str(exc) or not self.token:
+                if re.search(r"User (None)? ?not authorized", str(exc)) or not self.token:
                     raise AuthError(
                         f"CKAN ({self.url}) refused `{action}`: the API token was not accepted (CKAN "
                         "treated the request as anonymous). Check CKAN_API_TOKEN or the token in the "

@@ -25,6 +25,7 @@ HANDWRITTEN_NAV = [
         {"校验 Validation": "guide/validation.md"},
         {"版本、差异与更新记录 Versions, diffs and changelogs": "guide/versions.md"},
         {"本地 CKAN 试验门户 Local CKAN test server": "guide/ckan-test-server.md"},
+        {"发布到 CKAN 与取回 Publish to CKAN and pull": "guide/ckan.md"},
     ]},
 ]
 
@@ -218,6 +219,8 @@ def generated_files() -> dict[Path, str]:
     files[DOCS / "reference" / "changelog.md"] = GENERATED_NOTE + "\n\n" + changelog.read_text(encoding="utf-8")
     from .site_versions import version_files  # the versions page and the frozen copy of this version
     files.update(version_files(DOCS))
+    from .ckan import scheming_schema_text  # the ckanext-scheming dataset schema
+    files[standard.root / "ckan" / "dataset.json"] = scheming_schema_text()
     files[DOCS / "stylesheets" / "extra.css"] = EXTRA_CSS
     files[REPO / "site" / "mkdocs.yml"] = mkdocs_config()
     return files
