@@ -22,9 +22,21 @@ from .xlsx import Block, convert_blocks, row_lines
 
 
 def convert_docx(path: Path, warnings: Warnings) -> Disclosure:
+    """Each Word table closes a block (the paragraphs before it and its rows): a table
+    never runs on into the paragraphs after it; a Word table without a title paragraph
+    continues the table before it."""
     data = path.read_bytes()
     lines = docx_lines(path, data)
-    return convert_blocks([Block(path.name, 1, lines)], describe_source(path, data, "docx"), warnings, sheets=False)
+    blocks, current = [], []
+    for index, line in enumerate(lines):
+        current.append(line)
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if "\t" in line.text and (following is None or "\t" not in following.text):
+            blocks.append(Block(path.name, len(blocks) + 1, current))
+            current = []
+    if current or not blocks:
+        blocks.append(Block(path.name, len(blocks) + 1, current))
+    return convert_blocks(blocks, describe_source(path, data, "docx"), warnings, sheets=False)
 
 
 def open_docx(path: Path, data: bytes):
@@ -57,8 +69,10 @@ def docx_lines(path: Path, data: bytes) -> list[Line]:
                 if part.strip():
                     lines.append(Line(no=len(lines) + 1, text=part.strip()))
         elif isinstance(item, Table):
-            for cells in table_rows(item):
-                for line in row_lines(cells, len(lines) + 1, None):
+            grid = table_rows(item)
+            width = max((len(cells) for cells in grid), default=0)
+            for cells in grid:
+                for line in row_lines(cells, len(lines) + 1, None, width):
                     line.no = len(lines) + 1
                     lines.append(line)
     return lines

@@ -118,8 +118,10 @@ def value_text(value, number_format: str | None = None) -> str:
 
 # -- rows to lines -----------------------------------------------------------------
 
-def row_lines(cells: list[str], row_no: int, page: int) -> list[Line]:
-    """One sheet row as pipeline lines (see the module docstring)."""
+def row_lines(cells: list[str], row_no: int, page: int | None, width: int = 0) -> list[Line]:
+    """One sheet row as pipeline lines (see the module docstring). Rows of cells are padded
+    to the sheet's width: a header row that merely ends in merged (empty) cells is not a
+    row that lost its empty cells."""
     while cells and not cells[-1]:
         cells = cells[:-1]
     filled = [c for c in cells if c]
@@ -130,7 +132,14 @@ def row_lines(cells: list[str], row_no: int, page: int) -> list[Line]:
     flat = [" ".join(p.strip() for p in c.split("\n") if p.strip()) for c in cells]
     if len(filled) > 1 and not any(is_amount(c) for c in flat if c) and any(is_unit_line(c) or META_LINE.search(c) for c in flat if c):
         return [Line(no=row_no, text=" ".join(c for c in flat if c), page=page)]
+    flat += [""] * (width - len(flat))
     return [Line(no=row_no, text="\t".join(flat), page=page)]
+
+
+def add_rows(block: Block, rows: list[tuple[int, list[str]]]) -> None:
+    width = max((max((i + 1 for i, c in enumerate(cells) if c), default=0) for _, cells in rows), default=0)
+    for number, cells in rows:
+        block.lines.extend(row_lines(cells, number, block.index, width))
 
 
 def sheet_meta(block: Block) -> dict | None:
@@ -168,16 +177,12 @@ def read_xlsx(path: Path, data: bytes, warnings: Warnings) -> list[Block]:
     for index, sheet in enumerate(book.worksheets, 1):
         block = Block(sheet.title, index, hidden=sheet.sheet_state != "visible")
         missing = []
+        rows = []
         for row in sheet.iter_rows():
-            cells = []
-            for cell in row:
-                value = cell.value
-                if value is None and cell.data_type == "f":
-                    missing.append(cell.coordinate)
-                cells.append(value_text(value, cell.number_format))
-            if not any(cells):
-                continue
-            block.lines.extend(row_lines(cells, row[0].row, index))
+            cells = [value_text(cell.value, cell.number_format) for cell in row]
+            if any(cells):
+                rows.append((row[0].row, cells))
+        add_rows(block, rows)
         if not missing and sheet.max_row:
             # formulas written without a computed value (a workbook never opened in Excel)
             if formulas is None:
@@ -210,6 +215,7 @@ def read_xls(path: Path, data: bytes, warnings: Warnings) -> list[Block]:
     for index in range(book.nsheets):
         sheet = book.sheet_by_index(index)
         block = Block(sheet.name, index + 1, hidden=bool(getattr(sheet, "visibility", 0)))
+        rows = []
         for r in range(sheet.nrows):
             cells = []
             for c in range(sheet.ncols):
@@ -230,7 +236,9 @@ def read_xls(path: Path, data: bytes, warnings: Warnings) -> list[Block]:
                 else:
                     value = cell.value
                 cells.append(value_text(value, fmt))
-            block.lines.extend(row_lines(cells, r + 1, index + 1))
+            if any(cells):
+                rows.append((r + 1, cells))
+        add_rows(block, rows)
         block.marker = str(sheet.cell_value(0, 0)) if sheet.nrows and sheet.ncols else ""
         blocks.append(block)
     return blocks
@@ -277,7 +285,7 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
     context = meta_context(meta)
     texts = [*context, *(line.text for block in visible for line in block.lines)]
     # the cover and the sheets' title rows state the year; the narrative also names other years (比2025年预算增加)
-    year, stage = metadata.year_and_stage([*context, *(line.text for block in visible for line in block.lines[:3])])
+    year, stage = metadata.year_and_stage([*context, *(line.text for block in visible for line in block.lines[:1])])
     if year is None:
         year, stage = metadata.year_and_stage(texts)
     if meta.get("fiscal_year", "").strip().isdigit():
@@ -302,16 +310,17 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
             lines = lines[:first] + [title] + lines[first:]
             segments = find_segments(lines)
         if not segments and previous is not None and has_rows:
-            warnings.add(f"sheet '{block.name}' has a table but no title; read as the continuation of {previous}", page=block.index)
-            segments = [Segment(previous, block.name, -1, 0, len(lines), lines=list(lines))]
+            warnings.add(f"{'sheet' if sheets else 'table in'} '{block.name}' has a table but no title; read as the continuation of {previous}", page=block.index if sheets else None)
+            start = next(i for i, line in enumerate(lines) if "\t" in line.text)
+            segments = [Segment(previous, block.name, -1, start, len(lines), lines=list(lines[start:]))]
         used: set[int] = set()
         for number, segment in enumerate(segments):
             spec = standard.tables[segment.table_id]
-            anchor = lines[segment.title_line] if segment.title_line >= 0 else lines[0]
+            anchor = lines[segment.title_line] if segment.title_line >= 0 else lines[segment.start]
             if spec.kind == "performance":
                 following = segments[number + 1].title_line if number + 1 < len(segments) else len(lines)
                 performance.extend_segment(lines, segment, following)
-            used.update(range(max(segment.title_line, 0), segment.end))
+            used.update(range(segment.title_line if segment.title_line >= 0 else segment.start, segment.end))
             last_line = segment.lines[-1].no if segment.lines else anchor.no
             if spec.kind == "performance":
                 builder = performance.PerformanceBuilder(spec, warnings, "元")

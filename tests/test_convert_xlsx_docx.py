@@ -1,0 +1,267 @@
+"""Excel and Word converters, the input workbook template and the package -> workbook ->
+package round trip. Workbooks and documents are built in code for each edge case."""
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from opendata.convert import ConversionError, convert_file
+from opendata.convert.xlsx import number_text
+from opendata.package import read_package, write_package
+from opendata.workbook import export_workbook, write_template
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT.parent / "shared" / "references" / "shanghai_putuo_2026_dept_budget_template.xlsx"
+PACKAGES = ROOT / "datapackages"
+
+
+def rows_of(table):
+    return {row.row_id: (row.row_type, {k: v for k, v in row.values.items() if v not in (None, "")}) for row in table.rows}
+
+
+def workbook_with(sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None, formats: dict | None = None):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for r, row in enumerate(rows, 1):
+            for c, value in enumerate(row, 1):
+                if value is not None:
+                    sheet.cell(row=r, column=c, value=value)
+        for cell_range in (merges or {}).get(name, []):
+            sheet.merge_cells(cell_range)
+        for coordinate, number_format in (formats or {}).get(name, {}).items():
+            sheet[coordinate].number_format = number_format
+    return book
+
+
+def test_number_text_is_exact():
+    assert number_text(1234.5, "#,##0.00") == "1234.50"
+    assert number_text(0.1 + 0.2, "General") == "0.3"          # float noise beyond 15 digits dropped
+    assert number_text(1234.56, "#,##0") == "1234.56"           # the format never cuts decimals
+    assert number_text(59320916.36, "0.00") == "59320916.36"
+    assert number_text(205, "General") == "205"
+    assert number_text(Decimal("5932.091636"), None) == "5932.091636"
+    assert number_text(-0.0, "0") == "0"
+
+
+def test_merged_headers_numbers_as_numbers_and_text(tmp_path):
+    sheet = [
+        ["某某区某某局2024年部门预算"],
+        ["2024年部门支出总表"],
+        ["编制部门：某某区某某局", None, None, None, "单位：万元"],
+        ["功能分类科目编码", None, None, "功能分类科目名称", "支出预算"],
+        ["类", "款", "项", None, "合计", "基本支出", "项目支出"],
+        [201, "01", "01", "行政运行", 12.3, "10.30", 2],
+        [201, "01", "02", "一般行政管理事务", "1,000.5", None, 1000.5],
+        ["合计", None, None, None, 1012.8, 10.3, 1002.5],
+    ]
+    merges = {"支出": ["A4:C4", "D4:D5", "E4:G4", "A8:D8"]}
+    book = workbook_with({"支出": sheet}, merges, {"支出": {"E6": "#,##0.00", "E8": "0.00"}})
+    path = tmp_path / "budget.xlsx"
+    book.save(path)
+    result = convert_file(path)
+    d = result.disclosure
+    assert (d.fiscal_year, d.stage, d.unit_name) == (2024, "budget", "某某区某某局")
+    table = d.tables["expenditure_summary"]
+    assert table.money_unit == "万元" and table.money_decimals == 2
+    rows = {r.row_id: r for r in table.rows}
+    assert rows["2010101"].values["total"] == Decimal("123000")
+    assert rows["2010101"].values["basic"] == Decimal("103000")
+    assert rows["2010101"].values["project"] == Decimal("20000")
+    assert rows["2010102"].values["total"] == Decimal("10005000")      # text with thousands separator
+    assert rows["2010102"].values["project"] == Decimal("10005000")
+    assert rows["total"].values["total"] == Decimal("10128000")
+    assert rows["2010101"].source_line == 6 and rows["2010101"].source_page == 1
+    assert table.pages == [1]
+    assert not [w for w in result.warnings if "not converted" in w or "not recognised" in w]
+
+
+def test_several_tables_per_sheet_and_continued_after_repeated_header(tmp_path):
+    header = ["科目编码", "科目名称", "合计"]
+    sheet = [
+        ["某某区某某中心2024年部门预算"],
+        ["一般公共预算支出表"], ["单位名称：某某区某某中心", None, "单位：元"], header,
+        ["2010101", "行政运行", 100], ["2010102", "一般行政管理事务", 50],
+        header,                                     # repeated header: the table goes on
+        ["2010199", "其他一般公共服务支出", 25], ["合计", None, 175],
+        [],
+        ["政府性基金预算支出表"], [None, None, "单位：元"], header,
+        ["2290802", "彩票公益金", 7], ["合计", None, 7],
+    ]
+    path = tmp_path / "two.xlsx"
+    workbook_with({"预算表": sheet}).save(path)
+    d = convert_file(path).disclosure
+    general = d.tables["general_budget_expenditure"]
+    assert [r.row_id for r in general.rows] == ["2010101", "2010102", "2010199", "total"]
+    assert general.row("total").values["total"] == Decimal("175")
+    fund = d.tables["government_fund_expenditure"]
+    assert [r.row_id for r in fund.rows] == ["2290802", "total"]
+    assert fund.rows[0].source_line == 14
+
+
+def test_sheet_name_as_title_and_sheet_boundaries(tmp_path):
+    book = workbook_with({
+        "封面": [["某某区某某局2024年部门预算"], ["单位名称：某某区某某局"]],
+        "部门收入总表": [["单位：元"], ["科目编码", "科目名称", "合计"], ["201", "一般公共服务支出", 10], ["合计", None, 10]],
+        "情况说明": [["一、收入预算情况"], ["收入预算10元。"]],
+    })
+    path = tmp_path / "named.xlsx"
+    book.save(path)
+    d = convert_file(path).disclosure
+    table = d.tables["income_summary"]
+    assert table.printed_title == "部门收入总表" and table.pages == [2]
+    assert [r.row_id for r in table.rows] == ["201", "total"]
+    assert any("收入预算10元" in (r.values.get("text") or "") for r in d.tables["narrative"].rows)
+
+
+def test_docx_tables_paragraphs_and_merged_cells(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某某区某某局2024年部门预算")
+    document.add_paragraph("单位名称：某某区某某局")
+    document.add_paragraph("一、部门收入预算情况")
+    document.add_paragraph("2024年收入预算总计1,500元。")
+    document.add_paragraph("2024年部门支出总表")
+    document.add_paragraph("单位：元")
+    table = document.add_table(rows=5, cols=5)
+    cells = [["功能分类科目编码", "", "科目名称", "支出预算", ""],
+             ["", "", "", "基本支出", "项目支出"],
+             ["2010101", "", "行政运行", "1000", "200"],
+             ["2010102", "", "一般行政管理事务", "", "300"],
+             ["合计", "", "", "1000", "500"]]
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(0, 0).merge(table.cell(1, 1))     # 功能分类科目编码 over two rows and two columns
+    table.cell(0, 3).merge(table.cell(0, 4))     # 支出预算 over 基本支出 / 项目支出
+    table.cell(0, 2).merge(table.cell(1, 2))
+    for r in (2, 3, 4):
+        table.cell(r, 0).merge(table.cell(r, 1))
+    document.add_paragraph("二、其他说明")
+    document.add_paragraph("本部门无政府性基金预算。")
+    path = tmp_path / "budget.docx"
+    document.save(path)
+    result = convert_file(path)
+    d = result.disclosure
+    assert (d.fiscal_year, d.unit_name) == (2024, "某某区某某局")
+    table = d.tables["expenditure_summary"]
+    rows = {r.row_id: r.values for r in table.rows}
+    assert rows["2010101"]["basic"] == Decimal("1000") and rows["2010101"]["project"] == Decimal("200")
+    assert rows["2010102"]["project"] == Decimal("300") and "basic" not in rows["2010102"]
+    assert rows["total"]["project"] == Decimal("500")
+    headings = [r.values.get("heading") for r in d.tables["narrative"].rows]
+    assert "一、部门收入预算情况" in headings and "二、其他说明" in headings
+
+
+def test_official_template_recognised(tmp_path):
+    if not TEMPLATE.exists():
+        pytest.skip("reference template not available")
+    result = convert_file(TEMPLATE)
+    d = result.disclosure
+    assert (d.fiscal_year, d.stage) == (2026, "budget")
+    expected = {"income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary",
+                "general_budget_expenditure", "government_fund_expenditure", "state_capital_expenditure",
+                "general_budget_basic_expenditure", "three_public_expenses"}
+    assert expected <= set(d.tables)
+    assert d.tables["three_public_expenses"].money_unit == "万元"
+    assert d.tables["income_summary"].money_unit == "元"
+    # fill a few cells of a copy
+    copy = tmp_path / "filled.xlsx"
+    shutil.copy(TEMPLATE, copy)
+    book = openpyxl.load_workbook(copy)
+    income = book["部门收入总表"]
+    income["E9"], income["F9"], income["G9"] = 1500, 1000, "500"
+    income["E20"], income["F20"], income["G20"] = 1500, 1000, 500
+    three = next(s for s in book.worksheets if "三公" in s.title)
+    three["A7"], three["B7"], three["C7"], three["D7"], three["E7"], three["F7"], three["G7"] = 12.5, 2.5, 4, 6, 1, 5, 88.12
+    book.save(copy)
+    d = convert_file(copy).disclosure
+    rows = {r.row_id: r.values for r in d.tables["income_summary"].rows}
+    assert rows["205"]["total"] == Decimal("1500") and rows["205"]["fiscal_appropriation"] == Decimal("1000")
+    assert rows["205"]["business_income"] == Decimal("500")
+    assert rows["total"]["total"] == Decimal("1500")
+    three_rows = d.tables["three_public_expenses"].rows
+    assert len(three_rows) == 1
+    values = three_rows[0].values
+    assert values["total"] == Decimal("125000") and values["overseas_travel"] == Decimal("25000")
+    assert values["reception"] == Decimal("40000") and values["operating_costs"] == Decimal("881200")
+    assert values["vehicle"] == Decimal("60000")
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("corrupt.xlsx", b"PK\x03\x04 this is not really a zip", "corrupt"),
+    ("notzip.docx", b"plain text pretending to be Word", "not a Word .docx"),
+    ("empty.xlsx", b"", "empty"),
+    ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".doc"),
+    ("corrupt.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 broken", "corrupt"),
+])
+def test_bad_files(tmp_path, name, data, words):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(ConversionError, match=r"(?i)" + words.replace(".", r"\.")):
+        convert_file(path)
+
+
+def test_empty_workbook(tmp_path):
+    path = tmp_path / "empty_book.xlsx"
+    book = openpyxl.Workbook()
+    book.save(path)
+    with pytest.raises(ConversionError, match="empty"):
+        convert_file(path)
+
+
+def test_template_filled_converts_to_valid_package(tmp_path):
+    from opendata.validate import validate_package
+
+    path = write_template("budget", tmp_path / "template.xlsx", year=2025)
+    book = openpyxl.load_workbook(path)
+    assert book["代码表"].sheet_state == "hidden"
+    assert {"说明", "填报信息", "文字说明"} <= set(book.sheetnames)
+    sheet = book["部门支出总表"]
+    assert sheet.data_validations.dataValidation, "code columns have drop-down lists"
+    meta = book["填报信息"]
+    meta["B1"], meta["B2"], meta["B7"] = "上海市普陀区某某局", "123001", "310107"
+    headers = {sheet.cell(row=r, column=c).value: c for r in (3, 4, 5) for c in range(1, sheet.max_column + 1) if sheet.cell(row=r, column=c).value}
+    first = next(r for r in range(3, 10) if all(sheet.cell(row=r, column=c).value is None for c in range(1, sheet.max_column + 1)))
+    code, item, total = headers["支出功能分类科目编码"], headers["科目名称"], headers["合计"]
+    for offset, (c, name, amount) in enumerate([("2010101", "行政运行", 100.25), (None, "合计", 100.25)]):
+        if c:
+            sheet.cell(row=first + offset, column=code, value=c)
+        sheet.cell(row=first + offset, column=item, value=name)
+        sheet.cell(row=first + offset, column=total, value=amount)
+    book["文字说明"]["A1"] = "一、部门主要职能"
+    book["文字说明"]["A2"] = "负责某某工作。"
+    book.save(path)
+    result = convert_file(path)
+    d = result.disclosure
+    assert (d.unit_name, d.unit_code, d.fiscal_year, d.stage, d.division_code) == ("上海市普陀区某某局", "123001", 2025, "budget", "310107")
+    assert d.division_names[-1] == "普陀区"
+    rows = {r.row_id: r.values for r in d.tables["expenditure_summary"].rows}
+    assert rows["2010101"]["total"] == Decimal("100.25") and rows["total"]["total"] == Decimal("100.25")
+    out = write_package(d, tmp_path / "package")
+    report = validate_package(out, layers=("structure",)) if "layers" in validate_package.__code__.co_varnames else validate_package(out)
+    assert report.count("error") == 0, [f for f in report.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("package", sorted(p.name for p in PACKAGES.iterdir() if (p / "datapackage.json").exists()) if PACKAGES.exists() else [])
+def test_package_workbook_package_round_trip(tmp_path, package):
+    original = read_package(PACKAGES / package)
+    path = export_workbook(original, tmp_path / "export.xlsx")
+    back = convert_file(path).disclosure
+    for name in ("unit_name", "unit_code", "parent_code", "fiscal_year", "stage", "division_code", "money_unit"):
+        assert getattr(back, name) == getattr(original, name), name
+    for table_id, table in original.tables.items():
+        if table_id in ("project_performance_targets", "department_performance_targets", "performance_self_evaluation"):
+            continue   # performance tables are not part of the workbook layout
+        if all(not any(isinstance(v, Decimal) for v in r.values.values()) for r in table.rows) and len(table.rows) <= 1 and table_id not in ("narrative", "key_figures"):
+            continue   # a table printed as one empty 合计 row: read back as a header (see the guide)
+        assert table_id in back.tables, table_id
+        assert rows_of(back.tables[table_id]) == rows_of(table), table_id
+        if table.money_decimals is not None:
+            assert back.tables[table_id].money_decimals == table.money_decimals, table_id
