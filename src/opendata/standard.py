@@ -239,7 +239,9 @@ def _table_spec(row: dict[str, str]) -> TableSpec:
 
 def load_standard(root: str | Path | None = None) -> Standard:
     """The standard in `root`, default `schema_dir()`; loaded once per directory."""
-    return _load_standard(str(root) if root else str(schema_dir()))
+    if root:
+        return _load_standard(str(root))
+    return _load_standard(os.environ.get(SCHEMA_DIR_ENV) or str(_default_schema_dir()))
 
 
 @lru_cache(maxsize=None)
