@@ -20,6 +20,7 @@ HANDWRITTEN_NAV = [
     {"指南 Guides": [
         {"标准的用途 What the standard is for": "guide/purpose.md"},
         {"如何发布 How to publish": "guide/publish.md"},
+        {"Excel、Word 与填报工作簿 Excel, Word and input workbooks": "guide/inputs.md"},
         {"如何使用数据 How to consume": "guide/consume.md"},
         {"命令行与 Python API CLI and API": "guide/cli.md"},
         {"校验 Validation": "guide/validation.md"},
