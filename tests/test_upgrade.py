@@ -309,3 +309,17 @@ def test_every_released_version_has_a_frozen_copy_on_the_site():
     page = (REPO / "site" / "docs" / "reference" / "versions.md").read_text(encoding="utf-8")
     for v in standard_versions(load_standard(REPO / "schema")):
         assert f"## {v.version}" in page and f"../schema/{v.version}/standard.json" in page
+
+
+def test_upgrade_with_a_migrations_file_of_ones_own(clean, tmp_path):
+    newer = schema_copy(tmp_path, "1.0.0", rename_measure=RENAMED)  # the standard ships no migration
+    own = tmp_path / "my-migrations.csv"
+    with own.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(MAJOR_MIGRATION[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(MAJOR_MIGRATION)
+    assert run("upgrade", clean, schema=newer).returncode == 1
+    result = run("upgrade", clean, "--migrations", own, schema=newer)
+    assert result.returncode == 0, result.stderr
+    assert f"column {RENAMED[0]} renamed {RENAMED[1]}" in result.stdout
+    assert run("validate", clean, schema=newer).returncode == 0
