@@ -82,3 +82,40 @@ def test_warnings_say_where(tmp_path):
     warnings = [line for line in run.stderr.splitlines() if "warning" in line]
     assert warnings and all("004_" in w and " line " in w for w in warnings)
     assert any("[income_summary]" in w for w in warnings)
+
+
+def small_disclosure(table: str) -> str:
+    return "\n".join([
+        "测试区测试中心2024年部门预算", "", "单位名称：北京市东城区测试中心", "",
+        "一般公共预算基本支出表", "", "单位：万元", "", table, "",
+    ])
+
+
+def test_economic_codes_split_into_class_and_section_columns(tmp_path):
+    """类 / 款 columns under a 经济分类 heading are economic codes, not function codes."""
+    table = "\n".join([
+        "部门预算支出经济分类科目\t\t\t一般公共预算基本支出\t\t",
+        "类\t款\t科目名称\t合计\t人员经费\t公用经费",
+        "\t\t合计\t12.50\t10.00\t2.50",
+        "301\t\t工资福利支出\t10.00\t10.00\t0.00",
+        "301\t01\t基本工资\t10.00\t10.00\t0.00",
+        "302\t\t商品和服务支出\t2.50\t0.00\t2.50",
+        "302\t1\t办公费\t2.50\t0.00\t2.50",
+    ])
+    source = tmp_path / "basic.txt"
+    source.write_text(small_disclosure(table), encoding="utf-8")
+    from opendata.convert import convert_file
+    rows = {r.row_id: r for r in convert_file(source).disclosure.tables["general_budget_basic_expenditure"].rows}
+    assert set(rows) == {"total", "301", "30101", "302", "30201"}
+    assert rows["30201"].values["economic_code"] == "30201" and "function_code" not in rows["30201"].values
+    assert str(rows["30101"].values["personnel"]) == "100000.00"
+
+
+def test_empty_total_row_under_the_header_is_a_row(tmp_path):
+    table = "\n".join(["科目编码\t科目名称\t合计\t人员经费\t公用经费", "\t合计\t\t\t"])
+    source = tmp_path / "empty.txt"
+    source.write_text(small_disclosure(table), encoding="utf-8")
+    from opendata.convert import convert_file
+    table_ = convert_file(source).disclosure.tables["general_budget_basic_expenditure"]
+    assert [(r.row_id, r.row_type) for r in table_.rows] == [("total", "total")]
+    assert {"total", "personnel", "public_use"} <= set(table_.columns)

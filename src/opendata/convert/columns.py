@@ -7,7 +7,7 @@ from itertools import combinations
 from ..money import is_amount
 from ..standard import TableSpec, load_standard
 from .layout import CellRow
-from .recognise import header_key, is_column_number, is_header_word, match_dimension, match_measure, measure_patterns, segment_matches
+from .recognise import row_type_for, header_key, is_column_number, is_header_word, match_dimension, match_measure, measure_patterns, segment_matches
 
 CODE_FIELDS = ("function_code", "gov_economic_code", "economic_code")
 CODE_PARTS = {"类": 0, "款": 1, "项": 2}
@@ -29,9 +29,12 @@ def is_header_row(row: CellRow) -> bool:
 
 
 def split_header(rows: list[CellRow]) -> tuple[list[CellRow], list[CellRow]]:
-    """Leading header rows and the rest."""
+    """Leading header rows and the rest. A row holding nothing but 合计 / 总计 under a
+    header is the (empty) total row of the table, not another header row."""
     count = 0
     while count < len(rows) and is_header_row(rows[count]):
+        if count and len(rows[count].filled) == 1 and row_type_for(rows[count].filled[0]) != "item":
+            break
         count += 1
     return rows[:count], rows[count:]
 
@@ -202,7 +205,10 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
             columns.append(column)
             continue
         if keys[-1] in CODE_PARTS:
-            column.kind, column.name, column.part = "code_part", "function_code", CODE_PARTS[keys[-1]]
+            # 类 / 款 / 项 columns: of the function code, or of the economic code where the
+            # heading above says 经济 or the table carries only economic codes
+            column.kind, column.part = "code_part", CODE_PARTS[keys[-1]]
+            column.name = resolve_code_field("function_code", path, spec)
         elif all(k.strip("*").isdigit() or k.strip("*") == "" or k.startswith("(") for k in keys):
             column.kind = "ignore"
         else:

@@ -108,7 +108,7 @@ class TableBuilder:
             elif column.kind == "dimension" and column.name in self.spec.dimensions:
                 table.add_column(column.name)
             elif column.kind == "code_part":
-                table.add_column("function_code")
+                table.add_column(column.name)
         table.add_column("item")
         if self.spec.two_sided:
             table.add_column("side")
@@ -199,6 +199,7 @@ class TableBuilder:
         values: dict = {}
         labels: list[str] = []
         code_parts: dict[int, str] = {}
+        code_field = "function_code"
         unconverted = []
         for column in columns:
             cell = row.cells[column.index].strip() if column.index < len(row.cells) else ""
@@ -212,6 +213,7 @@ class TableBuilder:
                     unconverted.append(f"{column.name}={cell!r}")
             elif column.kind == "code_part":
                 code_parts[column.part] = cell
+                code_field = column.name
             elif column.kind == "dimension":
                 self.put_dimension(values, labels, column.name, cell)
             elif column.kind == "ignore":
@@ -221,7 +223,7 @@ class TableBuilder:
         if code_parts:
             code = join_code_parts([code_parts.get(i, "") for i in range(3)])
             if code:
-                values["function_code"] = code
+                values[code_field] = code
             else:
                 labels.insert(0, " ".join(code_parts[i] for i in sorted(code_parts)))
         if values.get("unit_name") and row_type_for(values["unit_name"]) != "item":
