@@ -254,3 +254,13 @@ def test_encrypted_pdf(tmp_path):
     path.write_bytes(_encrypted_pdf())
     with pytest.raises(ConversionError, match="encrypted"):
         convert_file(path)
+
+
+def test_final_three_public_budget_and_actual_pairs(final):
+    """Page 18 prints 预算数 / 决算数 pairs under each heading; only 合计 and 公务接待费 have a
+    budget (0.95 万元) and nothing was spent (the narrative: 年初预算 0.95 万元, 决算 0.00 万元)."""
+    values = total(final.disclosure.tables["three_public_expenses"]).values
+    assert values["budget_initial"] == Decimal("9500.00")
+    assert values["reception_budget"] == Decimal("9500.00")
+    assert values.get("total") is None and values.get("reception") is None
+    assert values.get("overseas_travel_budget") is None
