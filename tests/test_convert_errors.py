@@ -119,3 +119,15 @@ def test_empty_total_row_under_the_header_is_a_row(tmp_path):
     table_ = convert_file(source).disclosure.tables["general_budget_basic_expenditure"]
     assert [(r.row_id, r.row_type) for r in table_.rows] == [("total", "total")]
     assert {"total", "personnel", "public_use"} <= set(table_.columns)
+
+
+def test_two_columns_of_one_measure_are_reported_not_overwritten(tmp_path):
+    table = "\n".join(["科目编码\t科目名称\t合计\t合计", "301\t工资福利支出\t10.00\t12.00", "\t合计\t10.00\t12.00"])
+    source = tmp_path / "twice.txt"
+    source.write_text(small_disclosure(table), encoding="utf-8")
+    from opendata.convert import convert_file
+    result = convert_file(source)
+    row = result.disclosure.tables["general_budget_basic_expenditure"].row("301")
+    assert str(row.values["total"]) == "100000.00"
+    assert any("both read as measure total" in w for w in result.warnings)
+    assert any("12.00" in w or "not converted" in w for w in result.warnings)

@@ -88,6 +88,7 @@ class TableBuilder:
         width = max(width_of(header), width_of(data))
         fixed = realign([r.cells for r in header], width)
         columns = classify(header_paths(fixed, width), self.spec)
+        self._one_column_per_measure(columns, first_line)
         self.columns = columns
         self.two_sided = None
         layout = self.two_sided_layout() if self.spec.two_sided else None
@@ -124,6 +125,23 @@ class TableBuilder:
         table.money_decimals = meta["decimals"] if meta["decimals"] is not None else (max(decimals) if decimals else None)
         finish_rows(table)
         return table
+
+    def _one_column_per_measure(self, columns: list[Column], line: int) -> None:
+        """Two columns read as the same measure (on the same side) would overwrite each
+        other: the later one is reported and not converted."""
+        seen: dict[tuple, Column] = {}
+        for column in columns:
+            if column.kind != "measure":
+                continue
+            key = (column.side, column.name)
+            if key in seen:
+                self.warnings.add(f"columns '{'/'.join(seen[key].path)}' and '{'/'.join(column.path)}' both read as measure "
+                                  f"{column.name}; the second is not converted", line, self.spec.code)
+                column.kind = "unknown"
+                column.name = None
+                column.path = []
+            else:
+                seen[key] = column
 
     def _report_columns(self, columns: list[Column], data: list[CellRow], line: int) -> None:
         for column in columns:
