@@ -168,3 +168,141 @@ def test_expenditure_table(tmp_path, borders):
     check_amounts(table, EXP_EXPECTED, pages={})
     assert values(table)["2010102"][1]["item"] == "一般行政管理事务"
     assert table.pages == [1]
+
+
+# -- (3) a table continued on the next page ------------------------------------------
+
+def footer(c, number: int) -> None:
+    c.drawCentredString(297, 40, f"- {number} -")
+
+
+@pytest.mark.parametrize("borders", [False, True], ids=["no_borders", "borders"])
+@pytest.mark.parametrize("repeat_header", [True, False], ids=["header_repeated", "header_not_repeated"])
+def test_table_continued_on_next_page(tmp_path, borders, repeat_header):
+    path = tmp_path / "continued.pdf"
+
+    def first(c):
+        top = page_head(c, "2024年部门支出总表")
+        draw_table(c, top, EXP_COLUMNS, EXP_HEADER, EXP_ROWS[:3], borders)
+        footer(c, 1)
+
+    def second(c):
+        draw_table(c, 60, EXP_COLUMNS, EXP_HEADER if repeat_header else [], EXP_ROWS[3:], borders)
+        c.drawString(50, PAGE_HEIGHT - 200, "一、部门支出总体情况说明")
+        c.drawString(50, PAGE_HEIGHT - 220, "2024年部门支出预算1,500,000.00元，其中基本支出1,000,000.00元。")
+        footer(c, 2)
+
+    build(path, [first, second])
+    table = convert(path).tables["expenditure_summary"]
+    check_amounts(table, EXP_EXPECTED, pages={"2010101": 2, "2010102": 2})
+    assert table.pages == [1, 2]
+
+
+# -- (4) a header cell on two lines; (5) numbers with and without separators --------------
+
+INC_COLUMNS = [Column(50, 110), Column(110, 270), Column(270, 350, "right"), Column(350, 430, "right"),
+               Column(430, 500, "right"), Column(500, 560, "right")]
+
+
+@pytest.mark.parametrize("borders", [False, True], ids=["no_borders", "borders"])
+def test_two_line_header_cell_and_mixed_separators(tmp_path, borders):
+    path = tmp_path / "income.pdf"
+    header = [["科目编码", "科目名称", "本年收入\n合计", "财政拨款", "事业收入", "其他收入"]]
+    rows = [
+        ["", "合计", "12,345.67", "12000.00", "300.5", "45.17"],
+        ["208", "社会保障和就业支出", "12345.67", "12,000.00", "300.50", "45.17"],
+        ["20805", "行政事业单位养老支出", "12,345.67", "12,000", "300.50", "45.17"],
+        ["2080505", "机关事业单位基本养老保险缴费支出", "1,012,345.67", "1000000", "", ""],
+    ]
+    rows[0][2:] = ["1,024,691.34", "1012000.00", "601.00", "90.34"]
+
+    def page(c):
+        top = page_head(c, "2024年部门收入总表", unit="单位：元")
+        draw_table(c, top, INC_COLUMNS, header, rows, borders, heights={0: 30})
+
+    build(path, [page])
+    table = convert(path).tables["income_summary"]
+    expected = {
+        "total": ("total", {"current_year_subtotal": Decimal("1024691.34"), "fiscal_appropriation": Decimal("1012000.00"),
+                            "business_income": Decimal("601.00"), "other_income": Decimal("90.34")}),
+        "208": ("item", {"current_year_subtotal": Decimal("12345.67"), "fiscal_appropriation": Decimal("12000.00"),
+                         "business_income": Decimal("300.50"), "other_income": Decimal("45.17")}),
+        "20805": ("item", {"current_year_subtotal": Decimal("12345.67"), "fiscal_appropriation": Decimal("12000"),
+                           "business_income": Decimal("300.50"), "other_income": Decimal("45.17")}),
+        "2080505": ("item", {"current_year_subtotal": Decimal("1012345.67"), "fiscal_appropriation": Decimal("1000000")}),
+    }
+    check_amounts(table, expected, pages={})
+    assert values(table)["2080505"][1]["item"] == "机关事业单位基本养老保险缴费支出"
+
+
+# -- (6) function codes in 类 / 款 / 项 columns; amounts in 万元 ----------------------------
+
+CODE_COLUMNS = [Column(50, 80, "center"), Column(80, 110, "center"), Column(110, 140, "center"), Column(140, 300),
+                Column(300, 390, "right"), Column(390, 475, "right"), Column(475, 560, "right")]
+CODE_HEADER = [[("功能分类科目编码", 3), "科目名称", "合计", "基本支出", "项目支出"],
+               ["类", "款", "项", None, None, None, None]]
+CODE_ROWS = [
+    ["", "", "", "合计", "2,946.25", "2,100.00", "846.25"],
+    ["201", "", "", "一般公共服务支出", "2,112.86", "1,503.52", "609.34"],
+    ["201", "06", "", "财政事务", "2,112.86", "1,503.52", "609.34"],
+    ["201", "06", "01", "行政运行", "1,511.90", "1,503.52", "8.38"],
+    ["201", "06", "08", "财政委托业务支出", "600.96", "", "600.96"],
+    ["208", "", "", "社会保障和就业支出", "833.39", "596.48", "236.91"],
+    ["208", "05", "", "行政事业单位养老支出", "833.39", "596.48", "236.91"],
+    ["208", "05", "05", "机关事业单位基本养老保险缴费支出", "833.39", "596.48", "236.91"],
+]
+
+
+@pytest.mark.parametrize("borders", [False, True], ids=["no_borders", "borders"])
+def test_function_codes_in_class_section_item_columns(tmp_path, borders):
+    path = tmp_path / "codes.pdf"
+
+    def page(c):
+        top = page_head(c, "2024年部门支出总表", unit="单位：万元")
+        draw_table(c, top, CODE_COLUMNS, CODE_HEADER, CODE_ROWS, borders)
+
+    build(path, [page])
+    table = convert(path).tables["expenditure_summary"]
+    assert table.money_unit == "万元"
+    expected = {}
+    for code_class, section, item, label, total, basic, project in CODE_ROWS:
+        row_id = (code_class + section + item) or "total"
+        amounts = {"total": Decimal(total.replace(",", "")) * WAN}
+        if basic:
+            amounts["basic"] = Decimal(basic.replace(",", "")) * WAN
+        amounts["project"] = Decimal(project.replace(",", "")) * WAN
+        expected[row_id] = ("total" if row_id == "total" else "item", amounts)
+    check_amounts(table, expected, pages={})
+    got = values(table)
+    assert got["2010608"][1]["item"] == "财政委托业务支出"
+    assert got["2010608"][1]["function_code"] == "2010608"
+    assert got["total"][1]["total"] == Decimal("29462500.00")
+
+
+# -- (7) a row label wrapped inside its cell ---------------------------------------------
+
+@pytest.mark.parametrize("borders", [False, True], ids=["no_borders", "borders"])
+def test_wrapped_row_label(tmp_path, borders):
+    path = tmp_path / "wrapped.pdf"
+    columns = [Column(50, 120), Column(120, 230), Column(230, 340, "right"), Column(340, 450, "right"), Column(450, 560, "right")]
+    rows = [
+        ["", "合计", "1,200.00", "1,000.00", "200.00"],
+        ["208", "社会保障和就业支出", "1,200.00", "1,000.00", "200.00"],
+        ["20805", "行政事业单位养老\n支出", "1,200.00", "1,000.00", "200.00"],
+        ["2080505", "机关事业单位基本\n养老保险缴费支出", "1,000.00", "1,000.00", ""],
+        ["2080506", "机关事业单位职业\n年金缴费支出", "200.00", "", "200.00"],
+    ]
+
+    def page(c):
+        top = page_head(c, "2024年部门支出总表")
+        draw_table(c, top, columns, EXP_HEADER, rows, borders, heights={i: 28 for i in (3, 4, 5)})
+
+    build(path, [page])
+    table = convert(path).tables["expenditure_summary"]
+    got = values(table)
+    assert got["20805"][1]["item"] == "行政事业单位养老支出"
+    assert got["2080505"][1]["item"] == "机关事业单位基本养老保险缴费支出"
+    assert got["2080506"][1]["item"] == "机关事业单位职业年金缴费支出"
+    assert {k: v for k, v in got["2080506"][1].items() if isinstance(v, Decimal)} == {"total": Decimal("200.00"), "project": Decimal("200.00")}
+    assert {k: v for k, v in got["2080505"][1].items() if isinstance(v, Decimal)} == {"total": Decimal("1000.00"), "basic": Decimal("1000.00")}
+    assert set(got) == {"total", "208", "20805", "2080505", "2080506"}

@@ -116,12 +116,16 @@ def page_text_lines(page, state: dict | None = None) -> list[str]:
             free.append(word)
     for table in tables:
         blocks.append((table.bbox[1], ruled_rows(table, words, state if state is not None else {})))
-    unruled = group_lines(free)
+    unruled = [line for line in group_lines(free) if not is_page_number(line, page.height)]
     for line_words in unruled:
         blocks.append((min(w["top"] for w in line_words), [join_words(line_words)]))
     blocks.sort(key=lambda b: b[0])
     texts = [text for _, block in blocks for text in block]
-    return split_unruled(texts, unruled) if not tables else texts
+    if tables:
+        state = state if state is not None else {}
+        state.pop("gap_leaves", None)
+        return texts
+    return split_unruled(unruled, state if state is not None else {})
 
 
 def inside(bbox, x: float, y: float) -> bool:
@@ -231,41 +235,92 @@ def cell_text(words) -> str:
 
 # -- tables without rules ----------------------------------------------------------
 
-def split_unruled(texts: list[str], lines: list[list[dict]]) -> list[str]:
-    """On pages without ruled tables, runs of lines that hold several amounts are cut into
-    cells by word gaps and aligned to the columns of the header line above them."""
-    out = []
-    run: list[list[dict]] = []
-
-    def flush():
-        if len(run) >= 2:
-            out.extend(gap_table(run))
-        else:
-            out.extend(join_words(l) for l in run)
-        run.clear()
-
-    for line in lines:
-        chunks = chunk_line(line)
-        amounts = sum(1 for c in chunks if AMOUNT_TOKEN.match(c[2].replace(" ", "")))
-        text = join_words(line)
-        if len(chunks) >= 2 and "。" not in text and (amounts >= 1 or (run or looks_like_header(chunks, lines, line))):
-            run.append(line)
-        else:
-            flush()
-            out.append(text)
-    flush()
-    return out
+PAGE_NUMBER = re.compile(r"^[-—–~\s]*(第\s*)?\d{1,4}\s*页?(\s*[/／共]\s*\d{1,4}\s*页?)?[-—–~\s]*$")
 
 
-def looks_like_header(chunks, lines, line) -> bool:
-    """A line of several separated short chunks followed by lines with amounts."""
-    if len(chunks) < 3 or any(len(c[2]) > 20 for c in chunks):
+def is_page_number(line_words, page_height: float) -> bool:
+    """A lone page number (- 3 -, 第3页, 3/20) in the top or bottom margin."""
+    top = min(w["top"] for w in line_words)
+    bottom = max(w["bottom"] for w in line_words)
+    if not (top > page_height * 0.88 or bottom < page_height * 0.08):
         return False
-    index = lines.index(line)
-    for nxt in lines[index + 1:index + 5]:
-        if any(AMOUNT_TOKEN.match(c[2].replace(" ", "")) for c in chunk_line(nxt)):
-            return True
-    return False
+    return bool(PAGE_NUMBER.match(" ".join(w["text"] for w in line_words)))
+
+
+def is_number_chunk(text: str) -> bool:
+    return bool(AMOUNT_TOKEN.match(text.replace(" ", "")))
+
+
+def line_height(words) -> float:
+    return max(4.0, max(w["bottom"] for w in words) - min(w["top"] for w in words))
+
+
+def is_data_line(chunks, text: str) -> bool:
+    return len(chunks) >= 2 and any(is_number_chunk(c[2]) for c in chunks) and "。" not in text
+
+
+def is_short_line(chunks, text: str) -> bool:
+    """Header lines and wrapped parts of labels: short pieces, no amount, no sentence,
+    not a table title, a unit line or a field such as 单位名称："""
+    from .recognise import match_title
+    from .segment import META_LINE, is_unit_line
+
+    if not chunks or any(is_number_chunk(c[2]) for c in chunks) or any(len(c[2]) > 24 for c in chunks):
+        return False
+    if "。" in text or "；" in text or is_unit_line(text) or META_LINE.search(text) or match_title(text):
+        return False
+    return True
+
+
+def split_unruled(lines: list[list[dict]], state: dict) -> list[str]:
+    """On pages without ruled tables, a table is a run of lines with amounts (data lines),
+    the short lines between them (wrapped labels) and the short lines right above them (the
+    header). Columns come from the header (see gap_table); a table continued on the next
+    page without its header keeps the columns of the page before."""
+    chunked = [chunk_line(line) for line in lines]
+    texts = [join_words(line) for line in lines]
+    data = [is_data_line(c, t) for c, t in zip(chunked, texts)]
+    short = [is_short_line(c, t) for c, t in zip(chunked, texts)]
+    out: list[str] = []
+    i = done = 0
+    while i < len(lines):
+        if not data[i]:
+            i += 1
+            continue
+        start = end = i
+        j = i + 1
+        while j < len(lines):
+            if data[j]:
+                end = j
+                j += 1
+                continue
+            k = j
+            while k < len(lines) and short[k] and not data[k] and k - j < 3:
+                k += 1
+            if k < len(lines) and data[k] and k > j:
+                j = k
+                continue
+            break
+        # a wrapped label's last part right under the last row
+        height = line_height(lines[end])
+        while end + 1 < len(lines) and short[end + 1] and min(w["top"] for w in lines[end + 1]) - max(w["bottom"] for w in lines[end]) < height * 0.5:
+            end += 1
+        # header lines right above the first data line
+        head = start
+        while head - 1 >= done and short[head - 1] and start - head < 6:
+            gap = min(w["top"] for w in lines[head]) - max(w["bottom"] for w in lines[head - 1])
+            if gap > line_height(lines[head - 1]) * 2.5:
+                break
+            head -= 1
+        # lines before the table that are not its header stay narrative lines
+        out.extend(texts[done:head])
+        inherited = state.get("gap_leaves") if head == start and done == 0 else None
+        out.extend(gap_table(lines[head:start], lines[start:end + 1], chunked[start:end + 1], data[start:end + 1], state, inherited))
+        done = i = end + 1
+    if texts[done:]:
+        state.pop("gap_leaves", None)   # the page goes on after its last table: nothing continues
+    out.extend(texts[done:])
+    return out
 
 
 def chunk_line(words) -> list[tuple[float, float, str]]:
@@ -284,45 +339,116 @@ def chunk_line(words) -> list[tuple[float, float, str]]:
     return [(c[0]["x0"], c[-1]["x1"], join_words(c, gap_is_space=False)) for c in chunks]
 
 
-def gap_table(run: list[list[dict]]) -> list[str]:
-    """Columns from the header lines (lines before the first amount) and, below them,
-    from the union of chunk extents; each chunk goes to the column it overlaps most, a
-    number to the column whose right edge is nearest its own (numbers are right-aligned)."""
-    chunked = [chunk_line(line) for line in run]
-    first_data = next((i for i, chunks in enumerate(chunked) if any(AMOUNT_TOKEN.match(c[2].replace(" ", "")) for c in chunks)), 0)
-    spans = sorted((c[0], c[1]) for chunks in chunked for c in chunks)
-    columns: list[list[float]] = []
-    for x0, x1 in spans:
-        if columns and x0 <= columns[-1][1] + 1:
-            columns[-1][1] = max(columns[-1][1], x1)
+def header_cells(header_lines: list[list[dict]]):
+    """The header's chunks as leaf columns and spanning headings. A chunk over two or more
+    side-by-side chunks printed below it heads a group (功能分类科目编码 over 类 款 项);
+    the other chunks that overlap one another across lines are one cell printed on several
+    lines (本年收入 / 合计), joined top to bottom. Returns the leaves (x0, x1, text, level)
+    left to right and the headings (x0, x1, text, level); level is the number of headings
+    above a cell."""
+    chunks = [(x0, x1, text, min(w["top"] for w in line)) for line in header_lines for x0, x1, text in chunk_line(line)]
+
+    def overlaps(a, b) -> bool:
+        return min(a[1], b[1]) - max(a[0], b[0]) > 0.5
+
+    def spanning(c) -> bool:
+        below = [d for d in chunks if d[3] > c[3] and overlaps(c, d)]
+        return any(not overlaps(a, b) for n, a in enumerate(below) for b in below[n + 1:])
+
+    headings = [c for c in chunks if spanning(c)]
+    groups: list[list] = []
+    for c in sorted((c for c in chunks if c not in headings), key=lambda c: c[3]):
+        found = [g for g in groups if any(overlaps(c, d) for d in g)]
+        if found:
+            found[0].append(c)
+            for other in found[1:]:
+                found[0].extend(other)
+                groups.remove(other)
         else:
-            columns.append([x0, x1])
-    header_columns = [(c[0], c[1]) for chunks in chunked[:first_data] for c in chunks]
-    rows = []
-    for index, chunks in enumerate(chunked):
-        cells = [""] * len(columns)
+            groups.append([c])
+    leaves = []
+    for g in groups:
+        g.sort(key=lambda c: c[3])
+        text = ""
+        for c in g:
+            text += joiner(text, c[2]) + c[2]
+        level = sum(1 for h in headings if overlaps(h, (min(c[0] for c in g), max(c[1] for c in g))) and h[3] < g[0][3])
+        leaves.append((min(c[0] for c in g), max(c[1] for c in g), text, level))
+    leaves.sort(key=lambda c: c[0])
+    levelled = [(h[0], h[1], h[2], sum(1 for o in headings if o is not h and o[3] < h[3] and overlaps(o, h))) for h in headings]
+    return leaves, levelled
+
+
+def boundaries(leaves, spans) -> list[float]:
+    """Where one column ends and the next begins: inside the widest stretch between two
+    headers that no printed chunk crosses, else half-way."""
+    cuts = []
+    for a, b in zip(leaves, leaves[1:]):
+        lo, hi = a[1], b[0]
+        if hi <= lo:
+            cuts.append((lo + hi) / 2)
+            continue
+        free, x = [], lo
+        for x0, x1 in sorted(spans):
+            if x1 <= x or x0 >= hi:
+                continue
+            if x0 > x:
+                free.append((x, x0))
+            x = max(x, x1)
+        if x < hi:
+            free.append((x, hi))
+        best = max(free, key=lambda f: f[1] - f[0], default=None)
+        cuts.append((best[0] + best[1]) / 2 if best else (lo + hi) / 2)
+    return cuts
+
+
+def gap_table(header_lines, body_lines, body_chunks, body_is_data, state: dict, inherited=None) -> list[str]:
+    """A table without rules as tab-separated rows: header rows first (headings at the
+    first column they cover, like merged cells of a ruled table), then one row per data
+    line, with the wrapped parts of its labels (the short lines nearest to it) joined in."""
+    leaves, headings = header_cells(header_lines) if header_lines else ([], [])
+    if not leaves and inherited:
+        leaves = inherited
+    spans = [(x0, x1) for chunks in body_chunks for x0, x1, _ in chunks]
+    if not leaves:
+        # no header: the columns are the stretches covered by the rows' chunks
+        merged: list[list[float]] = []
+        for x0, x1 in sorted(spans):
+            if merged and x0 <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], x1)
+            else:
+                merged.append([x0, x1])
+        leaves = [(x0, x1, "", 0) for x0, x1 in merged]
+    state["gap_leaves"] = [(x0, x1, "", 0) for x0, x1, _, _ in leaves]
+    cuts = boundaries(leaves, spans)
+
+    def column(x0: float, x1: float, text: str) -> int:
+        x = x1 - 0.5 if is_number_chunk(text) else (x0 + x1) / 2
+        return sum(1 for cut in cuts if x > cut)
+
+    width = len(leaves)
+    rows: list[str] = []
+    levels = max([l[3] for l in leaves] + [h[3] for h in headings] + [0]) + 1 if header_lines else 0
+    grid = [[""] * width for _ in range(levels)]
+    for x0, x1, text, level in headings:
+        index = min(column(x0, x0 + 1, ""), width - 1)
+        index = next((n for n, leaf in enumerate(leaves) if min(x1, leaf[1]) - max(x0, leaf[0]) > 0.5), index)
+        grid[level][index] += joiner(grid[level][index], text) + text
+    for n, (_, _, text, level) in enumerate(leaves):
+        if text:
+            grid[level][n] += joiner(grid[level][n], text) + text
+    rows.extend("\t".join(cells) for cells in grid)
+    data_rows = [n for n, is_data in enumerate(body_is_data) if is_data]
+    middles = [(min(w["top"] for w in line) + max(w["bottom"] for w in line)) / 2 for line in body_lines]
+    parts: dict[int, list[tuple[float, int, str]]] = {n: [] for n in data_rows}
+    for n, chunks in enumerate(body_chunks):
+        owner = n if body_is_data[n] else min(data_rows, key=lambda d: (abs(middles[d] - middles[n]), d))
         for x0, x1, text in chunks:
-            if AMOUNT_TOKEN.match(text.replace(" ", "")) and header_columns:
-                # right-aligned: the header whose right edge is nearest
-                target = min(header_columns, key=lambda h: abs(h[1] - x1))
-                x0, x1 = max(x0, target[0]), min(x1, target[1]) if target[1] > x0 else x1
-            best = max(range(len(columns)), key=lambda i: min(x1, columns[i][1]) - max(x0, columns[i][0]))
-            cells[best] = (cells[best] + joiner(cells[best], text) + text) if cells[best] else text
+            parts[owner].append((middles[n], column(x0, x1, text), text))
+    for n in data_rows:
+        cells = [""] * width
+        for _, index, text in sorted(parts[n], key=lambda p: p[0]):
+            index = min(index, width - 1)
+            cells[index] += joiner(cells[index], text) + text
         rows.append("\t".join(cells))
-    if first_data > 1:
-        rows = merge_header_lines(rows[:first_data]) + rows[first_data:]
     return rows
-
-
-def merge_header_lines(rows: list[str]) -> list[str]:
-    """Header lines where each filled cell continues the cell above it (a header wrapped
-    inside its column) are one header row."""
-    merged = [rows[0].split("\t")]
-    for row in rows[1:]:
-        cells = row.split("\t")
-        last = merged[-1]
-        if all(not c or (i < len(last) and last[i]) for i, c in enumerate(cells)) and len([c for c in cells if c]) < len([c for c in last if c]) + 1 and not all(last):
-            merged[-1] = [a + joiner(a, b) + b if b else a for a, b in zip(last, cells + [""] * (len(last) - len(cells)))]
-        else:
-            merged.append(cells)
-    return ["\t".join(r) for r in merged]

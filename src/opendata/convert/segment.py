@@ -14,6 +14,7 @@ UNIT_LINE = re.compile(r"(金额)?单位[:：]\s*(万元|元)|单位[:：]?\s*(�
 META_LINE = re.compile(r"^\s*(单位名称|部门|编制单位|金额单位|单位)\s*[:：]")
 NOTE_LINE = re.compile(r"^\s*(注|备注|说明)\s*[:：]|本套报表金额转换|故本表无数据|本表无数据|无此项")
 PROSE_LINE = re.compile(r"[。；]|^第[一二三四五六七八九十]+部分|^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")
+HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")   # 一、收支情况说明, however short
 CONFIRM_WINDOW = 14
 
 
@@ -93,6 +94,6 @@ def body_end(lines: list[Line], start: int, limit: int) -> int:
         if tabular(lines[j]):
             started = True
             continue
-        if started and "\t" not in text and PROSE_LINE.search(text) and not NOTE_LINE.search(text) and len(squash(text)) > 12:
+        if started and "\t" not in text and PROSE_LINE.search(text) and not NOTE_LINE.search(text) and (len(squash(text)) > 12 or HEADING_LINE.match(text)):
             return j
     return limit
