@@ -78,7 +78,7 @@ def by_name(pkg: dict) -> dict[str, dict]:
     return {r["name"]: r for r in pkg["resources"]}
 
 
-def check_published(ckan, package: Path, excel: bool = False) -> dict:
+def check_published(ckan, package: Path, excel: bool = False, download: bool = False) -> dict:
     """The portal holds exactly what the package needs: one resource per key, right
     bytes recorded, the DataStore loaded, the extras complete."""
     d = descriptor(package)
@@ -101,6 +101,8 @@ def check_published(ckan, package: Path, excel: bool = False) -> dict:
         assert info["meta"]["count"] == len(csv_rows(package / table["path"]))
         import hashlib
         assert res["hash"] == hashlib.sha256(data).hexdigest()
+        if download:
+            assert requests.get(res["url"], timeout=30).content == data, table["name"]
     extras = {e["key"]: e["value"] for e in pkg["extras"]}
     assert set(EXTRA_KEYS) <= set(extras)
     assert extras["content_hash"] == content_hash(package)
@@ -296,7 +298,7 @@ def test_ckan_stopped_in_the_middle_then_publish_again(ckan_server, tmp_path):
     assert all(r.status in ("created", "updated") for r in again[2:])
     with ckanapi.RemoteCKAN(ckan_server.url, apikey=ckan_server.token) as admin:
         for package in packages:
-            check_published(admin, package)
+            check_published(admin, package, download=True)
     assert all(r.writes == 0 for r in publish(portal, packages, org=ORG, allow_invalid=True))
     portal.close()
 

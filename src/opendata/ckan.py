@@ -555,12 +555,14 @@ def _upload(res: ResourceSpec) -> dict:
     return {"upload": (res.filename, io.BytesIO(res.data), res.mimetype or "application/octet-stream")}
 
 
-def _load_datastore(portal: Portal, spec: DatasetSpec, res: ResourceSpec, resource_id: str) -> None:
+def _load_datastore(portal: Portal, spec: DatasetSpec, res: ResourceSpec, resource_id: str,
+                    new: bool = False) -> None:
     fields, records = datastore_records(spec.package_dir, res.table_id)
-    try:
-        portal.call("datastore_delete", resource_id=resource_id, force=True)
-    except ckanapi.NotFound:
-        pass
+    if not new:  # recreate: rows may have gone, columns changed type
+        try:
+            portal.call("datastore_delete", resource_id=resource_id, force=True)
+        except ckanapi.NotFound:
+            pass
     portal.call("datastore_create", resource_id=resource_id, force=True, fields=fields,
                 primary_key=["row_id"], records=records[:DATASTORE_CHUNK],
                 calculate_record_count=True)
@@ -595,15 +597,22 @@ def execute(portal: Portal, spec: DatasetSpec, steps: list[Step], pkg: dict | No
             except ckanapi.NotFound:
                 pass
         elif step.kind == "upload":
+            # a table loaded by one datastore_create call is marked loaded at once: until that
+            # call succeeds, datastore_active is false and the next run loads it again
+            at_once = bool(res.table_id) and res.data.count(b"\n") <= DATASTORE_CHUNK
             created = portal.call("resource_create", files=_upload(res), package_id=pkg["id"], name=res.name,
                                   description=res.description, format=res.format, hash=res.hash,
-                                  datastore_hash="")
+                                  datastore_hash=res.hash if at_once else "")
             step.resource_id = created["id"]
             for later in steps:
                 if later.kind == "datastore" and later.target == res.name and later.resource_id is None:
                     later.resource_id = created["id"]
+                    later.data["new"] = True
+                    later.data["marked"] = at_once
         elif step.kind == "datastore":
-            _load_datastore(portal, spec, res, step.resource_id)
+            _load_datastore(portal, spec, res, step.resource_id, new=step.data.get("new", False))
+            if step.data.get("marked"):
+                continue
             if not any(s.kind == "replace" and s.target == res.name for s in steps):
                 if not any(s.kind == "patch-resource" and s.target == res.name for s in steps):
                     portal.call("resource_patch", id=step.resource_id, datastore_hash=res.hash)
