@@ -54,28 +54,36 @@ def draw_cell(c, column: Column, top: float, height: float, text: str, align: st
 
 def draw_table(c, top: float, columns: list[Column], header: list[list], rows: list[list[str]],
                borders: bool, heights: dict[int, float] | None = None) -> float:
-    """Header lines (each a list of cell texts; a cell may span columns as (text, span) or
-    continue the cell above as None) and body rows; returns the y (from the top) below."""
+    """Header lines and body rows; returns the y (from the top) below the table. In the
+    header a cell may span columns as (text, span), and None continues the cell above it
+    (a cell merged over several header lines: its text is centred over all of them)."""
     grid = [("header", line) for line in header] + [("body", row) for row in rows]
-    y = top
+    tops = [top]
+    for index in range(len(grid)):
+        tops.append(tops[-1] + (heights or {}).get(index, ROW))
+    c.setLineWidth(0.5)
     for index, (kind, cells) in enumerate(grid):
-        height = (heights or {}).get(index, ROW)
         column = 0
         for cell in cells:
             text, span = cell if isinstance(cell, tuple) else (cell, 1)
-            if text is not None and text != "":
-                box = Column(columns[column].x0, columns[column + span - 1].x1, columns[column].align)
-                draw_cell(c, box, y, height, text, "center" if kind == "header" else columns[column].align)
+            box = Column(columns[column].x0, columns[column + span - 1].x1, columns[column].align)
+            if text is not None:
+                last = index
+                while last + 1 < len(grid) and grid[last + 1][0] == "header" and column < len(grid[last + 1][1]) and grid[last + 1][1][column] is None:
+                    last += 1
+                if text:
+                    draw_cell(c, box, tops[index], tops[last + 1] - tops[index], text,
+                              "center" if kind == "header" else columns[column].align)
+                if borders:   # the cell's top and left border
+                    c.line(box.x0, PAGE_HEIGHT - tops[index], box.x1, PAGE_HEIGHT - tops[index])
+            if borders:
+                c.line(box.x0, PAGE_HEIGHT - tops[index], box.x0, PAGE_HEIGHT - tops[index + 1])
             column += span
         if borders:
-            c.setLineWidth(0.5)
-            c.line(columns[0].x0, PAGE_HEIGHT - y, columns[-1].x1, PAGE_HEIGHT - y)
-        y += height
+            c.line(columns[-1].x1, PAGE_HEIGHT - tops[index], columns[-1].x1, PAGE_HEIGHT - tops[index + 1])
     if borders:
-        c.line(columns[0].x0, PAGE_HEIGHT - y, columns[-1].x1, PAGE_HEIGHT - y)
-        for x in sorted({col.x0 for col in columns} | {columns[-1].x1}):
-            c.line(x, PAGE_HEIGHT - top, x, PAGE_HEIGHT - y)
-    return y
+        c.line(columns[0].x0, PAGE_HEIGHT - tops[-1], columns[-1].x1, PAGE_HEIGHT - tops[-1])
+    return tops[-1]
 
 
 def page_head(c, table_title: str, unit: str = "单位：元", year_title: bool = True) -> float:
@@ -309,3 +317,27 @@ def test_wrapped_row_label(tmp_path, borders):
     assert {k: v for k, v in got["2080506"][1].items() if isinstance(v, Decimal)} == {"total": Decimal("200.00"), "project": Decimal("200.00")}
     assert {k: v for k, v in got["2080505"][1].items() if isinstance(v, Decimal)} == {"total": Decimal("1000.00"), "basic": Decimal("1000.00")}
     assert set(got) == {"total", "208", "20805", "2080505", "2080506"}
+
+
+@pytest.mark.parametrize("borders", [False, True], ids=["no_borders", "borders"])
+def test_heading_over_several_columns(tmp_path, borders):
+    """本年收入 printed once over 合计 / 财政拨款 / 其他收入 (a merged header cell), amounts
+    in 万元 with and without separators."""
+    path = tmp_path / "grouped.pdf"
+    columns = [Column(50, 120), Column(120, 280), Column(280, 370, "right"), Column(370, 460, "right"), Column(460, 560, "right")]
+    header = [["科目编码", "科目名称", ("本年收入", 3)], [None, None, "合计", "财政拨款", "其他收入"]]
+    rows = [
+        ["", "合计", "1,234.56", "1234.00", "0.56"],
+        ["201", "一般公共服务支出", "1234.56", "1,234.00", "0.56"],
+        ["2010101", "行政运行", "1,234.56", "1,234.00", "0.56"],
+    ]
+
+    def page(c):
+        top = page_head(c, "2024年部门收入总表", unit="单位：万元")
+        draw_table(c, top, columns, header, rows, borders)
+
+    build(path, [page])
+    table = convert(path).tables["income_summary"]
+    amounts = {"current_year_subtotal": Decimal("12345600.00"), "fiscal_appropriation": Decimal("12340000.00"),
+               "other_income": Decimal("5600.00")}
+    check_amounts(table, {"total": ("total", amounts), "201": ("item", amounts), "2010101": ("item", amounts)}, pages={})

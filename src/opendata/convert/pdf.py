@@ -340,22 +340,25 @@ def chunk_line(words) -> list[tuple[float, float, str]]:
 
 
 def header_cells(header_lines: list[list[dict]]):
-    """The header's chunks as leaf columns and spanning headings. A chunk over two or more
-    side-by-side chunks printed below it heads a group (功能分类科目编码 over 类 款 项);
-    the other chunks that overlap one another across lines are one cell printed on several
-    lines (本年收入 / 合计), joined top to bottom. Returns the leaves (x0, x1, text, level)
-    left to right and the headings (x0, x1, text, level); level is the number of headings
-    above a cell."""
-    chunks = [(x0, x1, text, min(w["top"] for w in line)) for line in header_lines for x0, x1, text in chunk_line(line)]
+    """The header's chunks as leaf columns and headings. A chunk over two or more side-by-side
+    chunks printed below it is a heading (功能分类科目编码 over 类 款 项), and so is a chunk
+    over a single one set a row's height above it (本年收入 centred over 合计 财政拨款 其他收入);
+    chunks set tightly one under the other are one cell printed on several lines (本年收入 /
+    合计), joined top to bottom. Returns the leaves and the headings, each (x0, x1, text,
+    top, bottom), left to right."""
+    chunks = [(x0, x1, text, min(w["top"] for w in line), max(w["bottom"] for w in line))
+              for line in header_lines for x0, x1, text in chunk_line(line)]
 
     def overlaps(a, b) -> bool:
         return min(a[1], b[1]) - max(a[0], b[0]) > 0.5
 
-    def spanning(c) -> bool:
+    def heading(c) -> bool:
         below = [d for d in chunks if d[3] > c[3] and overlaps(c, d)]
-        return any(not overlaps(a, b) for n, a in enumerate(below) for b in below[n + 1:])
+        if any(not overlaps(a, b) for n, a in enumerate(below) for b in below[n + 1:]):
+            return True
+        return bool(below) and min(d[3] for d in below) - c[4] > (c[4] - c[3]) * 0.6
 
-    headings = [c for c in chunks if spanning(c)]
+    headings = [c for c in chunks if heading(c)]
     groups: list[list] = []
     for c in sorted((c for c in chunks if c not in headings), key=lambda c: c[3]):
         found = [g for g in groups if any(overlaps(c, d) for d in g)]
@@ -372,11 +375,30 @@ def header_cells(header_lines: list[list[dict]]):
         text = ""
         for c in g:
             text += joiner(text, c[2]) + c[2]
-        level = sum(1 for h in headings if overlaps(h, (min(c[0] for c in g), max(c[1] for c in g))) and h[3] < g[0][3])
-        leaves.append((min(c[0] for c in g), max(c[1] for c in g), text, level))
+        leaves.append((min(c[0] for c in g), max(c[1] for c in g), text, g[0][3], max(c[4] for c in g)))
     leaves.sort(key=lambda c: c[0])
-    levelled = [(h[0], h[1], h[2], sum(1 for o in headings if o is not h and o[3] < h[3] and overlaps(o, h))) for h in headings]
-    return leaves, levelled
+    return leaves, sorted(headings, key=lambda h: (h[3], h[0]))
+
+
+def heading_span(heading, leaves, bounds) -> tuple[int, int] | None:
+    """The leaf columns a heading stands over: those under it, widened to the widest run of
+    columns below it that it is centred on (a heading centred over three columns overlaps
+    only the middle one's header)."""
+    below = [n for n, leaf in enumerate(leaves) if leaf[3] > heading[4] - 0.5]
+    over = [n for n in below if min(heading[1], bounds[n][1]) - max(heading[0], bounds[n][0]) > 0.5]
+    if not over:
+        return None
+    first, last = min(over), max(over)
+    centre = (heading[0] + heading[1]) / 2
+    best = (first, last)
+    for a in range(first, -1, -1):
+        for b in range(last, len(leaves)):
+            if not all(n in below for n in range(a, b + 1)):
+                break
+            width = bounds[b][1] - bounds[a][0]
+            if abs((bounds[a][0] + bounds[b][1]) / 2 - centre) <= width * 0.08 and b - a > best[1] - best[0]:
+                best = (a, b)
+    return best
 
 
 def boundaries(leaves, spans) -> list[float]:
@@ -418,8 +440,8 @@ def gap_table(header_lines, body_lines, body_chunks, body_is_data, state: dict, 
                 merged[-1][1] = max(merged[-1][1], x1)
             else:
                 merged.append([x0, x1])
-        leaves = [(x0, x1, "", 0) for x0, x1 in merged]
-    state["gap_leaves"] = [(x0, x1, "", 0) for x0, x1, _, _ in leaves]
+        leaves = [(x0, x1, "", 0.0, 0.0) for x0, x1 in merged]
+    state["gap_leaves"] = [(x0, x1, "", 0.0, 0.0) for x0, x1, *_ in leaves]
     cuts = boundaries(leaves, spans)
 
     def column(x0: float, x1: float, text: str) -> int:
@@ -428,15 +450,23 @@ def gap_table(header_lines, body_lines, body_chunks, body_is_data, state: dict, 
 
     width = len(leaves)
     rows: list[str] = []
-    levels = max([l[3] for l in leaves] + [h[3] for h in headings] + [0]) + 1 if header_lines else 0
+    left = min([l[0] for l in leaves] + [x for x, _ in spans])
+    right = max([l[1] for l in leaves] + [x for _, x in spans])
+    edges = [left] + cuts + [right]
+    bounds = [(edges[n], edges[n + 1]) for n in range(width)]
+    placed = [(h, heading_span(h, leaves, bounds)) for h in headings]
+    placed = [(h, span) for h, span in placed if span]
+
+    def level(top: float, first: int, last: int) -> int:
+        """How many headings stand above a cell over columns first..last."""
+        return sum(1 for h, (a, b) in placed if h[3] < top and a <= first and last <= b)
+
+    cells = [(level(l[3], n, n), n, l[2]) for n, l in enumerate(leaves) if l[2]]
+    cells += [(level(h[3], a, b), a, h[2]) for h, (a, b) in placed]
+    levels = max((c[0] for c in cells), default=-1) + 1
     grid = [[""] * width for _ in range(levels)]
-    for x0, x1, text, level in headings:
-        index = min(column(x0, x0 + 1, ""), width - 1)
-        index = next((n for n, leaf in enumerate(leaves) if min(x1, leaf[1]) - max(x0, leaf[0]) > 0.5), index)
-        grid[level][index] += joiner(grid[level][index], text) + text
-    for n, (_, _, text, level) in enumerate(leaves):
-        if text:
-            grid[level][n] += joiner(grid[level][n], text) + text
+    for lvl, index, text in cells:
+        grid[lvl][index] += joiner(grid[lvl][index], text) + text
     rows.extend("\t".join(cells) for cells in grid)
     data_rows = [n for n, is_data in enumerate(body_is_data) if is_data]
     middles = [(min(w["top"] for w in line) + max(w["bottom"] for w in line)) / 2 for line in body_lines]
