@@ -121,3 +121,4 @@ from . import cli_convert  # noqa: E402,F401
 from . import cli_versions  # noqa: E402,F401
 from . import cli_upgrade  # noqa: E402,F401
 from . import cli_ckan  # noqa: E402,F401
+from . import cli_workbook  # noqa: E402,F401

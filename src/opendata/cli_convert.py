@@ -58,5 +58,3 @@ def keep_created(disclosure, target: Path) -> None:
         disclosure.created = old.get("created") or disclosure.created
         disclosure.version = old.get("version") or disclosure.version
 
-
-from . import cli_workbook  # noqa: E402,F401

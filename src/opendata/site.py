@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .standard import load_standard, read_csv
+from .standard import load_standard
 from .validate.report import rule_catalog
 
 REPO = Path(__file__).resolve().parents[2]

@@ -605,7 +605,7 @@ def render_markdown(d: dict, heading_level: int = 2, title: bool = True) -> str:
 
 
 def _more(shown: list, total: int) -> list[str]:
-    return [f"", f"…… 另有 {total - len(shown)} 项 and {total - len(shown)} more (`opendata diff`)"] if total > len(shown) else []
+    return ["", f"…… 另有 {total - len(shown)} 项 and {total - len(shown)} more (`opendata diff`)"] if total > len(shown) else []
 
 
 # -- the registry: releases/index.json ---------------------------------------------

@@ -101,3 +101,46 @@ def ancestors(row: dict, by_code: dict) -> list[dict]:
 def money_unit(tables: dict[str, Table]) -> str:
     counts = Counter(t.money_unit for t in tables.values() if t.money_unit and t.rows)
     return counts.most_common(1)[0][0] if counts else "元"
+
+
+def division_from_code(code: str, warnings) -> tuple[str | None, list[str]]:
+    """A division stated by its code (an input workbook's 填报信息): its names from the code list."""
+    rows = load_standard().codelists["divisions"].rows
+    by_code = {row["code"]: row for row in rows}
+    code = code.strip()
+    if code not in by_code:
+        warnings.add(f"行政区划代码 {code} is not in the division code list; kept as given")
+        return code, []
+    return code, [row["name"] for row in ancestors(by_code[code], by_code)]
+
+
+def assemble(tables: dict, narrative_lines, texts: list[str], source, year: int, stage: str, warnings,
+             stated: dict | None = None):
+    """The disclosure from its tables and narrative: unit, codes and division read from the
+    document, where `stated` (a workbook's metadata sheet) does not give them."""
+    from ..model import Disclosure
+    from . import narrative
+    from .errors import ConversionError
+
+    stated = stated or {}
+    name = stated.get("unit_name") or unit_name(texts, [])
+    if name is None:
+        raise ConversionError(f"{source.filename}: the unit's name was not found (单位名称); 未找到单位名称")
+    key_figures = narrative.key_figures_table(narrative_lines)
+    if key_figures.rows:
+        tables["key_figures"] = key_figures
+    tables["narrative"] = narrative.narrative_table(narrative_lines)
+    code, parent_code, parent_name = unit_codes(tables, name)
+    if stated.get("division_code"):
+        division_code, division_names = division_from_code(stated["division_code"], warnings)
+    else:
+        division_code, division_names = division(name, "\n".join(texts))
+    if division_code is None:
+        warnings.add("administrative division not found from the unit name or the text; 未识别行政区划")
+    unit = stated.get("money_unit")
+    return Disclosure(
+        unit_name=name, unit_code=stated.get("unit_code") or code,
+        parent_code=stated.get("parent_code") or parent_code, parent_name=stated.get("parent_name") or parent_name,
+        fiscal_year=year, stage=stage, source=source, division_code=division_code, division_names=division_names,
+        money_unit=unit if unit in ("元", "万元") else money_unit(tables), tables=tables,
+    )

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from decimal import Decimal
 
 from ..model import Row, Table
 from ..money import parse_amount
 from ..standard import load_standard, split_list
-from .recognise import CJK_GAP
 from .source import Line
 
 HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、．.](?!\d))\s*\S")

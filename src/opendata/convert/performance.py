@@ -196,7 +196,6 @@ class PerformanceBuilder:
                 self.warn(f"column '{name}' is not a column of {spec.code}; its cells are not converted", first, spec.code)
                 del columns[i]
         op_index = next((i for i, n in columns.items() if n == "operator"), None)
-        first_indicator = min((i for i, n in columns.items() if n in INDICATOR_FIELDS), default=None)
         header_keys = {tuple(header_key(c) for c in r.cells) for r in header}
         decimals: list[int] = []
         project: dict = {}

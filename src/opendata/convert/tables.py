@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..model import Row, Table
 from ..money import is_amount, parse_amount, printed_decimals
 from ..standard import TableSpec, load_standard
-from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, is_header_row, realign, split_header, width_of
+from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, realign, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
 from .recognise import clean_label, header_key, row_type_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Disclosure
-from . import metadata, narrative, performance, spaced
+from . import metadata, performance, spaced
 from .errors import ConversionError, Warnings
 from .layout import cell_per_line_rows, detect_layout, tab_rows
 from .segment import find_segments
@@ -68,23 +68,8 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
     for table in tables.values():
         finish_rows(table)
     check_not_truncated(lines, segments, tables, source.filename)
-    unit_name = metadata.unit_name(texts, [])
-    if unit_name is None:
-        raise ConversionError(f"{source.filename}: the unit's name was not found (单位名称); 未找到单位名称")
     narrative_lines = [line for i, line in enumerate(lines) if i not in used]
-    key_figures = narrative.key_figures_table(narrative_lines)
-    if key_figures.rows:
-        tables["key_figures"] = key_figures
-    tables["narrative"] = narrative.narrative_table(narrative_lines)
-    code, parent_code, parent_name = metadata.unit_codes(tables, unit_name)
-    division_code, division_names = metadata.division(unit_name, "\n".join(texts))
-    if division_code is None:
-        warnings.add("administrative division not found from the unit name or the text; 未识别行政区划")
-    return Disclosure(
-        unit_name=unit_name, unit_code=code, parent_code=parent_code, parent_name=parent_name,
-        fiscal_year=year, stage=stage, source=source, division_code=division_code, division_names=division_names,
-        money_unit=metadata.money_unit(tables), tables=tables,
-    )
+    return metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings)
 
 
 def check_not_truncated(lines, segments, tables, filename: str) -> None:

@@ -39,7 +39,7 @@ from pathlib import Path
 from ..model import Disclosure
 from ..money import is_amount
 from ..standard import load_standard
-from . import metadata, narrative, performance
+from . import metadata, performance
 from .errors import ConversionError, Warnings
 from .layout import tab_rows
 from .recognise import match_title, squash
@@ -339,27 +339,7 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
         narrative_lines.extend(line for i, line in enumerate(lines) if i not in used)
     for table in tables.values():
         finish_rows(table)
-    unit_name = meta.get("unit_name") or metadata.unit_name(texts, [])
-    if unit_name is None:
-        raise ConversionError(f"{source.filename}: the unit's name was not found (单位名称); 未找到单位名称")
-    key_figures = narrative.key_figures_table(narrative_lines)
-    if key_figures.rows:
-        tables["key_figures"] = key_figures
-    tables["narrative"] = narrative.narrative_table(narrative_lines)
-    code, parent_code, parent_name = metadata.unit_codes(tables, unit_name)
-    division_code, division_names = metadata.division(unit_name, "\n".join(texts))
-    if meta.get("division_code"):
-        division_code, division_names = division_from_code(meta["division_code"], warnings)
-    if division_code is None:
-        warnings.add("administrative division not found from the unit name or the text; 未识别行政区划")
-    disclosure = Disclosure(
-        unit_name=unit_name, unit_code=meta.get("unit_code") or code,
-        parent_code=meta.get("parent_code") or parent_code, parent_name=meta.get("parent_name") or parent_name,
-        fiscal_year=year, stage=stage, source=source, division_code=division_code, division_names=division_names,
-        money_unit=meta.get("money_unit") if meta.get("money_unit") in ("元", "万元") else metadata.money_unit(tables),
-        tables=tables,
-    )
-    return disclosure
+    return metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, stated=meta)
 
 
 def meta_context(meta: dict) -> list[str]:
@@ -384,11 +364,3 @@ def stage_code(text: str | None) -> str | None:
     return None
 
 
-def division_from_code(code: str, warnings: Warnings) -> tuple[str | None, list[str]]:
-    rows = load_standard().codelists["divisions"].rows
-    by_code = {row["code"]: row for row in rows}
-    code = code.strip()
-    if code not in by_code:
-        warnings.add(f"行政区划代码 {code} is not in the division code list; kept as given")
-        return code, []
-    return code, [row["name"] for row in metadata.ancestors(by_code[code], by_code)]

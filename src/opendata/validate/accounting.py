@@ -24,8 +24,8 @@ from itertools import combinations, product
 
 from ..model import Row, Table
 from .rules import (
-    CODE_FIELDS, DETAIL_FIELDS, EXPENDITURE_TREE, FLOATING_SOURCES, FUNDING_TREE, ROW_IDENTITIES, ZERO, Context,
-    amount_of, ancestors, compact, effective_children, function_class, is_grand_label, label_measure, measures_of,
+    CODE_FIELDS, EXPENDITURE_TREE, FLOATING_SOURCES, FUNDING_TREE, ROW_IDENTITIES, ZERO, Context,
+    amount_of, ancestors, compact, effective_children, function_class, label_measure, measures_of,
     mentions, ordinal, printed, strip_label, sum_values, table_tolerance,
 )
 
@@ -353,7 +353,6 @@ def analyse_block(table: Table, rows: list[Row], side: str | None, year: int | N
     if not current and block.grand is not None and "总计" in compact(_label(block.grand)):
         current = [r for r, l in zip(rows, labels) if r is not block.grand and strip_label(l) in ("收入合计", "支出合计", "合计")]
     block.current = current[0] if len(current) == 1 else None
-    others = [r for r in rows if r is not block.grand and r is not block.current]
     if block.current is not None:
         at = rows.index(block.current)
         before = [r for r in rows[:at] if r is not block.grand]

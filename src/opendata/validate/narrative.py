@@ -25,7 +25,7 @@ from ..model import Row, Table
 from ..money import UNIT_FACTORS
 from ..standard import split_list
 from .accounting import Quantity, _block, _current_value_row, class_sums, row_name, total_row
-from .rules import ZERO, Context, amount_of, compact, function_class, printed, table_tolerance
+from .rules import ZERO, Context, amount_of, compact, function_class, printed
 
 UNITS = {"亿元": Decimal(100000000), **UNIT_FACTORS}
 NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
