@@ -627,10 +627,8 @@ def read_index(package_dir: str | Path) -> dict:
     return index
 
 
-def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write to a temporary file beside `path`, then rename over it."""
-    if mode is None:
-        mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
+def _temp_beside(path: Path, data: bytes, mode: int) -> str:
+    """`data` written and synced to a new temporary file beside `path`; returns its name."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -638,22 +636,30 @@ def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write to a temporary file beside `path`, then rename over it."""
+    if mode is None:
+        mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
+    tmp = None
+    try:
+        tmp = _temp_beside(path, data, mode)
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
         raise
 
 
 def _write_new(path: Path, data: bytes, mode: int = 0o444) -> None:
     """Write a file that must not exist yet (a release archive): never overwrites."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    tmp = _temp_beside(path, data, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         try:
             os.link(tmp, path)  # atomic, and fails when the target exists
         except FileExistsError as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..model import Disclosure
 from .errors import ConversionError, Warnings
-from .source import Line, describe_source
+from .source import Line, describe_source, require_zip_container
 from .xlsx import Block, convert_blocks, row_lines
 
 
@@ -43,12 +43,8 @@ def open_docx(path: Path, data: bytes):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    if not data:
-        raise ConversionError(f"{path}: the file is empty")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ConversionError(f"{path}: this is a Word 97-2003 (.doc) file, not .docx; save it as .docx first. 请另存为docx格式")
-    if data[:2] != b"PK":
-        raise ConversionError(f"{path}: not a Word .docx file (not a zip archive); 文件不是docx格式或已损坏")
+    require_zip_container(path, data, "a Word .docx", "docx",
+                          "this is a Word 97-2003 (.doc) file, not .docx; save it as .docx first. 请另存为docx格式")
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:

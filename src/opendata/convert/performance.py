@@ -70,6 +70,18 @@ def extend_segment(lines: list[Line], segment, limit: int) -> None:
         segment.lines = lines[segment.start:end]
 
 
+def carry_levels(values: dict, levels: dict) -> dict:
+    """一级 / 二级指标 printed once over several indicator rows: the levels a row prints start
+    a new group, and the rows below without them take the group's."""
+    if "indicator_level1" in values:
+        levels = {"indicator_level1": values["indicator_level1"]}
+    if "indicator_level2" in values:
+        levels["indicator_level2"] = values["indicator_level2"]
+    for k, v in levels.items():
+        values.setdefault(k, v)
+    return levels
+
+
 def strict_cell_rows(lines: list[Line]) -> list[CellRow]:
     """One cell per line (each led by a tab), rows separated by blank lines; a line without
     the tab continues the last cell (after a blank line, as a new paragraph). Unlike the
@@ -227,12 +239,7 @@ class PerformanceBuilder:
             else:
                 for k, v in project.items():
                     values.setdefault(k, v)
-            if "indicator_level1" in values:
-                levels = {"indicator_level1": values["indicator_level1"]}
-            if "indicator_level2" in values:
-                levels["indicator_level2"] = values["indicator_level2"]
-            for k, v in levels.items():
-                values.setdefault(k, v)
+            levels = carry_levels(values, levels)
             values["item"] = values.get("indicator_level3") or values.get("indicator_level2") or values.get("project_name") or ""
             for name in values:
                 table.add_column(name)
@@ -648,12 +655,7 @@ class PerformanceBuilder:
             if lost:
                 self.warn(f"self-evaluation cells not placed: {[c[:30] for c in lost]}", row.line)
             if part == "indicator":
-                if "indicator_level1" in values:
-                    levels = {"indicator_level1": values["indicator_level1"]}
-                if "indicator_level2" in values:
-                    levels["indicator_level2"] = values["indicator_level2"]
-                for k, v in levels.items():
-                    values.setdefault(k, v)
+                levels = carry_levels(values, levels)
                 values["item"] = values.get("indicator_level3") or values.get("indicator_level2") or ""
             elif part == "goal":
                 values["item"] = "年度总体目标"

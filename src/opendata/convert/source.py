@@ -26,6 +26,20 @@ def describe_source(path: Path, data: bytes, fmt: str) -> SourceDocument:
     )
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def require_zip_container(path: Path, data: bytes, kind: str, suffix: str, old_format: str) -> None:
+    """Office Open XML files (.xlsx, .docx) are zip archives: refuse an empty file, an old
+    OLE-format file (`old_format` says what to do) and anything else, clearly."""
+    if not data:
+        raise ConversionError(f"{path}: the file is empty")
+    if data[:8] == OLE_MAGIC:
+        raise ConversionError(f"{path}: {old_format}")
+    if data[:2] != b"PK":
+        raise ConversionError(f"{path}: not {kind} file (not a zip archive); 文件不是{suffix}格式或已损坏")
+
+
 def decode_text(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM) or GB18030/GBK; a clear error for binary or other encodings."""
     if not data.strip():

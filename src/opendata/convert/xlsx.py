@@ -44,7 +44,7 @@ from .errors import ConversionError, Warnings
 from .layout import tab_rows
 from .recognise import match_title, squash
 from .segment import META_LINE, Segment, find_segments, is_unit_line, tabular
-from .source import Line, describe_source
+from .source import Line, describe_source, require_zip_container
 from .tables import TableBuilder, finish_rows
 
 CODES_SHEET_MARK = "opendata:codelists"
@@ -160,12 +160,8 @@ def read_xlsx(path: Path, data: bytes, warnings: Warnings) -> list[Block]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    if not data:
-        raise ConversionError(f"{path}: the file is empty")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ConversionError(f"{path}: this is an Excel 97-2003 (.xls) or other OLE file named .xlsx; save it as .xlsx or name it .xls. 文件格式与扩展名不符")
-    if data[:2] != b"PK":
-        raise ConversionError(f"{path}: not an Excel .xlsx file (not a zip archive); 文件不是xlsx格式或已损坏")
+    require_zip_container(path, data, "an Excel .xlsx", "xlsx",
+                          "this is an Excel 97-2003 (.xls) or other OLE file named .xlsx; save it as .xlsx or name it .xls. 文件格式与扩展名不符")
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as error:
