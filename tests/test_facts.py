@@ -91,8 +91,10 @@ def test_facts_csv(one_package):
 def test_facts_json(one_package):
     result = run_cli("facts", one_package, "--format", "json")
     assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert data == expected_rows("110101-257004-2024-budget")
+    data = json.loads(result.stdout, parse_float=Decimal)
+    typed = [dict(row, amount=Decimal(row["amount"]), fiscal_year=int(row["fiscal_year"]))
+             for row in expected_rows("110101-257004-2024-budget")]
+    assert data == typed
     assert all(list(item) == EXPECTED_COLUMNS for item in data)
 
 
@@ -104,11 +106,31 @@ def test_facts_output_file(one_package, tmp_path):
 
 
 def test_amounts_are_plain_decimals(one_package):
-    for fact in opendata.facts(one_package):
-        amount = fact["amount"]
+    facts = list(opendata.facts(one_package))
+    assert facts
+    for fact in facts:
+        assert isinstance(fact["amount"], Decimal), fact
+        assert isinstance(fact["fiscal_year"], int), fact
+    result = run_cli("facts", one_package, "--format", "csv")
+    for row in csv.DictReader(io.StringIO(result.stdout)):
+        amount = row["amount"]
         assert all(c.isdigit() or c in "-." for c in amount), amount
         assert "," not in amount and "e" not in amount.lower()
         Decimal(amount)
+
+
+def test_json_amounts_are_exact_numbers(tmp_path):
+    d = small_disclosure()
+    table = next(iter(d.tables.values()))
+    measure = next(name for name in table.columns if any(isinstance(r.values.get(name), Decimal) for r in table.rows))
+    row = next(r for r in table.rows if isinstance(r.values.get(measure), Decimal))
+    row.values[measure] = Decimal("12345678901234567.89")
+    package = write_package(d, tmp_path / "exact")
+    text = run_cli("facts", package, "--format", "json").stdout
+    assert '"amount": 12345678901234567.89' in text
+    data = json.loads(text, parse_float=Decimal)
+    assert Decimal("12345678901234567.89") in {f["amount"] for f in data}
+    assert all(isinstance(f["fiscal_year"], int) for f in data)
 
 
 def test_facts_over_a_folder_of_two_packages(tmp_path):
@@ -125,7 +147,7 @@ def test_facts_over_a_folder_of_two_packages(tmp_path):
 
 def test_python_api_matches_cli(one_package):
     result = run_cli("facts", one_package, "--format", "json")
-    assert list(opendata.facts(one_package)) == json.loads(result.stdout)
+    assert list(opendata.facts(one_package)) == json.loads(result.stdout, parse_float=Decimal)
 
 
 def test_economic_code_falls_back_to_government_scheme(one_package):
@@ -158,6 +180,6 @@ def test_only_money_columns_become_facts(tmp_path):
                                                    "execution_rate": "100%"})]
     d.tables = {evaluation.table_id: evaluation}
     package = write_package(d, tmp_path / "evaluation")
-    assert [(f["measure"], f["amount"]) for f in opendata.facts(package)] == [("budget_full_year", "200"),
-                                                                              ("total", "200")]
+    assert [(f["measure"], f["amount"]) for f in opendata.facts(package)] == [("budget_full_year", Decimal("200")),
+                                                                              ("total", Decimal("200"))]
     assert run_cli("validate", package).returncode == 0

@@ -18,7 +18,23 @@ def fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class FullHelpGroup(click.Group):
+    """A command group whose command list shows each command's whole first sentence,
+    wrapped to the terminal, instead of cutting it with "…" at 45 characters."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=FullHelpGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="opendata")
 def main():
     """opendata: 部门预算/决算公开数据 — convert, validate and publish budget disclosures."""
@@ -28,7 +44,8 @@ def main():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", help="Report format.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to a file instead of stdout.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to a file instead of stdout: Markdown for --format text "
+                   "(the default), else the chosen format.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
 @click.option("--engine", type=click.Choice(["fast", "frictionless"]), default="fast", show_default=True,
@@ -83,7 +100,8 @@ def validate(paths, fmt, as_json, output, fail_on, engine):
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv (amounts as plain decimals in 元) or json (amounts as exact JSON numbers).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to a file instead of stdout.")
 def facts(path, fmt, output):
     """Every printed amount of a package (or of every package below a folder) as one long table."""

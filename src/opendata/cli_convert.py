@@ -20,6 +20,13 @@ from .cli import EXIT_INVALID, fail, main
 def convert(sources, out, out_dir, strict):
     """Convert disclosure documents into data packages.
 
+    \b
+    Input formats (by file extension):
+      .txt / .text  text of the document (UTF-8, GB18030/GBK or with a BOM)
+      .pdf          PDF with a text layer (scans without text are refused)
+      .xlsx / .xls  Excel workbooks, including the standard's input workbook
+      .docx         Word documents (tables and paragraphs)
+
     Everything the converter did not understand is printed as a warning (file, line, table).
     A document that cannot be converted gets an error, exit 2 and no output."""
     from .convert import ConversionError, convert_file

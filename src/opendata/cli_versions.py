@@ -112,7 +112,8 @@ def checkout_command(ref, root, out):
 @main.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="Output format of the diff.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--from", "root", type=click.Path(path_type=Path), default=Path("datapackages"), show_default=True, help=FROM_HELP)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the packages differ (like diff(1)).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
@@ -17,8 +18,12 @@ FACT_COLUMNS = [
 ]
 
 
-def facts(path: str | Path) -> Iterator[dict[str, str]]:
-    """One dict per amount cell of every package at `path` (a package or a folder of packages)."""
+def facts(path: str | Path) -> Iterator[dict]:
+    """One dict per amount cell of every package at `path` (a package or a folder of packages).
+
+    Keys are FACT_COLUMNS. `amount` is a `decimal.Decimal` in 元 (exactly as stored),
+    `fiscal_year` an int (None when the package has none); every other value is a string
+    ("" when empty). Raises `opendata.package.PackageError` when `path` holds no package."""
     standard = load_standard()
     for package_dir in find_packages(path):
         disclosure = read_package(package_dir)
@@ -39,27 +44,46 @@ def facts(path: str | Path) -> Iterator[dict[str, str]]:
                         "economic_code": row.values.get("economic_code") or row.values.get("gov_economic_code") or "",
                         "item": row.values.get("item") or "",
                         "measure": measure,
-                        "amount": format_amount(amount),
+                        "amount": amount,
                         "row_id": row.row_id,
                         "row_type": row.row_type,
-                        "fiscal_year": str(disclosure.fiscal_year),
+                        "fiscal_year": disclosure.fiscal_year,
                         "stage": disclosure.stage,
                     }
 
 
+def _csv_cell(value) -> str:
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    return "" if value is None else str(value)
+
+
+def _json_value(value) -> str:
+    """A JSON value; a Decimal is written as a JSON number with exactly its digits."""
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
 def write_facts(rows, out, fmt: str = "csv") -> int:
-    """Write facts as CSV or JSON (an array of objects) to a text stream; returns the count."""
+    """Write facts (dicts as given by `facts`) to a text stream and return the count.
+
+    csv: a header of FACT_COLUMNS, amounts as plain decimals in 元 (no exponent, no
+    thousands separators). json: an array of objects; `amount` and `fiscal_year` are JSON
+    numbers written with the exact digits of the Decimal (read them back with
+    `json.loads(text, parse_float=decimal.Decimal)`). Raises ValueError for another format."""
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=FACT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(FACT_COLUMNS)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([_csv_cell(row.get(column)) for column in FACT_COLUMNS])
             count += 1
     elif fmt == "json":
         out.write("[")
         for row in rows:
-            out.write(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False))
+            body = ", ".join(f"{json.dumps(key)}: {_json_value(value)}" for key, value in row.items())
+            out.write(("," if count else "") + "\n{" + body + "}")
             count += 1
         out.write("\n]\n")
     else:
@@ -68,6 +92,7 @@ def write_facts(rows, out, fmt: str = "csv") -> int:
 
 
 def facts_text(path, fmt: str = "csv") -> str:
+    """`write_facts` of `facts(path)` into a string."""
     buffer = io.StringIO()
     write_facts(facts(path), buffer, fmt)
     return buffer.getvalue()
