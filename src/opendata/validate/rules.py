@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from ..labels import compact, nfkc  # noqa: F401 (the one label normaliser)
+from ..labels import compact
 from ..model import Row, Table
 from ..money import UNIT_FACTORS, format_amount, tolerance
 from ..standard import Standard, load_standard
@@ -261,15 +261,15 @@ def row_location(table: Table | None, row: Row) -> dict:
 
 def table_tolerance(table: Table, default_unit: str = "元") -> Decimal:
     """Half a unit of the last printed digit of one figure of the table, in 元."""
-    key = ("_validation_tolerance", default_unit)
-    cached = table.__dict__.get(key)
+    key = ("validation_tolerance", default_unit)
+    cached = table.derived.get(key)
     if cached is not None:
         return cached
     unit = table.money_unit if table.money_unit in UNIT_FACTORS else default_unit
     decimals = table.money_decimals
     if decimals is None:
         decimals = inferred_decimals(table, unit)
-    table.__dict__[key] = result = tolerance(unit, decimals)
+    table.derived[key] = result = tolerance(unit, decimals)
     return result
 
 
