@@ -166,6 +166,11 @@ class Standard:
     def stage_codes(self) -> list[str]:
         return [row["code"] for row in self.codelists["stages"].rows]
 
+    def key_figure_aliases(self) -> tuple[tuple[str, str, str], ...]:
+        """(printed phrase, key figure code, kind) of codelists/key_figures.csv, in file order."""
+        return tuple((alias, row["code"], row["kind"]) for row in self.codelists["key_figures"].rows
+                     for alias in split_list(row["aliases"], "|"))
+
     @cached_property
     def code_fields(self) -> tuple[str, ...]:
         """The classification code fields (function and economic codes): the fields whose code

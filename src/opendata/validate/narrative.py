@@ -23,7 +23,6 @@ from functools import lru_cache
 
 from ..model import Row, Table
 from ..money import UNIT_FACTORS
-from ..standard import split_list
 from .identities import Quantity, class_sums, current_value_row, row_name, side_block, total_row
 from .rules import ZERO, Context, amount_of, compact, function_class, printed
 
@@ -106,9 +105,7 @@ def _sections(ctx: Context) -> list[tuple[Row, str]]:
 @lru_cache(maxsize=None)
 def _aliases(standard_id: int) -> tuple[tuple[str, str], ...]:
     from ..standard import load_standard
-    rows = load_standard().codelists["key_figures"].rows
-    return tuple((alias, row["code"]) for row in rows if row.get("kind") == "money"
-                 for alias in split_list(row.get("aliases", ""), "|"))
+    return tuple((alias, code) for alias, code, kind in load_standard().key_figure_aliases() if kind == "money")
 
 
 def named_figure(prefix: str) -> str | None:
