@@ -38,6 +38,9 @@ class Table:
     first_line: int | None = None
     last_line: int | None = None
     pages: list[int] = field(default_factory=list)
+    # what a later stage works out once per table and reuses (the validator's code tree and
+    # tolerance), keyed by the stage's own key; never written into a package
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add_column(self, name: str) -> None:
         if name not in self.columns:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
+from .standard import load_standard
+
+# printed unit -> factor to 元, from schema/codelists/money_units.csv
+UNIT_FACTORS = {unit: Decimal(factor) for unit, factor in load_standard().money_factors.items()}
 
 _AMOUNT = re.compile(r"^[-−–]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 

@@ -28,6 +28,7 @@ HANDWRITTEN_NAV = [
         {"本地 CKAN 试验门户 Local CKAN test server": "guide/ckan-test-server.md"},
         {"发布到 CKAN 与取回 Publish to CKAN and pull": "guide/ckan.md"},
     ]},
+    {"架构 Architecture": "architecture.md"},
 ]
 
 

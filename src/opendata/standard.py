@@ -64,6 +64,23 @@ class MeasureSpec:
     stages: tuple[str, ...]
     aliases: tuple[str, ...]
     description: str
+    row_labels: tuple[str, ...] = ()  # labels of rows (not column headers) that name the measure
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One accounting identity of codelists/identities.csv.
+
+    kind "row": in each row, `whole[0]` equals the sum of the printed `parts` (measure ids).
+    kind "across": a comparison between `tables` (table ids, in the order the check names
+    them); `whole` and `parts` are the measures it compares."""
+    code: str
+    kind: str
+    rule: str
+    whole: tuple[str, ...]
+    parts: tuple[str, ...]
+    tables: tuple[str, ...]
+    description: str
 
 
 @dataclass(frozen=True)
@@ -149,11 +166,87 @@ class Standard:
     def stage_codes(self) -> list[str]:
         return [row["code"] for row in self.codelists["stages"].rows]
 
+    def key_figure_aliases(self) -> tuple[tuple[str, str, str], ...]:
+        """(printed phrase, key figure code, kind) of codelists/key_figures.csv, in file order."""
+        return tuple((alias, row["code"], row["kind"]) for row in self.codelists["key_figures"].rows
+                     for alias in split_list(row["aliases"], "|"))
+
+    @cached_property
+    def code_fields(self) -> tuple[str, ...]:
+        """The classification code fields (function and economic codes): the fields whose code
+        list is versioned by fiscal year, in the order of fields.csv."""
+        return tuple(name for name, spec in self.fields.items()
+                     if spec.codelist in self.codelists and self.codelists[spec.codelist].year_versioned)
+
+    @cached_property
+    def money_factors(self) -> dict[str, int]:
+        """Printed money unit (元, 万元) -> its factor to 元, from codelists/money_units.csv."""
+        return {row["title_zh"]: int(row["factor"]) for row in self.codelists["money_units"].rows}
+
     def money_factor(self, unit: str) -> int:
         for row in self.codelists["money_units"].rows:
             if row["title_zh"] == unit:
                 return int(row["factor"])
         raise KeyError(unit)
+
+    # -- the standard's knowledge used by the converter and the validator ------------------
+
+    def layout_columns(self, layout: str, table_id: str) -> dict[str | None, list[tuple[str, str]]]:
+        """The amount columns of `table_id` in `layout` (codelists/layouts.csv), left to right:
+        side (None for one-sided tables) -> [(header word, measure)]; {} when the layout has none."""
+        result: dict[str | None, list[tuple[str, str]]] = {}
+        for row in self.codelists["layouts"].rows:
+            if row["layout"] == layout and row["table"] == table_id and row["kind"] == "amount":
+                result.setdefault(row["side"] or None, []).append((int(row["position"]), row["header_word"], row["field"]))
+        return {side: [(word, name) for _, word, name in sorted(cols)] for side, cols in result.items()}
+
+    def layout_text_columns(self, layout: str) -> tuple[tuple[str, str], ...]:
+        """The text columns any table of `layout` may print between its label and its amounts:
+        ((header word, field), …) in printed order."""
+        rows = [row for row in self.codelists["layouts"].rows if row["layout"] == layout and row["kind"] == "text"]
+        return tuple((row["header_word"], row["field"]) for row in sorted(rows, key=lambda r: int(r["position"])))
+
+    @cached_property
+    def indicator_level1_words(self) -> tuple[str, ...]:
+        """The level-1 performance indicators (一级指标) of codelists/indicator_levels.csv."""
+        return tuple(row["title_zh"] for row in self.codelists["indicator_levels"].rows if row["level"] == "1")
+
+    @cached_property
+    def indicator_level2_parents(self) -> dict[str, str]:
+        """Level-2 indicator (二级指标) -> the level-1 indicator it belongs to."""
+        return {row["title_zh"]: row["parent_title_zh"] for row in self.codelists["indicator_levels"].rows if row["level"] == "2"}
+
+    def vocabulary(self, context: str) -> dict[str, str]:
+        """Printed word -> field of one context of codelists/performance_vocabulary.csv
+        (operator, self_evaluation_header, self_evaluation_label, indicator_header, project_header)."""
+        words = {row["word"]: row["field"] for row in self.codelists["performance_vocabulary"].rows if row["context"] == context}
+        if not words:
+            raise KeyError(f"performance_vocabulary.csv has no context {context!r}")
+        return words
+
+    def measure_tree(self, tree: str) -> dict[str, tuple[str, ...]]:
+        """Parent measure -> its children, of tree `funding` or `expenditure` (codelists/measure_tree.csv)."""
+        return {row["parent"]: tuple(split_list(row["children"])) for row in self.codelists["measure_tree"].rows if row["tree"] == tree}
+
+    def floating_sources(self) -> tuple[str, ...]:
+        """Sources of funds printed either inside or beside their parent's subtotal."""
+        return tuple(name for row in self.codelists["measure_tree"].rows for name in split_list(row["floating"]))
+
+    def floating_parents(self) -> tuple[str, ...]:
+        """The measures whose sum may or may not include the floating sources."""
+        return tuple(row["parent"] for row in self.codelists["measure_tree"].rows if split_list(row["floating"]))
+
+    @cached_property
+    def identities(self) -> dict[str, Identity]:
+        """codelists/identities.csv by code, in file order."""
+        return {row["code"]: Identity(
+            code=row["code"], kind=row["kind"], rule=row["rule"], whole=tuple(split_list(row["whole"])),
+            parts=tuple(split_list(row["parts"])), tables=tuple(split_list(row["tables"])), description=row["description"],
+        ) for row in self.codelists["identities"].rows}
+
+    def row_identities(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """(rule, whole, parts) of every identity between the measures of one row."""
+        return tuple((i.rule, i.whole[0], i.parts) for i in self.identities.values() if i.kind == "row")
 
     def table_field_names(self, table_id: str) -> list[str]:
         """All columns a table may carry, in the standard order."""
@@ -223,7 +316,7 @@ def _measure_spec(row: dict[str, str]) -> MeasureSpec:
     return MeasureSpec(
         code=row["code"], title_zh=row["title_zh"], title_en=row["title_en"],
         stages=tuple(split_list(row["stages"])), aliases=tuple(split_list(row["aliases"], "|")),
-        description=row["description"],
+        description=row["description"], row_labels=tuple(split_list(row.get("row_labels", ""), "|")),
     )
 
 

@@ -9,7 +9,7 @@ from ..standard import TableSpec, load_standard
 from .layout import CellRow
 from .recognise import row_type_for, header_key, is_column_number, is_header_word, match_dimension, match_measure, measure_patterns, segment_matches
 
-CODE_FIELDS = ("function_code", "gov_economic_code", "economic_code")
+CODE_FIELDS = load_standard().code_fields  # function, government economic, department economic codes (fields.csv)
 CODE_PARTS = {"类": 0, "款": 1, "项": 2}
 
 

@@ -6,7 +6,7 @@ from bisect import bisect_right
 
 from ..model import Row, Table
 from ..money import parse_amount
-from ..standard import load_standard, split_list
+from ..standard import load_standard
 from .source import Line
 
 HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、．.](?!\d))\s*\S")
@@ -64,9 +64,7 @@ def narrative_table(lines: list[Line]) -> Table:
 
 
 def _figure_aliases() -> list[tuple[str, str, str]]:
-    rows = load_standard().codelists["key_figures"].rows
-    pairs = [(alias, row["code"], row["kind"]) for row in rows for alias in split_list(row["aliases"], "|")]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+    return sorted(load_standard().key_figure_aliases(), key=lambda p: -len(p[0]))
 
 
 def key_figures_table(lines: list[Line]) -> Table:

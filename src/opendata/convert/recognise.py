@@ -7,36 +7,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..labels import CJK_GAP, clean_label, header_key, squash  # noqa: F401 (the names converters import from here)
 from ..money import is_amount
 from ..standard import load_standard, split_list
 
-_SPACES = re.compile(r"\s+")
-_QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'": "", "（": "(", "）": ")", "：": ":", "，": ",", "、": "、"})
 _LEADING_NUMBERING = re.compile(r"^(表[一二三四五六七八九十\d]+[、.．:]?|[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d+[、.．]|\(\d+\)|（\d+）)")
 _YEAR = re.compile(r"(19|20)\d{2}\s*年(度)?")
 _TABLE_MARKER = re.compile(r"^\s*(预算\s*\d{1,2}\s*表|表\s*\d{1,2}|表[一二三四五六七八九十]{1,3}[、.．]?)(\s|$)")
 _COLUMN_NUMBER = re.compile(r"^(\*+|\(\d+\)|\d{1,2}|栏次|[A-Z])$")
-CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）()])\s+(?=[\u4e00-\u9fff（）()])")
-
-
-def squash(text: str) -> str:
-    """Remove all white space and unify punctuation: the form headers and titles are compared in."""
-    return _SPACES.sub("", text or "").translate(_QUOTES)
-
-
-def header_key(text: str) -> str:
-    key = squash(text)
-    for prefix in ("其中:", "其中"):
-        if key.startswith(prefix) and len(key) > len(prefix):
-            key = key[len(prefix):]
-    return key.rstrip(":")
-
-
-def clean_label(text: str) -> str:
-    """A printed label without layout artefacts: spaces between Chinese characters (from
-    wrapping or letter-spacing) removed, outer white space and colons stripped."""
-    text = CJK_GAP.sub("", (text or "").replace("\u3000", " ")).strip()
-    return text.rstrip("：:").strip()
 
 
 def is_table_marker(text: str) -> bool:

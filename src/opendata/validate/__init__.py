@@ -3,7 +3,7 @@
 1. structure (`structure`, `csvcheck`): the descriptor against the JSON Schema, every
    table against its table schema;
 2. code lists (`codes`);
-3. accounting identities (`accounting`);
+3. accounting identities (`identities`);
 4. narrative against tables (`narrative`);
 5. completeness (`completeness`).
 
@@ -18,7 +18,7 @@ from typing import Callable
 
 from ..package import find_packages
 from ..standard import load_standard
-from . import accounting, codes, completeness, narrative
+from . import codes, completeness, identities, narrative
 from .report import Finding, PackageReport, Report, rule_catalog
 from .rules import Context
 from .structure import ENGINES, check_package
@@ -27,7 +27,7 @@ __all__ = ["validate", "validate_package", "Report", "PackageReport", "Finding",
 
 LAYERS: tuple[tuple[str, Callable[[Context], None]], ...] = (
     ("codes", codes.check),
-    ("accounting", accounting.check),
+    ("accounting", identities.check),
     ("narrative", narrative.check),
     ("completeness", completeness.check),
 )

@@ -23,8 +23,7 @@ from functools import lru_cache
 
 from ..model import Row, Table
 from ..money import UNIT_FACTORS
-from ..standard import split_list
-from .accounting import Quantity, _block, _current_value_row, class_sums, row_name, total_row
+from .identities import Quantity, class_sums, current_value_row, row_name, side_block, total_row
 from .rules import ZERO, Context, amount_of, compact, function_class, printed
 
 UNITS = {"亿元": Decimal(100000000), **UNIT_FACTORS}
@@ -106,9 +105,7 @@ def _sections(ctx: Context) -> list[tuple[Row, str]]:
 @lru_cache(maxsize=None)
 def _aliases(standard_id: int) -> tuple[tuple[str, str], ...]:
     from ..standard import load_standard
-    rows = load_standard().codelists["key_figures"].rows
-    return tuple((alias, row["code"]) for row in rows if row.get("kind") == "money"
-                 for alias in split_list(row.get("aliases", ""), "|"))
+    return tuple((alias, code) for alias, code, kind in load_standard().key_figure_aliases() if kind == "money")
 
 
 def named_figure(prefix: str) -> str | None:
@@ -173,8 +170,8 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
     t = ctx.tables
     ies, inc, exp = t.get("income_expenditure_summary"), t.get("income_summary"), t.get("expenditure_summary")
     fas, gbe, basic_t = t.get("fiscal_appropriation_summary"), t.get("general_budget_expenditure"), t.get("general_budget_basic_expenditure")
-    ies_in, ies_out = _block(ctx, ies, "income"), _block(ctx, ies, "expenditure")
-    fas_in, fas_out = _block(ctx, fas, "income"), _block(ctx, fas, "expenditure")
+    ies_in, ies_out = side_block(ctx, ies, "income"), side_block(ctx, ies, "expenditure")
+    fas_in, fas_out = side_block(ctx, fas, "income"), side_block(ctx, fas, "expenditure")
 
     def q(table: Table | None, row: Row | None, measure: str = "total") -> Quantity | None:
         if table is None or row is None or amount_of(row, measure) is None:
@@ -194,9 +191,9 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
         options = [q(ies, ies_out.current if ies_out else None), q(ies, ies_out.grand if ies_out else None), total(exp), total(gbe)]
     elif figure == "fiscal_appropriation_total":
         options = [q(fas, fas_in.grand if fas_in else None), q(fas, fas_out.grand if fas_out else None),
-                   q(fas, _current_value_row(fas_in)), q(fas, _current_value_row(fas_out))]
+                   q(fas, current_value_row(fas_in)), q(fas, current_value_row(fas_out))]
     elif figure == "general_budget_total":
-        options = [total(gbe), q(fas, _current_value_row(fas_out), "general_budget"),
+        options = [total(gbe), q(fas, current_value_row(fas_out), "general_budget"),
                    q(ies, ies_in.measures.get("general_budget") if ies_in else None),
                    q(fas, fas_in.measures.get("general_budget") if fas_in else None), total(inc, "general_budget")]
     elif figure in ("basic", "project"):
@@ -278,7 +275,7 @@ def _class_amounts(ctx: Context) -> dict[str, list[Quantity]]:
     """Every amount the tables give each 类: 收支总表, 财政拨款收支总表, 支出总表, 一般公共预算支出表."""
     result: dict[str, list[Quantity]] = {}
     for table_id in ("income_expenditure_summary", "fiscal_appropriation_summary"):
-        block = _block(ctx, ctx.tables.get(table_id), "expenditure")
+        block = side_block(ctx, ctx.tables.get(table_id), "expenditure")
         if block is None:
             continue
         for code, row in block.classes.items():

@@ -9,13 +9,13 @@ compared with one printed whole may differ by up to (n + 1) such halves.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from ..labels import compact
 from ..model import Row, Table
 from ..money import UNIT_FACTORS, format_amount, tolerance
 from ..standard import Standard, load_standard
@@ -23,41 +23,20 @@ from .report import Finding, PackageReport
 
 ZERO = Decimal(0)
 
-# -- identities between the measures of one row ------------------------------------
+# -- identities between measures (schema/codelists/identities.csv, measure_tree.csv) ----
+_STANDARD = load_standard()
 # (rule, whole, parts): the whole equals the sum of the parts the table printed.
-ROW_IDENTITIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("sum.basic-project", "total", ("basic", "project", "payment_to_superior", "operating_expenditure", "subsidy_to_subordinate")),
-    ("sum.personnel-public-use", "basic", ("personnel", "public_use")),
-    ("sum.economic-classes", "basic", ("wage_welfare", "goods_services", "household_subsidy")),
-    ("sum.project-kinds", "project", ("general_project", "special_project", "other_project", "personnel_project")),
-    ("sum.three-public", "total", ("overseas_travel", "vehicle", "reception")),
-    ("sum.three-public", "vehicle", ("vehicle_purchase", "vehicle_operation")),
-)
-
+ROW_IDENTITIES: tuple[tuple[str, str, tuple[str, ...]], ...] = _STANDARD.row_identities()
 # Sources of funds, as a tree: each column is the sum of its children the table printed
 # (a child not printed is replaced by its own printed children).
-FUNDING_TREE: dict[str, tuple[str, ...]] = {
-    "total": ("current_year_subtotal", "carryover", "fiscal_carryover"),
-    "current_year_subtotal": ("fiscal_appropriation", "special_account", "business_income", "operating_income",
-                              "superior_subsidy", "subordinate_remittance", "other_income", "other_funds",
-                              "unit_funds", "transfer_advance"),
-    "fiscal_appropriation": ("general_budget", "government_fund", "state_capital"),
-    "general_budget": ("general_budget_appropriation", "administrative_fees", "special_revenue",
-                       "state_asset_income", "housing_fund_income"),
-    "carryover": ("carryover_general_budget", "carryover_government_fund", "carryover_state_capital",
-                  "carryover_special_account", "carryover_unit_funds"),
-}
+FUNDING_TREE: dict[str, tuple[str, ...]] = _STANDARD.measure_tree("funding")
 # Layouts differ on whether these sit inside 本年收入小计 or beside it: either is accepted.
-FLOATING_SOURCES = ("fiscal_carryover", "transfer_advance", "other_income", "other_funds", "unit_funds")
-
+FLOATING_SOURCES = _STANDARD.floating_sources()
+FLOATING_PARENTS = _STANDARD.floating_parents()
 # Uses of funds, for the rows of the expenditure side of a two-sided table.
-EXPENDITURE_TREE: dict[str, tuple[str, ...]] = {
-    "total": ("basic", "project", "payment_to_superior", "operating_expenditure", "subsidy_to_subordinate"),
-    "basic": ("wage_welfare", "goods_services", "household_subsidy", "personnel", "public_use"),
-    "project": ("general_project", "special_project", "other_project", "personnel_project"),
-}
+EXPENDITURE_TREE: dict[str, tuple[str, ...]] = _STANDARD.measure_tree("expenditure")
 
-CODE_FIELDS = ("function_code", "economic_code", "gov_economic_code")
+CODE_FIELDS = _STANDARD.code_fields
 NAME_FIELDS = {"economic_code": "economic_name", "gov_economic_code": "gov_economic_name"}
 DETAIL_FIELDS = ("project_code", "project_name")
 
@@ -103,16 +82,6 @@ _ORDINAL_PATTERNS = (
 )
 _LEAD = re.compile(r"^(其中|加|减|含)[:：]?")
 _TRAILING_KIND = re.compile(r"\((类|款|项)\)$")
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
-
-
-@lru_cache(maxsize=65536)
-def compact(text: str) -> str:
-    """NFKC, no whitespace: full-width brackets, colons and digits become ASCII."""
-    return re.sub(r"\s+", "", nfkc(text))
 
 
 @lru_cache(maxsize=65536)
@@ -292,15 +261,15 @@ def row_location(table: Table | None, row: Row) -> dict:
 
 def table_tolerance(table: Table, default_unit: str = "元") -> Decimal:
     """Half a unit of the last printed digit of one figure of the table, in 元."""
-    key = ("_validation_tolerance", default_unit)
-    cached = table.__dict__.get(key)
+    key = ("validation_tolerance", default_unit)
+    cached = table.derived.get(key)
     if cached is not None:
         return cached
     unit = table.money_unit if table.money_unit in UNIT_FACTORS else default_unit
     decimals = table.money_decimals
     if decimals is None:
         decimals = inferred_decimals(table, unit)
-    table.__dict__[key] = result = tolerance(unit, decimals)
+    table.derived[key] = result = tolerance(unit, decimals)
     return result
 
 
@@ -390,15 +359,11 @@ def measure_aliases() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(set(pairs), key=lambda p: -len(p[0])))
 
 
-EXTRA_LABEL_MEASURES = {
-    # labels printed on the sides of two-sided tables that the measure aliases do not spell
-    "一般公共预算拨款收入": "general_budget", "一般公共预算拨款": "general_budget", "一般公共预算资金": "general_budget",
-    "政府性基金预算拨款收入": "government_fund", "政府性基金预算拨款": "government_fund", "政府性基金预算资金": "government_fund",
-    "国有资本经营预算拨款收入": "state_capital", "国有资本经营预算拨款": "state_capital", "国有资本经营预算资金": "state_capital",
-    "纳入专户管理的资金": "special_account", "财政专户管理资金收入": "special_account",
-    "工资福利支出": "wage_welfare", "商品和服务支出": "goods_services", "对个人和家庭的补助": "household_subsidy",
-    "对个人和家庭的补助支出": "household_subsidy", "专项资金": "special_project",
-}
+@lru_cache(maxsize=None)
+def row_label_measures() -> dict[str, str]:
+    """Labels printed on the sides of two-sided tables that the measure aliases do not
+    spell (measures.csv `row_labels`) -> measure id."""
+    return {label: code for code, spec in load_standard().measures.items() for label in spec.row_labels}
 
 
 @lru_cache(maxsize=65536)
@@ -406,9 +371,10 @@ def label_measure(label: str) -> str | None:
     """The measure a row label of a two-sided table names ('一、一般公共预算拨款收入' -> general_budget)."""
     key = name_key(label)
     raw = strip_label(label)
+    extra = row_label_measures()
     for text in (raw, key):
-        if text in EXTRA_LABEL_MEASURES:
-            return EXTRA_LABEL_MEASURES[text]
+        if text in extra:
+            return extra[text]
     for alias, code in measure_aliases():
         if alias == key:
             return code

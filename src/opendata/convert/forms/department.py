@@ -1,0 +1,259 @@
+"""Performance forms: department-wide target forms (部门整体绩效目标表) — form rows,
+indicator grids, and project tables with their indicator grids inside the form."""
+from __future__ import annotations
+
+import re
+
+from ...model import Table
+from ..layout import CellRow
+from ..recognise import clean_label, header_key, match_dimension, match_measure, squash
+from ...money import is_amount
+from .indicators import IndicatorTables
+from .vocabulary import INDICATOR_HEADERS, PROJECT_HEADERS, UNIT_WORD, is_level1, is_level2, is_number, operator_of
+
+
+class DepartmentForms(IndicatorTables):
+    """Reads department-wide target forms."""
+
+
+    def department(self, rows: list[CellRow], title: str, first: int, last: int) -> list[Table]:
+        """Form rows become label / text rows; an indicator grid (一级 / 二级 / 三级指标)
+        becomes indicator rows; a block headed by 项目名称 and 项目概况 / 项目立项依据 is a
+        project table (project_performance_targets) and a 绩效指标 grid after it gives
+        the indicators of those projects."""
+        spec = self.spec
+        table = self._table(spec, title, first, last)
+        tables = [table]
+        decimals: list[int] = []
+        i = 0
+        level1 = level2 = None
+        indicator_header: list[str] | None = None
+        projects_table = None
+        while i < len(rows):
+            row = rows[i]
+            cells = [c.strip() for c in row.cells]
+            keys = [header_key(c) for c in cells]
+            if "项目名称" in keys and any(k.startswith("项目概况") or k.startswith("项目立项") for k in keys):
+                projects_table, i = self.project_block(rows, i, title)
+                tables.append(projects_table)
+                continue
+            if keys and keys[0] == "绩效指标" and len([c for c in cells if c]) == 1 and projects_table is not None:
+                i = self.indicator_columns(rows, i + 1, projects_table)
+                continue
+            if "一级指标" in keys and "三级指标" in keys:
+                indicator_header = keys
+                level1 = level2 = None
+                i += 1
+                continue
+            if indicator_header is not None and self._indicator_like(cells, indicator_header):
+                values = self._dept_indicator(cells, indicator_header, row, decimals)
+                if values.get("indicator_level1"):
+                    level1, level2 = values["indicator_level1"], None
+                if values.get("indicator_level2"):
+                    level2 = values["indicator_level2"]
+                values.setdefault("indicator_level1", level1) if level1 else None
+                values.setdefault("indicator_level2", level2) if level2 else None
+                values = {k: v for k, v in values.items() if v is not None}
+                values["item"] = values.get("indicator_level3") or values.get("indicator_level2") or ""
+                self._append(table, values, row)
+                i += 1
+                continue
+            indicator_header = None
+            self._form_row(table, cells, row, rows, i, decimals)
+            i += 1
+        table.money_decimals = max(decimals) if decimals else None
+        return tables
+
+    def _indicator_like(self, cells: list[str], header: list[str]) -> bool:
+        filled = [c for c in cells if c]
+        if not filled:
+            return False
+        if any(operator_of(c) for c in filled):
+            return True
+        return any(is_level1(c) or is_level2(c) for c in filled) or (len(filled) >= 2 and not cells[0])
+
+    def _dept_indicator(self, cells: list[str], header: list[str], row: CellRow, decimals: list[int]) -> dict:
+        values: dict = {}
+        names = INDICATOR_HEADERS
+        for i, key in enumerate(header):
+            name = names.get(key) or (match_dimension([key]) if key else None)
+            cell = cells[i] if i < len(cells) else ""
+            if not name or not cell or name not in self.spec.dimensions:
+                continue
+            self._put(values, name, cell, decimals)
+        placed = {header[i] for i in range(min(len(header), len(cells))) if cells[i]}
+        lost = [c for i, c in enumerate(cells) if c and (i >= len(header) or not header[i] or (names.get(header[i]) or match_dimension([header[i]])) not in self.spec.dimensions)]
+        if lost and "target_value" not in values and any(names.get(h) == "target_value" for h in header):
+            target_at = max(i for i, h in enumerate(header) if names.get(h) == "target_value")
+            right = [i for i, c in enumerate(cells) if c and i > target_at]
+            if right:
+                values["target_value"] = cells[right[-1]]
+                lost.remove(cells[right[-1]])
+        if lost and placed:
+            # a merged label cell in front (绩效指标) is the group's name, not data
+            lost = [c for c in lost if header_key(c) not in ("绩效指标",)]
+            if lost:
+                self.warn(f"cells outside the indicator columns not converted: {lost[:3]}", row.line)
+        return values
+
+    def _form_row(self, table: Table, cells: list[str], row: CellRow, rows, i, decimals) -> None:
+        """A form row: its first filled cell is the label, the rest its text or amounts."""
+        filled = [c for c in cells if c]
+        if not filled:
+            return
+        allowed = set(self.spec.measures)
+        if len(filled) > 1 and all(match_measure([c], allowed) for c in filled[1:]):
+            unit = UNIT_WORD.search(filled[0])
+            if unit:
+                self.unit = unit.group(1) or unit.group(2)
+            return  # a header row of the amounts below
+        label = clean_label(filled[0])
+        rest = filled[1:]
+        if all(is_amount(squash(c)) for c in filled):
+            above = next((r for r in reversed(rows[max(0, i - 3):i]) if r.filled and not is_amount(squash(r.filled[0]))
+                          and not match_measure([r.filled[0]], allowed)), None)
+            label, rest = (clean_label(above.filled[0]) if above else ""), filled
+        amounts = [c for c in rest if is_amount(squash(c))]
+        values: dict = {"item": label}
+        if amounts and len(amounts) == len(rest):
+            measures = self._form_measures(rows, i, cells)
+            if measures:
+                for name, cell in measures:
+                    amount = self._amount(cell, decimals)
+                    if amount is not None:
+                        values[name] = amount
+                self._append(table, values, row)
+                return
+        text = " | ".join(rest)
+        if text:
+            values["goal"] = text
+        self._append(table, values, row)
+
+    def _form_measures(self, rows, i, cells):
+        """Amounts of a form row, named by the header rows above it: a group row (预算支出总额 /
+        财政拨款 / 其他资金, printed once per merged group) and a lower row (合计 / 基本支出 /
+        项目支出) whose 合计 cells open the groups in order."""
+        allowed = set(self.spec.measures)
+        above = [[c.strip() for c in r.cells] for r in rows[max(0, i - 3):i]]
+        group_row = next((r for r in above if sum(1 for c in r if c and match_measure([c], allowed)) >= 2), None)
+        if group_row is None:
+            return []
+        positional = {j: match_measure([c], allowed) for j, c in enumerate(group_row) if c and match_measure([c], allowed)}
+        lowest = above[-1]
+        groups = [m for j, m in sorted(positional.items()) if not (j < len(lowest) and not lowest[j].strip())]
+        out, current, first_group = [], None, None
+        for j, cell in enumerate(cells):
+            sub = header_key(lowest[j]) if j < len(lowest) else ""
+            if not sub and j in positional:
+                name = positional[j]
+            elif not sub:
+                name = None
+            elif sub in ("合计", "小计"):
+                current = groups.pop(0) if groups else None
+                if sub and first_group is None:
+                    first_group = current
+                name = current
+            else:
+                name = match_measure([sub], allowed)
+                if current != first_group:
+                    name = None
+            if not cell or not is_amount(squash(cell)):
+                continue
+            if name is None:
+                self.warn(f"amount {cell} under {current}/{sub}: the standard has no measure for it; not converted", rows[i].line)
+                continue
+            out.append((name, cell))
+        return out
+
+    # -- project tables inside a form (header-recognised) ------------------------------
+
+    def project_block(self, rows: list[CellRow], i: int, title: str):
+        spec = self.standard.tables["project_performance_targets"]
+        table = self._table(spec, "项目绩效目标汇总表 (recognised by its header)", rows[i].line, rows[i].line)
+        header = [[c.strip() for c in rows[i].cells]]
+        j = i + 1
+        if j < len(rows) and not any(re.fullmatch(r"\d{4}", c.strip()) for c in rows[j].cells[:1]) and not rows[j].cells[0].strip():
+            header.append([c.strip() for c in rows[j].cells])
+            j += 1
+        names = PROJECT_HEADERS
+        width = max(len(h) for h in header)
+        columns: dict[int, str] = {}
+        for k in range(width):
+            path = [h[k] for h in header if k < len(h) and h[k]]
+            if not path:
+                continue
+            key = header_key(path[-1])
+            name = names.get(key) or match_dimension(path[-1:])
+            if name and (name in spec.dimensions or name in ("project_name",)):
+                columns[k] = name
+        skipped = sorted({"/".join(h[k] for h in header if k < len(h) and h[k]) for k in range(width)
+                          if k not in columns and any(k < len(h) and h[k] for h in header)})
+        if skipped:
+            self.warn(f"project table columns without a field in project_performance_targets, not converted: {', '.join(skipped)}", rows[i].line, spec.code)
+        table.first_line = rows[i].line
+        while j < len(rows):
+            cells = [c.strip() for c in rows[j].cells]
+            if not cells or header_key(cells[0]) == "绩效指标" or not any(cells):
+                break
+            values = {}
+            for k, name in columns.items():
+                if k < len(cells) and cells[k]:
+                    values[name] = cells[k] if name != "project_name" else clean_label(cells[k])
+            values["item"] = values.get("project_name", "")
+            self._append(table, values, rows[j])
+            table.last_line = rows[j].line
+            j += 1
+        return table, j
+
+    def indicator_columns(self, rows: list[CellRow], i: int, projects: Table) -> int:
+        """A wide grid whose columns are indicators (质量指标1 (中期) …) under group rows
+        (支出指标 / 效益指标 …, 质量指标 / 成本指标 …), one data row per project in the
+        order of the project table: one output row per project × filled indicator cell."""
+        header = []
+        j = i
+        while j < len(rows) and not any(is_number(c) for c in rows[j].cells) and self._grid_header(rows[j]):
+            header.append([c.strip() for c in rows[j].cells])
+            j += 1
+        width = max((len(h) for h in header), default=0)
+        paths = []
+        for k in range(width):
+            leaf = max((r for r, h in enumerate(header) if k < len(h) and h[k]), default=None)
+            path = []
+            if leaf is not None:
+                for h in header[:leaf]:
+                    spread = next((h[m] for m in range(min(k, len(h) - 1), -1, -1) if h[m]), "")
+                    if spread and spread not in path:
+                        path.append(spread)
+                path.append(header[leaf][k])
+            paths.append(path)
+        data_rows = []
+        while j < len(rows) and any(c.strip() for c in rows[j].cells):
+            data_rows.append(rows[j])
+            j += 1
+        if len(data_rows) != len(projects.rows):
+            self.warn(f"indicator grid has {len(data_rows)} row(s) for {len(projects.rows)} project(s); rows paired in order as far as both go", rows[i].line, projects.table_id)
+        for n, row in enumerate(data_rows):
+            project = projects.rows[n].values if n < len(projects.rows) else {}
+            for k, cell in enumerate(row.cells):
+                cell = cell.strip()
+                if not cell:
+                    continue
+                path = paths[k] if k < len(paths) else []
+                if not path:
+                    self.warn(f"indicator cell in a column without an indicator heading, not converted: {cell[:30]!r}", row.line, projects.table_id)
+                    continue
+                values = {key: project[key] for key in ("project_name", "unit_code", "unit_name", "fiscal_year") if key in project}
+                values["indicator_level1"] = path[0] if len(path) > 1 else None
+                values["indicator_level2"] = path[-2] if len(path) > 2 else None
+                values["indicator_level3"] = path[-1]
+                values["target_value"] = cell
+                values = {key: v for key, v in values.items() if v is not None}
+                values["item"] = path[-1]
+                self._append(projects, values, row)
+                projects.last_line = row.line
+        return j
+
+    def _grid_header(self, row: CellRow) -> bool:
+        filled = [c.strip() for c in row.cells if c.strip()]
+        return bool(filled) and all(squash(c).endswith(("指标", "(中期)", "(年度)", "满意度")) or re.fullmatch(r"指标\d+", squash(c)) or "指标" in c for c in filled)
+

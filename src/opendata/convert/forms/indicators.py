@@ -1,0 +1,151 @@
+"""Performance forms: indicator tables, one row per indicator (项目绩效目标表), read by
+their header; rows shifted left are placed by what their cells are."""
+from __future__ import annotations
+
+from ...model import Row, Table
+from ...standard import TableSpec
+from ..layout import CellRow
+from ..recognise import clean_label, header_key, match_dimension, match_measure, squash
+from .base import FormReader
+from .vocabulary import INDICATOR_FIELDS, PROJECT_CODE, carry_levels, is_level1, is_level2, is_number, operator_of
+
+
+class IndicatorTables(FormReader):
+    """Reads indicator tables (one row per indicator)."""
+
+
+    def header_columns(self, header: list[list[str]], spec: TableSpec) -> dict[int, str]:
+        """Column index -> field or measure, from the header rows (lower rows refine)."""
+        allowed = set(spec.measures)
+        width = max(len(r) for r in header)
+        columns: dict[int, str] = {}
+        for i in range(width):
+            path = [r[i] for r in header if i < len(r) and r[i].strip()]
+            if not path:
+                continue
+            measure = match_measure(path, allowed)
+            dimension = match_dimension(path[-1:]) or match_dimension(path)
+            if measure and (dimension is None or len(path) > 1):
+                columns[i] = measure
+            elif dimension:
+                columns[i] = dimension
+            elif measure:
+                columns[i] = measure
+        return columns
+
+    def indicator_table(self, rows: list[CellRow], spec: TableSpec, title: str, first: int, last: int,
+                        projects: list[dict] | None = None) -> Table:
+        table = self._table(spec, title, first, last)
+        header, data = [], []
+        for row in rows:
+            if not data and (not row.filled or self._is_header(row)):
+                header.append(row)
+            else:
+                data.append(row)
+        if not header:
+            self.warn(f"table '{title}' has no header; its {len(data)} row(s) are not converted", first, spec.code)
+            return table
+        columns = self.header_columns([[c.strip() for c in r.cells] for r in header], spec)
+        for i, name in list(columns.items()):
+            if name not in spec.dimensions and name not in spec.measures and name != "project_name":
+                self.warn(f"column '{name}' is not a column of {spec.code}; its cells are not converted", first, spec.code)
+                del columns[i]
+        op_index = next((i for i, n in columns.items() if n == "operator"), None)
+        header_keys = {tuple(header_key(c) for c in r.cells) for r in header}
+        decimals: list[int] = []
+        project: dict = {}
+        levels: dict = {}
+        for row in data:
+            if tuple(header_key(c) for c in row.cells) in header_keys:
+                continue
+            aligned = op_index is not None and op_index < len(row.cells) and operator_of(row.cells[op_index]) is not None
+            values: dict = {}
+            if aligned or op_index is None:
+                for i, name in columns.items():
+                    cell = row.cells[i].strip() if i < len(row.cells) else ""
+                    if cell:
+                        self._put(values, name, cell, decimals)
+                extra = [c for i, c in enumerate(row.cells) if c.strip() and i not in columns]
+                if extra:
+                    self.warn(f"cells outside the header's columns not converted: {extra[:3]}", row.line, spec.code)
+            else:
+                values = self._realign(row, decimals)
+                if values is None:
+                    continue
+            project_values = {k: v for k, v in values.items() if k not in INDICATOR_FIELDS}
+            if project_values.get("project_name") or project_values.get("project_code"):
+                # the unit (a cell merged over several projects) carries over to the next project
+                project = {k: v for k, v in project.items() if k in ("unit_name", "unit_code", "department")}
+                project.update(project_values)
+                values.update({k: v for k, v in project.items() if k not in values})
+                levels = {}
+            else:
+                for k, v in project.items():
+                    values.setdefault(k, v)
+            levels = carry_levels(values, levels)
+            values["item"] = values.get("indicator_level3") or values.get("indicator_level2") or values.get("project_name") or ""
+            for name in values:
+                table.add_column(name)
+            table.rows.append(Row("", "item", values, row.line, row.page))
+        table.money_decimals = max(decimals) if decimals else None
+        return table
+
+    def _is_header(self, row: CellRow) -> bool:
+        filled = row.filled
+        known = sum(1 for c in filled if match_dimension([c]) or match_measure([c]) or header_key(c) in ("其中", "其中:"))
+        return bool(filled) and known * 2 >= len(filled) and not any(operator_of(c) for c in filled)
+
+    def _put(self, values: dict, name: str, cell: str, decimals: list[int]) -> None:
+        if name in self.spec.measures and name in self.standard.measures:
+            amount = self._amount(cell, decimals)
+            if amount is not None:
+                values[name] = amount
+            elif squash(cell) not in ("", "-", "—", "/"):
+                values.setdefault("_unconverted", []).append(cell)
+            return
+        if name == "operator":
+            op = operator_of(cell)
+            values["operator"] = op or cell.strip()
+            if op and op != squash(cell):
+                values["operator_printed"] = cell.strip()
+            return
+        if name == "project_name":
+            match = PROJECT_CODE.match(cell)
+            if match and "project_code" in self.spec.dimensions:
+                values["project_code"], values["project_name"] = match.group(1), clean_label(match.group(2))
+            else:
+                values["project_name"] = clean_label(cell)
+            return
+        values[name] = cell.strip()
+
+    def _realign(self, row: CellRow, decimals: list[int]) -> dict | None:
+        """A row whose cells stand in the wrong columns: place them by what they are. The
+        indicator part ends with [三级指标, operator, value, unit?, weight?]; before it,
+        一级 / 二级 words."""
+        cells = [c.strip() for c in row.cells if c.strip()]
+        k = next((i for i, c in enumerate(cells) if operator_of(c)), None)
+        if k is None or k == 0:
+            self.warn(f"row not converted: no indicator operator found to place its cells {cells[:4]}", row.line)
+            return None
+        values: dict = {}
+        self._put(values, "operator", cells[k], decimals)
+        values["indicator_level3"] = cells[k - 1]
+        tail = cells[k + 1:]
+        if tail:
+            values["target_value"] = tail.pop(0)
+        if tail and not is_number(tail[0]):
+            values["target_unit"] = tail.pop(0)
+        if tail and is_number(tail[0]):
+            values["weight"] = tail.pop(0)
+        rest = []
+        for cell in reversed(cells[:k - 1]):
+            if is_level1(cell) and "indicator_level1" not in values:
+                values["indicator_level1"] = cell
+            elif "indicator_level2" not in values and "indicator_level1" not in values and is_level2(cell):
+                values["indicator_level2"] = cell
+            else:
+                rest.append(cell)
+        if rest or tail:
+            self.warn(f"cells of a shifted row not placed: {list(reversed(rest)) + tail}", row.line)
+        return values
+

@@ -1,0 +1,51 @@
+"""Layer 3, accounting identities: what a disclosure's figures must satisfy among
+themselves, within the precision they were printed with.
+
+- row: a row's total equals the sum of its parts (basic + project, personnel + public
+  use, the economic classes, the kinds of project, the sources of funds, the 三公 parts);
+- hierarchy: a 类 equals the sum of its 款, a 款 the sum of its 项 (function and
+  economic codes), a unit the sum of its rows, a department the sum of its units, an
+  outline row ("3、公务用车费") the sum of its numbered sub-rows;
+- totals: a 合计 / 总计 row equals the sum of the rows it totals; in two-sided tables
+  收入总计 equals 支出总计 and 本年收入合计 + 结转 equals 收入总计;
+- across tables: the same quantity printed in two tables agrees.
+
+Only what the table printed is compared: a whole that is empty is not checked; parts
+left empty in a printed column count as zero, but a row with all its parts empty is not
+checked (the table did not break it down). Two-sided tables and item lists are read by
+their labels and numbering ('一、', '（一）', '1、', '其中：'); where the structure can not be
+read with certainty, nothing is checked — a missed check costs less than a false one.
+"""
+from __future__ import annotations
+from __future__ import annotations
+
+
+from ..rules import Context, table_tolerance
+from .across import Quantity, check_across, class_sums, total_row
+from .blocks import analyse_block, check_balance, check_block, current_value_row, side_block
+from .common import HIERARCHY_FIELDS, row_name
+from .rows import check_row_identities
+from .tree import check_coded_table
+
+__all__ = ["Quantity", "check", "class_sums", "current_value_row", "row_name", "side_block", "total_row"]
+
+
+def check(ctx: Context) -> None:
+    """Layer 3: every accounting identity of every money table of the package, then across tables."""
+    for table in ctx.tables.values():
+        spec = ctx.standard.tables.get(table.table_id)
+        if spec is None or spec.kind != "money" or not table.rows:
+            continue
+        tol = table_tolerance(table, ctx.money_unit)
+        check_row_identities(ctx, table, tol)
+        if spec.two_sided:
+            for side in ("income", "expenditure"):
+                block = side_block(ctx, table, side)
+                if block is not None:
+                    check_block(ctx, table, block, tol)
+            check_balance(ctx, table, tol)
+        elif any(row.values.get(name) for row in table.rows for name in HIERARCHY_FIELDS):
+            check_coded_table(ctx, table, tol)
+        else:
+            check_block(ctx, table, analyse_block(table, table.rows, None, ctx.fiscal_year), tol)
+    check_across(ctx)

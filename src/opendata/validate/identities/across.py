@@ -1,0 +1,269 @@
+"""Identities across tables (schema/codelists/identities.csv, kind across): the same
+quantity printed in two tables agrees. The tables and measures of each comparison are
+read from the standard."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ...model import Row, Table
+from ..rules import ZERO, Context, amount_of, measures_of, printed, strip_label, sum_values, table_tolerance
+from .blocks import Block, carry_is_zero, current_value_row, item_label, side_block
+from .common import HIERARCHY_FIELDS, measure_title, row_name
+from .tree import Node, tree
+
+
+@dataclass
+class Quantity:
+    table: Table
+    row: Row | None
+    measure: str
+    value: Decimal
+    figures: int  # how many printed figures it adds up
+    what: str
+
+    def tolerance(self, ctx: Context) -> Decimal:
+        return table_tolerance(self.table, ctx.money_unit) * self.figures
+
+
+def _q(table: Table | None, row: Row | None, measure: str, what: str) -> Quantity | None:
+    if table is None or row is None:
+        return None
+    value = amount_of(row, measure)
+    if value is None:
+        return None
+    return Quantity(table, row, measure, value, 1, what)
+
+
+def total_row(table: Table | None) -> Row | None:
+    """The grand total row of a one-sided table."""
+    if table is None:
+        return None
+    totals = tree(table).totals if any(
+        row.values.get(name) for row in table.rows for name in HIERARCHY_FIELDS) else []
+    candidates = totals or [row for row in table.rows if row.row_type == "total" or strip_label(item_label(row)) in ("合计", "总计")]
+    grand = [row for row in candidates if row.row_type == "total"] or candidates
+    return grand[0] if len(grand) == 1 else None
+
+
+def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, topic: str) -> None:
+    if a is None or b is None:
+        return
+    allowed = a.tolerance(ctx) + b.tolerance(ctx)
+    diff = b.value - a.value
+    if abs(diff) <= allowed:
+        return
+    ctx.add(rule,
+            f"{topic}：{a.table.table_id}「{a.what}」{printed(a.value, a.table)}，{b.table.table_id}「{b.what}」"
+            f"{printed(b.value, b.table)}（差 {printed(diff, b.table)}）。 The same quantity differs between "
+            f"{a.table.table_id} and {b.table.table_id}.",
+            table=b.table, row=b.row, measure=b.measure, expected=a.value, found=b.value, difference=diff)
+
+
+def class_sums(table: Table | None, measure: str) -> dict[str, Quantity]:
+    """Per 类 of a coded table: the 类 row where printed, else the sum of the top-level rows in that class."""
+    if table is None or "function_code" not in table.columns:
+        return {}
+    t = tree(table)
+    result: dict[str, Quantity] = {}
+    by_class: dict[str, list[Node]] = {}
+    for i, node in enumerate(t.nodes):
+        if not node.codes.get("function_code") or node.detail:
+            continue
+        parent = t.parents[i]
+        if parent is not None and parent.codes.get("function_code"):
+            continue  # counted through its parent
+        by_class.setdefault(node.codes["function_code"][:3], []).append(node)
+    for code, members in by_class.items():
+        values = [amount_of(n.row, measure) for n in members]
+        if all(v is None for v in values):
+            continue
+        total, count = sum_values(values)
+        row = members[0].row if len(members) == 1 else None
+        result[code] = Quantity(table, row, measure, total, count, f"{code} 类" if row is None else row_name(row))
+    return result
+
+
+
+
+def tables_of(ctx: Context, identity: str) -> list[Table | None]:
+    """The package's tables named by an across identity of identities.csv, in its order (None where absent)."""
+    return [ctx.tables.get(table_id) for table_id in ctx.standard.identities[identity].tables]
+
+
+def check_across(ctx: Context) -> None:
+    """Every identity across tables (identities.csv, kind across)."""
+    identities = ctx.standard.identities
+    ies, inc, exp = tables_of(ctx, "across.grand_totals")
+    fas, gbe, gfe, sce = tables_of(ctx, "across.appropriation_expenditure")
+    _, basic_t = tables_of(ctx, "across.basic_expenditure")
+    _, project_t, _, projects = tables_of(ctx, "across.project_expenditure")
+    ies_in, ies_out = side_block(ctx, ies, "income"), side_block(ctx, ies, "expenditure")
+    fas_in, fas_out = side_block(ctx, fas, "income"), side_block(ctx, fas, "expenditure")
+    inc_total, exp_total, gbe_total = total_row(inc), total_row(exp), total_row(gbe)
+
+    # grand totals: 收支总表 vs 收入总表 vs 支出总表
+    if ies_in is not None and inc_total is not None:
+        inc_has_carry = any(m.startswith("carryover") or m == "fiscal_carryover" for m in measures_of(inc))
+        if inc_has_carry or carry_is_zero(ies_in):
+            compare(ctx, "across.grand-totals", _q(ies, ies_in.grand, "total", row_name(ies_in.grand) if ies_in.grand else ""),
+                    _q(inc, inc_total, "total", row_name(inc_total)), "收入总计 total income")
+        if ies_in.current is not None:
+            compare(ctx, "across.grand-totals", _q(ies, ies_in.current, "total", row_name(ies_in.current)),
+                    _q(inc, inc_total, "current_year_subtotal", row_name(inc_total)), "本年收入 income of the year")
+    if ies_out is not None and exp_total is not None:
+        row = current_value_row(ies_out)
+        compare(ctx, "across.grand-totals", _q(ies, row, "total", row_name(row) if row else ""),
+                _q(exp, exp_total, "total", row_name(exp_total)), "本年支出 expenditure of the year")
+        for measure in ("basic", "project"):
+            mrow = ies_out.measures.get(measure)
+            compare(ctx, "across.grand-totals", _q(ies, mrow, "total", row_name(mrow) if mrow else ""),
+                    _q(exp, exp_total, measure, row_name(exp_total)), measure_title(ctx, measure))
+    # sources of funds: 收支总表 / 财政拨款收支总表 income rows vs 收入总表 columns
+    for measure in identities["across.funding_sources"].parts:
+        if inc_total is None:
+            break
+        for table, block in ((ies, ies_in), (fas, fas_in)):
+            if block is None:
+                continue
+            row = block.measures.get(measure)
+            if row is None or row in block.carry:
+                continue
+            compare(ctx, "across.fiscal-appropriation" if table is fas else "across.grand-totals",
+                    _q(table, row, "total", row_name(row)), _q(inc, inc_total, measure, row_name(inc_total)),
+                    measure_title(ctx, measure))
+    # 财政拨款收支总表 vs 收支总表: the appropriation income rows
+    if fas_in is not None and ies_in is not None:
+        for measure in identities["across.appropriation_income"].parts:
+            a, b = ies_in.measures.get(measure), fas_in.measures.get(measure)
+            if a is None or b is None or a in ies_in.carry or b in fas_in.carry:
+                continue
+            compare(ctx, "across.fiscal-appropriation", _q(ies, a, "total", row_name(a)), _q(fas, b, "total", row_name(b)),
+                    measure_title(ctx, measure))
+    # 财政拨款收支总表 expenditure vs 一般公共预算支出表 (+ 政府性基金 + 国有资本)
+    only_general = _only_general_budget(ctx, fas_in, gfe, sce)
+    if fas_out is not None and gbe_total is not None:
+        row = current_value_row(fas_out)
+        if row is not None and "general_budget" in fas.columns and amount_of(row, "general_budget") is not None:
+            compare(ctx, "across.fiscal-appropriation", _q(fas, row, "general_budget", row_name(row)),
+                    _q(gbe, gbe_total, "total", row_name(gbe_total)), "一般公共预算支出 general budget expenditure")
+        elif row is not None:
+            other = [total_row(x) for x in (gfe, sce) if x is not None]
+            fund = sum((amount_of(r, "total") or ZERO) for r in other if r is not None)
+            if only_general or other:
+                expected = _q(gbe, gbe_total, "total", row_name(gbe_total))
+                if expected is not None and fund:
+                    expected.value += fund
+                    expected.figures += len(other)
+                    expected.what += " + 政府性基金 + 国有资本经营"
+                if only_general or fund:
+                    compare(ctx, "across.fiscal-appropriation", _q(fas, row, "total", row_name(row)), expected,
+                            "财政拨款支出 appropriation expenditure")
+    # function classes: 收支总表 vs 支出总表; 财政拨款收支总表 vs 一般公共预算支出表
+    if ies_out is not None and exp is not None:
+        sums = class_sums(exp, "total")
+        if sums:
+            _compare_classes(ctx, ies, ies_out, "total", sums, "across.function-classes")
+    if fas_out is not None and gbe is not None:
+        if "general_budget" in fas.columns:
+            sums = class_sums(gbe, "total")
+            if sums:
+                _compare_classes(ctx, fas, fas_out, "general_budget", sums, "across.function-classes")
+        sums = class_sums(gbe, "total")
+        for other in (gfe, sce):
+            for code, q in class_sums(other, "total").items():
+                if code in sums:
+                    sums[code].value += q.value
+                    sums[code].figures += q.figures
+                else:
+                    sums[code] = q
+        if sums and (only_general or gfe is not None or sce is not None):
+            _compare_classes(ctx, fas, fas_out, "total", sums, "across.function-classes")
+    # 基本支出表 and 项目支出表 vs the columns of 一般公共预算支出表
+    basic_total = total_row(basic_t)
+    basic = identities["across.basic_expenditure"]
+    for measure, source in zip(basic.whole, basic.parts):
+        if gbe_total is None or basic_total is None:
+            break
+        compare(ctx, "across.basic-expenditure", _q(gbe, gbe_total, measure, row_name(gbe_total)),
+                _q(basic_t, basic_total, source, row_name(basic_total)), measure_title(ctx, measure))
+    project_total = total_row(project_t)
+    if gbe_total is not None and project_total is not None:
+        compare(ctx, "across.project-expenditure", _q(gbe, gbe_total, "project", row_name(gbe_total)),
+                _q(project_t, project_total, "total", row_name(project_total)), "项目支出 project expenditure")
+    projects_total = total_row(projects)
+    if projects_total is not None:
+        candidates = [q for q in (_q(exp, exp_total, "project", row_name(exp_total) if exp_total else ""),
+                                  _q(gbe, gbe_total, "project", row_name(gbe_total) if gbe_total else "")) if q]
+        mine = _q(projects, projects_total, "total", row_name(projects_total))
+        if candidates and mine is not None and not any(
+                abs(mine.value - q.value) <= mine.tolerance(ctx) + q.tolerance(ctx) for q in candidates):
+            compare(ctx, "across.project-expenditure", candidates[0], mine, "项目支出 project expenditure")
+    # per function code, when every yuan is general-budget money
+    if exp is not None and gbe is not None and _all_general_budget(ctx, ies_in, inc_total, inc):
+        _compare_codes(ctx, exp, gbe, identities["across.function_codes"].whole)
+
+
+def _only_general_budget(ctx: Context, fas_in: Block | None, gfe: Table | None, sce: Table | None) -> bool:
+    """True when the appropriation income shows no government-fund or state-capital money and nothing carried."""
+    if fas_in is None:
+        return False
+    for measure in ("government_fund", "state_capital"):
+        row = fas_in.measures.get(measure)
+        if row is None:
+            return False
+        if amount_of(row, "total") not in (None, ZERO):
+            return False
+    return carry_is_zero(fas_in)
+
+
+def _all_general_budget(ctx: Context, ies_in: Block | None, inc_total: Row | None, inc: Table | None) -> bool:
+    if inc_total is not None and "general_budget" in inc.columns:
+        total, general = amount_of(inc_total, "total"), amount_of(inc_total, "general_budget")
+        if total is not None and general is not None and total == general and total > 0:
+            return True
+    if ies_in is not None and ies_in.grand is not None:
+        row = ies_in.measures.get("general_budget")
+        if row is not None and row not in ies_in.carry:
+            total, general = amount_of(ies_in.grand, "total"), amount_of(row, "total")
+            return total is not None and general is not None and total == general and total > 0
+    return False
+
+
+def _compare_classes(ctx: Context, table: Table, block: Block, measure: str, sums: dict[str, Quantity], rule: str) -> None:
+    if not block.classes:
+        return
+    for code, row in block.classes.items():
+        value = amount_of(row, measure)
+        other = sums.get(code)
+        mine = Quantity(table, row, measure, value if value is not None else ZERO, 1 if value is not None else 0, row_name(row))
+        if other is None:
+            if value in (None, ZERO):
+                continue
+            other = Quantity(next(iter(sums.values())).table, None, "total", ZERO, 0, f"{code} 类（未列 not printed）")
+        compare(ctx, rule, other, mine, f"{code} 类 class")
+
+
+def _compare_codes(ctx: Context, exp: Table, gbe: Table, measures: tuple[str, ...]) -> None:
+    def per_code(table: Table) -> dict[str, dict[str, tuple[Decimal, int, Row | None]]]:
+        result: dict[str, dict[str, tuple[Decimal, int, Row | None]]] = {}
+        for row in table.rows:
+            code = row.values.get("function_code")
+            if not code or len(str(code)) != 7:
+                continue
+            for measure in measures:
+                value = amount_of(row, measure)
+                if value is None:
+                    continue
+                total, count, first = result.setdefault(str(code), {}).get(measure, (ZERO, 0, row))
+                result[str(code)][measure] = (total + value, count + 1, first if count else row)
+        return result
+    mine, theirs = per_code(exp), per_code(gbe)
+    for code in sorted(set(mine) & set(theirs)):
+        for measure in measures:
+            if measure not in mine[code] or measure not in theirs[code]:
+                continue
+            va, na, ra = theirs[code][measure]
+            vb, nb, rb = mine[code][measure]
+            compare(ctx, "across.function-codes", Quantity(gbe, ra, measure, va, na, f"{code}"),
+                    Quantity(exp, rb, measure, vb, nb, f"{code}"), f"{code} {measure_title(ctx, measure)}")

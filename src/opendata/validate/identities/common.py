@@ -1,0 +1,65 @@
+"""What the identity checks share: the fields of the code hierarchy, names for messages,
+and the check that a printed whole is the sum of printed parts."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...model import Row, Table
+from ..rules import CODE_FIELDS, Context, amount_of, printed, sum_values
+
+HIERARCHY_FIELDS = (*CODE_FIELDS, "unit_code")
+
+
+def measure_title(ctx: Context, measure: str) -> str:
+    """The short Chinese title of a measure for messages (its id when unknown)."""
+    spec = ctx.standard.measures.get(measure)
+    return spec.title_zh.split(" / ")[0] if spec else measure
+
+
+def row_name(row: Row) -> str:
+    """A row's printed label (item or project name, else its row id) for messages."""
+    text = row.values.get("item") or row.values.get("project_name") or row.row_id
+    return str(text).strip()
+
+
+def explain(diff: Decimal, candidates: list[tuple[Row, Decimal]], tol: Decimal, table: Table) -> str:
+    """A hint when the difference equals one row's amount: that row is missing from, or extra to, the total."""
+    matches = [(row, value) for row, value in candidates if value and abs(abs(diff) - abs(value)) <= tol]
+    if len(matches) != 1:
+        return ""
+    row, value = matches[0]
+    if diff > 0:
+        return (f"差额正好等于「{row_name(row)}」行的 {printed(value, table)}：该行未计入合计。"
+                f" The difference equals the row {row_name(row)!r}: the total does not include it.")
+    return (f"差额正好等于「{row_name(row)}」行的 {printed(value, table)}：合计多出了该行。"
+            f" The difference equals the row {row_name(row)!r}: the total counts it although it is not printed among the parts.")
+
+
+
+def check_sum(ctx: Context, table: Table, whole: Row, parts: list[Row], measure: str, tol: Decimal, rule: str,
+               what, at_most: bool = False) -> bool:
+    """whole = Σ parts (or whole ≥ Σ parts when `at_most`); False when a finding was added."""
+    total = amount_of(whole, measure)
+    if total is None:
+        return True
+    values = [(row, amount_of(row, measure)) for row in parts]
+    if all(value is None for _, value in values):
+        return True
+    value, count = sum_values(v for _, v in values)
+    allowed = tol * (count + 1)
+    diff = total - value
+    if at_most:
+        if value <= total + allowed:
+            return True
+    elif abs(diff) <= allowed:
+        return True
+    if callable(what):
+        what = what()
+    hint = explain(-diff, [(r, v) for r, v in values if v is not None], tol * 2, table) if not at_most else ""
+    relation = "≥" if at_most else "="
+    ctx.add(rule,
+            f"{what}：{measure_title(ctx, measure)} {printed(total, table)}，各行之和 sum of the rows {printed(value, table)}"
+            f"（{count} 行 rows，差 difference {printed(diff, table)}；应 {relation}）。{hint}",
+            table=table, row=whole, measure=measure, expected=value, found=total, difference=diff)
+    return False
+

@@ -1,0 +1,64 @@
+"""Identities between the measures of one row (schema/codelists/identities.csv, kind row)
+and the sources of funds adding up along the funding tree (measure_tree.csv)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import combinations
+
+from ...model import Row, Table
+from ..rules import (
+    FLOATING_PARENTS, FLOATING_SOURCES, FUNDING_TREE, ROW_IDENTITIES, Context, amount_of, effective_children, measures_of,
+    printed, sum_values,
+)
+from .common import measure_title, row_name
+
+
+def check_row_identities(ctx: Context, table: Table, tol: Decimal) -> None:
+    columns = set(measures_of(table))
+    for rule, whole, parts in ROW_IDENTITIES:
+        present = [p for p in parts if p in columns]
+        if whole not in columns or not present:
+            continue
+        for row in table.rows:
+            check_parts(ctx, table, row, rule, whole, [present], tol)
+    for node in FUNDING_TREE:
+        if node not in columns:
+            continue
+        children = effective_children(FUNDING_TREE, node, columns)
+        if node in FLOATING_PARENTS:
+            floating = [c for c in FLOATING_SOURCES if c in columns and c != node]
+            fixed = [c for c in children if c not in FLOATING_SOURCES]
+            options = [fixed + list(extra) for n in range(len(floating) + 1) for extra in combinations(floating, n)]
+        else:
+            options = [children]
+        options = [o for o in options if o]
+        if not options:
+            continue
+        for row in table.rows:
+            check_parts(ctx, table, row, "sum.funding-sources", node, options, tol)
+
+
+def check_parts(ctx: Context, table: Table, row: Row, rule: str, whole: str, options: list[list[str]],
+                 tol: Decimal) -> None:
+    total = amount_of(row, whole)
+    if total is None:
+        return
+    every = {p for option in options for p in option}
+    if all(amount_of(row, p) is None for p in every):
+        return
+    best = None
+    for parts in options:
+        value, count = sum_values(amount_of(row, p) for p in parts)
+        allowed = tol * (count + 1)
+        if abs(total - value) <= allowed:
+            return
+        if best is None or abs(total - value) < abs(total - best[0]):
+            best = (value, parts)
+    value, parts = best
+    names = " + ".join(measure_title(ctx, p) for p in parts if amount_of(row, p) is not None) or "0"
+    diff = total - value
+    ctx.add(rule,
+            f"「{row_name(row)}」行：{measure_title(ctx, whole)} {printed(total, table)} ≠ {names} = {printed(value, table)}"
+            f"（差 {printed(diff, table)}）。 Row {row_name(row)!r}: {whole} is not the sum of {', '.join(parts)}.",
+            table=table, row=row, measure=whole, expected=value, found=total, difference=diff)
+

@@ -1,0 +1,167 @@
+"""Coded tables: the code hierarchy (类 / 款 / 项, units) of a table and the checks that a
+row is the sum of the rows below it and a total row the sum of the top-level rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import product
+
+from ...model import Row, Table
+from ..rules import Context, measures_of, mentions
+from .common import HIERARCHY_FIELDS, check_sum, row_name
+
+
+@dataclass
+class Node:
+    row: Row
+    codes: dict[str, str]  # code field -> code, with unit codes and codes inherited from the row above
+    detail: bool  # a row without codes of its own under a coded row (a project under its function code)
+
+
+def coded_nodes(table: Table) -> tuple[list[Node], list[Row]]:
+    """The item rows with their codes (inherited where a row prints none), and the total rows."""
+    nodes: list[Node] = []
+    totals: list[Row] = []
+    unit: str | None = None
+    last: Node | None = None
+    for row in table.rows:
+        own = {name: str(row.values[name]) for name in HIERARCHY_FIELDS if row.values.get(name)}
+        if not own and (row.row_type in ("total", "subtotal") or mentions(row.values.get("item") or "", "合计", "总计")):
+            totals.append(row)
+            continue
+        if own.get("unit_code") and len(own) == 1:
+            unit = own["unit_code"]
+        if not own:
+            if last is None:
+                nodes.append(Node(row, {}, False))
+            else:
+                nodes.append(Node(row, dict(last.codes), True))
+            continue
+        codes = dict(own)
+        if "unit_code" not in codes and unit:
+            codes["unit_code"] = unit
+        node = Node(row, codes, False)
+        nodes.append(node)
+        last = node
+    return nodes, totals
+
+
+def _is_ancestor(a: Node, b: Node) -> bool:
+    """a is above b: each of a's codes is b's code or a prefix of it, and a is more general."""
+    if a is b or a.detail or not a.codes:
+        return False
+    if not b.codes:
+        return False
+    strictly = False
+    for name in HIERARCHY_FIELDS:
+        mine, theirs = a.codes.get(name), b.codes.get(name)
+        if mine is None:
+            if theirs is not None:
+                strictly = True
+            continue
+        if theirs is None or not theirs.startswith(mine):
+            return False
+        if len(theirs) > len(mine):
+            strictly = True
+    if not strictly and b.detail and a.codes == b.codes:
+        return True
+    return strictly
+
+
+@dataclass
+class Tree:
+    """The code hierarchy of a coded table."""
+    nodes: list[Node]
+    totals: list[Row]
+    parents: dict[int, Node | None]
+    top: list[Node]
+    children: dict[int, list[Node]]
+
+
+def tree(table: Table) -> Tree:
+    """The table's code hierarchy, worked out once per table (tables are not changed while validated)."""
+    cached = table.derived.get("validation_tree")
+    if cached is not None:
+        return cached
+    nodes, totals = coded_nodes(table)
+    index = _ancestor_index(nodes)
+    parents = {i: _parent_fast(node, nodes, index) for i, node in enumerate(nodes)}
+    children: dict[int, list[Node]] = {}
+    top: list[Node] = []
+    position = {id(node): i for i, node in enumerate(nodes)}
+    for i, node in enumerate(nodes):
+        parent = parents[i]
+        if parent is None:
+            top.append(node)
+        else:
+            children.setdefault(position[id(parent)], []).append(node)
+    result = Tree(nodes, totals, parents, top, children)
+    table.derived["validation_tree"] = result
+    return result
+
+
+def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
+    t = tree(table)
+    nodes, totals, children, top = t.nodes, t.totals, t.children, t.top
+    measures = measures_of(table)
+    # duplicates (the same codes twice) make a level ambiguous: skip those groups
+    seen: dict[tuple, int] = {}
+    for node in nodes:
+        if not node.detail:
+            key = tuple(sorted(node.codes.items()))
+            seen[key] = seen.get(key, 0) + 1
+    for i, node in enumerate(nodes):
+        kids = children.get(i)
+        if not kids:
+            continue
+        if seen.get(tuple(sorted(node.codes.items())), 0) > 1:
+            continue
+        if any(not k.detail and seen.get(tuple(sorted(k.codes.items())), 0) > 1 for k in kids):
+            continue
+        for measure in measures:
+            check_sum(ctx, table, node.row, [k.row for k in kids], measure, tol, "sum.hierarchy",
+                       lambda: f"「{row_name(node.row)}」行是其下各行之和 is the sum of the rows below it")
+    for total in totals:
+        if len(totals) > 1 and total.row_type == "subtotal":
+            continue
+        for measure in measures:
+            check_sum(ctx, table, total, [n.row for n in top], measure, tol, "sum.total-row",
+                       lambda: f"「{row_name(total)}」行是各行之和 is the sum of the rows")
+
+
+def _ancestor_index(nodes: list[Node]) -> dict:
+    index: dict = {"units": {node.codes["unit_code"] for node in nodes if node.codes.get("unit_code")}}
+    for node in nodes:
+        if node.codes and not node.detail:
+            index.setdefault(tuple(node.codes.get(name) for name in HIERARCHY_FIELDS), []).append(node)
+    return index
+
+
+CODE_LENGTHS = {"function_code": (3, 5, 7), "economic_code": (3, 5, 7), "gov_economic_code": (3, 5)}
+
+
+def _prefixes(name: str, code: str | None, units: set[str]) -> list[str | None]:
+    """The codes a row's ancestor may carry in one field: none, a shorter code, the same."""
+    if code is None:
+        return [None]
+    if name == "unit_code":
+        return [None, *(code[:n] for n in range(1, len(code)) if code[:n] in units), code]
+    return [None, *(code[:n] for n in CODE_LENGTHS[name] if n < len(code)), code]
+
+
+def _parent_fast(node: Node, nodes: list[Node], index: dict[tuple, list[Node]]) -> Node | None:
+    if not node.codes:
+        return None
+    own = tuple(node.codes.get(name) for name in HIERARCHY_FIELDS)
+    units = index["units"]
+    candidates = []
+    for key in product(*(_prefixes(name, code, units) for name, code in zip(HIERARCHY_FIELDS, own))):
+        if key == own and not node.detail:
+            continue
+        for other in index.get(key, ()):
+            if other is not node and _is_ancestor(other, node):
+                candidates.append(other)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda a: (sum(len(v) for v in a.codes.values()), len(a.codes)))
+
