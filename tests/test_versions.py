@@ -99,6 +99,7 @@ def all_files(folder: Path) -> dict[str, bytes]:
 # -- release and bumps --------------------------------------------------------------
 
 def test_first_release_is_the_current_version(package):
+    before = (package / "datapackage.json").read_bytes()
     first = release(package, note="首次发布")
     assert first.version == "1.0.0" and first.previous is None and first.bump is None
     assert first.archive.parent == package / "releases"
@@ -107,8 +108,9 @@ def test_first_release_is_the_current_version(package):
     assert [e["version"] for e in index["releases"]] == ["1.0.0"]
     assert index["releases"][0]["note"] == "首次发布"
     assert index["releases"][0]["summary"] == {"tables": 1, "rows": 5}
-    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    assert descriptor["version"] == "1.0.0" and descriptor["created"] == first.created
+    # the working descriptor already says 1.0.0: the release leaves it as it was, byte for byte
+    assert (package / "datapackage.json").read_bytes() == before
+    assert index["releases"][0]["created"] == first.created
     assert "1.0.0" in (package / "CHANGELOG.md").read_text(encoding="utf-8")
     assert not (package / "releases" / ".lock").exists()
     # the archive is read-only
@@ -128,6 +130,17 @@ def test_changed_cell_gives_patch_with_one_cell_diff(package):
     assert changelog.index("## 1.0.1") < changelog.index("## 1.0.0")
     assert "更正一个数" in changelog and "| general_budget_expenditure | 2080101 | 科目1 | total | 101.5 | 123.45 |" in changelog
     assert json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+
+
+def test_release_changes_only_the_version_of_the_working_descriptor(package):
+    release(package, now="2026-05-01T00:00:00Z")
+    set_cell(package, "general_budget_expenditure", "2080101", "total", "123.45")
+    before = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    release(package, now="2026-06-01T00:00:00Z")
+    after = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert after == {**before, "version": "1.0.1"}
+    assert after["created"] == "2026-01-01T00:00:00Z"  # when the package was made, not when it was released
+    assert [e["created"] for e in read_index(package)["releases"]] == ["2026-05-01T00:00:00Z", "2026-06-01T00:00:00Z"]
 
 
 def test_added_table_gives_minor(package):

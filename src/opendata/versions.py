@@ -26,12 +26,14 @@ of the standard; PATCH for changed values, metadata and other files.
 from __future__ import annotations
 
 import csv
+import fcntl
 import gzip
 import hashlib
 import io
 import json
 import os
 import re
+import socket
 import tarfile
 import tempfile
 from contextlib import contextmanager
@@ -42,7 +44,10 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator, Union
 
-from .package import DESCRIPTOR, PackageError, descriptor_path, find_packages
+from .package import (
+    DESCRIPTOR, PackageError, check_output, descriptor_path, find_packages, load_descriptor, output_folder,
+    parse_json_object,
+)
 
 RELEASES = "releases"
 INDEX = "index.json"
@@ -166,15 +171,14 @@ class Snapshot:
 
     @cached_property
     def descriptor(self) -> dict:
+        if DESCRIPTOR not in self.files:
+            raise VersionError(f"{self.label}: no {DESCRIPTOR}")
         try:
-            descriptor = json.loads(self.files[DESCRIPTOR].decode("utf-8"))
-        except KeyError as exc:
-            raise VersionError(f"{self.label}: no {DESCRIPTOR}") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise VersionError(f"{self.label}: {DESCRIPTOR} is not valid UTF-8 JSON ({exc})") from exc
-        if not isinstance(descriptor, dict):
-            raise VersionError(f"{self.label}: {DESCRIPTOR} must be a JSON object")
-        return descriptor
+            return parse_json_object(self.files[DESCRIPTOR], f"{self.label}: {DESCRIPTOR}")
+        except VersionError:
+            raise
+        except PackageError as exc:
+            raise VersionError(str(exc)) from exc
 
     @property
     def name(self) -> str | None:
@@ -619,10 +623,10 @@ def read_index(package_dir: str | Path) -> dict:
     if not path.exists():
         return {"name": None, "releases": []}
     try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TamperedRelease(f"{path}: not valid JSON ({exc})") from exc
-    if not isinstance(index, dict) or not isinstance(index.get("releases"), list):
+        index = parse_json_object(path.read_bytes(), str(path), what="the release index")
+    except PackageError as exc:
+        raise TamperedRelease(str(exc)) from exc
+    if not isinstance(index.get("releases"), list):
         raise TamperedRelease(f"{path}: expected an object with a list of releases")
     return index
 
@@ -642,8 +646,10 @@ def _temp_beside(path: Path, data: bytes, mode: int) -> str:
     return tmp
 
 
-def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write to a temporary file beside `path`, then rename over it."""
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace the file `path` by `data` atomically: written and synced to a temporary file
+    beside it, then renamed over it (readers see the old or the new bytes, never a mix).
+    `mode` defaults to the old file's (0644 for a new file)."""
     if mode is None:
         mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
     tmp = None
@@ -673,21 +679,113 @@ def _write_new(path: Path, data: bytes, mode: int = 0o444) -> None:
             os.unlink(tmp)
 
 
+LOCK = ".lock"
+
+
+class ReleaseLocked(VersionError):
+    """Another release of the same package is running (CLI exit 2)."""
+
+
+@dataclass
+class LockOwner:
+    """Who holds (or held) a release lock, as recorded in releases/.lock."""
+    pid: int | None = None
+    host: str | None = None
+    started: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "LockOwner":
+        """The owner recorded in a lock file: JSON {pid, host, started}, or a bare pid (older
+        versions of opendata), or nothing."""
+        text = text.strip()
+        if text.isdigit():
+            return cls(pid=int(text))
+        try:
+            data = json.loads(text) if text else {}
+        except (ValueError, RecursionError):
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        pid = data.get("pid")
+        return cls(pid if isinstance(pid, int) else None, str(data.get("host") or "") or None,
+                   str(data.get("started") or "") or None)
+
+    @classmethod
+    def me(cls) -> "LockOwner":
+        return cls(os.getpid(), socket.gethostname(), _utc_now())
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({"pid": self.pid, "host": self.host, "started": self.started}).encode("utf-8")
+
+    def alive(self) -> bool | None:
+        """Whether the owner process still runs: None when that cannot be told (no pid, or
+        another host)."""
+        if not self.pid or (self.host and self.host != socket.gethostname()):
+            return None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def describe(self) -> str:
+        if not self.pid:
+            return "owner unknown"
+        return f"pid {self.pid}" + (f" on {self.host}" if self.host else "") + (f", since {self.started}" if self.started else "")
+
+
+def _read_fd(fd: int) -> str:
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, 4096).decode("utf-8", "replace")
+
+
 @contextmanager
-def _release_lock(releases_dir: Path) -> Iterator[None]:
+def release_lock(releases_dir: str | Path) -> Iterator[LockOwner | None]:
+    """Hold the release lock of a package (`releases_dir`/.lock) for the block.
+
+    The lock is an exclusive flock(2) on the lock file, which records the holder's pid, host
+    and start time. The kernel drops the flock when its holder dies, so a lock left by a
+    crashed or killed release is taken over; the block gets that dead owner (LockOwner), else
+    None. ReleaseLocked, naming the holder, when a running release holds the lock (or a live
+    process of an older opendata recorded only its pid)."""
+    releases_dir = Path(releases_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
-    lock = releases_dir / ".lock"
+    lock = releases_dir / LOCK
+    while True:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            owner = LockOwner.parse(_read_fd(fd))
+            os.close(fd)
+            raise ReleaseLocked(f"{lock}: another release of this package is running ({owner.describe()}); "
+                                "wait for it to finish and run again") from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed the file meanwhile: lock the new one
     try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError as exc:
-        raise VersionError(f"{lock} exists: another release of this package is running "
-                           "(if none is, remove the stale lock file)") from exc
-    try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
-        yield
+        text = _read_fd(fd)
+        previous = LockOwner.parse(text) if text.strip() else None
+        if previous and text.strip().isdigit() and previous.pid != os.getpid() and previous.alive():
+            raise ReleaseLocked(f"{lock}: recorded by pid {previous.pid}, which is still running (a release by an "
+                                f"older opendata?); wait for it to finish, or if that process is no release, "
+                                f"remove {lock} and run again")
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, LockOwner.me().to_bytes())
+        os.fsync(fd)
+        try:
+            yield previous
+        finally:
+            lock.unlink(missing_ok=True)  # while still holding the flock
     finally:
-        lock.unlink(missing_ok=True)
+        os.close(fd)  # releases the flock
 
 
 def descriptor_bytes(descriptor: dict) -> bytes:
@@ -764,9 +862,14 @@ def verify_package_releases(package_dir: str | Path) -> Verification:
         referenced.add(entry.get("archive"))
         problems += verify_entry(package_dir, entry)[0]
     releases_dir = package_dir / RELEASES
+    unfinished = {p.name for p in unfinished_archives(package_dir, index["releases"])}
     if releases_dir.is_dir():
         for path in sorted(releases_dir.glob("*.tar.gz")):
-            if path.name not in referenced and not path.name.startswith("."):
+            if path.name in unfinished:
+                problems.append(f"releases/{path.name} was written by a release that did not finish (it is not in "
+                                f"releases/index.json, so nothing was released); run `opendata release {package_dir}` "
+                                "again, which removes it, or delete the file")
+            elif path.name not in referenced and not path.name.startswith("."):
                 problems.append(f"releases/{path.name} is not a recorded release (not in releases/index.json)")
     return Verification(str(package_dir), index.get("name"), len(index["releases"]), problems)
 
@@ -797,11 +900,12 @@ class Release:
     sha256: str
     diff: Diff | None
     summary: dict
+    notes: list[str] = field(default_factory=list)  # what was cleaned up before releasing
 
     def to_dict(self) -> dict:
         return {"name": self.name, "version": self.version, "previous": self.previous, "bump": self.bump,
                 "created": self.created, "note": self.note, "archive": str(self.archive), "sha256": self.sha256,
-                "summary": self.summary}
+                "summary": self.summary, "notes": self.notes}
 
 
 def _content_summary(snapshot: Snapshot) -> dict:
@@ -821,12 +925,23 @@ def release(path: str | Path, note: str | None = None, version: str | None = Non
     The first release is the descriptor's current version. Later releases diff the working
     package against the last release and bump MAJOR, MINOR or PATCH (see `Diff.bump`);
     `version` may ask for a higher version than that. Refused (ReleaseRefused) when nothing
-    changed or the version exists; TamperedRelease when the last release fails its check."""
+    changed or the version exists; TamperedRelease when the last release fails its check;
+    ReleaseLocked while another release of the package runs.
+
+    All or nothing: the archive is written (temporary file, then a link that never overwrites)
+    and then recorded in releases/index.json (temporary file, then rename); a failure in between
+    removes the archive again. An archive left unrecorded by a release that was killed, and the
+    lock it left, are cleaned up here (listed in `Release.notes`). The working descriptor is
+    changed only in its `version`, and only when that differs."""
     package_dir = _package_dir(path)
     releases_dir = package_dir / RELEASES
-    with _release_lock(releases_dir):
+    notes: list[str] = []
+    with release_lock(releases_dir) as stale:
+        if stale:
+            notes.append(f"took over the lock of a release that did not finish ({stale.describe()}; no longer running)")
         index = read_index(package_dir)
         entries = index["releases"]
+        notes += remove_unfinished(package_dir, entries)
         working = Snapshot.from_folder(package_dir, label=str(package_dir))
         name = working.name
         if not isinstance(name, str) or not name:
@@ -856,14 +971,14 @@ def release(path: str | Path, note: str | None = None, version: str | None = Non
         _refuse_released(name, new_version, released)
         created = now or _utc_now()
         descriptor = dict(working.descriptor)
-        descriptor["version"], descriptor["created"] = new_version, created
         files = dict(working.files)
-        files[DESCRIPTOR] = descriptor_bytes(descriptor)
+        if descriptor.get("version") != new_version:
+            descriptor["version"] = new_version
+            files[DESCRIPTOR] = descriptor_bytes(descriptor)
         final = Snapshot(f"{name}@{new_version}", files)
         data = make_archive(files)
         sha = _sha256(data)
         archive = releases_dir / f"{new_version}-{sha[:12]}.tar.gz"
-        _write_new(archive, data)
 
         summary = changes.summary() if changes else _content_summary(final)
         entry = {
@@ -875,11 +990,53 @@ def release(path: str | Path, note: str | None = None, version: str | None = Non
             "files": final.file_hashes(),
         }
         index = {"name": name, "title": descriptor.get("title"), "releases": [*entries, entry]}
-        _write_atomic(releases_dir / INDEX, (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        _write_atomic(package_dir / DESCRIPTOR, files[DESCRIPTOR])
-        _write_atomic(package_dir / CHANGELOG, changelog_markdown(index).encode("utf-8"))
+        _write_new(archive, data)
+        try:  # recording the archive is what makes the release
+            write_atomic(releases_dir / INDEX, (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        except BaseException:
+            archive.unlink(missing_ok=True)
+            raise
+        if files[DESCRIPTOR] != working.files[DESCRIPTOR]:
+            write_atomic(package_dir / DESCRIPTOR, files[DESCRIPTOR])
+        write_atomic(package_dir / CHANGELOG, changelog_markdown(index).encode("utf-8"))
     return Release(name=name, version=new_version, previous=previous, bump=kind, created=created, note=note,
-                   archive=archive, sha256=sha, diff=changes, summary=summary)
+                   archive=archive, sha256=sha, diff=changes, summary=summary, notes=notes)
+
+
+_ARCHIVE_NAME = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)-([0-9a-f]{12})\.tar\.gz$")
+
+
+def unfinished_archives(package_dir: str | Path, entries: list) -> list[Path]:
+    """Archives in releases/ that a release wrote but never recorded (it was killed between
+    writing the archive and writing releases/index.json): named VERSION-SHA12.tar.gz, their
+    content matching the name, and not in the index. Other unrecorded files are not ours."""
+    releases_dir = Path(package_dir) / RELEASES
+    if not releases_dir.is_dir():
+        return []
+    recorded = {e.get("archive") for e in entries if isinstance(e, dict)}
+    found = []
+    for path in sorted(releases_dir.glob("*.tar.gz")):
+        match = _ARCHIVE_NAME.match(path.name)
+        if match and path.name not in recorded and path.is_file() and _sha256(path.read_bytes()).startswith(match[4]):
+            found.append(path)
+    return found
+
+
+def remove_unfinished(package_dir: str | Path, entries: list) -> list[str]:
+    """Remove what killed releases left in releases/ (call it holding the release lock):
+    unrecorded archives (see `unfinished_archives`) and the temporary files of their writes.
+    Returns what was removed, as sentences."""
+    releases_dir = Path(package_dir) / RELEASES
+    removed = []
+    for path in unfinished_archives(package_dir, entries):
+        path.unlink()
+        removed.append(f"removed releases/{path.name}, the archive of a release that did not finish "
+                       "(it was never recorded in releases/index.json)")
+    if releases_dir.is_dir():
+        for path in releases_dir.iterdir():
+            if path.name.startswith(".") and (".tar.gz." in path.name or path.name.startswith(f".{INDEX}.")) and path.is_file():
+                path.unlink()
+    return removed
 
 
 # -- changelog -------------------------------------------------------------------
@@ -917,7 +1074,7 @@ def write_changelog(path: str | Path) -> Path:
     """Regenerate <package>/CHANGELOG.md from releases/index.json."""
     package_dir = _package_dir(path)
     target = package_dir / CHANGELOG
-    _write_atomic(target, changelog_markdown(read_index(package_dir)).encode("utf-8"))
+    write_atomic(target, changelog_markdown(read_index(package_dir)).encode("utf-8"))
     return target
 
 
@@ -929,10 +1086,10 @@ def find_package(name: str, root: str | Path | None = None) -> Path:
     matches = []
     for package_dir in find_packages(root):
         try:
-            descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            descriptor = load_descriptor(package_dir)
+        except PackageError:
             continue
-        if isinstance(descriptor, dict) and descriptor.get("name") == name:
+        if descriptor.get("name") == name:
             matches.append(package_dir)
     if not matches:
         raise VersionError(f"no package named {name!r} under {root}")
@@ -964,29 +1121,20 @@ def release_snapshot(name: str, version: str, root: str | Path | None = None) ->
 
 def checkout(name: str, version: str, out: str | Path, root: str | Path | None = None) -> Path:
     """Write released version `version` ("latest" for the last) of package `name` to the
-    folder `out`, byte for byte, after checking its sha256. `out` must not exist or be empty."""
+    folder `out`, byte for byte, after checking its sha256. `out` must not exist or be an
+    empty folder (OutputRefused otherwise, before anything is written; see
+    `opendata.package.prepare_output`)."""
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise VersionError(f"{out} exists and is not an empty folder; checkout writes a fresh folder")
+    check_output(out, allow_replace_package=False)
     package_dir = find_package(name, root)
     entry = _find_entry(package_dir, name, version)
     snapshot = _load_release(package_dir, entry)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with output_folder(out, allow_replace_package=False) as staging:
         for rel, data in snapshot.files.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             os.chmod(target, 0o644)
-        os.chmod(staging, 0o755)
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
-    except BaseException:
-        import shutil
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out
 
 
