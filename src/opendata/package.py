@@ -304,10 +304,11 @@ def _fsync_tree(folder: Path) -> None:
                 continue
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
-        _fsync_dir(Path(dirpath))
+        fsync_dir(Path(dirpath))
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Sync a folder's entries (new and renamed names) to disk, where the file system can."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -340,11 +341,11 @@ def commit_output(staging: str | Path, target: str | Path, *, keep_history: bool
             except BaseException:
                 old.rename(target)
                 raise
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
             shutil.rmtree(old)
         else:
             staging.rename(target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         discard_output(staging)
         raise

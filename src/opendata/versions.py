@@ -45,8 +45,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterator, Union
 
 from .package import (
-    DESCRIPTOR, PackageError, check_output, descriptor_path, find_packages, load_descriptor, output_folder,
-    parse_json_object,
+    DESCRIPTOR, PackageError, check_output, descriptor_path, find_packages, fsync_dir, glob_escape, load_descriptor,
+    output_folder, parse_json_object,
 )
 
 RELEASES = "releases"
@@ -662,23 +662,6 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
         raise
 
 
-def _write_new(path: Path, data: bytes, mode: int = 0o444) -> None:
-    """Write a file that must not exist yet (a release archive): never overwrites."""
-    tmp = _temp_beside(path, data, mode)
-    try:
-        try:
-            os.link(tmp, path)  # atomic, and fails when the target exists
-        except FileExistsError as exc:
-            raise ReleaseRefused(f"{path} already exists; releases are never overwritten") from exc
-        except OSError:  # file systems without hard links
-            if path.exists():
-                raise ReleaseRefused(f"{path} already exists; releases are never overwritten")
-            os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 LOCK = ".lock"
 
 
@@ -802,6 +785,10 @@ def verify_entry(package_dir: Path, entry: dict) -> tuple[list[str], bytes | Non
         return [f"{version}: index entry names no archive inside releases/"], None
     path = package_dir / RELEASES / archive
     if not path.is_file():
+        pending = _pending_archive(package_dir / RELEASES, entry)
+        if pending:
+            return [f"{version}: the release was interrupted before its archive was put in place (it is in "
+                    f"releases/{pending.name}); run `opendata release {package_dir}` to finish it"], None
         return [f"{version}: archive releases/{archive} is missing"], None
     data = path.read_bytes()
     problems = []
@@ -862,14 +849,9 @@ def verify_package_releases(package_dir: str | Path) -> Verification:
         referenced.add(entry.get("archive"))
         problems += verify_entry(package_dir, entry)[0]
     releases_dir = package_dir / RELEASES
-    unfinished = {p.name for p in unfinished_archives(package_dir, index["releases"])}
     if releases_dir.is_dir():
         for path in sorted(releases_dir.glob("*.tar.gz")):
-            if path.name in unfinished:
-                problems.append(f"releases/{path.name} was written by a release that did not finish (it is not in "
-                                f"releases/index.json, so nothing was released); run `opendata release {package_dir}` "
-                                "again, which removes it, or delete the file")
-            elif path.name not in referenced and not path.name.startswith("."):
+            if path.name not in referenced and not path.name.startswith("."):
                 problems.append(f"releases/{path.name} is not a recorded release (not in releases/index.json)")
     return Verification(str(package_dir), index.get("name"), len(index["releases"]), problems)
 
@@ -939,104 +921,160 @@ def release(path: str | Path, note: str | None = None, version: str | None = Non
     with release_lock(releases_dir) as stale:
         if stale:
             notes.append(f"took over the lock of a release that did not finish ({stale.describe()}; no longer running)")
-        index = read_index(package_dir)
-        entries = index["releases"]
-        notes += remove_unfinished(package_dir, entries)
-        working = Snapshot.from_folder(package_dir, label=str(package_dir))
-        name = working.name
-        if not isinstance(name, str) or not name:
-            raise VersionError(f"{package_dir}: the descriptor has no name")
-        released = {e.get("version") for e in entries}
-        changes: Diff | None = None
-        previous = None
-        kind = None
-        if entries:
-            last = entries[-1]
-            previous = last["version"]
-            base = _load_release(package_dir, last)
-            base.label = f"{name}@{previous}"
-            changes = diff_snapshots(base, working)
-            if not changes:
-                raise NothingToRelease(f"{name}: nothing changed since {previous}; nothing to release")
-            kind = changes.bump()
-            needed = bump_version(previous, kind)
-            new_version = version or needed
-            _refuse_released(name, new_version, released)
-            if parse_version(new_version) < parse_version(needed):
-                raise ReleaseRefused(f"{name}: the changes since {previous} need a {kind.upper()} release "
-                                     f"(at least {needed}); {new_version} is not enough")
-        else:
-            new_version = version or working.version
-            parse_version(new_version)
-        _refuse_released(name, new_version, released)
-        created = now or _utc_now()
-        descriptor = dict(working.descriptor)
-        files = dict(working.files)
-        if descriptor.get("version") != new_version:
-            descriptor["version"] = new_version
-            files[DESCRIPTOR] = descriptor_bytes(descriptor)
-        final = Snapshot(f"{name}@{new_version}", files)
-        data = make_archive(files)
-        sha = _sha256(data)
-        archive = releases_dir / f"{new_version}-{sha[:12]}.tar.gz"
-
-        summary = changes.summary() if changes else _content_summary(final)
-        entry = {
-            "version": new_version, "date": created[:10], "created": created, "note": note,
-            "bump": kind, "previous": previous, "standardVersion": descriptor.get("standardVersion"),
-            "archive": archive.name, "sha256": sha, "bytes": len(data),
-            "summary": summary,
-            "changes": changes.to_dict(limit=DETAIL_LIMIT) if changes else None,
-            "files": final.file_hashes(),
-        }
-        index = {"name": name, "title": descriptor.get("title"), "releases": [*entries, entry]}
-        _write_new(archive, data)
-        try:  # recording the archive is what makes the release
-            write_atomic(releases_dir / INDEX, (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        except BaseException:
-            archive.unlink(missing_ok=True)
+        try:
+            notes += finish_interrupted(package_dir)
+            return _release_locked(package_dir, note, version, now, notes)
+        except PackageError as exc:
+            if notes:  # what was repaired is said even when the release itself is refused
+                raise type(exc)("; ".join([*notes, str(exc)])) from exc
             raise
+
+
+def _release_locked(package_dir: Path, note: str | None, version: str | None, now: str | None,
+                    notes: list[str]) -> Release:
+    releases_dir = package_dir / RELEASES
+    index = read_index(package_dir)
+    entries = index["releases"]
+    working = Snapshot.from_folder(package_dir, label=str(package_dir))
+    name = working.name
+    if not isinstance(name, str) or not name:
+        raise VersionError(f"{package_dir}: the descriptor has no name")
+    released = {e.get("version") for e in entries}
+    changes: Diff | None = None
+    previous = None
+    kind = None
+    if entries:
+        last = entries[-1]
+        previous = last["version"]
+        base = _load_release(package_dir, last)
+        base.label = f"{name}@{previous}"
+        changes = diff_snapshots(base, working)
+        if not changes:
+            raise NothingToRelease(f"{name}: nothing changed since {previous}; nothing to release")
+        kind = changes.bump()
+        needed = bump_version(previous, kind)
+        new_version = version or needed
+        _refuse_released(name, new_version, released)
+        if parse_version(new_version) < parse_version(needed):
+            raise ReleaseRefused(f"{name}: the changes since {previous} need a {kind.upper()} release "
+                                 f"(at least {needed}); {new_version} is not enough")
+    else:
+        new_version = version or working.version
+        parse_version(new_version)
+    _refuse_released(name, new_version, released)
+    created = now or _utc_now()
+    descriptor = dict(working.descriptor)
+    files = dict(working.files)
+    if descriptor.get("version") != new_version:
+        descriptor["version"] = new_version
+        files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    final = Snapshot(f"{name}@{new_version}", files)
+    data = make_archive(files)
+    sha = _sha256(data)
+    archive = releases_dir / f"{new_version}-{sha[:12]}.tar.gz"
+
+    summary = changes.summary() if changes else _content_summary(final)
+    entry = {
+        "version": new_version, "date": created[:10], "created": created, "note": note,
+        "bump": kind, "previous": previous, "standardVersion": descriptor.get("standardVersion"),
+        "archive": archive.name, "sha256": sha, "bytes": len(data),
+        "summary": summary,
+        "changes": changes.to_dict(limit=DETAIL_LIMIT) if changes else None,
+        "files": final.file_hashes(),
+    }
+    index = {"name": name, "title": descriptor.get("title"), "releases": [*entries, entry]}
+    try:
+        _publish(archive, data, releases_dir / INDEX,
+                 (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         if files[DESCRIPTOR] != working.files[DESCRIPTOR]:
             write_atomic(package_dir / DESCRIPTOR, files[DESCRIPTOR])
         write_atomic(package_dir / CHANGELOG, changelog_markdown(index).encode("utf-8"))
+    except OSError as exc:
+        try:
+            recorded = any(e.get("version") == new_version for e in read_index(package_dir)["releases"])
+        except PackageError:
+            recorded = False
+        outcome = (f"version {new_version} is recorded; run `opendata release {package_dir}` to finish it" if recorded
+                   else "nothing was released")
+        raise VersionError(f"{package_dir}: cannot write {exc.filename or 'a file'} ({exc.strerror or exc}); {outcome}") from exc
     return Release(name=name, version=new_version, previous=previous, bump=kind, created=created, note=note,
                    archive=archive, sha256=sha, diff=changes, summary=summary, notes=notes)
 
 
-_ARCHIVE_NAME = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)-([0-9a-f]{12})\.tar\.gz$")
+def _publish(archive: Path, data: bytes, index_path: Path, index_bytes: bytes) -> None:
+    """Record, then publish: the archive is written and synced under a temporary dot-name
+    beside its final name, the index naming it is replaced atomically (the release exists
+    from then on), and the archive is linked to its final name. Killed before the index is
+    written, only a dot-file is left (never a release; `finish_interrupted` removes it); killed
+    after, `finish_interrupted` puts the archive in place. Never overwrites an archive."""
+    if archive.exists():
+        raise ReleaseRefused(f"{archive} already exists; releases are never overwritten")
+    tmp = Path(_temp_beside(archive, data, 0o444))
+    try:
+        write_atomic(index_path, index_bytes)
+    except BaseException:
+        tmp.unlink()
+        raise
+    _link_new(tmp, archive)  # when this fails, the recorded archive stays in tmp for finish_interrupted
+    tmp.unlink(missing_ok=True)
 
 
-def unfinished_archives(package_dir: str | Path, entries: list) -> list[Path]:
-    """Archives in releases/ that a release wrote but never recorded (it was killed between
-    writing the archive and writing releases/index.json): named VERSION-SHA12.tar.gz, their
-    content matching the name, and not in the index. Other unrecorded files are not ours."""
-    releases_dir = Path(package_dir) / RELEASES
+def _link_new(tmp: Path, path: Path) -> None:
+    try:
+        os.link(tmp, path)  # atomic, and fails when the target exists
+    except FileExistsError as exc:
+        raise ReleaseRefused(f"{path} already exists; releases are never overwritten") from exc
+    except OSError:  # file systems without hard links
+        if path.exists():
+            raise ReleaseRefused(f"{path} already exists; releases are never overwritten")
+        os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def _pending_archive(releases_dir: Path, entry: dict) -> Path | None:
+    """The temporary file holding the archive of a recorded release that was interrupted
+    before its archive got its final name (content matching the recorded sha256), if any."""
+    archive = entry.get("archive")
+    if not isinstance(archive, str) or "/" in archive or (releases_dir / archive).exists():
+        return None
+    for path in sorted(releases_dir.glob(f".{glob_escape(archive)}.*")):
+        if path.is_file() and _sha256(path.read_bytes()) == entry.get("sha256"):
+            return path
+    return None
+
+
+def _temporary_files(releases_dir: Path) -> list[Path]:
+    """Temporary files of archive and index writes (`.NAME.tar.gz.XXXX`, `.index.json.XXXX`)."""
     if not releases_dir.is_dir():
         return []
-    recorded = {e.get("archive") for e in entries if isinstance(e, dict)}
-    found = []
-    for path in sorted(releases_dir.glob("*.tar.gz")):
-        match = _ARCHIVE_NAME.match(path.name)
-        if match and path.name not in recorded and path.is_file() and _sha256(path.read_bytes()).startswith(match[4]):
-            found.append(path)
-    return found
+    return sorted(p for p in releases_dir.iterdir() if p.name.startswith(".") and p.is_file()
+                  and (".tar.gz." in p.name or p.name.startswith(f".{INDEX}.")))
 
 
-def remove_unfinished(package_dir: str | Path, entries: list) -> list[str]:
-    """Remove what killed releases left in releases/ (call it holding the release lock):
-    unrecorded archives (see `unfinished_archives`) and the temporary files of their writes.
-    Returns what was removed, as sentences."""
-    releases_dir = Path(package_dir) / RELEASES
-    removed = []
-    for path in unfinished_archives(package_dir, entries):
+def finish_interrupted(package_dir: str | Path) -> list[str]:
+    """Repair what killed releases left in releases/ (call it holding `release_lock`): a
+    recorded release whose archive is still under its temporary name is put in place, and the
+    other temporary files (releases that were never recorded) are removed. Returns what was
+    done, as sentences; a package without such leftovers gives []."""
+    package_dir = Path(package_dir)
+    releases_dir = package_dir / RELEASES
+    done = []
+    try:
+        entries = read_index(package_dir)["releases"]
+    except TamperedRelease:
+        entries = []
+    for entry in entries:
+        pending = _pending_archive(releases_dir, entry) if isinstance(entry, dict) else None
+        if pending:
+            _link_new(pending, releases_dir / entry["archive"])
+            done.append(f"finished release {entry.get('version')}, which was recorded but interrupted before its "
+                        f"archive releases/{entry['archive']} was in place")
+    leftovers = _temporary_files(releases_dir)
+    for path in leftovers:
         path.unlink()
-        removed.append(f"removed releases/{path.name}, the archive of a release that did not finish "
-                       "(it was never recorded in releases/index.json)")
-    if releases_dir.is_dir():
-        for path in releases_dir.iterdir():
-            if path.name.startswith(".") and (".tar.gz." in path.name or path.name.startswith(f".{INDEX}.")) and path.is_file():
-                path.unlink()
-    return removed
+    if any(".tar.gz." in p.name for p in leftovers) and not done:
+        done.append("removed the unrecorded archive of a release that did not finish (nothing had been released)")
+    return done
 
 
 # -- changelog -------------------------------------------------------------------
