@@ -150,7 +150,10 @@ class Snapshot:
     def from_folder(cls, path: str | Path, label: str | None = None) -> "Snapshot":
         package_dir = descriptor_path(path).parent
         files = {rel: (package_dir / rel).read_bytes() for rel in package_files(package_dir)}
-        return cls(label or str(path), files)
+        snapshot = cls(label or str(path), files)
+        if DESCRIPTOR in files:  # parsed now, so that errors name the file
+            snapshot.__dict__["descriptor"] = parse_json_object(files[DESCRIPTOR], str(package_dir / DESCRIPTOR))
+        return snapshot
 
     @classmethod
     def from_archive(cls, data: bytes, label: str) -> "Snapshot":
