@@ -202,15 +202,18 @@ def _marker(target: Path, kind: str) -> str:
     return f".{target.name}.{kind}-"
 
 
+def _listing(names: list[str], limit: int = 5) -> str:
+    return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
 def package_written_by_us(folder: str | Path) -> str | None:
     """None when `folder` is a package folder that opendata wrote (a readable descriptor whose
     `conversion.tool` is opendata, and nothing at the top but datapackage.json, data/, source/,
     releases/ and CHANGELOG.md); otherwise the reason it is not, as text."""
     folder = Path(folder)
     names = sorted(p.name for p in folder.iterdir())
-    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     if DESCRIPTOR not in names:
-        return f"is not a data package (it holds {shown})"
+        return f"is not a data package (it holds {_listing(names)})"
     try:
         descriptor = load_descriptor(folder)
     except PackageError as exc:
@@ -218,10 +221,9 @@ def package_written_by_us(folder: str | Path) -> str | None:
     tool = (descriptor.get("conversion") or {}).get("tool") if isinstance(descriptor.get("conversion"), dict) else None
     if not (isinstance(tool, str) and tool.startswith("opendata")):
         return "its datapackage.json was not written by opendata (no conversion.tool \"opendata …\")"
-    foreign = sorted(p.name for p in folder.iterdir() if p.name not in PACKAGE_LAYOUT)
+    foreign = [name for name in names if name not in PACKAGE_LAYOUT]
     if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        return f"it holds files that are not part of the package: {shown}"
+        return f"it holds files that are not part of the package: {_listing(foreign)}"
     return None
 
 
@@ -229,10 +231,13 @@ def check_output(target: str | Path, *, allow_replace_package: bool = True, copy
     """Raise OutputRefused (or PackageError) when `prepare_output` would refuse `target`;
     writes nothing. Lets a command check all its outputs before writing any."""
     target = Path(os.path.realpath(target))
-    cwd = Path.cwd().resolve()
+    try:
+        cwd = Path.cwd().resolve()
+    except FileNotFoundError:  # the current folder was deleted: nothing to protect
+        cwd = None
     if not target.name:
         raise OutputRefused(f"{target}: cannot write a package over the root folder; give a new folder name")
-    if target == cwd or target in cwd.parents:
+    if cwd is not None and (target == cwd or target in cwd.parents):
         raise OutputRefused(f"{target}: is the current folder or contains it, so it cannot be replaced; " + (
             "run the command from outside it (e.g. `cd ..`)" if copy_existing
             else "give a new folder name (e.g. a subfolder named after the package)"))
