@@ -131,3 +131,102 @@ def test_two_columns_of_one_measure_are_reported_not_overwritten(tmp_path):
     assert str(row.values["total"]) == "100000.00"
     assert any("both read as measure total" in w for w in result.warnings)
     assert any("12.00" in w or "not converted" in w for w in result.warnings)
+
+
+# -- output folders (issue 17): never lose what is already there ------------------------
+
+def small_source(tmp_path: Path, name: str = "small.txt") -> Path:
+    table = "\n".join(["科目编码\t科目名称\t合计\t人员经费\t公用经费", "301\t工资福利支出\t10.00\t10.00\t0.00",
+                       "\t合计\t10.00\t10.00\t0.00"])
+    source = tmp_path / name
+    source.write_text(small_disclosure(table), encoding="utf-8")
+    return source
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_in(cwd: Path, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([OPENDATA, *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_out_folder_holding_other_files_is_refused_untouched(tmp_path):
+    source = small_source(tmp_path)
+    mine = tmp_path / "mine"
+    (mine / "sub").mkdir(parents=True)
+    (mine / "notes.txt").write_text("我的笔记", encoding="utf-8")
+    (mine / "sub" / "table.csv").write_text("a,b\n", encoding="utf-8")
+    before = tree(mine)
+    run = convert(source, "--out", mine)
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "not an empty folder" in run.stderr and "notes.txt" in run.stderr and "nothing written" in run.stderr
+    assert tree(mine) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "small.txt"], "staging folder left behind"
+
+
+def test_out_package_with_files_of_the_user_at_its_top_is_refused(tmp_path):
+    source = small_source(tmp_path)
+    out = tmp_path / "pkg"
+    assert convert(source, "--out", out).returncode == 0
+    (out / "README.md").write_text("my notes", encoding="utf-8")
+    before = tree(out)
+    run = convert(source, "--out", out)
+    assert run.returncode == 2 and "README.md" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert tree(out) == before
+
+
+@pytest.mark.parametrize("where", [".", "..", "{cwd}", "{parent}"])
+def test_out_current_folder_or_its_parent_is_refused_clearly(tmp_path, where):
+    source = small_source(tmp_path)
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    (cwd / "keep.txt").write_text("x", encoding="utf-8")
+    target = where.format(cwd=cwd, parent=tmp_path)
+    run = run_in(cwd, "convert", source, "--out", target)
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr and "current folder" in run.stderr, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small.txt", "work"]
+    assert [p.name for p in cwd.iterdir()] == ["keep.txt"]
+
+
+def test_out_empty_current_folder_is_refused_too(tmp_path):
+    """Even an empty current folder: renaming the folder one stands in would leave the shell nowhere."""
+    source = small_source(tmp_path)
+    cwd = tmp_path / "empty"
+    cwd.mkdir()
+    run = run_in(cwd, "convert", source, "--out", ".")
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    assert list(cwd.iterdir()) == []
+
+
+def test_out_dir_checks_every_output_before_writing_any(tmp_path):
+    first, second = small_source(tmp_path, "a.txt"), small_source(tmp_path, "b.txt")
+    probe = tmp_path / "probe"
+    assert convert(first, "--out-dir", probe).returncode == 0
+    name = next(probe.iterdir()).name
+    out_dir = tmp_path / "out"
+    (out_dir / name).mkdir(parents=True)
+    (out_dir / name / "draft.xlsx").write_bytes(b"PK\x03\x04 mine")
+    run = convert(first, second, "--out-dir", out_dir)
+    assert run.returncode == 2 and "draft.xlsx" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert tree(out_dir) == {f"{name}/draft.xlsx": b"PK\x03\x04 mine"}
+    assert run_in(tmp_path, "convert", first, "--out-dir", ".").returncode == 0  # `--out-dir .` is fine
+    assert (tmp_path / name / "datapackage.json").exists()
+
+
+def test_reconverting_a_released_package_keeps_its_history(tmp_path):
+    source = small_source(tmp_path)
+    out = tmp_path / "pkg"
+    assert convert(source, "--out", out).returncode == 0
+    released = run_in(tmp_path, "release", out, "--note", "first")
+    assert released.returncode == 0, released.stderr
+    history = {k: v for k, v in tree(out).items() if k.startswith("releases/") or k == "CHANGELOG.md"}
+    assert len(history) == 3
+    again = convert(source, "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert {k: v for k, v in tree(out).items() if k in history} == history
+    verified = run_in(tmp_path, "verify-releases", out)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "small.txt"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 
 from opendata import read_package, write_package
 from opendata.model import Row, Table
-from opendata.package import PackageError
+from opendata.package import (
+    MAX_JSON_DEPTH, OutputRefused, PackageError, commit_output, load_descriptor, output_folder, prepare_output,
+)
 
 from .conftest import executable, run_cli, sample_disclosure
 
@@ -153,3 +156,105 @@ def test_read_package_refuses_escaping_paths(package):
     (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(PackageError, match="outside the package"):
         read_package(package)
+
+
+# -- descriptors nested too deeply (issue 17) -------------------------------------------
+
+def nested(depth: int) -> str:
+    return '{"a": ' * depth + "1" + "}" * depth
+
+
+@pytest.fixture
+def deep_package(package, tmp_path) -> Path:
+    """A copy of the package whose descriptor has a property nested 1,000 levels deep."""
+    deep = tmp_path / "deep" / package.name
+    shutil.copytree(package, deep)
+    text = (deep / "datapackage.json").read_text(encoding="utf-8")
+    (deep / "datapackage.json").write_text(text.replace('"countryCode"', f'"extra": {nested(1000)}, "countryCode"', 1),
+                                           encoding="utf-8")
+    return deep
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", "{deep}", "--json"], ["facts", "{deep}"], ["release", "{deep}"], ["version", "{deep}"],
+    ["diff", "{package}", "{deep}"], ["diff", "{deep}", "{package}"], ["upgrade", "{deep}", "--to", "0.1.0"],
+    ["publish", "{deep}", "--dry-run", "--ckan", "http://127.0.0.1:9"], ["verify-releases", "{deep}"],
+])
+def test_deeply_nested_descriptor_is_a_clear_error_in_every_command(command, package, deep_package):
+    args = [a.format(deep=deep_package, package=package) for a in command]
+    run = subprocess.run([executable("opendata"), *args], capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert "Traceback" not in run.stderr and "RecursionError" not in run.stderr, run.stderr[-2000:]
+    if command[0] == "verify-releases":  # reads no descriptor of the working package: nothing released yet
+        assert run.returncode == 0
+        return
+    assert run.returncode != 0, run.stdout
+    output = run.stdout + run.stderr
+    assert str(deep_package / "datapackage.json") in output and "nested more than" in output, output[-2000:]
+
+
+def test_nesting_limit_is_checked_in_the_parsed_descriptor(tmp_path):
+    (tmp_path / "datapackage.json").write_text(nested(MAX_JSON_DEPTH + 1), encoding="utf-8")
+    with pytest.raises(PackageError, match="nested more than"):
+        load_descriptor(tmp_path)
+    (tmp_path / "datapackage.json").write_text(nested(MAX_JSON_DEPTH), encoding="utf-8")
+    assert load_descriptor(tmp_path)["a"]
+
+
+# -- output folders (issue 17) ------------------------------------------------------------
+
+def test_write_package_never_replaces_a_folder_that_is_not_ours(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "datapackage.json").write_text('{"name": "someone-elses", "resources": []}', encoding="utf-8")
+    (mine / "data").mkdir()
+    (mine / "data" / "theirs.csv").write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(OutputRefused, match="not written by opendata"):
+        write_package(sample_disclosure(), mine)
+    assert sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*")) == ["data", "data/theirs.csv", "datapackage.json"]
+    assert _leftovers(tmp_path) == ["mine"]
+
+
+def test_write_package_into_an_empty_folder_and_over_its_own_package(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    write_package(sample_disclosure(), out)
+    (out / "releases").mkdir()
+    (out / "releases" / "index.json").write_text('{"releases": []}', encoding="utf-8")
+    (out / "CHANGELOG.md").write_text("history", encoding="utf-8")
+    write_package(sample_disclosure(), out)
+    assert (out / "releases" / "index.json").read_text(encoding="utf-8") == '{"releases": []}'
+    assert (out / "CHANGELOG.md").read_text(encoding="utf-8") == "history"
+    assert _leftovers(tmp_path) == ["out"]
+
+
+def test_current_folder_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for target in (".", "..", tmp_path, "/"):
+        with pytest.raises(OutputRefused):
+            write_package(sample_disclosure(), target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_replacement_is_reported_with_the_way_out(package):
+    """Killed between the two renames of a replacement, the old copy is beside the target."""
+    old = package.with_name(f".{package.name}.old-x1y2z3")
+    package.rename(old)
+    with pytest.raises(OutputRefused, match="interrupted") as refused:
+        write_package(sample_disclosure(), package)
+    assert str(old) in str(refused.value) and not package.exists()
+
+
+def test_prepare_and_commit_output(package):
+    staging = prepare_output(package)
+    assert staging.parent == package.parent and staging.name.startswith(f".{package.name}.")
+    new = {"name": "new", "conversion": {"tool": "opendata test"}}
+    (staging / "datapackage.json").write_text(json.dumps(new), encoding="utf-8")
+    assert load_descriptor(package)["name"] != "new"  # the target is untouched until the commit
+    assert commit_output(staging, package) == package
+    assert load_descriptor(package) == new and _leftovers(package.parent) == [package.name]
+    with output_folder(package, copy_existing=True) as copy:
+        assert (copy / "datapackage.json").exists()
+        (copy / "extra.txt").write_text("x", encoding="utf-8")
+    assert (package / "extra.txt").exists() and _leftovers(package.parent) == [package.name]
+    with pytest.raises(OutputRefused, match="extra.txt"):
+        prepare_output(package)

@@ -323,3 +323,28 @@ def test_upgrade_with_a_migrations_file_of_ones_own(clean, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"column {RENAMED[0]} renamed {RENAMED[1]}" in result.stdout
     assert run("validate", clean, schema=newer).returncode == 0
+
+
+def test_upgrade_rewrite_keeps_every_file_and_refuses_the_current_folder(clean, tmp_path):
+    """The rewrite goes through the one output-folder mechanism: a staging copy of the whole
+    folder (releases/, CHANGELOG.md and the user's own files kept), swapped in; the folder one
+    stands in cannot be swapped, and is refused without a traceback."""
+    release(clean, note="under 0.1.0")
+    (clean / "NOTES.md").write_text("我的笔记", encoding="utf-8")
+    newer = schema_copy(tmp_path, "1.0.0", MAJOR_MIGRATION, RENAMED)
+    before = sorted(p.relative_to(clean).as_posix() for p in clean.rglob("*"))
+
+    env = {**os.environ, SCHEMA_DIR_ENV: str(newer)}
+    inside = subprocess.run([executable("opendata"), "upgrade", "."], cwd=clean, capture_output=True, text=True,
+                            encoding="utf-8", env=env, timeout=300)
+    assert inside.returncode == 2 and "current folder" in inside.stderr and "cd .." in inside.stderr, inside.stderr
+    assert "Traceback" not in inside.stderr
+    assert load_descriptor(clean)["standardVersion"] == "0.1.0"
+
+    result = run("upgrade", clean, schema=newer)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(clean).as_posix() for p in clean.rglob("*")) == before
+    assert (clean / "NOTES.md").read_text(encoding="utf-8") == "我的笔记"
+    assert load_descriptor(clean)["standardVersion"] == "1.0.0"
+    assert run("verify-releases", clean).returncode == 0
+    assert sorted(p.name for p in clean.parent.iterdir()) == ["clean"]

@@ -5,8 +5,13 @@ import csv
 import io
 import json
 import os
+import resource
 import shutil
+import signal
 import stat
+import subprocess
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -99,6 +104,7 @@ def all_files(folder: Path) -> dict[str, bytes]:
 # -- release and bumps --------------------------------------------------------------
 
 def test_first_release_is_the_current_version(package):
+    before = (package / "datapackage.json").read_bytes()
     first = release(package, note="首次发布")
     assert first.version == "1.0.0" and first.previous is None and first.bump is None
     assert first.archive.parent == package / "releases"
@@ -107,8 +113,9 @@ def test_first_release_is_the_current_version(package):
     assert [e["version"] for e in index["releases"]] == ["1.0.0"]
     assert index["releases"][0]["note"] == "首次发布"
     assert index["releases"][0]["summary"] == {"tables": 1, "rows": 5}
-    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    assert descriptor["version"] == "1.0.0" and descriptor["created"] == first.created
+    # the working descriptor already says 1.0.0: the release leaves it as it was, byte for byte
+    assert (package / "datapackage.json").read_bytes() == before
+    assert index["releases"][0]["created"] == first.created
     assert "1.0.0" in (package / "CHANGELOG.md").read_text(encoding="utf-8")
     assert not (package / "releases" / ".lock").exists()
     # the archive is read-only
@@ -128,6 +135,17 @@ def test_changed_cell_gives_patch_with_one_cell_diff(package):
     assert changelog.index("## 1.0.1") < changelog.index("## 1.0.0")
     assert "更正一个数" in changelog and "| general_budget_expenditure | 2080101 | 科目1 | total | 101.5 | 123.45 |" in changelog
     assert json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+
+
+def test_release_changes_only_the_version_of_the_working_descriptor(package):
+    release(package, now="2026-05-01T00:00:00Z")
+    set_cell(package, "general_budget_expenditure", "2080101", "total", "123.45")
+    before = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    release(package, now="2026-06-01T00:00:00Z")
+    after = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert after == {**before, "version": "1.0.1"}
+    assert after["created"] == "2026-01-01T00:00:00Z"  # when the package was made, not when it was released
+    assert [e["created"] for e in read_index(package)["releases"]] == ["2026-05-01T00:00:00Z", "2026-06-01T00:00:00Z"]
 
 
 def test_added_table_gives_minor(package):
@@ -424,3 +442,132 @@ def test_dongcheng_seed_with_three_edited_cells(tmp_path):
     assert sorted((c["table"], c["row_id"], c["column"], c["old"], c["new"]) for c in result.cells_changed) == sorted(edited)
     assert result.summary() == {**{k: 0 for k in result.summary()}, "cells_changed": 3}
     assert result.bump() == "patch"
+
+
+# -- releases are all or nothing; locks (issue 17) ----------------------------------------
+
+OPENDATA = str(Path(sys.executable).parent / "opendata")
+FSIZE_LIMIT = 64 * 1024  # bigger than the archive below, smaller than its index entry
+
+
+def opendata(*args, cwd=None, limit_file_size: bool = False, ignore_sigxfsz: bool = False) -> subprocess.CompletedProcess:
+    """Run the real `opendata` CLI; with `limit_file_size`, the kernel stops it (SIGXFSZ, or
+    EFBIG when the signal is ignored) when it writes a file beyond FSIZE_LIMIT bytes."""
+    def limits():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FSIZE_LIMIT, FSIZE_LIMIT))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if ignore_sigxfsz:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([OPENDATA, *map(str, args)], capture_output=True, text=True, encoding="utf-8", cwd=cwd,
+                          env=env, timeout=300, preexec_fn=limits if limit_file_size else None)
+
+
+def many_pages(package: Path, count: int = 1500) -> None:
+    """Source pages that make the index entry (one sha256 per file) much larger than the archive."""
+    (package / "source").mkdir(exist_ok=True)
+    for i in range(count):
+        (package / "source" / f"page-{i:04d}.txt").write_text(f"第{i}页\n", encoding="utf-8")
+
+
+def test_release_killed_while_writing_its_archive_leaves_nothing_permanent(package):
+    """SIGKILL as soon as the archive's file appears: a large source document makes writing and
+    syncing it take long enough that the kill lands before releases/index.json is written."""
+    (package / "source").mkdir()
+    (package / "source" / "scan.pdf").write_bytes(os.urandom(24 * 1024 * 1024))
+    releases = package / "releases"
+    proc = subprocess.Popen([OPENDATA, "release", str(package)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if releases.is_dir() and any(".tar.gz" in p.name for p in releases.iterdir()):
+                break
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the release ended before it could be killed"
+    assert (releases / ".lock").exists() and not (releases / "index.json").exists()
+    verified = opendata("verify-releases", package)
+    assert verified.returncode == 0, verified.stdout + verified.stderr  # nothing was released, nothing is broken
+    again = opendata("release", package)
+    assert again.returncode == 0, again.stderr
+    assert "took over the lock" in again.stderr and "no longer running" in again.stderr, again.stderr
+    assert "removed the unrecorded archive" in again.stderr, again.stderr
+    assert sorted(p.name for p in releases.iterdir()) == sorted(["index.json", read_index(package)["releases"][0]["archive"]])
+    assert opendata("verify-releases", package).returncode == 0
+
+
+def test_release_failing_to_record_removes_its_archive(package):
+    release(package)
+    set_cell(package, "general_budget_expenditure", "2080101", "total", "1.5")
+    many_pages(package)
+    before = all_files(package)
+    failed = opendata("release", package, limit_file_size=True, ignore_sigxfsz=True)
+    assert failed.returncode == 2, failed.stderr
+    assert "Traceback" not in failed.stderr and "nothing was released" in failed.stderr, failed.stderr
+    assert all_files(package) == before  # no archive, no lock, index, descriptor and changelog as they were
+    assert opendata("verify-releases", package).returncode == 0
+    assert release(package).version == "1.0.1"
+
+
+def test_release_interrupted_after_recording_is_finished_by_the_next_release(package):
+    first = release(package)
+    pending = first.archive.with_name(f".{first.archive.name}.k9x2m1")
+    first.archive.rename(pending)  # the state of a release killed between index.json and the archive's final name
+    verified = opendata("verify-releases", package)
+    assert verified.returncode == 1 and "interrupted" in verified.stdout and "opendata release" in verified.stdout
+    again = opendata("release", package)
+    assert again.returncode == 1 and "finished release 1.0.0" in again.stderr and "nothing changed" in again.stderr
+    assert first.archive.exists() and not pending.exists()
+    assert opendata("verify-releases", package).returncode == 0
+
+
+def test_a_running_release_blocks_and_a_dead_one_does_not(package):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from opendata.versions import release_lock\n"
+         f"with release_lock({str(package / 'releases')!r}):\n    print('held', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        blocked = opendata("release", package)
+        assert blocked.returncode == 2 and "Traceback" not in blocked.stderr
+        assert f"another release of this package is running (pid {holder.pid} on " in blocked.stderr, blocked.stderr
+        assert not (package / "releases" / "index.json").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    lock = json.loads((package / "releases" / ".lock").read_text(encoding="utf-8"))
+    assert lock["pid"] == holder.pid and lock["host"] and lock["started"]  # left behind by the killed holder
+    done = opendata("release", package)
+    assert done.returncode == 0 and f"pid {holder.pid}" in done.stderr and "no longer running" in done.stderr, done.stderr
+    assert not (package / "releases" / ".lock").exists()
+
+
+def test_lock_of_an_older_opendata_names_its_pid(package):
+    (package / "releases").mkdir()
+    (package / "releases" / ".lock").write_text(str(os.getpid()), encoding="utf-8")  # alive: this test
+    refused = opendata("release", package)
+    assert refused.returncode == 2 and f"pid {os.getpid()}, which is still running" in refused.stderr
+    assert "remove" in refused.stderr and "Traceback" not in refused.stderr
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (package / "releases" / ".lock").write_text(gone.stdout.strip(), encoding="utf-8")  # that process has exited
+    assert opendata("release", package).returncode == 0
+
+
+def test_checkout_never_writes_over_a_folder_that_is_not_empty(package, root, tmp_path):
+    release(package)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("x", encoding="utf-8")
+    refused = opendata("checkout", f"{NAME}@1.0.0", "--from", root, "--out", mine)
+    assert refused.returncode == 2 and "not an empty folder" in refused.stderr and "Traceback" not in refused.stderr
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    for where in (".", ".."):
+        here = opendata("checkout", f"{NAME}@1.0.0", "--from", root, "--out", where, cwd=mine)
+        assert here.returncode == 2 and "current folder" in here.stderr and "Traceback" not in here.stderr, here.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert opendata("checkout", f"{NAME}@1.0.0", "--from", root, "--out", empty).returncode == 0
+    assert (empty / "datapackage.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

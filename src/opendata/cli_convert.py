@@ -1,7 +1,6 @@
 """`opendata convert`: source documents -> data packages."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -30,7 +29,7 @@ def convert(sources, out, out_dir, strict):
     Everything the converter did not understand is printed as a warning (file, line, table).
     A document that cannot be converted gets an error, exit 2 and no output."""
     from .convert import ConversionError, convert_file
-    from .package import write_package
+    from .package import PackageError, check_output, write_package
 
     if bool(out) == bool(out_dir) or (out and len(sources) > 1):
         fail("give --out PACKAGE_DIR for one source, or --out-dir DIR for one or more sources")
@@ -45,22 +44,32 @@ def convert(sources, out, out_dir, strict):
         if strict and result.warnings:
             fail(f"{source}: {len(result.warnings)} warning(s) with --strict; nothing written", EXIT_INVALID)
         results.append(result)
-    for result in results:
-        target = out or out_dir / result.disclosure.name
+    targets = [out or out_dir / result.disclosure.name for result in results]
+    try:
+        for target in targets:  # every output is checked before any is written
+            check_output(target)
+    except PackageError as exc:
+        fail(str(exc))
+    for result, target in zip(results, targets):
         keep_created(result.disclosure, target)
-        path = write_package(result.disclosure, target)
+        try:
+            path = write_package(result.disclosure, target)
+        except (PackageError, OSError) as exc:
+            fail(f"{target}: not written ({exc})" if isinstance(exc, OSError) else str(exc))
         tables = result.disclosure.tables
         click.echo(f"{path}: {len(tables)} tables, {sum(len(t.rows) for t in tables.values())} rows, {len(result.warnings)} warning(s)")
     sys.exit(0)
 
 
 def keep_created(disclosure, target: Path) -> None:
-    """Regenerating a package keeps its version and creation time; releases change them."""
-    descriptor = target / "datapackage.json"
-    if descriptor.exists():
+    """Regenerating a package keeps its version and creation time (a release changes only the
+    version)."""
+    from .package import DESCRIPTOR, PackageError, load_descriptor
+
+    if (target / DESCRIPTOR).exists():
         try:
-            old = json.loads(descriptor.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            old = load_descriptor(target)
+        except PackageError:
             return
         disclosure.created = old.get("created") or disclosure.created
         disclosure.version = old.get("version") or disclosure.version

@@ -83,6 +83,8 @@ def release_command(path, note, version):
         result = release(path, note=note, version=version)
     except PackageError as exc:
         _fail(exc)
+    for line in result.notes:
+        click.echo(f"注意 / note: {line}", err=True)
     if result.previous:
         click.echo(f"{result.name}: {result.previous} → {result.version} ({result.bump.upper()}: {summary_text(result.summary)})")
     else:

@@ -2,8 +2,9 @@
 
 A package is a folder: datapackage.json, data/<table_id>.csv (UTF-8, exact decimals,
 one row per printed row, keyed by row_id) and, where kept, source/<document>.
-Writing goes to a temporary folder that is renamed into place, so a failed write
-leaves no half-written package.
+Writing goes to a staging folder beside the target that is renamed into place, so a failed
+write leaves no half-written package; an existing folder that is not a package of ours is
+never overwritten (see "output folders" below: every command writing a folder uses it).
 """
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 from . import __version__
 from .model import Disclosure, Row, SourceDocument, Table
@@ -142,13 +145,13 @@ def resource_descriptor(table: Table, columns: list[str]) -> dict:
 
 
 def write_package(disclosure: Disclosure, out_dir: str | Path, overwrite: bool = True) -> Path:
-    """Write the package folder atomically; returns its path."""
+    """Write the package folder atomically; returns its path.
+
+    `out_dir` goes through `prepare_output`: a missing or empty folder is written, an earlier
+    package of ours is replaced (keeping its releases/ and CHANGELOG.md) when `overwrite`, and
+    anything else is refused with OutputRefused before anything is written."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and not overwrite:
-        raise PackageError(f"{out_dir} already exists")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with output_folder(out_dir, allow_replace_package=overwrite) as staging:
         (staging / "data").mkdir()
         resources = []
         for table in disclosure.tables.values():
@@ -160,20 +163,6 @@ def write_package(disclosure: Disclosure, out_dir: str | Path, overwrite: bool =
             shutil.copyfile(disclosure.source.local_path, staging / "source" / disclosure.source.filename)
         descriptor = descriptor_for(disclosure, resources)
         (staging / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        if out_dir.exists():
-            carry_over_history(out_dir, staging)
-            backup = out_dir.with_name(f".{out_dir.name}.old")
-            if backup.exists():
-                shutil.rmtree(backup)
-            out_dir.rename(backup)
-            staging.rename(out_dir)
-            shutil.rmtree(backup)
-        else:
-            staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out_dir
 
 
@@ -184,10 +173,207 @@ def carry_over_history(old: Path, new: Path) -> None:
     """Rewriting a package keeps its release history (releases/, CHANGELOG.md)."""
     for name in HISTORY:
         source = old / name
+        if (new / name).exists():
+            continue
         if source.is_dir():
             shutil.copytree(source, new / name, symlinks=True)
         elif source.is_file():
             shutil.copy2(source, new / name)
+
+
+# -- output folders ---------------------------------------------------------
+#
+# Every command that writes a package folder (convert, checkout, upgrade, pull) goes through
+# `prepare_output` / `commit_output` (or `output_folder`, which is both): the new folder is
+# built in a staging folder beside the target, synced, and renamed into place; the old copy
+# is removed only once the new one is in place. An existing folder that is not ours is refused
+# before anything is written.
+
+PACKAGE_LAYOUT = frozenset({DESCRIPTOR, "data", "source", *HISTORY})
+_STAGING, _OLD = "staging", "old"
+
+
+class OutputRefused(PackageError):
+    """An output folder that must not be written: it holds files that are not ours, it is
+    (or contains) the current folder, or it is a file."""
+
+
+def _marker(target: Path, kind: str) -> str:
+    return f".{target.name}.{kind}-"
+
+
+def _listing(names: list[str], limit: int = 5) -> str:
+    return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def package_written_by_us(folder: str | Path) -> str | None:
+    """None when `folder` is a package folder that opendata wrote (a readable descriptor whose
+    `conversion.tool` is opendata, and nothing at the top but datapackage.json, data/, source/,
+    releases/ and CHANGELOG.md); otherwise the reason it is not, as text."""
+    folder = Path(folder)
+    names = sorted(p.name for p in folder.iterdir())
+    if DESCRIPTOR not in names:
+        return f"is not a data package (it holds {_listing(names)})"
+    try:
+        descriptor = load_descriptor(folder)
+    except PackageError as exc:
+        return f"its datapackage.json cannot be read as a package of opendata ({exc})"
+    tool = (descriptor.get("conversion") or {}).get("tool") if isinstance(descriptor.get("conversion"), dict) else None
+    if not (isinstance(tool, str) and tool.startswith("opendata")):
+        return "its datapackage.json was not written by opendata (no conversion.tool \"opendata …\")"
+    foreign = [name for name in names if name not in PACKAGE_LAYOUT]
+    if foreign:
+        return f"it holds files that are not part of the package: {_listing(foreign)}"
+    return None
+
+
+def check_output(target: str | Path, *, allow_replace_package: bool = True, copy_existing: bool = False) -> None:
+    """Raise OutputRefused (or PackageError) when `prepare_output` would refuse `target`;
+    writes nothing. Lets a command check all its outputs before writing any."""
+    target = Path(os.path.realpath(target))
+    try:
+        cwd = Path.cwd().resolve()
+    except FileNotFoundError:  # the current folder was deleted: nothing to protect
+        cwd = None
+    if not target.name:
+        raise OutputRefused(f"{target}: cannot write a package over the root folder; give a new folder name")
+    if cwd is not None and (target == cwd or target in cwd.parents):
+        raise OutputRefused(f"{target}: is the current folder or contains it, so it cannot be replaced; " + (
+            "run the command from outside it (e.g. `cd ..`)" if copy_existing
+            else "give a new folder name (e.g. a subfolder named after the package)"))
+    interrupted = sorted(target.parent.glob(f"{glob_escape(_marker(target, _OLD))}*")) if target.parent.is_dir() else []
+    if interrupted and not target.exists():
+        raise OutputRefused(f"{target}: an earlier replacement was interrupted; the previous copy is in "
+                            f"{interrupted[0]} (move it back to {target.name}, or delete it, then run again)")
+    if not target.exists():
+        if copy_existing:
+            raise PackageError(f"{target}: no such package (datapackage.json not found)")
+        return
+    if not target.is_dir():
+        raise OutputRefused(f"{target}: exists and is not a folder; nothing written")
+    if not copy_existing and not any(target.iterdir()):
+        return
+    if copy_existing:
+        descriptor_path(target)
+        return
+    reason = package_written_by_us(target)
+    if reason:
+        raise OutputRefused(f"{target}: exists, is not an empty folder, and {reason}; nothing written "
+                            "(give a new or empty folder, or move these files away)")
+    if not allow_replace_package:
+        raise OutputRefused(f"{target}: exists and is not an empty folder (a package is there); nothing written "
+                            "(give a new or empty folder)")
+
+
+def glob_escape(text: str) -> str:
+    """`text` with glob's special characters escaped (for Path.glob)."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+def prepare_output(target: str | Path, *, allow_replace_package: bool = True, copy_existing: bool = False) -> Path:
+    """Check the output folder `target` and return a new, empty staging folder beside it.
+
+    Accepted targets: a folder that does not exist, an empty folder, and (when
+    `allow_replace_package`) a package folder opendata wrote (see `package_written_by_us`).
+    Refused with OutputRefused, before anything is written: a file, a folder holding anything
+    else, the current folder or one of its parents, the root folder. With `copy_existing`,
+    `target` must be an existing package (any) and the staging folder starts as a full copy
+    of it (for rewriting a package in place, e.g. `upgrade`).
+
+    Write the new folder into the staging folder, then call `commit_output(staging, target)`
+    (or `discard_output(staging)` on failure); `output_folder` does both."""
+    target = Path(os.path.realpath(target))
+    check_output(target, allow_replace_package=allow_replace_package, copy_existing=copy_existing)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=_marker(target, _STAGING), dir=target.parent))
+    except OSError as exc:
+        raise OutputRefused(f"{target}: cannot create a folder beside it ({exc.strerror or exc})") from exc
+    try:
+        if copy_existing:
+            shutil.copytree(target, staging, symlinks=True, dirs_exist_ok=True)
+            os.chmod(staging, target.stat().st_mode & 0o7777)
+        else:
+            os.chmod(staging, 0o755)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _fsync_tree(folder: Path) -> None:
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for filename in filenames:
+            path = Path(dirpath) / filename
+            if path.is_symlink():
+                continue
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        fsync_dir(Path(dirpath))
+
+
+def fsync_dir(folder: Path) -> None:
+    """Sync a folder's entries (new and renamed names) to disk, where the file system can."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder
+    finally:
+        os.close(fd)
+
+
+def commit_output(staging: str | Path, target: str | Path, *, keep_history: bool = True) -> Path:
+    """Put the folder built in `staging` (from `prepare_output`) in place of `target`; returns
+    `target`. The staging folder is synced first; when `target` is a package, its releases/ and
+    CHANGELOG.md are copied over unless `keep_history` is false or the staging folder has its
+    own. The old folder is renamed aside, the new one renamed in, and only then is the old one
+    removed; if the second rename fails, the old folder is put back."""
+    staging, target = Path(staging), Path(os.path.realpath(target))
+    try:
+        if keep_history and (target / DESCRIPTOR).is_file():
+            carry_over_history(target, staging)
+        _fsync_tree(staging)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=_marker(target, _OLD), dir=target.parent))
+            os.rmdir(old)
+            target.rename(old)
+            try:
+                staging.rename(target)
+            except BaseException:
+                old.rename(target)
+                raise
+            fsync_dir(target.parent)
+            shutil.rmtree(old)
+        else:
+            staging.rename(target)
+        fsync_dir(target.parent)
+    except BaseException:
+        discard_output(staging)
+        raise
+    return target
+
+
+def discard_output(staging: str | Path) -> None:
+    """Remove a staging folder from `prepare_output` (after a failure); the target is untouched."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def output_folder(target: str | Path, *, allow_replace_package: bool = True, copy_existing: bool = False,
+                  keep_history: bool = True) -> Iterator[Path]:
+    """`prepare_output`, then yield the staging folder to write into; on success
+    `commit_output`, on any exception `discard_output` (the target stays as it was)."""
+    staging = prepare_output(target, allow_replace_package=allow_replace_package, copy_existing=copy_existing)
+    try:
+        yield staging
+    except BaseException:
+        discard_output(staging)
+        raise
+    commit_output(staging, target, keep_history=keep_history)
 
 
 # -- reading ---------------------------------------------------------------
@@ -201,17 +387,58 @@ def descriptor_path(path: str | Path) -> Path:
     return path
 
 
+MAX_JSON_DEPTH = 64  # a descriptor is a few levels deep; this bounds parsing, not the standard
+
+
+def json_depth(value) -> int:
+    """How deeply `value` (parsed JSON) nests objects and arrays (a scalar is 0); iterative."""
+    depth, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        depth = max(depth, level)
+        stack.extend((child, level + 1) for child in children)
+    return depth
+
+
+def parse_json_object(data: bytes | str, label: str, what: str = "the descriptor") -> dict:
+    """Parse `data` as a JSON object nested at most MAX_JSON_DEPTH levels; PackageError naming
+    `label` otherwise (not UTF-8, not JSON, not an object, nested too deeply)."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise PackageError(f"{label}: not UTF-8 text ({exc.reason})") from exc
+    too_deep = PackageError(f"{label}: {what} is nested more than {MAX_JSON_DEPTH} levels deep; "
+                            f"expected a JSON object a few levels deep (see the standard's datapackage.schema.json)")
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise too_deep from None
+    except json.JSONDecodeError as exc:
+        raise PackageError(f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    if not isinstance(value, dict):
+        raise PackageError(f"{label}: {what} must be a JSON object")
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise too_deep
+    return value
+
+
 def load_descriptor(path: str | Path) -> dict:
+    """The descriptor of the package at `path` (folder or datapackage.json) as a dict.
+
+    The one place descriptors are read: PackageError naming the file when it is missing, not
+    UTF-8, not JSON, not an object, or nested more than MAX_JSON_DEPTH levels."""
     path = descriptor_path(path)
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PackageError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except json.JSONDecodeError as exc:
-        raise PackageError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
-    if not isinstance(descriptor, dict):
-        raise PackageError(f"{path}: the descriptor must be a JSON object")
-    return descriptor
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PackageError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    return parse_json_object(data, str(path))
 
 
 def safe_resource_path(package_dir: Path, relative) -> Path:

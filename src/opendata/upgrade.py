@@ -29,14 +29,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .package import DESCRIPTOR, descriptor_path, load_descriptor, safe_resource_path
+from .package import DESCRIPTOR, descriptor_path, load_descriptor, output_folder, safe_resource_path
 from .standard import Standard, load_standard, read_csv
-from .versions import VersionError, _write_atomic, parse_version
+from .versions import VersionError, write_atomic, parse_version
 from .versions import descriptor_bytes as _descriptor_bytes
 
 MIGRATIONS = "migrations.csv"
@@ -275,7 +273,7 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
         if changed or renamed_files:
             _write(package_dir, descriptor, changed, renamed_files)
         else:  # only the descriptor changes: replace it atomically
-            _write_atomic(package_dir / DESCRIPTOR, _descriptor_bytes(descriptor))
+            write_atomic(package_dir / DESCRIPTOR, _descriptor_bytes(descriptor))
         result.written = True
     return result
 
@@ -351,27 +349,11 @@ def _refresh_schema(standard: Standard, table_id: str, resource: dict, data: _Cs
 
 
 def _write(package_dir: Path, descriptor: dict, changed: list[tuple[dict, _Csv]], renamed_files: dict[str, str]) -> None:
-    """Rewrite the package in a staging copy beside it, then swap the copy in (one rename)."""
-    parent = package_dir.parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{package_dir.name}.upgrade.", dir=parent))
-    backup = parent / f".{package_dir.name}.pre-upgrade"
-    try:
-        shutil.copytree(package_dir, staging, symlinks=True, dirs_exist_ok=True)
+    """Rewrite the package in a staging copy beside it, then swap the copy in
+    (`opendata.package.output_folder`: synced, renamed in, old copy removed last)."""
+    with output_folder(package_dir, copy_existing=True) as staging:
         for old, new in renamed_files.items():
             os.replace(staging / old, staging / new)
         for resource, data in changed:
             safe_resource_path(staging, resource["path"]).write_text(data.text(), encoding="utf-8")
         (staging / DESCRIPTOR).write_bytes(_descriptor_bytes(descriptor))
-        os.chmod(staging, package_dir.stat().st_mode & 0o7777)
-        if backup.exists():
-            shutil.rmtree(backup)
-        package_dir.rename(backup)
-        try:
-            staging.rename(package_dir)
-        except BaseException:
-            backup.rename(package_dir)
-            raise
-        shutil.rmtree(backup)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise

@@ -26,12 +26,14 @@ of the standard; PATCH for changed values, metadata and other files.
 from __future__ import annotations
 
 import csv
+import fcntl
 import gzip
 import hashlib
 import io
 import json
 import os
 import re
+import socket
 import tarfile
 import tempfile
 from contextlib import contextmanager
@@ -42,7 +44,10 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator, Union
 
-from .package import DESCRIPTOR, PackageError, descriptor_path, find_packages
+from .package import (
+    DESCRIPTOR, PackageError, check_output, descriptor_path, find_packages, fsync_dir, glob_escape, load_descriptor,
+    output_folder, parse_json_object,
+)
 
 RELEASES = "releases"
 INDEX = "index.json"
@@ -145,7 +150,10 @@ class Snapshot:
     def from_folder(cls, path: str | Path, label: str | None = None) -> "Snapshot":
         package_dir = descriptor_path(path).parent
         files = {rel: (package_dir / rel).read_bytes() for rel in package_files(package_dir)}
-        return cls(label or str(path), files)
+        snapshot = cls(label or str(path), files)
+        if DESCRIPTOR in files:  # parsed now, so that errors name the file
+            snapshot.__dict__["descriptor"] = parse_json_object(files[DESCRIPTOR], str(package_dir / DESCRIPTOR))
+        return snapshot
 
     @classmethod
     def from_archive(cls, data: bytes, label: str) -> "Snapshot":
@@ -166,15 +174,14 @@ class Snapshot:
 
     @cached_property
     def descriptor(self) -> dict:
+        if DESCRIPTOR not in self.files:
+            raise VersionError(f"{self.label}: no {DESCRIPTOR}")
         try:
-            descriptor = json.loads(self.files[DESCRIPTOR].decode("utf-8"))
-        except KeyError as exc:
-            raise VersionError(f"{self.label}: no {DESCRIPTOR}") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise VersionError(f"{self.label}: {DESCRIPTOR} is not valid UTF-8 JSON ({exc})") from exc
-        if not isinstance(descriptor, dict):
-            raise VersionError(f"{self.label}: {DESCRIPTOR} must be a JSON object")
-        return descriptor
+            return parse_json_object(self.files[DESCRIPTOR], f"{self.label}: {DESCRIPTOR}")
+        except VersionError:
+            raise
+        except PackageError as exc:
+            raise VersionError(str(exc)) from exc
 
     @property
     def name(self) -> str | None:
@@ -619,10 +626,10 @@ def read_index(package_dir: str | Path) -> dict:
     if not path.exists():
         return {"name": None, "releases": []}
     try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TamperedRelease(f"{path}: not valid JSON ({exc})") from exc
-    if not isinstance(index, dict) or not isinstance(index.get("releases"), list):
+        index = parse_json_object(path.read_bytes(), str(path), what="the release index")
+    except PackageError as exc:
+        raise TamperedRelease(str(exc)) from exc
+    if not isinstance(index.get("releases"), list):
         raise TamperedRelease(f"{path}: expected an object with a list of releases")
     return index
 
@@ -642,8 +649,10 @@ def _temp_beside(path: Path, data: bytes, mode: int) -> str:
     return tmp
 
 
-def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write to a temporary file beside `path`, then rename over it."""
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace the file `path` by `data` atomically: written and synced to a temporary file
+    beside it, then renamed over it (readers see the old or the new bytes, never a mix).
+    `mode` defaults to the old file's (0644 for a new file)."""
     if mode is None:
         mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
     tmp = None
@@ -656,38 +665,113 @@ def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
         raise
 
 
-def _write_new(path: Path, data: bytes, mode: int = 0o444) -> None:
-    """Write a file that must not exist yet (a release archive): never overwrites."""
-    tmp = _temp_beside(path, data, mode)
-    try:
+LOCK = ".lock"
+
+
+class ReleaseLocked(VersionError):
+    """Another release of the same package is running (CLI exit 2)."""
+
+
+@dataclass
+class LockOwner:
+    """Who holds (or held) a release lock, as recorded in releases/.lock."""
+    pid: int | None = None
+    host: str | None = None
+    started: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "LockOwner":
+        """The owner recorded in a lock file: JSON {pid, host, started}, or a bare pid (older
+        versions of opendata), or nothing."""
+        text = text.strip()
+        if text.isdigit():
+            return cls(pid=int(text))
         try:
-            os.link(tmp, path)  # atomic, and fails when the target exists
-        except FileExistsError as exc:
-            raise ReleaseRefused(f"{path} already exists; releases are never overwritten") from exc
-        except OSError:  # file systems without hard links
-            if path.exists():
-                raise ReleaseRefused(f"{path} already exists; releases are never overwritten")
-            os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            data = json.loads(text) if text else {}
+        except (ValueError, RecursionError):
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        pid = data.get("pid")
+        return cls(pid if isinstance(pid, int) else None, str(data.get("host") or "") or None,
+                   str(data.get("started") or "") or None)
+
+    @classmethod
+    def me(cls) -> "LockOwner":
+        return cls(os.getpid(), socket.gethostname(), _utc_now())
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({"pid": self.pid, "host": self.host, "started": self.started}).encode("utf-8")
+
+    def alive(self) -> bool | None:
+        """Whether the owner process still runs: None when that cannot be told (no pid, or
+        another host)."""
+        if not self.pid or (self.host and self.host != socket.gethostname()):
+            return None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def describe(self) -> str:
+        if not self.pid:
+            return "owner unknown"
+        return f"pid {self.pid}" + (f" on {self.host}" if self.host else "") + (f", since {self.started}" if self.started else "")
+
+
+def _read_fd(fd: int) -> str:
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, 4096).decode("utf-8", "replace")
 
 
 @contextmanager
-def _release_lock(releases_dir: Path) -> Iterator[None]:
+def release_lock(releases_dir: str | Path) -> Iterator[LockOwner | None]:
+    """Hold the release lock of a package (`releases_dir`/.lock) for the block.
+
+    The lock is an exclusive flock(2) on the lock file, which records the holder's pid, host
+    and start time. The kernel drops the flock when its holder dies, so a lock left by a
+    crashed or killed release is taken over; the block gets that dead owner (LockOwner), else
+    None. ReleaseLocked, naming the holder, when a running release holds the lock (or a live
+    process of an older opendata recorded only its pid)."""
+    releases_dir = Path(releases_dir)
     releases_dir.mkdir(parents=True, exist_ok=True)
-    lock = releases_dir / ".lock"
+    lock = releases_dir / LOCK
+    while True:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            owner = LockOwner.parse(_read_fd(fd))
+            os.close(fd)
+            raise ReleaseLocked(f"{lock}: another release of this package is running ({owner.describe()}); "
+                                "wait for it to finish and run again") from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed the file meanwhile: lock the new one
     try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError as exc:
-        raise VersionError(f"{lock} exists: another release of this package is running "
-                           "(if none is, remove the stale lock file)") from exc
-    try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
-        yield
+        text = _read_fd(fd)
+        previous = LockOwner.parse(text) if text.strip() else None
+        if previous and text.strip().isdigit() and previous.pid != os.getpid() and previous.alive():
+            raise ReleaseLocked(f"{lock}: recorded by pid {previous.pid}, which is still running (a release by an "
+                                f"older opendata?); wait for it to finish, or if that process is no release, "
+                                f"remove {lock} and run again")
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, LockOwner.me().to_bytes())
+        os.fsync(fd)
+        try:
+            yield previous
+        finally:
+            lock.unlink(missing_ok=True)  # while still holding the flock
     finally:
-        lock.unlink(missing_ok=True)
+        os.close(fd)  # releases the flock
 
 
 def descriptor_bytes(descriptor: dict) -> bytes:
@@ -704,6 +788,10 @@ def verify_entry(package_dir: Path, entry: dict) -> tuple[list[str], bytes | Non
         return [f"{version}: index entry names no archive inside releases/"], None
     path = package_dir / RELEASES / archive
     if not path.is_file():
+        pending = _pending_archive(package_dir / RELEASES, entry)
+        if pending:
+            return [f"{version}: the release was interrupted before its archive was put in place (it is in "
+                    f"releases/{pending.name}); run `opendata release {package_dir}` to finish it"], None
         return [f"{version}: archive releases/{archive} is missing"], None
     data = path.read_bytes()
     problems = []
@@ -797,11 +885,12 @@ class Release:
     sha256: str
     diff: Diff | None
     summary: dict
+    notes: list[str] = field(default_factory=list)  # what was cleaned up before releasing
 
     def to_dict(self) -> dict:
         return {"name": self.name, "version": self.version, "previous": self.previous, "bump": self.bump,
                 "created": self.created, "note": self.note, "archive": str(self.archive), "sha256": self.sha256,
-                "summary": self.summary}
+                "summary": self.summary, "notes": self.notes}
 
 
 def _content_summary(snapshot: Snapshot) -> dict:
@@ -821,65 +910,174 @@ def release(path: str | Path, note: str | None = None, version: str | None = Non
     The first release is the descriptor's current version. Later releases diff the working
     package against the last release and bump MAJOR, MINOR or PATCH (see `Diff.bump`);
     `version` may ask for a higher version than that. Refused (ReleaseRefused) when nothing
-    changed or the version exists; TamperedRelease when the last release fails its check."""
+    changed or the version exists; TamperedRelease when the last release fails its check;
+    ReleaseLocked while another release of the package runs.
+
+    All or nothing: the archive is written (temporary file, then a link that never overwrites)
+    and then recorded in releases/index.json (temporary file, then rename); a failure in between
+    removes the archive again. An archive left unrecorded by a release that was killed, and the
+    lock it left, are cleaned up here (listed in `Release.notes`). The working descriptor is
+    changed only in its `version`, and only when that differs."""
     package_dir = _package_dir(path)
     releases_dir = package_dir / RELEASES
-    with _release_lock(releases_dir):
-        index = read_index(package_dir)
-        entries = index["releases"]
-        working = Snapshot.from_folder(package_dir, label=str(package_dir))
-        name = working.name
-        if not isinstance(name, str) or not name:
-            raise VersionError(f"{package_dir}: the descriptor has no name")
-        released = {e.get("version") for e in entries}
-        changes: Diff | None = None
-        previous = None
-        kind = None
-        if entries:
-            last = entries[-1]
-            previous = last["version"]
-            base = _load_release(package_dir, last)
-            base.label = f"{name}@{previous}"
-            changes = diff_snapshots(base, working)
-            if not changes:
-                raise NothingToRelease(f"{name}: nothing changed since {previous}; nothing to release")
-            kind = changes.bump()
-            needed = bump_version(previous, kind)
-            new_version = version or needed
-            _refuse_released(name, new_version, released)
-            if parse_version(new_version) < parse_version(needed):
-                raise ReleaseRefused(f"{name}: the changes since {previous} need a {kind.upper()} release "
-                                     f"(at least {needed}); {new_version} is not enough")
-        else:
-            new_version = version or working.version
-            parse_version(new_version)
-        _refuse_released(name, new_version, released)
-        created = now or _utc_now()
-        descriptor = dict(working.descriptor)
-        descriptor["version"], descriptor["created"] = new_version, created
-        files = dict(working.files)
-        files[DESCRIPTOR] = descriptor_bytes(descriptor)
-        final = Snapshot(f"{name}@{new_version}", files)
-        data = make_archive(files)
-        sha = _sha256(data)
-        archive = releases_dir / f"{new_version}-{sha[:12]}.tar.gz"
-        _write_new(archive, data)
+    notes: list[str] = []
+    with release_lock(releases_dir) as stale:
+        if stale:
+            notes.append(f"took over the lock of a release that did not finish ({stale.describe()}; no longer running)")
+        try:
+            notes += finish_interrupted(package_dir)
+            return _release_locked(package_dir, note, version, now, notes)
+        except PackageError as exc:
+            if notes:  # what was repaired is said even when the release itself is refused
+                raise type(exc)("; ".join([*notes, str(exc)])) from exc
+            raise
 
-        summary = changes.summary() if changes else _content_summary(final)
-        entry = {
-            "version": new_version, "date": created[:10], "created": created, "note": note,
-            "bump": kind, "previous": previous, "standardVersion": descriptor.get("standardVersion"),
-            "archive": archive.name, "sha256": sha, "bytes": len(data),
-            "summary": summary,
-            "changes": changes.to_dict(limit=DETAIL_LIMIT) if changes else None,
-            "files": final.file_hashes(),
-        }
-        index = {"name": name, "title": descriptor.get("title"), "releases": [*entries, entry]}
-        _write_atomic(releases_dir / INDEX, (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        _write_atomic(package_dir / DESCRIPTOR, files[DESCRIPTOR])
-        _write_atomic(package_dir / CHANGELOG, changelog_markdown(index).encode("utf-8"))
+
+def _release_locked(package_dir: Path, note: str | None, version: str | None, now: str | None,
+                    notes: list[str]) -> Release:
+    releases_dir = package_dir / RELEASES
+    index = read_index(package_dir)
+    entries = index["releases"]
+    working = Snapshot.from_folder(package_dir, label=str(package_dir))
+    name = working.name
+    if not isinstance(name, str) or not name:
+        raise VersionError(f"{package_dir}: the descriptor has no name")
+    released = {e.get("version") for e in entries}
+    changes: Diff | None = None
+    previous = None
+    kind = None
+    if entries:
+        last = entries[-1]
+        previous = last["version"]
+        base = _load_release(package_dir, last)
+        base.label = f"{name}@{previous}"
+        changes = diff_snapshots(base, working)
+        if not changes:
+            raise NothingToRelease(f"{name}: nothing changed since {previous}; nothing to release")
+        kind = changes.bump()
+        needed = bump_version(previous, kind)
+        new_version = version or needed
+        _refuse_released(name, new_version, released)
+        if parse_version(new_version) < parse_version(needed):
+            raise ReleaseRefused(f"{name}: the changes since {previous} need a {kind.upper()} release "
+                                 f"(at least {needed}); {new_version} is not enough")
+    else:
+        new_version = version or working.version
+        parse_version(new_version)
+    _refuse_released(name, new_version, released)
+    created = now or _utc_now()
+    descriptor = dict(working.descriptor)
+    files = dict(working.files)
+    if descriptor.get("version") != new_version:
+        descriptor["version"] = new_version
+        files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    final = Snapshot(f"{name}@{new_version}", files)
+    data = make_archive(files)
+    sha = _sha256(data)
+    archive = releases_dir / f"{new_version}-{sha[:12]}.tar.gz"
+
+    summary = changes.summary() if changes else _content_summary(final)
+    entry = {
+        "version": new_version, "date": created[:10], "created": created, "note": note,
+        "bump": kind, "previous": previous, "standardVersion": descriptor.get("standardVersion"),
+        "archive": archive.name, "sha256": sha, "bytes": len(data),
+        "summary": summary,
+        "changes": changes.to_dict(limit=DETAIL_LIMIT) if changes else None,
+        "files": final.file_hashes(),
+    }
+    index = {"name": name, "title": descriptor.get("title"), "releases": [*entries, entry]}
+    try:
+        _publish(archive, data, releases_dir / INDEX,
+                 (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        if files[DESCRIPTOR] != working.files[DESCRIPTOR]:
+            write_atomic(package_dir / DESCRIPTOR, files[DESCRIPTOR])
+        write_atomic(package_dir / CHANGELOG, changelog_markdown(index).encode("utf-8"))
+    except OSError as exc:
+        try:
+            recorded = any(e.get("version") == new_version for e in read_index(package_dir)["releases"])
+        except PackageError:
+            recorded = False
+        outcome = (f"version {new_version} is recorded; run `opendata release {package_dir}` to finish it" if recorded
+                   else "nothing was released")
+        raise VersionError(f"{package_dir}: cannot write {exc.filename or 'a file'} ({exc.strerror or exc}); {outcome}") from exc
     return Release(name=name, version=new_version, previous=previous, bump=kind, created=created, note=note,
-                   archive=archive, sha256=sha, diff=changes, summary=summary)
+                   archive=archive, sha256=sha, diff=changes, summary=summary, notes=notes)
+
+
+def _publish(archive: Path, data: bytes, index_path: Path, index_bytes: bytes) -> None:
+    """Record, then publish: the archive is written and synced under a temporary dot-name
+    beside its final name, the index naming it is replaced atomically (the release exists
+    from then on), and the archive is linked to its final name. Killed before the index is
+    written, only a dot-file is left (never a release; `finish_interrupted` removes it); killed
+    after, `finish_interrupted` puts the archive in place. Never overwrites an archive."""
+    if archive.exists():
+        raise ReleaseRefused(f"{archive} already exists; releases are never overwritten")
+    tmp = Path(_temp_beside(archive, data, 0o444))
+    try:
+        write_atomic(index_path, index_bytes)
+    except BaseException:
+        tmp.unlink()
+        raise
+    _link_new(tmp, archive)  # when this fails, the recorded archive stays in tmp for finish_interrupted
+    tmp.unlink(missing_ok=True)
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    try:
+        os.link(tmp, path)  # atomic, and fails when the target exists
+    except FileExistsError as exc:
+        raise ReleaseRefused(f"{path} already exists; releases are never overwritten") from exc
+    except OSError:  # file systems without hard links
+        if path.exists():
+            raise ReleaseRefused(f"{path} already exists; releases are never overwritten")
+        os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def _pending_archive(releases_dir: Path, entry: dict) -> Path | None:
+    """The temporary file holding the archive of a recorded release that was interrupted
+    before its archive got its final name (content matching the recorded sha256), if any."""
+    archive = entry.get("archive")
+    if not isinstance(archive, str) or "/" in archive or (releases_dir / archive).exists():
+        return None
+    for path in sorted(releases_dir.glob(f".{glob_escape(archive)}.*")):
+        if path.is_file() and _sha256(path.read_bytes()) == entry.get("sha256"):
+            return path
+    return None
+
+
+def _temporary_files(releases_dir: Path) -> list[Path]:
+    """Temporary files of archive and index writes (`.NAME.tar.gz.XXXX`, `.index.json.XXXX`)."""
+    if not releases_dir.is_dir():
+        return []
+    return sorted(p for p in releases_dir.iterdir() if p.name.startswith(".") and p.is_file()
+                  and (".tar.gz." in p.name or p.name.startswith(f".{INDEX}.")))
+
+
+def finish_interrupted(package_dir: str | Path) -> list[str]:
+    """Repair what killed releases left in releases/ (call it holding `release_lock`): a
+    recorded release whose archive is still under its temporary name is put in place, and the
+    other temporary files (releases that were never recorded) are removed. Returns what was
+    done, as sentences; a package without such leftovers gives []."""
+    package_dir = Path(package_dir)
+    releases_dir = package_dir / RELEASES
+    done = []
+    try:
+        entries = read_index(package_dir)["releases"]
+    except TamperedRelease:
+        entries = []
+    for entry in entries:
+        pending = _pending_archive(releases_dir, entry) if isinstance(entry, dict) else None
+        if pending:
+            _link_new(pending, releases_dir / entry["archive"])
+            done.append(f"finished release {entry.get('version')}, which was recorded but interrupted before its "
+                        f"archive releases/{entry['archive']} was in place")
+    leftovers = _temporary_files(releases_dir)
+    for path in leftovers:
+        path.unlink()
+    if any(".tar.gz." in p.name for p in leftovers) and not done:
+        done.append("removed the unrecorded archive of a release that did not finish (nothing had been released)")
+    return done
 
 
 # -- changelog -------------------------------------------------------------------
@@ -917,7 +1115,7 @@ def write_changelog(path: str | Path) -> Path:
     """Regenerate <package>/CHANGELOG.md from releases/index.json."""
     package_dir = _package_dir(path)
     target = package_dir / CHANGELOG
-    _write_atomic(target, changelog_markdown(read_index(package_dir)).encode("utf-8"))
+    write_atomic(target, changelog_markdown(read_index(package_dir)).encode("utf-8"))
     return target
 
 
@@ -929,10 +1127,10 @@ def find_package(name: str, root: str | Path | None = None) -> Path:
     matches = []
     for package_dir in find_packages(root):
         try:
-            descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            descriptor = load_descriptor(package_dir)
+        except PackageError:
             continue
-        if isinstance(descriptor, dict) and descriptor.get("name") == name:
+        if descriptor.get("name") == name:
             matches.append(package_dir)
     if not matches:
         raise VersionError(f"no package named {name!r} under {root}")
@@ -964,29 +1162,20 @@ def release_snapshot(name: str, version: str, root: str | Path | None = None) ->
 
 def checkout(name: str, version: str, out: str | Path, root: str | Path | None = None) -> Path:
     """Write released version `version` ("latest" for the last) of package `name` to the
-    folder `out`, byte for byte, after checking its sha256. `out` must not exist or be empty."""
+    folder `out`, byte for byte, after checking its sha256. `out` must not exist or be an
+    empty folder (OutputRefused otherwise, before anything is written; see
+    `opendata.package.prepare_output`)."""
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise VersionError(f"{out} exists and is not an empty folder; checkout writes a fresh folder")
+    check_output(out, allow_replace_package=False)
     package_dir = find_package(name, root)
     entry = _find_entry(package_dir, name, version)
     snapshot = _load_release(package_dir, entry)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with output_folder(out, allow_replace_package=False) as staging:
         for rel, data in snapshot.files.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             os.chmod(target, 0o644)
-        os.chmod(staging, 0o755)
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
-    except BaseException:
-        import shutil
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out
 
 
