@@ -48,6 +48,7 @@ def open_docx(path: Path, data: bytes, limits: Limits | None = None):
 
     require_zip_container(path, data, "a Word .docx", "docx",
                           "this is a Word 97-2003 (.doc) file, not .docx; save it as .docx first. 请另存为docx格式")
+    check_zip_inflation(path, data, limits or Limits.from_env())
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
