@@ -26,6 +26,9 @@ own, so a table never runs into the next sheet.
 - Hidden sheets are skipped with a warning (the code-list sheet of `opendata template`
   silently). A sheet of key/value rows (单位名称, 单位代码, 年度, 阶段, 行政区划代码,
   金额单位 …: the 填报信息 sheet of the template) gives the disclosure's metadata.
+- A text cell beginning with an apostrophe before a formula character ('=…, '-…) is read
+  without that apostrophe: `opendata export-xlsx` escapes such text so that Excel never
+  runs it as a formula (`opendata.formulas`).
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..formulas import unescape_formula
 from ..model import Disclosure
 from ..money import is_amount
 from ..standard import load_standard
@@ -114,7 +118,7 @@ def value_text(value, number_format: str | None = None) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
+    return unescape_formula(str(value)).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
 
 
 # -- rows to lines -----------------------------------------------------------------
