@@ -213,3 +213,158 @@ def test_bad_limit_values_are_refused_by_the_cli(tmp_path):
     assert result.returncode == 2 and "--max-pages" in result.stderr and "Traceback" not in result.stderr
     result = run("convert", source, "--out", tmp_path / "out", env={"OPENDATA_MAX_MEMORY_MB": "lots"})
     assert result.returncode == 2 and "OPENDATA_MAX_MEMORY_MB" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- 2. formula injection --------------------------------------------------------------
+
+PACKAGES = Path(__file__).resolve().parents[1] / "datapackages"
+DONGCHENG = PACKAGES / "110101-01075003-2021-budget"
+FORMULAS = {
+    "208": '=HYPERLINK("http://127.0.0.1/x","点击")',
+    "20801": "@SUM(1+1)",
+    "2080109": "+86 10 1234",
+    "20805": "-其中：离退休",
+}
+NARRATIVE_FORMULA = "=cmd|' /C calc'!A0"
+
+
+def formula_package(tmp_path) -> Path:
+    """The Dongcheng package with items that begin like formulas, a narrative paragraph
+    that is a formula, an escaped-looking text and a negative amount."""
+    from opendata.package import read_package, write_package
+
+    disclosure = read_package(DONGCHENG)
+    table = disclosure.tables["expenditure_summary"]
+    for row in table.rows:
+        if row.row_id in FORMULAS:
+            row.values["item"] = FORMULAS[row.row_id]
+    table.row("20801").values["total"] = __import__("decimal").Decimal("-12.5")
+    table.row("2080109").values["item"] = "'" + FORMULAS["2080109"]  # already begins with an apostrophe
+    FORMULAS["2080109'"] = "'" + FORMULAS["2080109"]
+    narrative = disclosure.tables["narrative"]
+    narrative.rows[1].values["text"] = NARRATIVE_FORMULA
+    return write_package(disclosure, tmp_path / "formulas")
+
+
+def test_export_xlsx_writes_formula_text_as_escaped_strings_and_converts_back(tmp_path):
+    import openpyxl
+
+    from opendata.package import read_package
+
+    package = formula_package(tmp_path)
+    out = tmp_path / "export.xlsx"
+    result = run("export-xlsx", package, "--out", out)
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(out)
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], "no cell may be a formula"
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    for text in ('=HYPERLINK("http://127.0.0.1/x","点击")', "@SUM(1+1)", "-其中：离退休", NARRATIVE_FORMULA):
+        assert text not in texts and "'" + text in texts, text
+        assert texts["'" + text].data_type == "s"
+    assert "''+86 10 1234" in texts
+    assert any(isinstance(c.value, (int, float)) and c.value < 0 and c.data_type == "n" for c in cells), "a negative amount stays a number"
+    back = convert_file(out, Limits(max_memory_mb=0)).disclosure
+    original = read_package(package)
+    items = {r.row_id: r.values.get("item") for r in back.tables["expenditure_summary"].rows}
+    for row in original.tables["expenditure_summary"].rows:
+        assert items[row.row_id] == row.values.get("item"), row.row_id
+    assert back.tables["expenditure_summary"].row("20801").values["total"] == __import__("decimal").Decimal("-12.5")
+    assert NARRATIVE_FORMULA in "\n".join(str(r.values.get("text") or "") for r in back.tables["narrative"].rows)
+
+
+def test_excel_csv_escapes_formula_text_and_keeps_numbers(tmp_path):
+    from opendata.ckan import dataset_spec
+
+    package = formula_package(tmp_path)
+    spec = dataset_spec(package, excel_csv=True)
+    resources = {r.name: r for r in spec.resources}
+    canonical = list(csv.DictReader(io.StringIO(resources["expenditure_summary"].data.decode("utf-8"))))
+    excel = resources["expenditure_summary-excel"].data
+    assert excel.startswith(b"\xef\xbb\xbf")
+    rows = {r["row_id"]: r for r in csv.DictReader(io.StringIO(excel[3:].decode("utf-8")))}
+    assert rows["208"]["item"] == "'" + FORMULAS["208"]
+    assert rows["20801"]["item"] == "'@SUM(1+1)" and rows["20801"]["total"] == "-12.5"
+    assert rows["20805"]["item"] == "'-其中：离退休"
+    assert {r["row_id"]: r["item"] for r in canonical}["208"] == FORMULAS["208"], "the canonical CSV keeps what was printed"
+    narrative = {r["row_id"]: r for r in csv.DictReader(io.StringIO(resources["narrative-excel"].data[3:].decode("utf-8")))}
+    assert "'" + NARRATIVE_FORMULA in [r["text"] for r in narrative.values()]
+    # a table with nothing to escape keeps its bytes
+    assert resources["income_summary-excel"].data == b"\xef\xbb\xbf" + resources["income_summary"].data
+
+
+def test_validation_reports_formula_like_text(tmp_path):
+    from opendata.validate import validate_package
+
+    package = formula_package(tmp_path)
+    found = [f for f in validate_package(package).findings if f.rule == "text.formula-like"]
+    where = {(f.table, f.row_id, f.location["column"]) for f in found}
+    assert {("expenditure_summary", "208", "item"), ("expenditure_summary", "20801", "item"),
+            ("expenditure_summary", "20805", "item"), ("narrative", None, "text")} - {(t, r if t != "narrative" else None, c) for t, r, c in where} == set()
+    assert all(f.severity == "warning" and f.location["file"].startswith("data/") and f.location["row"] for f in found)
+    assert not any(f.location["column"] == "total" for f in found), "a negative amount is a number, not formula text"
+
+
+# -- 3. control characters ---------------------------------------------------------------
+
+def copy_package(tmp_path, name: str = "pkg") -> Path:
+    return Path(shutil.copytree(DONGCHENG, tmp_path / name))
+
+
+def test_control_characters_in_cells_and_descriptor_are_findings(tmp_path):
+    from opendata.validate import validate_package
+
+    package = copy_package(tmp_path)
+    data = package / "data" / "expenditure_summary.csv"
+    text = data.read_text(encoding="utf-8")
+    text = text.replace("社会保障和就业支出", "社会保障\x00和就业支出", 1).replace("总计", "总\x7f计", 1)
+    data.write_text(text, encoding="utf-8")
+    descriptor = package / "datapackage.json"
+    raw = descriptor.read_text(encoding="utf-8")
+    meta = json.loads(raw)
+    # a lone surrogate and a vertical tab, as JSON escapes (valid JSON, invalid text)
+    raw = raw.replace(json.dumps(meta["title"], ensure_ascii=False), json.dumps(meta["title"] + "\ud800\x0b"), 1)
+    descriptor.write_text(raw, encoding="utf-8")
+    report = validate_package(package)
+    found = [f for f in report.findings if f.rule == "text.control-character"]
+    cells = {(f.table, f.row_id, f.location.get("column"), f.found) for f in found if f.table}
+    assert ("expenditure_summary", "208", "item", "U+0000") in cells
+    assert ("expenditure_summary", "total", "item", "U+007F") in cells
+    pointers = {(f.location["pointer"], f.found) for f in found if not f.table}
+    assert ("/title", "U+D800, U+000B") in pointers
+    assert all(f.severity == "error" for f in found) and not report.valid
+    assert not [f for f in report.findings if f.rule == "validator.layer-failed"]
+
+
+def test_tabs_and_newlines_are_not_control_character_findings(tmp_path):
+    from opendata.validate import validate_package
+
+    findings = validate_package(DONGCHENG).findings
+    assert not [f for f in findings if f.rule == "text.control-character"], "narrative text has newlines"
+
+
+# -- 4. CSV encodings ------------------------------------------------------------------------
+
+def test_bom_and_gbk_csv_are_findings_with_file_and_line_and_never_crash(tmp_path):
+    from opendata.validate import validate_package
+
+    package = copy_package(tmp_path)
+    bom = package / "data" / "income_summary.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + bom.read_bytes())
+    gbk = package / "data" / "expenditure_summary.csv"
+    lines = gbk.read_text(encoding="utf-8").split("\n")
+    gbk.write_bytes("\n".join(lines[:3]).encode("utf-8") + b"\n" + "\n".join(lines[3:]).encode("gbk"))
+    for engine in ("fast", "frictionless"):
+        report = validate_package(package, engine=engine)
+        found = {f.table: f for f in report.findings if f.rule == "table.encoding"}
+        assert found["income_summary"].location == {"file": "data/income_summary.csv", "line": 1}
+        assert "BOM" in found["income_summary"].message
+        assert found["expenditure_summary"].location == {"file": "data/expenditure_summary.csv", "line": 4}
+        assert "GBK" in found["expenditure_summary"].message and "line 4" in found["expenditure_summary"].message
+        assert not [f for f in report.findings if f.rule in ("validator.layer-failed", "table.label-error", "table.read-error")]
+    for command in (("validate", package), ("facts", package)):
+        result = run(*command)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode in (1, 2)
+    result = run("facts", package)
+    assert result.returncode == 2 and "line 1" in result.stderr and "income_summary.csv" in result.stderr, result.stderr

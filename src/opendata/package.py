@@ -259,8 +259,8 @@ def csv_text(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        try:
-            data.decode("gb18030")
+        try:  # from the bad line on: a file may begin in ASCII
+            data[data.rfind(b"\n", 0, exc.start) + 1:].decode("gb18030")
             guess = " (the file looks like GBK/GB18030)"
         except UnicodeDecodeError:
             guess = ""
