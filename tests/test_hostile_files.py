@@ -334,6 +334,11 @@ def test_control_characters_in_cells_and_descriptor_are_findings(tmp_path):
     assert ("/title", "U+D800, U+000B") in pointers
     assert all(f.severity == "error" for f in found) and not report.valid
     assert not [f for f in report.findings if f.rule == "validator.layer-failed"]
+    for fmt in ("text", "json", "markdown"):
+        result = run("validate", package, "--format", fmt)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    result = run("facts", package)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "datapackage.json" in result.stderr, result.stderr
 
 
 def test_tabs_and_newlines_are_not_control_character_findings(tmp_path):

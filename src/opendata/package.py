@@ -305,6 +305,11 @@ def read_package(path: str | Path) -> Disclosure:
     package_dir = descriptor_file.parent
     d = load_descriptor(descriptor_file)
     try:
+        json.dumps(d, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PackageError(f"{descriptor_file}: holds a lone surrogate (a \\u{ord(exc.object[exc.start]):04x} escape), "
+                           "which is not text; see opendata validate (text.control-character)") from exc
+    try:
         source = d["source"]
         unit = d["unit"]
         parent = unit.get("parent") or {}
