@@ -147,7 +147,8 @@ def check_complete(disclosure: Disclosure, path: Path) -> None:
 
 
 def register(suffix: str, converter) -> None:
-    """Other source families (PDF, Excel, Word) add their converter here."""
+    """Other source families (PDF, Excel, Word) add their converter here: a function
+    `(path, warnings, limits) -> Disclosure` that keeps to `limits` (`limits.Limits`)."""
     CONVERTERS[suffix] = converter
 
 
