@@ -26,6 +26,7 @@ from click.testing import CliRunner
 from opendata.ckan import (EXTRA_KEYS, AuthError, Portal, content_hash, publish, publish_package,
                            pull_package, scheming_schema_text)
 from opendata.cli import main
+from opendata.formulas import excel_csv, looks_like_formula, unescape_formula
 from opendata.standard import load_standard
 from opendata.validate import validate_package
 from opendata.versions import diff
@@ -166,7 +167,12 @@ def test_csv_downloads_are_the_package_files(published, seeds):
                 got = requests.get(resources[table["name"]]["url"], timeout=30)
                 assert got.status_code == 200 and got.content == data, table["name"]
                 excel = requests.get(resources[table["name"] + "-excel"]["url"], timeout=30).content
-                assert excel == b"\xef\xbb\xbf" + data
+                # UTF-8 with BOM; text that Excel would run as a formula (- 一、…) behind a '
+                assert excel == excel_csv(data, table["schema"]) and excel.startswith(b"\xef\xbb\xbf")
+                served = list(csv.reader(io.StringIO(excel[3:].decode("utf-8"))))
+                assert [[unescape_formula(c) for c in row] for row in served] == list(csv.reader(io.StringIO(data.decode("utf-8"))))
+                text_columns = [i for i, f in enumerate(table["schema"]["fields"]) if f.get("type", "string") == "string"]
+                assert not [row[i] for row in served[1:] for i in text_columns if looks_like_formula(row[i])]
             for name, path in (("datapackage.json", package / "datapackage.json"),
                                ("source/" + descriptor(package)["source"]["filename"],
                                 package / descriptor(package)["source"]["path"])):

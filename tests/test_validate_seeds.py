@@ -98,6 +98,10 @@ REAL = [
     Expect(HARBIN, "narrative.change", "narrative",
            "Line 542: 工会经费 1.60万元，比上年预算增加1.51万元，增长116.7% — 1.51 / 0.09 = 1678% (line 496 says 1677%).",
            found="116.7%"),
+    *[Expect(HARBIN, "text.formula-like", "narrative",
+             f"The table of contents (from line 9) is printed as lists whose entries begin with '- ' ({what}): a spreadsheet "
+             "opening the CSV would take each cell for a formula; files for Excel escape it.", row_id=row_id)
+      for row_id, what in (("2", "- 一、部门职责"), ("3", "- 一、收支总表"), ("4", "- 一、关于收支总表的说明"))],
     *[Expect(FENGTAI, "completeness.missing-table", table,
              "The 2020 final accounts text says the tables are in an attachment (line 5); the package has none of them.")
       for table in ("income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary",

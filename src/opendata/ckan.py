@@ -323,8 +323,10 @@ def dataset_spec(package_dir: str | Path, org: str | None = None, excel_csv: boo
         resources.append(ResourceSpec(name=table_id, filename=f"{table_id}.csv", data=data, format="CSV",
                                       description=description, table_id=table_id, mimetype="text/csv"))
         if excel_csv:
+            from .formulas import excel_csv as excel_bytes  # text that Excel would run as a formula gets a '
+
             resources.append(ResourceSpec(
-                name=f"{table_id}-excel", filename=f"{table_id}-excel.csv", data=b"\xef\xbb\xbf" + data,
+                name=f"{table_id}-excel", filename=f"{table_id}-excel.csv", data=excel_bytes(data, resource.get("schema")),
                 format="CSV", description=f"{title}（带 BOM 的 UTF-8，便于 Excel 打开 UTF-8 with BOM for Excel）",
                 mimetype="text/csv"))
     resources.append(ResourceSpec(name=DESCRIPTOR, filename=DESCRIPTOR,

@@ -16,7 +16,14 @@ from .cli import EXIT_INVALID, fail, main
 @click.option("--out-dir", "out_dir", type=click.Path(path_type=Path),
               help="Folder to write one package per source into, each named by its package name.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 and write nothing.")
-def convert(sources, out, out_dir, strict):
+@click.option("--max-pages", type=int, help="Input limit: pages of a PDF [default 2000; env OPENDATA_MAX_PAGES].")
+@click.option("--max-page-stream-mb", type=int,
+              help="Input limit: MB that one PDF page's streams may decode to [default 64; env OPENDATA_MAX_PAGE_STREAM_MB].")
+@click.option("--max-inflated-mb", type=int,
+              help="Input limit: MB that a .docx/.xlsx zip may inflate to [default 256; env OPENDATA_MAX_INFLATED_MB].")
+@click.option("--max-memory-mb", type=int,
+              help="Memory the conversion may take, in MB; 0: no cap [default 2048; env OPENDATA_MAX_MEMORY_MB].")
+def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_inflated_mb, max_memory_mb):
     """Convert disclosure documents into data packages.
 
     \b
@@ -27,16 +34,22 @@ def convert(sources, out, out_dir, strict):
       .docx         Word documents (tables and paragraphs)
 
     Everything the converter did not understand is printed as a warning (file, line, table).
-    A document that cannot be converted gets an error, exit 2 and no output."""
-    from .convert import ConversionError, convert_file
+    A document that cannot be converted, or exceeds an input limit, gets an error, exit 2
+    and no output."""
+    from .convert import ConversionError, Limits, convert_file
     from .package import PackageError, check_output, write_package
 
     if bool(out) == bool(out_dir) or (out and len(sources) > 1):
         fail("give --out PACKAGE_DIR for one source, or --out-dir DIR for one or more sources")
+    try:
+        limits = Limits.from_env(max_pages=max_pages, max_page_stream_mb=max_page_stream_mb,
+                                 max_inflated_mb=max_inflated_mb, max_memory_mb=max_memory_mb)
+    except ConversionError as exc:
+        fail(str(exc))
     results = []
     for source in sources:
         try:
-            result = convert_file(source)
+            result = convert_file(source, limits)
         except ConversionError as exc:
             fail(str(exc))
         for warning in result.warnings:

@@ -33,6 +33,15 @@ class PackageError(Exception):
     """A path that is not a readable package of this standard."""
 
 
+class CsvEncodingError(PackageError):
+    """A table CSV that is not UTF-8 without a byte order mark; `line` is the first bad line
+    (1-based), `reason` what is wrong there."""
+
+    def __init__(self, path: Path, line: int, reason: str):
+        self.path, self.line, self.reason = path, line, reason
+        super().__init__(f"{path}: line {line}: {reason}")
+
+
 # -- names -----------------------------------------------------------------
 
 def package_name(disclosure: Disclosure) -> str:
@@ -466,6 +475,26 @@ def parse_cell(text: str, field_type: str):
     return text
 
 
+def csv_text(path: Path) -> str:
+    """The text of a table CSV, which must be UTF-8 without a byte order mark. Raises
+    CsvEncodingError (with the line) for a BOM or bytes that are not UTF-8, OSError when
+    the file cannot be read."""
+    data = Path(path).read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise CsvEncodingError(path, 1, "the file begins with a UTF-8 byte order mark (BOM); table CSVs are UTF-8 without BOM. 文件以BOM开头")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:  # from the bad line on: a file may begin in ASCII
+            data[data.rfind(b"\n", 0, exc.start) + 1:].decode("gb18030")
+            guess = " (the file looks like GBK/GB18030)"
+        except UnicodeDecodeError:
+            guess = ""
+        raise CsvEncodingError(path, line, f"bytes {data[exc.start:exc.start + 4].hex(' ')} are not UTF-8{guess}; "
+                                           "table CSVs must be UTF-8. 文件不是UTF-8编码") from exc
+
+
 def read_table(package_dir: Path, resource: dict) -> Table:
     path = safe_resource_path(package_dir, resource.get("path"))
     types = {f["name"]: f.get("type", "string") for f in resource["schema"]["fields"]}
@@ -477,18 +506,23 @@ def read_table(package_dir: Path, resource: dict) -> Table:
     location = resource.get("sourceLocation") or {}
     table.first_line, table.last_line = location.get("firstLine"), location.get("lastLine")
     table.pages = list(location.get("pages") or [])
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader)
-        table.columns = [name for name in header if name not in (*ROW_FIELDS, *SOURCE_FIELDS)]
-        for record in reader:
-            cells = dict(zip(header, record))
-            values = {name: parse_cell(cells.get(name, ""), types.get(name, "string")) for name in table.columns}
-            table.rows.append(Row(
-                row_id=cells["row_id"], row_type=cells.get("row_type") or "item", values=values,
-                source_line=parse_cell(cells.get("source_line", ""), "integer"),
-                source_page=parse_cell(cells.get("source_page", ""), "integer"),
-            ))
+    try:
+        text = csv_text(path)
+    except OSError as exc:
+        raise PackageError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    if "row_id" not in header:
+        raise PackageError(f"{path}: line 1: the header has no row_id column")
+    table.columns = [name for name in header if name not in (*ROW_FIELDS, *SOURCE_FIELDS)]
+    for record in reader:
+        cells = dict(zip(header, record))
+        values = {name: parse_cell(cells.get(name, ""), types.get(name, "string")) for name in table.columns}
+        table.rows.append(Row(
+            row_id=cells["row_id"], row_type=cells.get("row_type") or "item", values=values,
+            source_line=parse_cell(cells.get("source_line", ""), "integer"),
+            source_page=parse_cell(cells.get("source_page", ""), "integer"),
+        ))
     return table
 
 
@@ -497,6 +531,11 @@ def read_package(path: str | Path) -> Disclosure:
     descriptor_file = descriptor_path(path)
     package_dir = descriptor_file.parent
     d = load_descriptor(descriptor_file)
+    try:
+        json.dumps(d, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PackageError(f"{descriptor_file}: holds a lone surrogate (a \\u{ord(exc.object[exc.start]):04x} escape), "
+                           "which is not text; see opendata validate (text.control-character)") from exc
     try:
         source = d["source"]
         unit = d["unit"]

@@ -13,6 +13,11 @@ Layout (what convert/xlsx.py reads back):
   two-sided tables print the 收入 side on the left and the 支出 side on the right;
 - 文字说明: the narrative, one paragraph per row;
 - 代码表 (hidden): the code lists the validations point at.
+
+Text from a package (names, items, notes, narrative, metadata) is written by `text_cell`:
+always a string cell (data type 's', never a formula), and a text that Excel would take
+for a formula (= + - @ …) prefixed with an apostrophe (`opendata.formulas`); the
+converter removes that apostrophe again, so the workbook converts back to the same text.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from .formulas import escape_formula
 from .model import Disclosure, Table
 from .money import UNIT_FACTORS
 from .standard import load_standard
@@ -130,6 +136,17 @@ def write_header(sheet, cols: list[Col], top: int) -> int:
     return top + depth
 
 
+def text_cell(sheet, row: int, column: int, text: str, number_format: str | None = "@"):
+    """Write package text into a cell as a string (data type 's'), escaped where a
+    spreadsheet would run it as a formula; returns the cell."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = escape_formula(str(text))
+    cell.data_type = "s"
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
 def number_value(amount: Decimal):
     """An amount as a cell value: int or float where that is exact, else text."""
     if amount == amount.to_integral_value() and abs(amount) < Decimal(10) ** 15:
@@ -214,8 +231,12 @@ def meta_sheet(book, ranges: dict, values: dict) -> None:
               ("年度", "fiscal_year"), ("阶段", "stage"), ("行政区划代码", "division_code"), ("金额单位", "money_unit")]
     for r, (label, key) in enumerate(labels, 1):
         sheet.cell(row=r, column=1, value=label).font = _styles()["header"]
-        cell = sheet.cell(row=r, column=2, value=values.get(key))
-        cell.number_format = "@" if key != "fiscal_year" else "0"
+        value = values.get(key)
+        if isinstance(value, str):
+            cell = text_cell(sheet, r, 2, value, "@" if key != "fiscal_year" else "0")
+        else:
+            cell = sheet.cell(row=r, column=2, value=value)
+            cell.number_format = "@" if key != "fiscal_year" else "0"
         if key in ranges:
             validation = DataValidation(type="list", formula1=ranges[key], allow_blank=True)
             sheet.add_data_validation(validation)
@@ -299,7 +320,7 @@ def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
     for row in (narrative.rows if narrative else []):
         for text in [row.values.get("heading"), *(str(row.values.get("text") or "").split("\n"))]:
             if text:
-                sheet.cell(row=r, column=1, value=str(text))
+                text_cell(sheet, r, 1, text, None)
                 r += 1
     book.move_sheet(CODES_SHEET, offset=len(book.sheetnames))
     if skipped:
@@ -351,10 +372,9 @@ def write_table(book, table: Table, year: int, ranges: dict) -> None:
             elif isinstance(value, int) and col.name == "line_number":
                 cell.value = value
             else:
-                cell.value = str(value)
-                cell.number_format = "@"
+                text_cell(sheet, r, j, value)
     if table.note:
         r = first + len(lines) + 1
         for text in table.note.split("\n"):
-            sheet.cell(row=r, column=1, value=text if text.startswith(("注", "备注", "说明")) else f"注：{text}")
+            text_cell(sheet, r, 1, text if text.startswith(("注", "备注", "说明")) else f"注：{text}", None)
             r += 1

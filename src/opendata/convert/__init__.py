@@ -3,9 +3,14 @@
 `convert_file(path)` reads a document, finds its tables by their titles and headers,
 maps them to the catalog, and returns the model with everything it did not understand
 listed as warnings. It never writes anything; `opendata.package.write_package` does.
+Every conversion runs under input limits (`limits.Limits`: pages, decoded page streams,
+inflated zip size, memory), in a worker process with capped memory.
 """
 from __future__ import annotations
 
+import os
+import pickle
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,9 +18,10 @@ from ..model import Disclosure, Table
 from ..package import package_name, package_title
 from ..standard import load_standard
 from .errors import ConversionError, Warnings
+from .limits import LimitError, Limits
 from .text import convert_text
 
-__all__ = ["ConversionError", "ConversionResult", "convert_file"]
+__all__ = ["ConversionError", "ConversionResult", "LimitError", "Limits", "convert_file"]
 
 CONVERTERS = {".txt": convert_text, ".text": convert_text}
 
@@ -26,15 +32,106 @@ class ConversionResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def convert_file(path: str | Path) -> ConversionResult:
+def convert_file(path: str | Path, limits: Limits | None = None) -> ConversionResult:
+    """Convert one document. `limits` default to `Limits.from_env()`; with
+    `limits.max_memory_mb` > 0 the conversion runs in a forked worker process whose memory
+    is capped (see `run_capped`). Raises ConversionError (LimitError for a limit) for a
+    document that cannot be converted."""
     path = Path(path)
+    limits = limits or Limits.from_env()
     if not path.exists():
         raise ConversionError(f"{path}: no such file")
     if path.is_dir():
         raise ConversionError(f"{path}: is a folder, expected a disclosure document")
+    if limits.max_memory_mb and hasattr(os, "fork"):
+        return run_capped(path, limits, convert_in_process)
+    return convert_in_process(path, limits)
+
+
+def run_capped(path: Path, limits: Limits, work):
+    """`work(path, limits)` in a forked child whose address space may grow by at most
+    `limits.max_memory_mb` MB (RLIMIT_AS); its result or exception comes back pickled.
+    Running out of memory there is a LimitError; the child dying otherwise a ConversionError."""
+    import resource
+
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 0
+        try:
+            os.close(reader)
+            try:
+                used, hard = address_space(), resource.getrlimit(resource.RLIMIT_AS)[1]
+                if used:
+                    cap = used + limits.max_memory_mb * 1024 * 1024
+                    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+                outcome = ("ok", work(path, limits))
+            except MemoryError:
+                outcome = ("memory", None)
+            except ConversionError as error:
+                outcome = ("memory", None) if out_of_memory(error) else ("error", str(error), isinstance(error, LimitError))
+            except BaseException as error:  # a defect: hand it over with its traceback
+                outcome = ("crash", f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
+            try:
+                payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                payload = pickle.dumps(("memory", None))
+            with os.fdopen(writer, "wb") as out:
+                out.write(payload)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as incoming:
+        payload = incoming.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        outcome = pickle.loads(payload)
+    except Exception:
+        signal = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        raise ConversionError(f"{path}: the conversion stopped ({f'signal {signal}' if signal else f'exit status {os.WEXITSTATUS(status)}'}), "
+                              f"probably out of memory under the limit of {limits.max_memory_mb} MB (max_memory_mb); "
+                              "raise it with --max-memory-mb or OPENDATA_MAX_MEMORY_MB if the document is genuine") from None
+    kind = outcome[0]
+    if kind == "ok":
+        return outcome[1]
+    if kind == "memory":
+        raise LimitError(path, "max_memory_mb", limits.max_memory_mb, "the conversion needs more memory")
+    if kind == "error":
+        error = LimitError.__new__(LimitError) if outcome[2] else ConversionError.__new__(ConversionError)
+        Exception.__init__(error, outcome[1])
+        raise error
+    raise RuntimeError(f"{path}: the conversion failed in its worker process: {outcome[1]}")
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether an error was caused by running out of memory (a reader wrapped a MemoryError)."""
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, MemoryError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def address_space() -> int:
+    """Bytes of address space this process uses now (VmSize); 0 where /proc is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
+    """The conversion itself, in this process (`convert_file` without the worker)."""
     converter = CONVERTERS.get(path.suffix.lower(), convert_text)
     warnings = Warnings(path.name)
-    disclosure = converter(path, warnings)
+    disclosure = converter(path, warnings, limits)
     check_complete(disclosure, path)
     disclosure.name = package_name(disclosure)
     disclosure.title = package_title(disclosure)
@@ -50,7 +147,8 @@ def check_complete(disclosure: Disclosure, path: Path) -> None:
 
 
 def register(suffix: str, converter) -> None:
-    """Other source families (PDF, Excel, Word) add their converter here."""
+    """Other source families (PDF, Excel, Word) add their converter here: a function
+    `(path, warnings, limits) -> Disclosure` that keeps to `limits` (`limits.Limits`)."""
     CONVERTERS[suffix] = converter
 
 

@@ -17,16 +17,17 @@ from pathlib import Path
 
 from ..model import Disclosure
 from .errors import ConversionError, Warnings
+from .limits import Limits, check_zip_inflation
 from .source import Line, describe_source, require_zip_container
 from .xlsx import Block, convert_blocks, row_lines
 
 
-def convert_docx(path: Path, warnings: Warnings) -> Disclosure:
+def convert_docx(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
     """Each Word table closes a block (the paragraphs before it and its rows): a table
     never runs on into the paragraphs after it; a Word table without a title paragraph
     continues the table before it."""
     data = path.read_bytes()
-    lines = docx_lines(path, data)
+    lines = docx_lines(path, data, limits)
     blocks, current = [], []
     for index, line in enumerate(lines):
         current.append(line)
@@ -39,12 +40,15 @@ def convert_docx(path: Path, warnings: Warnings) -> Disclosure:
     return convert_blocks(blocks, describe_source(path, data, "docx"), warnings, sheets=False)
 
 
-def open_docx(path: Path, data: bytes):
+def open_docx(path: Path, data: bytes, limits: Limits | None = None):
+    """The python-docx document; a ConversionError for what is not a readable .docx or
+    inflates beyond `limits.max_inflated_mb`."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     require_zip_container(path, data, "a Word .docx", "docx",
                           "this is a Word 97-2003 (.doc) file, not .docx; save it as .docx first. 请另存为docx格式")
+    check_zip_inflation(path, data, limits or Limits.from_env())
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
@@ -53,11 +57,11 @@ def open_docx(path: Path, data: bytes):
         raise ConversionError(f"{path}: corrupt .docx document ({type(error).__name__}: {error}); docx文件已损坏") from error
 
 
-def docx_lines(path: Path, data: bytes) -> list[Line]:
+def docx_lines(path: Path, data: bytes, limits: Limits | None = None) -> list[Line]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    document = open_docx(path, data)
+    document = open_docx(path, data, limits)
     lines: list[Line] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):

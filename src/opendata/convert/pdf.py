@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..model import Disclosure
 from .errors import ConversionError, Warnings
+from .limits import LimitError, Limits, check_page_streams
 from .source import Line, describe_source
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
@@ -30,11 +31,11 @@ CODE_PART_WORDS = {"类", "款", "项"}
 AMOUNT_TOKEN = re.compile(r"^[-−]?\(?\d[\d,]*(\.\d+)?\)?%?$")
 
 
-def convert_pdf(path: Path, warnings: Warnings) -> Disclosure:
+def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
     from .text import convert_lines
 
     data = path.read_bytes()
-    lines, pages = pdf_lines(path, data)
+    lines, pages = pdf_lines(path, data, limits)
     source = describe_source(path, data, "pdf")
     disclosure = convert_lines(lines, source, warnings)
     return disclosure
@@ -42,8 +43,11 @@ def convert_pdf(path: Path, warnings: Warnings) -> Disclosure:
 
 # -- opening -------------------------------------------------------------------
 
-def open_pdf(path: Path, data: bytes):
+def open_pdf(path: Path, data: bytes, limits: Limits | None = None):
+    """The pdfplumber document; a ConversionError for what is not a readable PDF or has more
+    pages than `limits.max_pages` (the declared page count is checked before the page tree is read)."""
     import pdfplumber
+    from pdfminer.pdftypes import resolve1
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -52,9 +56,20 @@ def open_pdf(path: Path, data: bytes):
         raise ConversionError(f"{path}: the file is empty")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise ConversionError(f"{path}: not a PDF file (no %PDF header); 文件不是PDF或已损坏")
+    limits = limits or Limits.from_env()
     try:
         pdf = pdfplumber.open(path)
-        pdf.pages  # forces the page tree to be read
+        tree = resolve1(pdf.doc.catalog.get("Pages"))
+        declared = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+        if isinstance(declared, int) and declared > limits.max_pages:
+            pdf.close()
+            raise LimitError(path, "max_pages", limits.max_pages, f"the PDF declares {declared} pages")
+        if len(pdf.pages) > limits.max_pages:  # forces the page tree to be read
+            count = len(pdf.pages)
+            pdf.close()
+            raise LimitError(path, "max_pages", limits.max_pages, f"the PDF has {count} pages")
+    except ConversionError:
+        raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
         raise ConversionError(f"{path}: the PDF is encrypted (password protected) and cannot be read; PDF已加密，无法读取 ({type(error).__name__})") from error
     except (PDFSyntaxError, PSException) as error:
@@ -66,15 +81,19 @@ def open_pdf(path: Path, data: bytes):
     return pdf
 
 
-def pdf_lines(path: Path, data: bytes) -> tuple[list[Line], int]:
-    """The document as numbered lines with page numbers; table rows as tab-separated cells."""
-    pdf = open_pdf(path, data)
+def pdf_lines(path: Path, data: bytes, limits: Limits | None = None) -> tuple[list[Line], int]:
+    """The document as numbered lines with page numbers; table rows as tab-separated cells.
+    Each page's streams are checked against `limits` before they are decoded."""
+    limits = limits or Limits.from_env()
+    pdf = open_pdf(path, data, limits)
+    sizes: dict = {}
     lines: list[Line] = []
     chars = images = 0
     state: dict = {}   # what a table continued on the next page needs from the page before
     try:
         for number, page in enumerate(pdf.pages, 1):
             try:
+                check_page_streams(path, number, page.page_obj, limits, sizes)
                 page_chars = page.chars
                 chars += len(page_chars)
                 images += len(page.images)

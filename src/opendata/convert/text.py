@@ -15,7 +15,8 @@ from ..standard import load_standard
 ROW_READERS = {"tabs": tab_rows, "cell_per_line": cell_per_line_rows, "spaces": tab_rows}
 
 
-def convert_text(path: Path, warnings: Warnings) -> Disclosure:
+def convert_text(path: Path, warnings: Warnings, limits=None) -> Disclosure:
+    """A text export (.txt): `limits` do not apply (nothing is compressed) beyond the memory cap."""
     data = path.read_bytes()
     text = decode_text(path, data)
     lines = text_lines(text)

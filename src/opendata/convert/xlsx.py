@@ -26,6 +26,9 @@ own, so a table never runs into the next sheet.
 - Hidden sheets are skipped with a warning (the code-list sheet of `opendata template`
   silently). A sheet of key/value rows (单位名称, 单位代码, 年度, 阶段, 行政区划代码,
   金额单位 …: the 填报信息 sheet of the template) gives the disclosure's metadata.
+- A text cell beginning with an apostrophe before a formula character ('=…, '-…) is read
+  without that apostrophe: `opendata export-xlsx` escapes such text so that Excel never
+  runs it as a formula (`opendata.formulas`).
 """
 from __future__ import annotations
 
@@ -36,12 +39,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..formulas import unescape_formula
 from ..model import Disclosure
 from ..money import is_amount
 from ..standard import load_standard
 from . import metadata, performance
 from .errors import ConversionError, Warnings
 from .layout import tab_rows
+from .limits import Limits, check_zip_inflation
 from .recognise import match_title, squash
 from .segment import META_LINE, Segment, find_segments, is_unit_line, tabular
 from .source import Line, describe_source, require_zip_container
@@ -113,7 +118,7 @@ def value_text(value, number_format: str | None = None) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
+    return unescape_formula(str(value)).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
 
 
 # -- rows to lines -----------------------------------------------------------------
@@ -156,12 +161,15 @@ def sheet_meta(block: Block) -> dict | None:
 
 # -- reading workbooks -----------------------------------------------------------
 
-def read_xlsx(path: Path, data: bytes, warnings: Warnings) -> list[Block]:
+def read_xlsx(path: Path, data: bytes, warnings: Warnings, limits: Limits | None = None) -> list[Block]:
+    """The sheets of an .xlsx workbook as blocks; a ConversionError for what is not a readable
+    workbook or inflates beyond `limits.max_inflated_mb`."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     require_zip_container(path, data, "an Excel .xlsx", "xlsx",
                           "this is an Excel 97-2003 (.xls) or other OLE file named .xlsx; save it as .xlsx or name it .xls. 文件格式与扩展名不符")
+    check_zip_inflation(path, data, limits or Limits.from_env())
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as error:
@@ -195,8 +203,9 @@ def read_xlsx(path: Path, data: bytes, warnings: Warnings) -> list[Block]:
     return blocks
 
 
-def read_xls(path: Path, data: bytes, warnings: Warnings) -> list[Block]:
-    """Excel 97-2003 workbooks through xlrd (which reads .xls only, and is kept for that)."""
+def read_xls(path: Path, data: bytes, warnings: Warnings, limits: Limits | None = None) -> list[Block]:
+    """Excel 97-2003 workbooks through xlrd (which reads .xls only, and is kept for that); the
+    .xls format is not compressed, so only the memory cap of the conversion applies."""
     import xlrd
 
     if not data:
@@ -250,10 +259,10 @@ def _is_date(book, cell) -> bool:
 
 # -- converting ----------------------------------------------------------------------
 
-def convert_xlsx(path: Path, warnings: Warnings) -> Disclosure:
+def convert_xlsx(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
     data = path.read_bytes()
     reader = read_xls if path.suffix.lower() == ".xls" else read_xlsx
-    blocks = reader(path, data, warnings)
+    blocks = reader(path, data, warnings, limits)
     return convert_blocks(blocks, describe_source(path, data, path.suffix.lower().lstrip(".")), warnings)
 
 

@@ -18,6 +18,7 @@ from frictionless import Resource, Schema
 from ..package import PackageError, load_descriptor, read_table, safe_resource_path
 from ..standard import load_standard
 from . import csvcheck
+from .cells import check_descriptor_text, check_table_text
 from .report import Finding, PackageReport
 
 FRICTIONLESS_RULES = {
@@ -49,6 +50,7 @@ def check_package(package_dir: Path, report: PackageReport, engine: str = "fast"
         report.add(Finding("package.descriptor-unreadable", str(exc)))
         return None
     report.name = descriptor.get("name") if isinstance(descriptor.get("name"), str) else None
+    check_descriptor_text(descriptor, report)
     check_descriptor(descriptor, report)
     check_standard_version(descriptor, report)
     resources = descriptor.get("resources")
@@ -176,6 +178,8 @@ def check_table_rows(package_dir: Path, path: Path, schema: dict, table_id: str,
                      engine: str = "fast", resource: dict | None = None, tables: dict | None = None) -> None:
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    if not check_table_text(path, schema, table_id, report):
+        return  # not clean UTF-8: reported once, not misread
     if engine == "fast" and csvcheck.supports(schema):
         errors, data, labels, count = csvcheck.check_table(path, schema)
         report.rows += count
