@@ -891,9 +891,12 @@ def publish_package(portal: Portal, package_dir: str | Path, *, org: str | None 
                              "fix them or publish with --allow-invalid")
     spec = dataset_spec(package_dir, org=org, excel_csv=excel_csv, report_bytes=report_bytes)
     writes_before, unknown_before = portal.writes, portal.writes_unknown
+    was_new = False
     for attempt in range(attempts):
         try:
             pkg = _show_package(portal, spec.name)
+            if attempt == 0:
+                was_new = pkg is None  # a dataset created by an earlier attempt is still "created"
             org_dict = _show_org(portal, spec.org_name, org_cache)
             drift: dict[str, set[str]] = {}
             if verify and pkg is not None:
@@ -907,7 +910,7 @@ def publish_package(portal: Portal, package_dir: str | Path, *, org: str | None 
                 result.status = "unchanged"
                 break
             execute(portal, spec, steps, pkg, org_dict, org_cache)
-            result.status = "created" if pkg is None else "repaired" if drift else "updated"
+            result.status = "created" if was_new else "repaired" if drift else "updated"
             break
         except PortalDown:
             raise
