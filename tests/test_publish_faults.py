@@ -20,7 +20,6 @@ import time
 import uuid
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import ckanapi
@@ -28,7 +27,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from opendata.ckan import Portal, PortalDown, TransientError, is_write, publish, publish_package, sha256_bytes
+from opendata.ckan import Portal, PortalDown, is_write, publish, publish_package, sha256_bytes
 from opendata.cli import main
 from tests.test_publish import by_name, check_published, copy_seeds, csv_rows, descriptor, same_value, tables
 
