@@ -109,16 +109,43 @@ def test_ckan_stopped_mid_run_stops_the_run_and_counts_the_writes(up, tmp_path):
     portal.close()
 
 
+def test_transient_failures_are_retried_within_a_bounded_time(up, tmp_path):
+    first, second, third = copy_seeds(tmp_path / "busy", SUFFIX + "b")[:3]
+    # a portal answering 503 for a moment: retried, the package is published
+    proxy = DroppingProxy(up.url, unavailable=3)
+    try:
+        portal = Portal(proxy.url, up.token, backoff=0.1)
+        assert publish_package(portal, first, org=ORG, allow_invalid=True).status == "created"
+        assert proxy.refused == 3 and portal.lost > 0
+    finally:
+        proxy.close()
+    # a portal answering 503 for good: the run stops once its retry budget is spent
+    proxy = DroppingProxy(up.url, unavailable=-1)
+    try:
+        portal = Portal(proxy.url, up.token, backoff=0.2, retry_budget=3)
+        t0 = time.monotonic()
+        with pytest.raises(PortalDown) as caught:
+            publish(portal, [second, third], org=ORG, allow_invalid=True)
+        assert time.monotonic() - t0 < 10
+        assert "keeps failing" in str(caught.value) and "503" in str(caught.value)
+        assert [r.status for r in caught.value.results] == ["failed", "not attempted"]
+        assert portal.writes == 0
+    finally:
+        proxy.close()
+
+
 # ------------------------------------------------------------------ 2. honest write counts
 
 class DroppingProxy:
     """An HTTP proxy on 127.0.0.1 in front of CKAN that forwards every request and drops
     CKAN's answer to the `drop`-th write call (the write lands, the client hears nothing).
-    `landed` lists the write actions CKAN answered with success, the dropped one included."""
+    `landed` lists the write actions CKAN answered with success, the dropped one included.
+    The first `unavailable` requests (all of them with -1) get 503 without reaching CKAN."""
 
-    def __init__(self, target: str, drop: int):
+    def __init__(self, target: str, drop: int = 0, unavailable: int = 0):
         self.target = urlsplit(target)
         self.drop, self.seen, self.landed, self.dropped = drop, 0, [], []
+        self.unavailable, self.refused = unavailable, 0
         self.lock = threading.Lock()
         proxy = self
 
@@ -130,6 +157,14 @@ class DroppingProxy:
 
             def _forward(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with proxy.lock:
+                    unavailable = proxy.unavailable < 0 or proxy.refused < proxy.unavailable
+                    proxy.refused += unavailable
+                if unavailable:
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
                 conn = http.client.HTTPConnection(proxy.target.hostname, proxy.target.port, timeout=120)
                 conn.request(self.command, self.path, body=body, headers=headers)

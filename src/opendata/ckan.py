@@ -117,9 +117,10 @@ class Portal:
       `unreachable_retries` quick retries (0.5 s, 1 s, …), then PortalDown, which stops
       a `publish` run;
     - transient failures (timeouts, a dropped connection, 5xx): up to `retries` retries
-      with backoff `backoff` s, 2×, 4× …; no single call retries for longer than
-      `retry_seconds`, and once the run has spent `retry_budget` seconds waiting in
-      retries the next transient failure is PortalDown too. A write that may have
+      with backoff `backoff` s, 2×, 4× …; no single call goes on retrying after
+      `retry_seconds` since its first failure, and once this Portal has lost
+      `retry_budget` seconds to failed attempts and waits (`lost`), the next transient
+      failure is PortalDown too. A write that may have
       reached the server is not repeated (TransientError; the caller plans again).
 
     `writes` counts every write call that was sent and may have landed: the ones CKAN
@@ -137,7 +138,7 @@ class Portal:
         self.on_write = on_write
         self.writes = 0
         self.writes_unknown = 0
-        self.waited = 0.0  # seconds spent sleeping between retries in this Portal's life
+        self.lost = 0.0  # seconds spent in failed attempts and waits between retries
         self.write_log: list[str] = []
         self.remote = ckanapi.RemoteCKAN(self.url, apikey=token, user_agent="opendata-publish")
         self._schema_fields: set[str] | None = None
@@ -154,7 +155,7 @@ class Portal:
         self.remote.close()
 
     def _wait(self, seconds: float) -> None:
-        self.waited += seconds
+        self.lost += seconds
         time.sleep(seconds)
 
     def call(self, action: str, files: dict | None = None, **data):
@@ -165,6 +166,7 @@ class Portal:
         attempt = 0
         first_failure = None
         while True:
+            started = time.monotonic()
             try:
                 for handle in (files or {}).values():
                     handle[1].seek(0)
@@ -184,12 +186,13 @@ class Portal:
             except (ckanapi.NotFound, ckanapi.ValidationError, ckanapi.SearchError):
                 raise
             except (requests.exceptions.RequestException, ckanapi.CKANAPIError) as exc:
+                self.lost += time.monotonic() - started
                 if not _transient(exc):
                     raise PublishError(f"CKAN ({self.url}) `{action}` failed: {_short(exc)}") from None
                 if _unreachable(exc):
                     if attempt >= min(self.unreachable_retries, self.retries):
                         raise PortalDown(f"CKAN ({self.url}) cannot be reached: {_unreachable(exc)}") from None
-                    self._wait(min(0.5 * (2 ** attempt), self.backoff * (2 ** attempt) or 0.5))
+                    self._wait(min(0.5, self.backoff) * (2 ** attempt))
                     attempt += 1
                     continue
                 # a write that may have reached the server is not repeated here: the
@@ -199,11 +202,11 @@ class Portal:
                     raise TransientError(f"CKAN ({self.url}) `{action}` (its outcome is unknown): "
                                          f"{_short(exc)}") from None
                 now = time.monotonic()
-                first_failure = first_failure or now
+                first_failure = first_failure or started
                 delay = self.backoff * (2 ** attempt)
-                if self.waited + delay > self.retry_budget:
-                    raise PortalDown(f"CKAN ({self.url}) keeps failing (retries stopped after "
-                                     f"{self.waited:.0f} s of waiting): `{action}`: {_short(exc)}") from None
+                if self.lost + delay > self.retry_budget:
+                    raise PortalDown(f"CKAN ({self.url}) keeps failing (retries stopped after {self.lost:.0f} s "
+                                     f"lost to failures): `{action}`: {_short(exc)}") from None
                 if attempt >= self.retries or now - first_failure + delay > self.retry_seconds:
                     raise TransientError(f"CKAN ({self.url}) `{action}`: {_short(exc)}") from None
                 self._wait(delay)
