@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import configparser
 import csv
+import decimal
 import hashlib
 import io
 import json
@@ -54,12 +55,31 @@ class AuthError(PublishError):
     """The portal refused the API token (or there was none)."""
 
 
-class InvalidPackage(PublishError):
+class PackageRefused(PublishError):
+    """The package cannot be published as it is (the portal was not written to)."""
+
+
+class InvalidPackage(PackageRefused):
     """The package has validation errors and --allow-invalid was not given."""
+
+
+class UnreadableTable(PackageRefused):
+    """A table's CSV cannot be read or loaded into the DataStore (file and line in the
+    message); found before any write for the package."""
 
 
 class TransientError(PublishError):
     """The portal could not be reached or failed (timeout, connection, 5xx)."""
+
+
+class PortalDown(TransientError):
+    """The portal does not answer (connection refused, unknown host, no route), or its
+    failures outlasted the retry budget: the run stops. `results` holds the results of
+    the packages handled so far (set by `publish`)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.results: list = []
 
 
 # -- configuration ------------------------------------------------------------
@@ -89,16 +109,36 @@ def is_write(action: str) -> bool:
 
 
 class Portal:
-    """A CKAN portal: `call(action, **data)` with retries on timeouts, connection
-    errors and 5xx answers, and a count of the write calls made (`writes`)."""
+    """A CKAN portal: `call(action, **data)` with retries, and a count of the write calls.
+
+    Failures are handled by kind:
+
+    - the portal does not answer at all (connection refused, unknown host, no route):
+      `unreachable_retries` quick retries (0.5 s, 1 s, …), then PortalDown, which stops
+      a `publish` run;
+    - transient failures (timeouts, a dropped connection, 5xx): up to `retries` retries
+      with backoff `backoff` s, 2×, 4× …; no single call goes on retrying after
+      `retry_seconds` since its first failure, and once this Portal has lost
+      `retry_budget` seconds to failed attempts and waits (`lost`), the next transient
+      failure is PortalDown too. A write that may have
+      reached the server is not repeated (TransientError; the caller plans again).
+
+    `writes` counts every write call that was sent and may have landed: the ones CKAN
+    confirmed plus `writes_unknown`, the ones whose answer was lost. `write_log` lists
+    their actions (an unknown outcome is marked with a trailing `?`)."""
 
     def __init__(self, url: str, token: str | None = None, *, retries: int = 4, backoff: float = 1.0,
-                 timeout: float = 60.0, on_write: Callable[[str, dict], None] | None = None):
+                 timeout: float = 60.0, on_write: Callable[[str, dict], None] | None = None,
+                 retry_seconds: float = 30.0, retry_budget: float = 120.0, unreachable_retries: int = 2):
         self.url = url.rstrip("/")
         self.token = token
         self.retries, self.backoff, self.timeout = retries, backoff, timeout
+        self.retry_seconds, self.retry_budget = retry_seconds, retry_budget
+        self.unreachable_retries = unreachable_retries
         self.on_write = on_write
         self.writes = 0
+        self.writes_unknown = 0
+        self.lost = 0.0  # seconds spent in failed attempts and waits between retries
         self.write_log: list[str] = []
         self.remote = ckanapi.RemoteCKAN(self.url, apikey=token, user_agent="opendata-publish")
         self._schema_fields: set[str] | None = None
@@ -106,13 +146,27 @@ class Portal:
     def __repr__(self) -> str:  # never show the token
         return f"Portal({self.url!r})"
 
+    @property
+    def writes_confirmed(self) -> int:
+        """Write calls CKAN answered with success."""
+        return self.writes - self.writes_unknown
+
     def close(self) -> None:
         self.remote.close()
 
+    def _wait(self, seconds: float) -> None:
+        self.lost += seconds
+        time.sleep(seconds)
+
     def call(self, action: str, files: dict | None = None, **data):
+        """CKAN's answer to `action` (ckanapi's call_action). Raises AuthError, PortalDown,
+        TransientError, PublishError (another failure) and ckanapi's NotFound,
+        ValidationError and SearchError unchanged."""
         write = is_write(action)
         attempt = 0
+        first_failure = None
         while True:
+            started = time.monotonic()
             try:
                 for handle in (files or {}).values():
                     handle[1].seek(0)
@@ -132,21 +186,44 @@ class Portal:
             except (ckanapi.NotFound, ckanapi.ValidationError, ckanapi.SearchError):
                 raise
             except (requests.exceptions.RequestException, ckanapi.CKANAPIError) as exc:
+                self.lost += time.monotonic() - started
                 if not _transient(exc):
                     raise PublishError(f"CKAN ({self.url}) `{action}` failed: {_short(exc)}") from None
+                if _unreachable(exc):
+                    if attempt >= min(self.unreachable_retries, self.retries):
+                        raise PortalDown(f"CKAN ({self.url}) cannot be reached: {_unreachable(exc)}") from None
+                    self._wait(min(0.5, self.backoff) * (2 ** attempt))
+                    attempt += 1
+                    continue
                 # a write that may have reached the server is not repeated here: the
                 # caller plans again from what the portal holds (no duplicates)
-                maybe_done = write and not _never_sent(exc)
-                if attempt >= self.retries or maybe_done:
+                if write and not _never_sent(exc):
+                    self._count_write(action, data, confirmed=False)
+                    raise TransientError(f"CKAN ({self.url}) `{action}` (its outcome is unknown): "
+                                         f"{_short(exc)}") from None
+                now = time.monotonic()
+                first_failure = first_failure or started
+                delay = self.backoff * (2 ** attempt)
+                if self.lost + delay > self.retry_budget:
+                    raise PortalDown(f"CKAN ({self.url}) keeps failing (retries stopped after {self.lost:.0f} s "
+                                     f"lost to failures): `{action}`: {_short(exc)}") from None
+                if attempt >= self.retries or now - first_failure + delay > self.retry_seconds:
                     raise TransientError(f"CKAN ({self.url}) `{action}`: {_short(exc)}") from None
-                time.sleep(self.backoff * (2 ** attempt))
+                self._wait(delay)
                 attempt += 1
         if write:
-            self.writes += 1
+            self._count_write(action, data, confirmed=True)
+        return result
+
+    def _count_write(self, action: str, data: dict, confirmed: bool) -> None:
+        self.writes += 1
+        if confirmed:
             self.write_log.append(action)
             if self.on_write:
                 self.on_write(action, data)
-        return result
+        else:
+            self.writes_unknown += 1
+            self.write_log.append(action + "?")
 
     def schema_fields(self) -> set[str]:
         """Dataset fields of the portal's ckanext-scheming schema (empty without scheming)."""
@@ -201,6 +278,24 @@ def _transient(exc: Exception) -> bool:
     return _status(exc) in TRANSIENT_STATUS
 
 
+def _unreachable(exc: Exception) -> str:
+    """Why nobody answers at the portal's address ("" when something did answer): the
+    connection was refused, the host name is unknown, or there is no route to it."""
+    if not isinstance(exc, requests.exceptions.ConnectionError) or isinstance(exc, requests.exceptions.ReadTimeout):
+        return ""
+    text = str(exc)
+    for needle, why in (("Connection refused", "connection refused"),
+                        ("NameResolutionError", "unknown host name"),
+                        ("Name or service not known", "unknown host name"),
+                        ("nodename nor servname", "unknown host name"),
+                        ("Temporary failure in name resolution", "host name cannot be resolved"),
+                        ("No route to host", "no route to host"),
+                        ("Network is unreachable", "network is unreachable")):
+        if needle in text:
+            return why
+    return ""
+
+
 def _never_sent(exc: Exception) -> bool:
     """True when the request cannot have reached CKAN (connection refused) or CKAN's
     proxy said it is unavailable."""
@@ -238,6 +333,8 @@ class ResourceSpec:
     description: str
     table_id: str | None = None  # set for the table resources loaded into the DataStore
     mimetype: str = ""
+    fields: list[dict] | None = None    # DataStore fields and rows (tables), read before any write
+    records: list[dict] | None = None
 
     @property
     def hash(self) -> str:
@@ -318,10 +415,12 @@ def dataset_spec(package_dir: str | Path, org: str | None = None, excel_csv: boo
         title = spec.title_zh if spec else resource.get("title") or table_id
         tables.append((table_id, title))
         data = safe_resource_path(package_dir, resource["path"]).read_bytes()
+        ds_fields, records = datastore_records(package_dir, table_id)
         printed = resource.get("printedTitle")
         description = title + (f"（原表标题：{printed}）" if printed and printed != title else "")
         resources.append(ResourceSpec(name=table_id, filename=f"{table_id}.csv", data=data, format="CSV",
-                                      description=description, table_id=table_id, mimetype="text/csv"))
+                                      description=description, table_id=table_id, mimetype="text/csv",
+                                      fields=ds_fields, records=records))
         if excel_csv:
             from .formulas import excel_csv as excel_bytes  # text that Excel would run as a formula gets a '
 
@@ -394,10 +493,56 @@ def datastore_fields(package_dir: Path, table_id: str) -> tuple[list[dict], list
 
 
 def datastore_records(package_dir: Path, table_id: str) -> tuple[list[dict], list[dict]]:
+    """The DataStore fields and rows of a table: one dict per CSV row, column name -> text
+    (None for an empty cell). A UTF-8 BOM is allowed. Raises UnreadableTable (file and
+    line in the message) for what the DataStore would refuse or the CSV reader cannot
+    read: bytes that are not UTF-8, a NUL character, a value that is not a number in a
+    number/integer column, a row_id missing or seen twice."""
     fields, names, rel = datastore_fields(package_dir, table_id)
-    with safe_resource_path(package_dir, rel).open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        records = [{name: (row.get(name) or None) for name in names} for row in reader]
+    path = safe_resource_path(package_dir, rel)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableTable(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a BOM is not part of the header
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        data = body
+        line = data[:exc.start].count(b"\n") + 1
+        raise UnreadableTable(f"{path}, line {line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x} "
+                              f"at offset {exc.start}); save it as UTF-8") from None
+    if "\0" in text:
+        line = text[:text.index("\0")].count("\n") + 1
+        raise UnreadableTable(f"{path}, line {line}: a NUL character (\\0), which the DataStore cannot hold")
+    types = {f["id"]: f["type"] for f in fields}
+    records, seen = [], {}
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            line = reader.line_num
+            record = {name: (row.get(name) or None) for name in names}
+            for name, value in record.items():
+                if value is None or types.get(name) not in ("numeric", "int"):
+                    continue
+                try:
+                    number = decimal.Decimal(value)
+                    if not number.is_finite() or (types[name] == "int" and number != number.to_integral_value()):
+                        raise decimal.InvalidOperation
+                except decimal.InvalidOperation:
+                    raise UnreadableTable(f"{path}, line {line}: column {name!r} holds {value!r}, "
+                                          f"not {'an integer' if types[name] == 'int' else 'a number'}") from None
+            if "row_id" in types:
+                key = record.get("row_id")
+                if key is None:
+                    raise UnreadableTable(f"{path}, line {line}: row_id is empty (the DataStore's primary key)")
+                if key in seen:
+                    raise UnreadableTable(f"{path}, line {line}: row_id {key!r} again (first on line "
+                                          f"{seen[key]}); the DataStore's primary key must be unique")
+                seen[key] = line
+            records.append(record)
+    except csv.Error as exc:
+        raise UnreadableTable(f"{path}, line {reader.line_num}: not a readable CSV: {exc}") from None
     return fields, records
 
 
@@ -435,8 +580,13 @@ def _current_extras(pkg: dict) -> dict[str, str]:
     return extras
 
 
-def plan(spec: DatasetSpec, pkg: dict | None, org: dict | None) -> list[Step]:
-    """The steps that bring the portal from `pkg` (package_show, None if missing) to `spec`."""
+def plan(spec: DatasetSpec, pkg: dict | None, org: dict | None,
+         drift: dict[str, set[str]] | None = None) -> list[Step]:
+    """The steps that bring the portal from `pkg` (package_show, None if missing) to `spec`.
+    `drift` (from verify_dataset): resource name -> {"file", "rows"}, what was changed on
+    the portal behind the recorded hashes' back; such a file is uploaded again, such
+    DataStore rows loaded again."""
+    drift = drift or {}
     steps: list[Step] = []
     if org is None:
         steps.append(Step("create-org", spec.org_name, spec.org_title))
@@ -462,16 +612,22 @@ def plan(spec: DatasetSpec, pkg: dict | None, org: dict | None) -> list[Step]:
                 steps.append(Step("datastore", res.name, "load rows", resource=res))
             continue
         rid = existing["id"]
-        if existing.get("hash") != res.hash or existing.get("url_type") != "upload":
+        drifted = drift.get(res.name) or set()
+        if existing.get("hash") != res.hash or existing.get("url_type") != "upload" or "file" in drifted:
             if res.table_id:
                 steps.append(Step("datastore", res.name, "reload rows", resource=res, resource_id=rid))
-            steps.append(Step("replace", res.name, f"{len(res.data)} bytes, sha256 {res.hash[:12]}",
+            steps.append(Step("replace", res.name, f"{len(res.data)} bytes, sha256 {res.hash[:12]}"
+                              + (", the portal's file drifted" if "file" in drifted else ""),
                               resource=res, resource_id=rid))
             continue
         if res.table_id and (existing.get("datastore_hash") != res.hash or not existing.get("datastore_active")):
             steps.append(Step("datastore", res.name, "load rows", resource=res, resource_id=rid))
             steps.append(Step("patch-resource", res.name, "mark DataStore loaded", resource=res,
                               resource_id=rid, data={"datastore_hash": res.hash}))
+            continue
+        if res.table_id and "rows" in drifted:  # the mark is right, the rows are not
+            steps.append(Step("datastore", res.name, "reload rows that drifted", resource=res, resource_id=rid,
+                              data={"marked": True}))
             continue
         changed = {k: v for k, v in (("description", res.description), ("format", res.format))
                    if (existing.get(k) or "") != v}
@@ -499,15 +655,96 @@ def plan(spec: DatasetSpec, pkg: dict | None, org: dict | None) -> list[Step]:
     return steps
 
 
+# -- verifying: what changed on the portal behind the recorded hashes ---------------
+
+def datastore_rows(portal: Portal, resource_id: str, page: int = DATASTORE_CHUNK) -> tuple[list[str], list[dict]]:
+    """Every row of a DataStore table (datastore_search, paged by `page` rows, in _id
+    order): the column names (without _id) and the rows."""
+    rows: list[dict] = []
+    columns: list[str] = []
+    while True:
+        found = portal.call("datastore_search", resource_id=resource_id, limit=page, offset=len(rows), sort="_id")
+        columns = [f["id"] for f in found.get("fields") or [] if f["id"] != "_id"]
+        batch = found.get("records") or []
+        rows += batch
+        if len(batch) < page or len(rows) >= (found.get("total") or 0):
+            return columns, rows
+
+
+def _same_cell(portal_value, text: str | None, kind: str) -> bool:
+    if text is None or portal_value is None or portal_value == "":
+        return (text is None) == (portal_value is None or portal_value == "")
+    if kind in ("numeric", "int"):
+        try:
+            return decimal.Decimal(str(portal_value)) == decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            return False
+    return str(portal_value) == text
+
+
+def verify_dataset(portal: Portal, spec: DatasetSpec, pkg: dict) -> tuple[dict[str, set[str]], list[str]]:
+    """Compare what the portal serves with the package, past the recorded hashes: every
+    resource file the portal says is current is downloaded and its sha256 compared, every
+    DataStore table marked loaded is read (all rows) and compared cell by cell with the
+    table's rows. Returns (drift for `plan`: resource name -> {"file", "rows"}, findings:
+    one sentence per drifted resource)."""
+    drift: dict[str, set[str]] = {}
+    findings: list[str] = []
+    current: dict[str, dict] = {}
+    for found in pkg.get("resources") or []:
+        current.setdefault(found.get("name") or "", found)
+    for res in spec.resources:
+        existing = current.get(res.name)
+        if existing is None or existing.get("hash") != res.hash or existing.get("url_type") != "upload":
+            continue  # publishing replaces it anyway
+        try:
+            got = sha256_bytes(portal.download(existing["url"]))
+            why = f"its sha256 is {got[:12]}…, the package's {res.hash[:12]}…" if got != res.hash else ""
+        except requests.exceptions.HTTPError as exc:
+            why = f"it cannot be downloaded ({_short(exc, 120)})"
+        if why:
+            drift.setdefault(res.name, set()).add("file")
+            findings.append(f"{res.name}: the file on the portal differs from the package: {why}")
+        if not (res.table_id and existing.get("datastore_active") and existing.get("datastore_hash") == res.hash):
+            continue
+        try:
+            columns, rows = datastore_rows(portal, existing["id"])
+        except ckanapi.NotFound:
+            columns, rows = [], []
+        wanted = [f["id"] for f in res.fields or []]
+        types = {f["id"]: f["type"] for f in res.fields or []}
+        problems = []
+        if columns != wanted:
+            problems.append(f"columns {columns} instead of {wanted}")
+        else:
+            key = "row_id" if "row_id" in types else None
+            local = {(r[key] if key else i): r for i, r in enumerate(res.records or [])}
+            remote = {(r.get(key) if key else i): r for i, r in enumerate(rows)}
+            missing = [k for k in local if k not in remote]
+            extra = [k for k in remote if k not in local]
+            changed = [k for k, r in local.items() if k in remote
+                       and not all(_same_cell(remote[k].get(c), r.get(c), types[c]) for c in wanted)]
+            for label, keys in (("missing", missing), ("not in the package", extra), ("changed", changed)):
+                if keys:
+                    problems.append(f"{len(keys)} row(s) {label} (" + ", ".join(map(str, keys[:3]))
+                                    + (", …" if len(keys) > 3 else "") + ")")
+        if problems:
+            drift.setdefault(res.name, set()).add("rows")
+            findings.append(f"{res.name}: the DataStore table differs from the package: " + "; ".join(problems))
+    return drift, findings
+
+
 # -- executing --------------------------------------------------------------
 
 @dataclass
 class PublishResult:
     name: str
     path: str
-    status: str = ""            # created, updated, unchanged, planned, refused, failed
+    status: str = ""            # created, updated, repaired, unchanged, planned, refused, failed, not attempted
     steps: list[str] = field(default_factory=list)
-    writes: int = 0
+    writes: int = 0             # write calls sent that may have landed (failed packages included)
+    writes_unknown: int = 0     # of those, the ones whose answer was lost
+    drift: list[str] = field(default_factory=list)  # what verify found changed on the portal
     seconds: float = 0.0
     error: str | None = None
     url: str | None = None
@@ -559,7 +796,9 @@ def _upload(res: ResourceSpec) -> dict:
 
 def _load_datastore(portal: Portal, spec: DatasetSpec, res: ResourceSpec, resource_id: str,
                     new: bool = False) -> None:
-    fields, records = datastore_records(spec.package_dir, res.table_id)
+    fields, records = res.fields, res.records
+    if records is None:
+        fields, records = datastore_records(spec.package_dir, res.table_id)
     if not new:  # recreate: rows may have gone, columns changed type
         try:
             portal.call("datastore_delete", resource_id=resource_id, force=True)
@@ -632,10 +871,16 @@ def execute(portal: Portal, spec: DatasetSpec, steps: list[Step], pkg: dict | No
 
 def publish_package(portal: Portal, package_dir: str | Path, *, org: str | None = None, dry_run: bool = False,
                     allow_invalid: bool = False, excel_csv: bool = False, attempts: int = 3,
-                    org_cache: dict | None = None) -> PublishResult:
+                    org_cache: dict | None = None, verify: bool = False) -> PublishResult:
     """Bring the portal's dataset for one package up to date (see the module docstring).
 
-    Raises InvalidPackage (validation errors, without allow_invalid), AuthError and
+    Everything that can fail locally (validation, reading and decoding every CSV, building
+    the DataStore rows) is done before the first write. With `verify`, the portal's files
+    and DataStore rows are compared with the package too (verify_dataset) and what drifted
+    is repaired; the result's `drift` says what was found.
+
+    Raises InvalidPackage (validation errors, without allow_invalid), UnreadableTable (a
+    CSV that cannot be read or loaded; nothing written), AuthError, PortalDown and
     PublishError/TransientError; a transient failure makes it plan again from what the
     portal holds, up to `attempts` times."""
     t0 = time.time()
@@ -648,12 +893,18 @@ def publish_package(portal: Portal, package_dir: str | Path, *, org: str | None 
         raise InvalidPackage(f"{package_dir}: {report['errors']} validation error(s) ({', '.join(rules)}); "
                              "fix them or publish with --allow-invalid")
     spec = dataset_spec(package_dir, org=org, excel_csv=excel_csv, report_bytes=report_bytes)
-    writes_before = portal.writes
+    writes_before, unknown_before = portal.writes, portal.writes_unknown
+    was_new = False
     for attempt in range(attempts):
         try:
             pkg = _show_package(portal, spec.name)
+            if attempt == 0:
+                was_new = pkg is None  # a dataset created by an earlier attempt is still "created"
             org_dict = _show_org(portal, spec.org_name, org_cache)
-            steps = plan(spec, pkg, org_dict)
+            drift: dict[str, set[str]] = {}
+            if verify and pkg is not None:
+                drift, result.drift = verify_dataset(portal, spec, pkg)
+            steps = plan(spec, pkg, org_dict, drift)
             result.steps = [str(s) for s in steps]
             if dry_run:
                 result.status = "planned" if steps else "unchanged"
@@ -662,41 +913,84 @@ def publish_package(portal: Portal, package_dir: str | Path, *, org: str | None 
                 result.status = "unchanged"
                 break
             execute(portal, spec, steps, pkg, org_dict, org_cache)
-            result.status = "created" if pkg is None else "updated"
+            result.status = "created" if was_new else "repaired" if drift else "updated"
             break
+        except PortalDown:
+            raise
         except TransientError:
             if attempt + 1 >= attempts:
                 raise
-            time.sleep(portal.backoff * (2 ** (attempt + 1)))
+            portal._wait(portal.backoff * (2 ** (attempt + 1)))
     result.writes = portal.writes - writes_before
+    result.writes_unknown = portal.writes_unknown - unknown_before
     result.seconds = time.time() - t0
     result.url = f"{portal.url}/dataset/{spec.name}"
     return result
 
 
+def check_unique_names(paths: list[Path]) -> None:
+    """Raise PublishError when two packages in `paths` have the same name (one dataset
+    cannot hold both: each publish would undo the other), naming both folders. Packages
+    whose descriptor cannot be read are left to fail on their own."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in paths:
+        try:
+            name = str(load_descriptor(path).get("name"))
+        except PackageError:
+            continue
+        if name in seen:
+            clashes.append(f"{name!r} in {seen[name]} and {path}")
+        else:
+            seen[name] = Path(path)
+    if clashes:
+        raise PublishError("packages with the same name cannot be published in one run (they would be the "
+                           "same dataset): " + "; ".join(clashes)
+                           + ". Give each its own name in datapackage.json. Nothing was published.")
+
+
 def publish(portal: Portal, paths: list[Path], *, progress: Callable[[PublishResult], None] | None = None,
             **options) -> list[PublishResult]:
-    """Publish every package (a failure of one is recorded and the next one is tried;
-    an authorization failure stops the run)."""
+    """Publish every package (options as publish_package) and return one PublishResult each.
+
+    Duplicate package names are refused before any write (PublishError). A package that
+    fails or is refused is recorded (its `writes` count what was sent before it failed)
+    and the next one is tried. An authorization failure stops the run (AuthError), and so
+    does a portal that cannot be reached (PortalDown, whose `results` hold the results so
+    far, the packages not tried marked "not attempted")."""
+    paths = [Path(p) for p in paths]
+    check_unique_names(paths)
     results = []
     org_cache: dict = {}
-    for path in paths:
+    for index, path in enumerate(paths):
+        writes, unknown = portal.writes, portal.writes_unknown
         try:
             result = publish_package(portal, path, org_cache=org_cache, **options)
         except AuthError:
             raise
         except (PublishError, PackageError, ckanapi.CKANAPIError) as exc:
-            name = path.name
-            try:
-                name = load_descriptor(path).get("name") or name
-            except PackageError:
-                pass
-            result = PublishResult(name=str(name), path=str(path), error=_short(exc),
-                                   status="refused" if isinstance(exc, InvalidPackage) else "failed")
+            result = PublishResult(name=_package_name(path), path=str(path), error=_short(exc),
+                                   status="refused" if isinstance(exc, PackageRefused) else "failed",
+                                   writes=portal.writes - writes, writes_unknown=portal.writes_unknown - unknown)
+            if isinstance(exc, PortalDown):
+                results.append(result)
+                if progress:
+                    progress(result)
+                results += [PublishResult(name=_package_name(p), path=str(p), status="not attempted")
+                            for p in paths[index + 1:]]
+                exc.results = results
+                raise
         results.append(result)
         if progress:
             progress(result)
     return results
+
+
+def _package_name(path: Path) -> str:
+    try:
+        return str(load_descriptor(path).get("name") or path.name)
+    except PackageError:
+        return path.name
 
 
 # -- reading back --------------------------------------------------------------

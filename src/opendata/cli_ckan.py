@@ -33,10 +33,15 @@ def _portal(ckan_url: str | None, config: Path | None, need_token: bool, retries
 @click.option("--dry-run", is_flag=True, help="List what would be created or changed; write nothing.")
 @click.option("--allow-invalid", is_flag=True, help="Publish packages that have validation errors.")
 @click.option("--excel-csv", is_flag=True, help="Also upload every table as UTF-8 CSV with BOM (<table>-excel).")
+@click.option("--verify", is_flag=True,
+              help="Also download every resource and read every DataStore table, compare them with the "
+                   "package, and repair what was changed on the portal (slower: reads everything).")
 @click.option("--config", type=click.Path(path_type=Path), help=CONFIG_HELP)
-@click.option("--retries", type=int, default=4, show_default=True, help="Retries of a failed call (backoff 1 s, 2 s, 4 s …).")
+@click.option("--retries", type=int, default=4, show_default=True,
+              help="Retries of a call that timed out or got a 5xx answer (backoff 1 s, 2 s, 4 s …; "
+                   "at most 30 s per call, 120 s per run).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, config, retries, as_json):
+def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, verify, config, retries, as_json):
     """Publish a package, or every package below a folder, to a CKAN portal.
 
     One dataset per package (named by the package), its tables as CSV uploads and in the
@@ -44,12 +49,34 @@ def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, conf
     package makes no write call; a changed one is updated in place. Run again after a failure.
     The token comes from CKAN_API_TOKEN or the config file and is never printed.
 
-    Exit code 0: published; 1: refused (invalid package, authorization) or failed; 2: could not run."""
+    \b
+    Before any write:
+      - two packages with the same name are refused (both folders named; nothing published);
+      - every table's CSV is read and its DataStore rows built: a CSV that is not UTF-8, holds
+        a NUL character, a non-number in a number column or a repeated row_id is refused
+        (file and line named) and the other packages go on. A UTF-8 BOM is fine.
+
+    \b
+    When the portal cannot be reached (connection refused, unknown host, no route) the run
+    stops within seconds with one message; the packages not tried are listed as "not
+    attempted". Timeouts and 5xx answers are retried, bounded in time.
+
+    \b
+    --verify: publishing trusts the sha256 recorded on the portal; a file re-uploaded or a
+    DataStore row edited directly on the portal is only noticed with --verify, which downloads
+    and compares everything, repairs what drifted and reports it (status "repaired").
+
+    \b
+    Write calls are counted when sent and they may have landed, failed packages included;
+    "outcome unknown" counts the ones whose answer was lost.
+
+    Exit code 0: published; 1: refused (invalid or unreadable package, duplicate names,
+    authorization), failed or portal unreachable; 2: could not run."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .ckan import AuthError, publish
+    from .ckan import AuthError, PortalDown, PublishError, publish
     from .package import find_packages
 
     try:
@@ -58,7 +85,8 @@ def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, conf
         fail(str(exc))
     portal = _portal(ckan_url, config, need_token=not dry_run, retries=retries)
     err = Console(stderr=True)
-    options = dict(org=org, dry_run=dry_run, allow_invalid=allow_invalid, excel_csv=excel_csv)
+    options = dict(org=org, dry_run=dry_run, allow_invalid=allow_invalid, excel_csv=excel_csv, verify=verify)
+    stopped = None
     try:
         if len(packages) > 1:
             with Progress(TextColumn("发布 publishing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -70,16 +98,31 @@ def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, conf
             results = publish(portal, packages, **options)
     except AuthError as exc:
         fail(str(exc), EXIT_INVALID)
+    except PortalDown as exc:
+        results, stopped = exc.results, exc
+    except PublishError as exc:  # refused before any write (duplicate names)
+        fail(str(exc), EXIT_INVALID)
     finally:
         portal.close()
+    writes = sum(r.writes for r in results)
+    unknown = sum(r.writes_unknown for r in results)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
-    else:
+    if stopped is not None:
+        done = [r for r in results if r.status not in ("failed", "not attempted")]
+        fail(f"{stopped} — the run stopped: {len(done)} of {len(results)} package(s) done, "
+             f"{sum(r.status == 'not attempted' for r in results)} not attempted; write calls sent: {writes}"
+             + (f" ({unknown} with outcome unknown)" if unknown else "")
+             + ". Run the same command again when the portal answers.", EXIT_INVALID)
+    if not as_json:
         for r in results:
-            if dry_run or len(packages) == 1:
+            if dry_run or len(packages) == 1 or r.drift:
                 click.echo(f"{r.name}: {r.status}" + (f" — {r.error}" if r.error else ""))
-                for step in r.steps:
-                    click.echo(f"  {'would ' if dry_run else ''}{step}")
+                for finding in r.drift:
+                    click.echo(f"  drift: {finding}")
+                if dry_run or len(packages) == 1:
+                    for step in r.steps:
+                        click.echo(f"  {'would ' if dry_run else ''}{step}")
         counts: dict[str, int] = {}
         for r in results:
             counts[r.status] = counts.get(r.status, 0) + 1
@@ -88,10 +131,13 @@ def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, conf
             for column in ("数据集 dataset", "结果 status", "写调用 writes", "秒 s", ""):
                 table.add_column(column)
             for r in results:
-                table.add_row(r.name, r.status, str(r.writes), f"{r.seconds:.1f}", r.error or "")
+                table.add_row(r.name, r.status, str(r.writes) + (f" ({r.writes_unknown}?)" if r.writes_unknown else ""),
+                              f"{r.seconds:.1f}", r.error or "")
             Console().print(table)
         click.echo("  ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-                   + f"  (write calls: {sum(r.writes for r in results)}; {portal.url})")
+                   + f"  (write calls: {writes}" + (f", {unknown} with outcome unknown" if unknown else "")
+                   + (f"; drift found in {sum(bool(r.drift) for r in results)}" if verify else "")
+                   + f"; {portal.url})")
     sys.exit(EXIT_INVALID if any(r.status in ("failed", "refused") for r in results) else EXIT_OK)
 
 

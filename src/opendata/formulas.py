@@ -43,7 +43,11 @@ def excel_csv(data: bytes, schema: dict | None) -> bytes:
     """A table's canonical CSV (UTF-8 bytes) made safe for Excel: a UTF-8 byte order mark in
     front and the cells of text fields (schema type string or any, by header name) that
     look like formulas escaped. Numbers are left as they are; a file with nothing to
-    escape keeps its bytes. `data` that is not UTF-8 CSV is returned with the BOM only."""
+    escape keeps its bytes. `data` that is not UTF-8 CSV is returned with the BOM only;
+    `data` that already begins with a BOM does not get a second one."""
+    bom = b"\xef\xbb\xbf"
+    if data.startswith(bom):
+        data = data[len(bom):]
     try:
         text = data.decode("utf-8")
         rows = list(csv.reader(io.StringIO(text, newline="")))
