@@ -24,17 +24,17 @@ import io
 import json
 import os
 import re
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urljoin, urlsplit
 
 import ckanapi
 import requests
 
-from .package import DESCRIPTOR, PackageError, load_descriptor, safe_resource_path
+from .package import (DESCRIPTOR, OutputRefused, PackageError, load_descriptor, output_folder, parse_json_object,
+                      safe_resource_path)
 from .standard import load_standard
 from .versions import package_files
 
@@ -44,6 +44,7 @@ DATASTORE_TYPES = {"string": "text", "number": "numeric", "integer": "int"}
 DATASTORE_CHUNK = 5000
 READ_SUFFIXES = ("_show", "_list", "_search", "_info", "_search_sql", "_autocomplete")
 TRANSIENT_STATUS = {500, 502, 503, 504}
+MAX_REDIRECTS = 5
 DEFAULT_CONFIG = Path("~/.config/opendata/ckan.ini")
 
 
@@ -82,16 +83,45 @@ class PortalDown(TransientError):
         self.results: list = []
 
 
+class ConfigError(PublishError):
+    """The config file cannot be read or parsed; the message names the file and line, not its content."""
+
+
 # -- configuration ------------------------------------------------------------
 
 def read_config(path: str | Path | None = None) -> dict[str, str]:
     """`url` and `token` from an INI file's [ckan] section (default
-    ~/.config/opendata/ckan.ini); an empty dict when the file does not exist."""
+    ~/.config/opendata/ckan.ini); an empty dict when the file does not exist.
+
+    Raises ConfigError when the file cannot be read or parsed (no [ckan]-style section
+    header, a line that is not `key = value`, a duplicate key, not UTF-8): the message
+    names the file and the line, never the line's content (it may hold the token)."""
     path = Path(path or DEFAULT_CONFIG).expanduser()
     if not path.exists():
         return {}
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or type(exc).__name__})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: line {line}: the config file is not UTF-8 text") from None
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read(path, encoding="utf-8")
+    try:
+        parser.read_string(text, source=str(path))
+    except configparser.MissingSectionHeaderError as exc:
+        raise ConfigError(f"{path}: line {exc.lineno}: expected a section header such as [ckan] before "
+                          "the first `key = value` line") from None
+    except configparser.ParsingError as exc:
+        lines = ", ".join(str(lineno) for lineno, _ in exc.errors)
+        raise ConfigError(f"{path}: line {lines}: expected `key = value` (or a [section] header)") from None
+    except (configparser.DuplicateSectionError, configparser.DuplicateOptionError) as exc:
+        what = "a section" if isinstance(exc, configparser.DuplicateSectionError) else "a key"
+        raise ConfigError(f"{path}: line {exc.lineno}: {what} given twice") from None
+    except configparser.Error as exc:  # any other parse error: its text may quote the file
+        raise ConfigError(f"{path}: not a valid INI file ({type(exc).__name__})") from None
     if not parser.has_section("ckan"):
         return {}
     return {key: value.strip() for key, value in parser.items("ckan") if value.strip()}
@@ -182,13 +212,13 @@ class Portal:
                 raise AuthError(
                     f"CKAN ({self.url}) refused `{action}`: not authorized. Check the API token "
                     f"(CKAN_API_TOKEN or the config file) and that its user may publish to the "
-                    f"organization. CKAN said: {_short(exc)}") from None
+                    f"organization. CKAN said: {_short(exc, secret=self.token)}") from None
             except (ckanapi.NotFound, ckanapi.ValidationError, ckanapi.SearchError):
                 raise
             except (requests.exceptions.RequestException, ckanapi.CKANAPIError) as exc:
                 self.lost += time.monotonic() - started
                 if not _transient(exc):
-                    raise PublishError(f"CKAN ({self.url}) `{action}` failed: {_short(exc)}") from None
+                    raise PublishError(f"CKAN ({self.url}) `{action}` failed: {_short(exc, secret=self.token)}") from None
                 if _unreachable(exc):
                     if attempt >= min(self.unreachable_retries, self.retries):
                         raise PortalDown(f"CKAN ({self.url}) cannot be reached: {_unreachable(exc)}") from None
@@ -200,15 +230,15 @@ class Portal:
                 if write and not _never_sent(exc):
                     self._count_write(action, data, confirmed=False)
                     raise TransientError(f"CKAN ({self.url}) `{action}` (its outcome is unknown): "
-                                         f"{_short(exc)}") from None
+                                         f"{_short(exc, secret=self.token)}") from None
                 now = time.monotonic()
                 first_failure = first_failure or started
                 delay = self.backoff * (2 ** attempt)
                 if self.lost + delay > self.retry_budget:
                     raise PortalDown(f"CKAN ({self.url}) keeps failing (retries stopped after {self.lost:.0f} s "
-                                     f"lost to failures): `{action}`: {_short(exc)}") from None
+                                     f"lost to failures): `{action}`: {_short(exc, secret=self.token)}") from None
                 if attempt >= self.retries or now - first_failure + delay > self.retry_seconds:
-                    raise TransientError(f"CKAN ({self.url}) `{action}`: {_short(exc)}") from None
+                    raise TransientError(f"CKAN ({self.url}) `{action}`: {_short(exc, secret=self.token)}") from None
                 self._wait(delay)
                 attempt += 1
         if write:
@@ -235,27 +265,75 @@ class Portal:
                 self._schema_fields = set()
         return self._schema_fields
 
+    def same_origin(self, url: str) -> bool:
+        """True when `url` has the portal's own scheme, host and port (the only place the
+        token is sent and pull downloads from)."""
+        mine = origin(self.url)
+        return mine is not None and origin(url) == mine
+
     def download(self, url: str) -> bytes:
-        headers = {"Authorization": self.token} if self.token else {}
+        """The bytes at `url`, retried like `call`. Only the portal's own origin (scheme, host,
+        port of its URL) is asked, with the token; redirects are followed within it (at most
+        MAX_REDIRECTS). A URL or redirect elsewhere raises PublishError before any request is
+        made there. Raises AuthError on 401/403, TransientError when the retries are used up."""
         attempt = 0
         while True:
             try:
-                response = requests.get(url, headers=headers, timeout=self.timeout)
-                if response.status_code in TRANSIENT_STATUS:
-                    raise TransientError(f"HTTP {response.status_code}")
-                if response.status_code in (401, 403):
-                    raise AuthError(f"{url}: HTTP {response.status_code}, not authorized")
-                response.raise_for_status()
-                return response.content
+                return self._get_same_origin(url)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, TransientError) as exc:
                 if attempt >= self.retries:
-                    raise TransientError(f"download {url}: {_short(exc)}") from None
+                    raise TransientError(redact(f"download {url}: {_short(exc, secret=self.token)}",
+                                                self.token)) from None
                 time.sleep(self.backoff * (2 ** attempt))
                 attempt += 1
+            except requests.exceptions.RequestException as exc:  # a broken answer: not retried
+                raise PublishError(f"download {url}: {_short(exc, secret=self.token)}") from None
+
+    def _get_same_origin(self, url: str) -> bytes:
+        headers = {"Authorization": self.token} if self.token else {}
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            if not self.same_origin(current):
+                via = "" if current == url else f" (redirected to from {url})"
+                raise PublishError(redact(
+                    f"refused to download {current}{via}: it is not on the portal's own address "
+                    f"{self.url} (scheme, host and port must match); a package pulled from a portal "
+                    "is downloaded from that portal only", self.token))
+            response = requests.get(current, headers=headers, timeout=self.timeout, allow_redirects=False)
+            if response.is_redirect:
+                current = urljoin(current, response.headers.get("Location", ""))
+                continue
+            if response.status_code in TRANSIENT_STATUS:
+                raise TransientError(f"HTTP {response.status_code}")
+            if response.status_code in (401, 403):
+                raise AuthError(redact(f"{current}: HTTP {response.status_code}, not authorized", self.token))
+            if response.status_code >= 400:
+                raise PublishError(redact(f"download {current}: HTTP {response.status_code}", self.token))
+            return response.content
+        raise PublishError(redact(f"download {url}: more than {MAX_REDIRECTS} redirects", self.token))
 
 
-def _short(exc: Exception, width: int = 300) -> str:
-    text = str(exc) or type(exc).__name__
+def origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) URL, the port filled in from the scheme; None
+    for anything else (another scheme, no host, a bad port)."""
+    try:
+        parts = urlsplit(url)
+        scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        return None
+    if scheme not in ("http", "https") or not host:
+        return None
+    return scheme, host, port
+
+
+def redact(text: str, secret: str | None) -> str:
+    """`text` with every occurrence of `secret` (the API token) replaced by `***`."""
+    return text.replace(secret, "***") if secret else text
+
+
+def _short(exc: Exception, width: int = 300, secret: str | None = None) -> str:
+    text = redact(str(exc) or type(exc).__name__, secret)
     return text if len(text) <= width else text[:width] + "…"
 
 
@@ -700,8 +778,10 @@ def verify_dataset(portal: Portal, spec: DatasetSpec, pkg: dict) -> tuple[dict[s
         try:
             got = sha256_bytes(portal.download(existing["url"]))
             why = f"its sha256 is {got[:12]}…, the package's {res.hash[:12]}…" if got != res.hash else ""
-        except requests.exceptions.HTTPError as exc:
-            why = f"it cannot be downloaded ({_short(exc, 120)})"
+        except (AuthError, TransientError):
+            raise
+        except (requests.exceptions.HTTPError, PublishError) as exc:
+            why = f"it cannot be downloaded ({_short(exc, 120, secret=portal.token)})"
         if why:
             drift.setdefault(res.name, set()).add("file")
             findings.append(f"{res.name}: the file on the portal differs from the package: {why}")
@@ -969,7 +1049,7 @@ def publish(portal: Portal, paths: list[Path], *, progress: Callable[[PublishRes
         except AuthError:
             raise
         except (PublishError, PackageError, ckanapi.CKANAPIError) as exc:
-            result = PublishResult(name=_package_name(path), path=str(path), error=_short(exc),
+            result = PublishResult(name=_package_name(path), path=str(path), error=_short(exc, secret=portal.token),
                                    status="refused" if isinstance(exc, PackageRefused) else "failed",
                                    writes=portal.writes - writes, writes_unknown=portal.writes_unknown - unknown)
             if isinstance(exc, PortalDown):
@@ -998,51 +1078,145 @@ def _package_name(path: Path) -> str:
 def pull_package(portal: Portal, dataset: str, out_dir: str | Path) -> Path:
     """Rebuild a package from the portal: datapackage.json, every table's CSV and the
     source document, each checked against the sha256 the portal recorded. Returns the
-    package folder (out_dir/<name>, or out_dir itself when it holds nothing yet and is
-    named like the dataset)."""
+    package folder, out_dir/<name>.
+
+    What the portal serves is untrusted: the package name in its datapackage.json must
+    match the standard's name pattern and equal the dataset's name on the portal; every
+    resource path must stay inside the package (package.safe_resource_path); downloads
+    come only from the portal's own origin (Portal.download). The files are written to a
+    staging folder in out_dir and renamed into place. An existing out_dir/<name> is only
+    replaced when it holds nothing but files of the same package that a pull writes, never
+    version history (releases/, CHANGELOG.md) or other files. Raises PublishError (nothing
+    written, nothing replaced) or AuthError."""
     try:
         pkg = portal.call("package_show", id=dataset)
     except ckanapi.NotFound:
         raise PublishError(f"{portal.url}: no dataset {dataset!r}") from None
+    except ckanapi.CKANAPIError as exc:  # ValidationError, SearchError: the portal's words
+        raise PublishError(f"{portal.url}: package_show {dataset!r} failed: {_short(exc, secret=portal.token)}") from None
     by_name: dict[str, dict] = {}
     for res in pkg.get("resources") or []:
-        by_name.setdefault(res.get("name") or "", res)
+        if isinstance(res, dict):
+            by_name.setdefault(str(res.get("name") or ""), res)
+    where = f"{portal.url}, dataset {dataset!r}"
 
     def fetch(name: str) -> bytes:
         res = by_name.get(name)
         if res is None:
-            raise PublishError(f"dataset {dataset!r} has no resource {name!r}")
+            raise PublishError(f"{where} has no resource {name!r}")
+        if not isinstance(res.get("url"), str):
+            raise PublishError(f"{where}: resource {name!r} has no URL")
         data = portal.download(res["url"])
         if res.get("hash") and res["hash"] != sha256_bytes(data):
-            raise PublishError(f"resource {name!r}: downloaded bytes do not match its sha256 {res['hash']}")
+            raise PublishError(f"{where}: resource {name!r}: downloaded bytes do not match its sha256 {res['hash']}")
         return data
 
     descriptor_bytes = fetch(DESCRIPTOR)
-    descriptor = json.loads(descriptor_bytes.decode("utf-8"))
-    out_dir = Path(out_dir)
-    target = out_dir / descriptor["name"]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        (staging / DESCRIPTOR).write_bytes(descriptor_bytes)
-        for resource in descriptor.get("resources") or []:
-            table_id = resource.get("tableId") or resource["name"]
-            path = safe_resource_path(staging, resource["path"])
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(fetch(table_id))
-        source = descriptor.get("source") or {}
-        if source.get("path") and f"source/{source['filename']}" in by_name:
-            path = safe_resource_path(staging, source["path"])
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(fetch(f"source/{source['filename']}"))
-        os.chmod(staging, 0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        descriptor = parse_json_object(descriptor_bytes, f"{where}: its {DESCRIPTOR}")
+    except PackageError as exc:
+        raise PublishError(str(exc)) from None
+    name = untrusted_package_name(descriptor.get("name"), pkg.get("name"), where)
+    target = Path(out_dir) / name
+    try:  # the one output-folder mechanism: staging beside the target, synced, renamed in
+        with output_folder(target, keep_history=False) as staging:
+            files = _pull_files(descriptor, staging, by_name, where)
+            written = {path.relative_to(staging.resolve()).as_posix() for _, path in files} | {DESCRIPTOR}
+            _check_replaceable(target, name, written)
+            (staging / DESCRIPTOR).write_bytes(descriptor_bytes)
+            for key, path in files:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(fetch(key))
+            _check_replaceable(target, name, written)  # again: the downloads took a while
+    except OutputRefused as exc:
+        raise PublishError(f"{exc}; pull writes <out>/<name>: choose another --out") from None
     return target
+
+
+def untrusted_package_name(name, expected, where: str = "the portal") -> str:
+    """`name` (from a portal's datapackage.json) when it is safe to use as a folder name:
+    it matches the standard's package-name pattern (schema/datapackage.schema.json, so no
+    `/`, `..` or absolute path) and equals `expected`, the dataset's own name on the portal.
+    Raises PublishError otherwise."""
+    pattern = load_standard().descriptor_schema["properties"]["name"]["pattern"]
+    shown = repr(name) if len(repr(name)) <= 120 else repr(name)[:120] + "…"
+    if not isinstance(name, str) or not re.fullmatch(pattern, name):
+        raise PublishError(f"{where}: its {DESCRIPTOR} names the package {shown}, which is not a package name "
+                           f"(pattern {pattern}: no '/', '..' or absolute path); pull refuses it")
+    if name != expected:
+        raise PublishError(f"{where}: its {DESCRIPTOR} names the package {shown}, but the dataset on the portal "
+                           f"is {expected!r}; pull refuses a package that names another")
+    return name
+
+
+def _pull_files(descriptor: dict, staging: Path, by_name: dict, where: str) -> list[tuple[str, Path]]:
+    """(portal resource name, file in staging) of every file the descriptor lists, each path
+    checked with safe_resource_path, no two the same, none the descriptor itself."""
+    wanted: list[tuple[str, object]] = []
+    resources = descriptor.get("resources") or []
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        raise PublishError(f"{where}: its {DESCRIPTOR} has `resources` that are not a list of objects")
+    for resource in resources:
+        key = resource.get("tableId") or resource.get("name")
+        if not isinstance(key, str):
+            raise PublishError(f"{where}: a resource in its {DESCRIPTOR} has no name")
+        wanted.append((key, resource.get("path")))
+    source = descriptor.get("source") or {}
+    if isinstance(source, dict) and source.get("path") and isinstance(source.get("filename"), str) \
+            and f"source/{source['filename']}" in by_name:
+        wanted.append((f"source/{source['filename']}", source["path"]))
+    files: list[tuple[str, Path]] = []
+    seen = {(staging / DESCRIPTOR).resolve()}
+    for key, relative in wanted:
+        try:
+            path = safe_resource_path(staging, relative)
+        except PackageError as exc:
+            raise PublishError(f"{where}: its {DESCRIPTOR}: {exc}; pull refuses it") from None
+        if path in seen:
+            raise PublishError(f"{where}: its {DESCRIPTOR} lists the file {relative!r} twice (or as the descriptor)")
+        seen.add(path)
+        files.append((key, path))
+    return files
+
+
+def _check_replaceable(target: Path, name: str, written: set[str]) -> None:
+    """Nothing when `target` is absent or may be replaced by a pull of package `name` that
+    writes `written` (relative POSIX paths): an empty folder, or the same package holding only
+    files this pull or an earlier one writes. Raises PublishError otherwise."""
+    if not target.exists() and not target.is_symlink():
+        return
+    advice = "choose another --out (pull writes <out>/<name>), or move the folder away first"
+    if target.is_symlink() or not target.is_dir():
+        raise PublishError(f"{target} exists and is not a folder; pull does not replace it: {advice}")
+    entries: list[tuple[str, bool]] = []  # (relative path, is a folder)
+    for dirpath, dirnames, filenames in os.walk(target):
+        rel_dir = Path(dirpath).relative_to(target)
+        entries += [((rel_dir / d).as_posix(), not (Path(dirpath) / d).is_symlink()) for d in dirnames]
+        entries += [((rel_dir / f).as_posix(), False) for f in filenames]
+    if not entries:
+        return
+    try:
+        old = json.loads((target / DESCRIPTOR).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        old = None
+    if not isinstance(old, dict) or old.get("name") != name:
+        raise PublishError(f"{target} exists and is not the package {name!r} pulled before; pull does not "
+                           f"replace it: {advice}")
+    allowed = set(written)
+    listed = [r.get("path") for r in old.get("resources") or [] if isinstance(r, dict)]
+    listed.append((old.get("source") or {}).get("path") if isinstance(old.get("source"), dict) else None)
+    for relative in listed:
+        try:
+            allowed.add(safe_resource_path(target, relative).relative_to(target.resolve()).as_posix())
+        except (PackageError, ValueError):
+            pass
+    folders = {parent.as_posix() for path in allowed for parent in Path(path).parents if parent != Path(".")}
+    extra = sorted(rel for rel, is_dir in entries if rel not in (folders if is_dir else allowed))
+    if extra:
+        shown = ", ".join(extra[:5]) + (" …" if len(extra) > 5 else "")
+        raise PublishError(f"{target} holds files pull did not write ({shown}); pull never replaces a folder "
+                           f"holding anything else, such as a package's version history (releases/, "
+                           f"CHANGELOG.md): {advice}")
 
 
 # -- ckanext-scheming -----------------------------------------------------------

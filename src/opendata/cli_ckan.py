@@ -14,12 +14,15 @@ CONFIG_HELP = "INI file with a [ckan] section (url, token). Default: ~/.config/o
 
 
 def _portal(ckan_url: str | None, config: Path | None, need_token: bool, retries: int = 4):
-    from .ckan import Portal, read_config, resolve_token
+    from .ckan import ConfigError, Portal, read_config, resolve_token
 
-    url = ckan_url or read_config(config).get("url")
+    try:
+        url = ckan_url or read_config(config).get("url")
+        token = resolve_token(config)
+    except ConfigError as exc:  # names the file and line, never its content
+        fail(str(exc))
     if not url:
         fail("no portal address: give --ckan URL (or CKAN_URL, or url in the config file)")
-    token = resolve_token(config)
     if need_token and not token:
         fail("no API token: set CKAN_API_TOKEN or put `token = …` in the [ckan] section of "
              f"{config or '~/.config/opendata/ckan.ini'}", EXIT_INVALID)
@@ -159,6 +162,8 @@ def pull_command(dataset, ckan_url, out, config):
         fail(str(exc), EXIT_INVALID)
     except (PublishError, PackageError) as exc:
         fail(str(exc), EXIT_CANNOT_RUN)
+    except OSError as exc:  # writing below --out
+        fail(f"cannot write below {out}: {exc}", EXIT_CANNOT_RUN)
     finally:
         portal.close()
     click.echo(f"{dataset} → {path}")
