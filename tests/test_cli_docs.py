@@ -8,11 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from opendata.cli import main
-from opendata.site import DOCS
 
-from .conftest import run_cli
+from .conftest import REPO, run_cli
 
-CLI_PAGE = DOCS / "guide" / "cli.md"
+CLI_PAGE = REPO / "site" / "docs" / "guide" / "cli.md"
 COMMANDS = sorted(main.commands)
 
 
