@@ -30,6 +30,12 @@ def test_command_is_documented_on_the_cli_page(name):
     assert name in headings, f"`opendata {name}` has no section on {CLI_PAGE.name}"
 
 
+def test_every_documented_command_exists():
+    headings = re.findall(r"^###+ .*`opendata ([a-z-]+)`", CLI_PAGE.read_text(encoding="utf-8"), flags=re.M)
+    gone = sorted(set(headings) - set(COMMANDS))
+    assert not gone, f"{CLI_PAGE.name} documents commands that do not exist: {gone}"
+
+
 def test_top_level_help_does_not_cut_descriptions():
     result = run_cli("--help")
     assert result.returncode == 0

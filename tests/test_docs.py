@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -61,3 +62,17 @@ def test_mkdocs_build_strict(tmp_path):
     assert "部门支出总表" in html and "function_code" in html
     assert (tmp_path / "out" / "schema" / "tables" / "expenditure_summary.json").is_file()
     assert (tmp_path / "out" / "guide" / "consume.html").is_file()
+
+
+def test_manage_checks_the_repository_schema_from_anywhere(tmp_path):
+    """`python tools/manage.py build-standard --check` derives from this checkout's schema/, whatever the
+    working directory and $OPENDATA_SCHEMA_DIR (another copy of the standard) say."""
+    other = tmp_path / "schema"
+    shutil.copytree(REPO / "schema", other)
+    rules = other / "rules.csv"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("\n", "\nchanged.rule,structure,error,改,Changed,x\n", 1),
+                     encoding="utf-8")
+    result = subprocess.run([sys.executable, str(REPO / "tools" / "manage.py"), "build-standard", "--check"],
+                            cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=300,
+                            env={**os.environ, "OPENDATA_SCHEMA_DIR": str(other)})
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
