@@ -15,7 +15,7 @@ from opendata.standard import SCHEMA_DIR_ENV, Standard, load_standard
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "schema"
 DOCS = REPO / "site" / "docs"
-GENERATED_NOTE = "<!-- 本页由 schema/ 生成，请勿手工编辑。Generated from schema/ by `opendata build-standard`; do not edit. -->"
+GENERATED_NOTE = "<!-- 本页由 schema/ 生成，请勿手工编辑。Generated from schema/ by `python tools/manage.py build-standard`; do not edit. -->"
 
 
 @contextmanager
