@@ -8,11 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from opendata.cli import main
-from opendata.site import DOCS
 
-from .conftest import run_cli
+from .conftest import REPO, run_cli
 
-CLI_PAGE = DOCS / "guide" / "cli.md"
+CLI_PAGE = REPO / "site" / "docs" / "guide" / "cli.md"
 COMMANDS = sorted(main.commands)
 
 
@@ -29,6 +28,12 @@ def test_command_has_help_text(name):
 def test_command_is_documented_on_the_cli_page(name):
     headings = re.findall(r"^###+ .*`opendata ([a-z-]+)`", CLI_PAGE.read_text(encoding="utf-8"), flags=re.M)
     assert name in headings, f"`opendata {name}` has no section on {CLI_PAGE.name}"
+
+
+def test_every_documented_command_exists():
+    headings = re.findall(r"^###+ .*`opendata ([a-z-]+)`", CLI_PAGE.read_text(encoding="utf-8"), flags=re.M)
+    gone = sorted(set(headings) - set(COMMANDS))
+    assert not gone, f"{CLI_PAGE.name} documents commands that do not exist: {gone}"
 
 
 def test_top_level_help_does_not_cut_descriptions():

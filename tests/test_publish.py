@@ -394,7 +394,7 @@ SCHEMA_FILE = REPO / "schema" / "ckan" / "dataset.json"
 
 def test_committed_ckan_schema_is_generated():
     assert SCHEMA_FILE.read_text(encoding="utf-8") == scheming_schema_text(), (
-        "schema/ckan/dataset.json is out of date: run `opendata build-standard`")
+        "schema/ckan/dataset.json is out of date: run `python tools/manage.py build-standard`")
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     fields = {f["field_name"]: f for f in schema["dataset_fields"]}
     assert set(EXTRA_KEYS) <= set(fields)

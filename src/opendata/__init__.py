@@ -1,8 +1,7 @@
 """opendata: an open-data standard and toolkit for Chinese departmental budget disclosures."""
-__version__ = "0.1.0"
-
-from .package import read_package, write_package  # noqa: E402
-from .facts import facts  # noqa: E402
-from .validate import validate  # noqa: E402
+from .version import __version__
+from .package import read_package, write_package
+from .facts import facts
+from .validate import validate
 
 __all__ = ["read_package", "write_package", "facts", "validate", "__version__"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, fail, main
+from .cli_base import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, fail, main
 from .package import PackageError
 
 CONFIG_HELP = "INI file with a [ckan] section (url, token). Default: ~/.config/opendata/ckan.ini."

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_INVALID, fail, main
+from .cli_base import EXIT_INVALID, fail, main
 
 
 @main.command()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .cli import fail, main
+from .cli_base import fail, main
 
 
 @main.command()

@@ -21,10 +21,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-from . import __version__
 from .model import Disclosure, Row, SourceDocument, Table
 from .money import format_amount
 from .standard import ROW_FIELDS, SOURCE_FIELDS, load_standard
+from .version import __version__
 
 DESCRIPTOR = "datapackage.json"
 

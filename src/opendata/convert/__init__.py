@@ -14,9 +14,10 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Disclosure, Table
+from ..model import Disclosure
 from ..package import package_name, package_title
 from ..standard import load_standard
+from ..version import __version__
 from .errors import ConversionError, Warnings
 from .limits import LimitError, Limits
 from .text import convert_text
@@ -136,7 +137,7 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
     disclosure.name = package_name(disclosure)
     disclosure.title = package_title(disclosure)
     disclosure.standard_version = load_standard().version
-    disclosure.conversion = {"tool": f"opendata {__import__('opendata').__version__}", "warnings": len(warnings.items)}
+    disclosure.conversion = {"tool": f"opendata {__version__}", "warnings": len(warnings.items)}
     return ConversionResult(disclosure, warnings.items)
 
 
@@ -150,21 +151,6 @@ def register(suffix: str, converter) -> None:
     """Other source families (PDF, Excel, Word) add their converter here: a function
     `(path, warnings, limits) -> Disclosure` that keeps to `limits` (`limits.Limits`)."""
     CONVERTERS[suffix] = converter
-
-
-def merge_table(tables: dict[str, Table], table: Table) -> None:
-    """A table printed in several parts (page breaks, one block per project) is one table."""
-    existing = tables.get(table.table_id)
-    if existing is None:
-        tables[table.table_id] = table
-        return
-    existing.rows.extend(table.rows)
-    for column in table.columns:
-        existing.add_column(column)
-    existing.last_line = table.last_line or existing.last_line
-    existing.pages = sorted(set(existing.pages) | set(table.pages))
-    if table.note:
-        existing.note = "\n".join(filter(None, [existing.note, table.note]))
 
 
 from .pdf import convert_pdf  # noqa: E402

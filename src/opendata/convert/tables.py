@@ -340,3 +340,18 @@ def row_key(row: Row) -> str:
     else:
         key = header_key(values.get("item") or "") or "row"
     return f"{side}/{key}" if side else key
+
+
+def merge_table(tables: dict[str, Table], table: Table) -> None:
+    """A table printed in several parts (page breaks, one block per project) is one table."""
+    existing = tables.get(table.table_id)
+    if existing is None:
+        tables[table.table_id] = table
+        return
+    existing.rows.extend(table.rows)
+    for column in table.columns:
+        existing.add_column(column)
+    existing.last_line = table.last_line or existing.last_line
+    existing.pages = sorted(set(existing.pages) | set(table.pages))
+    if table.note:
+        existing.note = "\n".join(filter(None, [existing.note, table.note]))

@@ -9,7 +9,7 @@ from .errors import ConversionError, Warnings
 from .layout import cell_per_line_rows, detect_layout, tab_rows
 from .segment import find_segments
 from .source import decode_text, describe_source, text_lines
-from .tables import TableBuilder, finish_rows
+from .tables import TableBuilder, finish_rows, merge_table
 from ..standard import load_standard
 
 ROW_READERS = {"tabs": tab_rows, "cell_per_line": cell_per_line_rows, "spaces": tab_rows}
@@ -24,8 +24,6 @@ def convert_text(path: Path, warnings: Warnings, limits=None) -> Disclosure:
 
 
 def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
-    from . import merge_table
-
     layout = detect_layout(lines)
     segments = find_segments(lines)
     tables: dict = {}

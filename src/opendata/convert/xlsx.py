@@ -50,7 +50,7 @@ from .limits import Limits, check_zip_inflation
 from .recognise import match_title, squash
 from .segment import META_LINE, Segment, find_segments, is_unit_line, tabular
 from .source import Line, describe_source, require_zip_container
-from .tables import TableBuilder, finish_rows
+from .tables import TableBuilder, finish_rows, merge_table
 
 CODES_SHEET_MARK = "opendata:codelists"
 INSTRUCTIONS_MARK = "(opendata:instructions)"
@@ -268,8 +268,6 @@ def convert_xlsx(path: Path, warnings: Warnings, limits: Limits | None = None) -
 
 def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool = True) -> Disclosure:
     """The disclosure from blocks of lines: each block segmented on its own."""
-    from . import merge_table
-
     standard = load_standard()
     if not any(block.lines for block in blocks):
         raise ConversionError(f"{source.filename}: the {'workbook' if sheets else 'document'} is empty (no cell holds anything); 文件中没有内容")

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .standard import Standard, load_standard
+from opendata.standard import Standard, load_standard
+from opendata.upgrade import MIGRATIONS, read_migrations, standard_versions
+
+from .common import GENERATED_NOTE, json_text, md_table
 
 FROZEN_FILES = ("standard.json", "datapackage.schema.json", "fields.csv", "rules.csv", "migrations.csv", "versions.csv")
 KIND_TITLES = {"initial": "首个版本 initial", "major": "主版本 MAJOR", "minor": "次版本 MINOR", "patch": "修订 PATCH"}
@@ -29,8 +32,6 @@ def changelog_sections(text: str) -> dict[str, str]:
 
 def frozen_files(standard: Standard, docs: Path) -> dict[Path, str]:
     """site/docs/schema/<version>/…: the current version's standard as published."""
-    from .site import json_text
-
     base = docs / "schema" / standard.version
     files: dict[Path, str] = {}
     for name in FROZEN_FILES:
@@ -45,9 +46,6 @@ def frozen_files(standard: Standard, docs: Path) -> dict[Path, str]:
 
 
 def versions_page(standard: Standard | None = None) -> str:
-    from .site import GENERATED_NOTE, md_table
-    from .upgrade import MIGRATIONS, read_migrations, standard_versions
-
     standard = standard or load_standard()
     versions = standard_versions(standard)
     changelog = standard.root / "CHANGELOG.md"
