@@ -258,3 +258,30 @@ def test_prepare_and_commit_output(package):
     assert (package / "extra.txt").exists() and _leftovers(package.parent) == [package.name]
     with pytest.raises(OutputRefused, match="extra.txt"):
         prepare_output(package)
+
+
+def test_package_object_reads_a_folder_and_in_memory_files_alike(package):
+    from opendata.package import Package
+
+    on_disk = Package.open(package)
+    files = {p.relative_to(package).as_posix(): p.read_bytes() for p in package.rglob("*") if p.is_file()}
+    in_memory = Package.from_files(files, "archive")
+    assert on_disk.descriptor == in_memory.descriptor
+    for resource in on_disk.resources:
+        table_id = resource.get("tableId") or resource["name"]
+        assert on_disk.csv(table_id) is on_disk.csv(table_id)  # read once
+        assert on_disk.csv(table_id).header == in_memory.csv(table_id).header
+        assert on_disk.table(table_id) == in_memory.table(table_id) == read_package(package).tables[table_id]
+    assert on_disk.disclosure().tables == read_package(package).tables
+
+
+def test_the_one_csv_reader_refuses_or_strips_a_bom():
+    from opendata.package import CsvEncodingError, parse_csv
+
+    data = "row_id,item\n1,=x\n".encode("utf-8")
+    assert parse_csv(data, "t.csv").records == [["1", "=x"]]
+    with pytest.raises(CsvEncodingError, match="t.csv: line 1: .*byte order mark"):
+        parse_csv(b"\xef\xbb\xbf" + data, "t.csv")
+    assert parse_csv(b"\xef\xbb\xbf" + data, "t.csv", bom="strip").header == ["row_id", "item"]
+    with pytest.raises(CsvEncodingError, match="t.csv: line 2: .*GBK"):
+        parse_csv("row_id,item\n1,行政运行\n".encode("gbk"), "t.csv")

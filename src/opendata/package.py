@@ -5,6 +5,8 @@ one row per printed row, keyed by row_id) and, where kept, source/<document>.
 Writing goes to a staging folder beside the target that is renamed into place, so a failed
 write leaves no half-written package; an existing folder that is not a package of ours is
 never overwritten (see "output folders" below: every command writing a folder uses it).
+Reading a package back lives in package_reader.py; its names are re-exported here, so
+`opendata.package` stays the one place to import from.
 """
 from __future__ import annotations
 
@@ -21,25 +23,34 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-from .model import Disclosure, Row, SourceDocument, Table
+from .model import Disclosure, Row, Table
 from .money import format_amount
-from .standard import ROW_FIELDS, SOURCE_FIELDS, load_standard
+from .standard import SOURCE_FIELDS, load_standard
 from .version import __version__
 
-DESCRIPTOR = "datapackage.json"
-
-
-class PackageError(Exception):
-    """A path that is not a readable package of this standard."""
-
-
-class CsvEncodingError(PackageError):
-    """A table CSV that is not UTF-8 without a byte order mark; `line` is the first bad line
-    (1-based), `reason` what is wrong there."""
-
-    def __init__(self, path: Path, line: int, reason: str):
-        self.path, self.line, self.reason = path, line, reason
-        super().__init__(f"{path}: line {line}: {reason}")
+# the reading side, re-exported: opendata.package is the API
+from .package_reader import (  # noqa: F401
+    CsvEncodingError,
+    CsvTable,
+    DESCRIPTOR,
+    MAX_JSON_DEPTH,
+    Package,
+    PackageError,
+    csv_text,
+    decode_csv,
+    descriptor_path,
+    find_packages,
+    json_depth,
+    load_descriptor,
+    parse_cell,
+    parse_csv,
+    parse_json_object,
+    read_package,
+    read_table,
+    resource_table_id,
+    safe_resource_path,
+    table_from_csv,
+)
 
 
 # -- names -----------------------------------------------------------------
@@ -383,201 +394,3 @@ def output_folder(target: str | Path, *, allow_replace_package: bool = True, cop
         discard_output(staging)
         raise
     commit_output(staging, target, keep_history=keep_history)
-
-
-# -- reading ---------------------------------------------------------------
-
-def descriptor_path(path: str | Path) -> Path:
-    path = Path(path)
-    if path.is_dir():
-        path = path / DESCRIPTOR
-    if not path.exists():
-        raise PackageError(f"{path}: no such package (datapackage.json not found)")
-    return path
-
-
-MAX_JSON_DEPTH = 64  # a descriptor is a few levels deep; this bounds parsing, not the standard
-
-
-def json_depth(value) -> int:
-    """How deeply `value` (parsed JSON) nests objects and arrays (a scalar is 0); iterative."""
-    depth, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        depth = max(depth, level)
-        stack.extend((child, level + 1) for child in children)
-    return depth
-
-
-def parse_json_object(data: bytes | str, label: str, what: str = "the descriptor") -> dict:
-    """Parse `data` as a JSON object nested at most MAX_JSON_DEPTH levels; PackageError naming
-    `label` otherwise (not UTF-8, not JSON, not an object, nested too deeply)."""
-    try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-    except UnicodeDecodeError as exc:
-        raise PackageError(f"{label}: not UTF-8 text ({exc.reason})") from exc
-    too_deep = PackageError(f"{label}: {what} is nested more than {MAX_JSON_DEPTH} levels deep; "
-                            f"expected a JSON object a few levels deep (see the standard's datapackage.schema.json)")
-    try:
-        value = json.loads(text)
-    except RecursionError:
-        raise too_deep from None
-    except json.JSONDecodeError as exc:
-        raise PackageError(f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
-    if not isinstance(value, dict):
-        raise PackageError(f"{label}: {what} must be a JSON object")
-    if json_depth(value) > MAX_JSON_DEPTH:
-        raise too_deep
-    return value
-
-
-def load_descriptor(path: str | Path) -> dict:
-    """The descriptor of the package at `path` (folder or datapackage.json) as a dict.
-
-    The one place descriptors are read: PackageError naming the file when it is missing, not
-    UTF-8, not JSON, not an object, or nested more than MAX_JSON_DEPTH levels."""
-    path = descriptor_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PackageError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    return parse_json_object(data, str(path))
-
-
-def safe_resource_path(package_dir: Path, relative) -> Path:
-    """The file of a resource, refusing remote URLs and paths that leave the package."""
-    if not isinstance(relative, str) or not relative:
-        raise PackageError(f"resource path must be a non-empty string, got {relative!r}")
-    if "://" in relative or relative.startswith("//"):
-        raise PackageError(f"resource path {relative!r} is a remote URL; packages must be self-contained (nothing is fetched)")
-    candidate = Path(relative)
-    if candidate.is_absolute() or ".." in candidate.parts:
-        raise PackageError(f"resource path {relative!r} points outside the package")
-    resolved = (package_dir / candidate).resolve()
-    if package_dir.resolve() not in resolved.parents:
-        raise PackageError(f"resource path {relative!r} points outside the package")
-    return resolved
-
-
-def parse_cell(text: str, field_type: str):
-    if text == "":
-        return None
-    if field_type == "number":
-        return Decimal(text)
-    if field_type == "integer":
-        return int(text)
-    return text
-
-
-def csv_text(path: Path) -> str:
-    """The text of a table CSV, which must be UTF-8 without a byte order mark. Raises
-    CsvEncodingError (with the line) for a BOM or bytes that are not UTF-8, OSError when
-    the file cannot be read."""
-    data = Path(path).read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise CsvEncodingError(path, 1, "the file begins with a UTF-8 byte order mark (BOM); table CSVs are UTF-8 without BOM. 文件以BOM开头")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        try:  # from the bad line on: a file may begin in ASCII
-            data[data.rfind(b"\n", 0, exc.start) + 1:].decode("gb18030")
-            guess = " (the file looks like GBK/GB18030)"
-        except UnicodeDecodeError:
-            guess = ""
-        raise CsvEncodingError(path, line, f"bytes {data[exc.start:exc.start + 4].hex(' ')} are not UTF-8{guess}; "
-                                           "table CSVs must be UTF-8. 文件不是UTF-8编码") from exc
-
-
-def read_table(package_dir: Path, resource: dict) -> Table:
-    path = safe_resource_path(package_dir, resource.get("path"))
-    types = {f["name"]: f.get("type", "string") for f in resource["schema"]["fields"]}
-    table = Table(
-        table_id=resource.get("tableId", resource["name"]),
-        printed_title=resource.get("printedTitle"), money_unit=resource.get("moneyUnit"),
-        money_decimals=resource.get("moneyDecimals"), note=resource.get("note"),
-    )
-    location = resource.get("sourceLocation") or {}
-    table.first_line, table.last_line = location.get("firstLine"), location.get("lastLine")
-    table.pages = list(location.get("pages") or [])
-    try:
-        text = csv_text(path)
-    except OSError as exc:
-        raise PackageError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
-    if "row_id" not in header:
-        raise PackageError(f"{path}: line 1: the header has no row_id column")
-    table.columns = [name for name in header if name not in (*ROW_FIELDS, *SOURCE_FIELDS)]
-    for record in reader:
-        cells = dict(zip(header, record))
-        values = {name: parse_cell(cells.get(name, ""), types.get(name, "string")) for name in table.columns}
-        table.rows.append(Row(
-            row_id=cells["row_id"], row_type=cells.get("row_type") or "item", values=values,
-            source_line=parse_cell(cells.get("source_line", ""), "integer"),
-            source_page=parse_cell(cells.get("source_page", ""), "integer"),
-        ))
-    return table
-
-
-def read_package(path: str | Path) -> Disclosure:
-    """Read a package folder (or its datapackage.json) back into the model, losslessly."""
-    descriptor_file = descriptor_path(path)
-    package_dir = descriptor_file.parent
-    d = load_descriptor(descriptor_file)
-    try:
-        json.dumps(d, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise PackageError(f"{descriptor_file}: holds a lone surrogate (a \\u{ord(exc.object[exc.start]):04x} escape), "
-                           "which is not text; see opendata validate (text.control-character)") from exc
-    try:
-        source = d["source"]
-        unit = d["unit"]
-        parent = unit.get("parent") or {}
-        local = None
-        if source.get("path"):
-            local_path = safe_resource_path(package_dir, source["path"])
-            local = str(local_path) if local_path.exists() else None
-        disclosure = Disclosure(
-            unit_name=unit["name"], unit_code=unit.get("code"),
-            parent_name=parent.get("name"), parent_code=parent.get("code"),
-            fiscal_year=d["fiscalYear"], stage=d["stage"],
-            division_code=d["division"]["code"], division_names=list(d["division"]["names"]),
-            money_unit=d["moneyUnit"], title=d["title"], name=d["name"], version=d["version"],
-            created=d["created"], standard_version=d["standardVersion"], licenses=d["licenses"],
-            conversion=d.get("conversion") or {},
-            source=SourceDocument(
-                filename=source["filename"], sha256=source["sha256"], bytes=source.get("bytes", 0),
-                format=source.get("format", ""), title=source.get("title"), url=source.get("url"),
-                published=source.get("published"), local_path=local,
-            ),
-        )
-        for resource in d["resources"]:
-            table = read_table(package_dir, resource)
-            disclosure.tables[table.table_id] = table
-    except (KeyError, TypeError) as exc:
-        raise PackageError(f"{descriptor_file}: descriptor is missing {exc}") from exc
-    return disclosure
-
-
-def find_packages(path: str | Path) -> list[Path]:
-    """Package folders at `path`: the package itself, or every package below a folder."""
-    path = Path(path)
-    if not path.exists():
-        raise PackageError(f"{path}: no such file or folder")
-    if path.is_file():
-        if path.name == DESCRIPTOR:
-            return [path.parent]
-        raise PackageError(f"{path}: not a data package (expected a folder with datapackage.json)")
-    if (path / DESCRIPTOR).exists():
-        return [path]
-    found = sorted(p.parent for p in path.rglob(DESCRIPTOR) if "releases" not in p.parts and not any(part.startswith(".") for part in p.relative_to(path).parts))
-    if not found:
-        raise PackageError(f"{path}: no data package found (no datapackage.json in it or below it)")
-    return found

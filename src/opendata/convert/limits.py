@@ -205,3 +205,20 @@ def check_page_streams(path: Path, number: int, page_obj, limits: Limits, sizes:
         if total > limit:
             raise LimitError(f"{path} page {number}", "max_page_stream_mb", limits.max_page_stream_mb,
                              f"the page's streams decode to more than {limits.max_page_stream_mb} MB")
+
+
+def check_page_count(path: Path, pdf, limits: Limits) -> None:
+    """LimitError (the pdfplumber document `pdf` closed) when the PDF has more pages than
+    `limits.max_pages`: the page count the page tree declares is checked before the tree is
+    read, then the pages actually found."""
+    from pdfminer.pdftypes import resolve1
+
+    tree = resolve1(pdf.doc.catalog.get("Pages"))
+    declared = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+    if isinstance(declared, int) and declared > limits.max_pages:
+        pdf.close()
+        raise LimitError(path, "max_pages", limits.max_pages, f"the PDF declares {declared} pages")
+    if len(pdf.pages) > limits.max_pages:  # forces the page tree to be read
+        count = len(pdf.pages)
+        pdf.close()
+        raise LimitError(path, "max_pages", limits.max_pages, f"the PDF has {count} pages")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..model import Disclosure
 from .errors import ConversionError, Warnings
-from .limits import LimitError, Limits, check_page_streams
+from .limits import Limits, check_page_count, check_page_streams
 from .source import Line, describe_source
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
@@ -47,7 +47,6 @@ def open_pdf(path: Path, data: bytes, limits: Limits | None = None):
     """The pdfplumber document; a ConversionError for what is not a readable PDF or has more
     pages than `limits.max_pages` (the declared page count is checked before the page tree is read)."""
     import pdfplumber
-    from pdfminer.pdftypes import resolve1
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -59,15 +58,7 @@ def open_pdf(path: Path, data: bytes, limits: Limits | None = None):
     limits = limits or Limits.from_env()
     try:
         pdf = pdfplumber.open(path)
-        tree = resolve1(pdf.doc.catalog.get("Pages"))
-        declared = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
-        if isinstance(declared, int) and declared > limits.max_pages:
-            pdf.close()
-            raise LimitError(path, "max_pages", limits.max_pages, f"the PDF declares {declared} pages")
-        if len(pdf.pages) > limits.max_pages:  # forces the page tree to be read
-            count = len(pdf.pages)
-            pdf.close()
-            raise LimitError(path, "max_pages", limits.max_pages, f"the PDF has {count} pages")
+        check_page_count(path, pdf, limits)
     except ConversionError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
