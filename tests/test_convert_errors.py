@@ -230,3 +230,28 @@ def test_reconverting_a_released_package_keeps_its_history(tmp_path):
     verified = run_in(tmp_path, "verify-releases", out)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "small.txt"]
+
+
+@pytest.mark.parametrize("where", ["data/my_analysis.xlsx", "source/original_scan.pdf", "data/sub/keep.txt", "data/empty/"])
+def test_out_package_with_files_of_the_user_inside_data_or_source_is_refused(tmp_path, where):
+    """Found by a new user: files of their own inside data/ or source/ were deleted by a re-convert."""
+    source = small_source(tmp_path)
+    out = tmp_path / "pkg"
+    assert convert(source, "--out", out).returncode == 0
+    path = out / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if where.endswith("/"):
+        path.mkdir(exist_ok=True)
+    else:
+        path.write_text("precious", encoding="utf-8")
+    before = tree(out)
+    run = convert(source, "--out", out)
+    assert run.returncode == 2 and where.rstrip("/") in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert tree(out) == before
+
+
+def test_reconverting_a_package_with_its_source_document_is_allowed(tmp_path):
+    source = small_source(tmp_path)
+    out = tmp_path / "pkg"
+    assert convert(source, "--out", out).returncode == 0
+    assert convert(source, "--out", out).returncode == 0

@@ -140,10 +140,20 @@ def test_overwrite_false_refuses_an_existing_folder(package):
 
 
 def test_overwrite_replaces_the_whole_folder(package):
-    (package / "data" / "stale.csv").write_text("row_id\n", encoding="utf-8")
-    write_package(sample_disclosure(), package)
-    assert not (package / "data" / "stale.csv").exists()
+    """A table the old package had and the new one lacks goes; a file the descriptor does not
+    list (the user's) makes the replacement refused instead."""
+    tables = list(read_package(package).tables)
+    smaller = sample_disclosure()
+    del smaller.tables[tables[-1]]
+    write_package(smaller, package)
+    gone = read_package(package)
+    assert list(gone.tables) == tables[:-1]
+    assert sorted(p.name for p in (package / "data").iterdir()) == sorted(f"{t}.csv" for t in tables[:-1])
     assert _leftovers(package.parent) == [package.name]
+    (package / "data" / "stale.csv").write_text("row_id\n", encoding="utf-8")
+    with pytest.raises(PackageError, match="stale.csv"):
+        write_package(sample_disclosure(), package)
+    assert (package / "data" / "stale.csv").exists()
 
 
 def test_read_package_accepts_the_descriptor_file(package):

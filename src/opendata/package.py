@@ -228,8 +228,9 @@ def _listing(names: list[str], limit: int = 5) -> str:
 
 def package_written_by_us(folder: str | Path) -> str | None:
     """None when `folder` is a package folder that opendata wrote (a readable descriptor whose
-    `conversion.tool` is opendata, and nothing at the top but datapackage.json, data/, source/,
-    releases/ and CHANGELOG.md); otherwise the reason it is not, as text."""
+    `conversion.tool` is opendata, nothing at the top but datapackage.json, data/, source/,
+    releases/ and CHANGELOG.md, and nothing in data/ or source/ that the descriptor does not
+    list); otherwise the reason it is not, as text."""
     folder = Path(folder)
     names = sorted(p.name for p in folder.iterdir())
     if DESCRIPTOR not in names:
@@ -244,7 +245,35 @@ def package_written_by_us(folder: str | Path) -> str | None:
     foreign = [name for name in names if name not in PACKAGE_LAYOUT]
     if foreign:
         return f"it holds files that are not part of the package: {_listing(foreign)}"
+    unlisted = _unlisted_files(folder, descriptor)
+    if unlisted:
+        return f"it holds files that are not part of the package: {_listing(unlisted)}"
     return None
+
+
+def _unlisted_files(folder: Path, descriptor: dict) -> list[str]:
+    """Files (and links, and empty folders) under data/ and source/ that the descriptor does
+    not list as a resource or as the source document: a user's own files, which replacing
+    the package would delete."""
+    listed = {r.get("path") for r in descriptor.get("resources") or [] if isinstance(r, dict)}
+    source = descriptor.get("source")
+    if isinstance(source, dict):
+        listed.add(source.get("path"))
+    found = []
+    for top in ("data", "source"):
+        base = folder / top
+        if base.is_symlink() or (base.exists() and not base.is_dir()):
+            found.append(top)
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            here = Path(dirpath)
+            for name in filenames + [d for d in dirnames if (here / d).is_symlink()]:
+                relative = (here / name).relative_to(folder).as_posix()
+                if relative not in listed:
+                    found.append(relative)
+            if not dirnames and not filenames and here != base:
+                found.append(here.relative_to(folder).as_posix() + "/")
+    return sorted(found)
 
 
 def check_output(target: str | Path, *, allow_replace_package: bool = True, copy_existing: bool = False) -> None:
