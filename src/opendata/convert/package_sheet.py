@@ -19,8 +19,8 @@ CSV is), not through the table pipeline.
 
 After conversion the hidden sheet gives each table back its printed title, source lines and
 pages and declared columns, and each row (found by table and row_id) its source_line and
-source_page in the original document. A row that the sheet does not list (added by hand) keeps
-its place in the workbook (row number, sheet position).
+source_page in the original document, and the table its row order. A row that the sheet does not
+list (added by hand) keeps its place in the workbook (row number, sheet position).
 """
 from __future__ import annotations
 
@@ -102,8 +102,11 @@ def records_table(entry: TableEntry, rows: list[tuple[int, list[str]]], label: s
 def apply_package_sheet(disclosure: Disclosure, entries: dict[str, TableEntry]) -> None:
     """Give the converted tables back what the 数据包 sheet recorded (see the module docstring):
     printed title, first/last line and pages of each table, its declared columns (kept in their
-    order, columns the workbook added after them), and each listed row's source_line and
-    source_page. Tables or rows the sheet does not list are left as converted."""
+    order, columns the workbook added after them), the package's row order (the two-sided
+    tables print income and expenditure side by side, so the workbook interleaves them), and
+    each listed row's source_line and source_page. A row the sheet does not list stays after
+    the listed row it followed in the workbook, with its workbook location; tables the sheet
+    does not list are left as converted."""
     for table_id, entry in entries.items():
         table = disclosure.tables.get(table_id)
         if table is None:
@@ -114,6 +117,13 @@ def apply_package_sheet(disclosure: Disclosure, entries: dict[str, TableEntry]) 
         table.pages = list(info.get("pages") or [])
         declared = list(info.get("columns") or [])
         table.columns = [*declared, *(c for c in table.columns if c not in declared)]
+        order = {row_id: i for i, row_id in enumerate(entry.rows)}
+        keys, last = {}, -1
         for row in table.rows:
             if row.row_id in entry.rows:
                 row.source_line, row.source_page = entry.rows[row.row_id]
+                last = order[row.row_id]
+                keys[id(row)] = (last, 0)
+            else:
+                keys[id(row)] = (last, 1)   # after the listed row it followed in the workbook
+        table.rows.sort(key=lambda row: keys[id(row)])
