@@ -338,3 +338,13 @@ def test_edited_package_sheet_is_a_clear_error(tmp_path):
 def test_template_has_no_package_sheet(tmp_path):
     book = openpyxl.load_workbook(write_template("final_accounts", tmp_path / "t.xlsx", year=2025))
     assert "数据包" not in book.sheetnames and not any("绩效" in name for name in book.sheetnames)
+
+
+def test_export_xlsx_help_says_what_is_not_kept():
+    from click.testing import CliRunner
+
+    from opendata.cli import main
+
+    text = " ".join(CliRunner().invoke(main, ["export-xlsx", "--help"]).output.split())
+    assert "source_line and source_page" in text and "performance tables" in text
+    assert "Not kept: the source document" in text and "`created`" in text and "`conversion`" in text and "`version`" in text

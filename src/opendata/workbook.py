@@ -14,6 +14,15 @@ Layout (what convert/xlsx.py reads back):
 - 文字说明: the narrative, one paragraph per row;
 - 代码表 (hidden): the code lists the validations point at.
 
+`export-xlsx` adds what a package holds beyond that layout, so that converting the workbook
+gives the package back (`opendata.convert.package_sheet` reads it):
+
+- one record sheet per performance table: title row, the columns' Chinese titles, their field
+  names (row 3), then one table row per sheet row, exactly as the package's CSV holds it;
+- 数据包 (hidden): each table's layout, sheet, printed title, source lines, pages and declared
+  columns, and each row's source_line / source_page in the original document, in the
+  package's row order. `template` writes neither: it stays a workbook to fill by hand.
+
 Text from a package (names, items, notes, narrative, metadata) is written by `text_cell`:
 always a string cell (data type 's', never a formula), and a text that Excel would take
 for a formula (= + - @ …) prefixed with an apostrophe (`opendata.formulas`); the
@@ -300,7 +309,9 @@ def write_template(stage: str, out: str | Path, year: int | None = None, unit: s
 
 def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
     """A package's tables written as an input workbook; converting the workbook gives the same
-    package back (see `PACKAGE_ROUND_TRIP`). Money tables in the template's layout (amounts in
+    package back: the same tables, rows, row ids, row types, values, declared columns, printed
+    titles, source locations and each row's source_line / source_page; not kept are the source
+    document (the workbook becomes the source), created, conversion and version. Money tables in the template's layout (amounts in
     each table's unit, its decimals as number format), the narrative on 文字说明, the
     performance tables on record sheets, and the hidden 数据包 sheet with each table's printed
     title, source lines, pages and declared columns and each row's source_line / source_page
@@ -337,12 +348,6 @@ def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return out
-
-
-PACKAGE_ROUND_TRIP = """export-xlsx -> convert gives back the package's tables, rows, row ids, row types, values
-(exact amounts), declared columns, printed titles, source lines and pages, and each row's source_line and
-source_page; not kept: the source document (the package's source becomes the workbook), created,
-conversion (tool, warnings) and version."""
 
 
 def records_sheet(book, table: Table, year: int | None) -> str:

@@ -26,6 +26,9 @@ own, so a table never runs into the next sheet.
 - Hidden sheets are skipped with a warning (the code-list sheet of `opendata template`
   silently). A sheet of key/value rows (单位名称, 单位代码, 年度, 阶段, 行政区划代码,
   金额单位 …: the 填报信息 sheet of the template) gives the disclosure's metadata.
+- A workbook written by `opendata export-xlsx` has a hidden 数据包 sheet and record sheets
+  (performance tables row for row): `package_sheet` reads them, so the package comes back
+  with its performance tables, row order and each row's source_line / source_page.
 - A text cell beginning with an apostrophe before a formula character ('=…, '-…) is read
   without that apostrophe: `opendata export-xlsx` escapes such text so that Excel never
   runs it as a formula (`opendata.formulas`).
@@ -272,7 +275,9 @@ def convert_xlsx(path: Path, warnings: Warnings, limits: Limits | None = None) -
 
 
 def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool = True) -> Disclosure:
-    """The disclosure from blocks of lines: each block segmented on its own."""
+    """The disclosure from blocks of lines: each block segmented on its own; record sheets and the
+    hidden 数据包 sheet of an exported workbook read by `package_sheet`. ConversionError for an
+    empty document, one without year and stage, or an edited 数据包 / record sheet."""
     standard = load_standard()
     if not any(block.lines for block in blocks):
         raise ConversionError(f"{source.filename}: the {'workbook' if sheets else 'document'} is empty (no cell holds anything); 文件中没有内容")
