@@ -249,17 +249,102 @@ def test_template_filled_converts_to_valid_package(tmp_path):
     assert report.count("error") == 0, [f for f in report.findings if f.severity == "error"]
 
 
-@pytest.mark.parametrize("package", sorted(p.name for p in PACKAGES.iterdir() if (p / "datapackage.json").exists()) if PACKAGES.exists() else [])
+SEEDS = sorted(p.name for p in PACKAGES.iterdir() if (p / "datapackage.json").exists()) if PACKAGES.exists() else []
+# what legitimately differs after package -> export-xlsx -> convert: the source document (the
+# workbook is the new source), when and by what the package was converted, and its version
+ROUND_TRIP_DIFFERS = ("source/", "conversion/", "created", "version")
+
+
+@pytest.mark.parametrize("package", SEEDS)
 def test_package_workbook_package_round_trip(tmp_path, package):
+    from opendata.versions import diff
+
     original = read_package(PACKAGES / package)
     path = export_workbook(original, tmp_path / "export.xlsx")
     back = convert_file(path).disclosure
-    for name in ("unit_name", "unit_code", "parent_code", "fiscal_year", "stage", "division_code", "money_unit"):
+    for name in ("unit_name", "unit_code", "parent_name", "parent_code", "fiscal_year", "stage", "division_code", "money_unit"):
         assert getattr(back, name) == getattr(original, name), name
-    for table_id, table in original.tables.items():
-        if table_id in ("project_performance_targets", "department_performance_targets", "performance_self_evaluation"):
-            continue   # performance tables are not part of the workbook layout
-        assert table_id in back.tables, table_id
-        assert rows_of(back.tables[table_id]) == rows_of(table), table_id
-        if table.money_decimals is not None:
-            assert back.tables[table_id].money_decimals == table.money_decimals, table_id
+    assert {"project_performance_targets", "department_performance_targets", "performance_self_evaluation"} & set(original.tables)
+    assert set(back.tables) == set(original.tables)
+    for table_id, table in original.tables.items():   # performance tables, narrative and key figures included
+        mine = back.tables[table_id]
+        assert [r.row_id for r in mine.rows] == [r.row_id for r in table.rows], table_id
+        assert rows_of(mine) == rows_of(table), table_id
+        assert [(r.source_line, r.source_page) for r in mine.rows] == [(r.source_line, r.source_page) for r in table.rows], table_id
+        assert (mine.money_unit, mine.money_decimals, mine.columns) == (table.money_unit, table.money_decimals, table.columns), table_id
+    out = write_package(back, tmp_path / "back")
+    changes = diff(PACKAGES / package, out)
+    summary = changes.summary()
+    assert {k: v for k, v in summary.items() if k not in ("metadata_changed", "files_changed")} == dict.fromkeys(
+        ["tables_added", "tables_removed", "columns_added", "columns_removed", "rows_added", "rows_removed", "cells_changed"], 0)
+    assert [m for m in changes.metadata_changed if not m["path"].startswith(ROUND_TRIP_DIFFERS)] == []
+    assert [f for f in changes.files_changed if not f["path"].startswith("source/")] == []
+    for csv_file in sorted((PACKAGES / package / "data").glob("*.csv")):   # the tables byte for byte
+        assert (out / "data" / csv_file.name).read_bytes() == csv_file.read_bytes(), csv_file.name
+
+
+def test_export_record_sheets_escape_formula_text(tmp_path):
+    """Performance tables go on record sheets: text that looks like a formula is an escaped string
+    cell, amounts are numbers with their decimals, and converting gives the same values back."""
+    original = read_package(PACKAGES / "110102-257004-2023-budget")
+    table = original.tables["project_performance_targets"]
+    table.rows[0].values["goal"] = '=HYPERLINK("http://127.0.0.1/x","点击")'
+    table.rows[1].values["target_value"] = "-5%"
+    table.rows[1].values["total"] = Decimal("-1738000.50")
+    path = export_workbook(original, tmp_path / "export.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book["数据包"].sheet_state == "hidden"
+    sheet = book["项目支出绩效目标表"]
+    fields = [c.value for c in sheet[3]]
+    goal, target, total = (sheet.cell(row=r, column=fields.index(n) + 1) for r, n in ((4, "goal"), (5, "target_value"), (5, "total")))
+    assert goal.value == '\'=HYPERLINK("http://127.0.0.1/x","点击")' and goal.data_type == "s"
+    assert target.value == "'-5%" and target.data_type == "s"
+    assert total.value == -1738000.5 and total.data_type == "n" and total.number_format == "0.0"   # the CSV text: -1738000.5
+    cells = [c for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    back = convert_file(path).disclosure.tables["project_performance_targets"]
+    assert rows_of(back) == rows_of(table)
+
+
+def test_row_added_by_hand_keeps_its_workbook_place(tmp_path):
+    """A row the 数据包 sheet does not list (its code edited) keeps the workbook's row number
+    and sheet position and stays where it stood; the other rows keep the document's."""
+    original = read_package(PACKAGES / "110101-01075003-2021-budget")
+    path = export_workbook(original, tmp_path / "export.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["部门支出总表"]
+    target = next(c for row in sheet.iter_rows() for c in row if c.value == "2080501")
+    target.value = "2080599"
+    book.save(path)
+    back = convert_file(path).disclosure.tables["expenditure_summary"]
+    table = original.tables["expenditure_summary"]
+    ids = [r.row_id for r in table.rows]
+    assert [r.row_id for r in back.rows] == [("2080599" if i == "2080501" else i) for i in ids]
+    edited = back.row("2080599")
+    assert (edited.source_line, edited.source_page) == (target.row, book.sheetnames.index("部门支出总表") + 1)
+    assert all((r.source_line, r.source_page) == (table.row(r.row_id).source_line, None) for r in back.rows if r.row_id != "2080599")
+
+
+def test_edited_package_sheet_is_a_clear_error(tmp_path):
+    original = read_package(PACKAGES / "110101-01075003-2021-budget")
+    path = export_workbook(original, tmp_path / "export.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["数据包"]["F3"] = "{not json"
+    book.save(path)
+    with pytest.raises(ConversionError, match=r"export\.xlsx: sheet '数据包' row 3: .*must not be edited"):
+        convert_file(path)
+
+
+def test_template_has_no_package_sheet(tmp_path):
+    book = openpyxl.load_workbook(write_template("final_accounts", tmp_path / "t.xlsx", year=2025))
+    assert "数据包" not in book.sheetnames and not any("绩效" in name for name in book.sheetnames)
+
+
+def test_export_xlsx_help_says_what_is_not_kept():
+    from click.testing import CliRunner
+
+    from opendata.cli import main
+
+    text = " ".join(CliRunner().invoke(main, ["export-xlsx", "--help"]).output.split())
+    assert "source_line and source_page" in text and "performance tables" in text
+    assert "Not kept: the source document" in text and "`created`" in text and "`conversion`" in text and "`version`" in text

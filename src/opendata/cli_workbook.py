@@ -29,8 +29,14 @@ def template(stage, out, year, unit):
 @click.argument("package", type=click.Path(path_type=Path))
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Workbook to write (.xlsx).")
 def export_xlsx(package, out):
-    """Write a package's money tables and narrative into the input-workbook layout
-    (converting the workbook gives the same tables back)."""
+    """Write a package as an input workbook: money tables in the template's layout, the
+    narrative, performance tables on record sheets, and a hidden 数据包 sheet with each row's
+    source_line / source_page and each table's printed title, source location and columns.
+
+    `opendata convert` of the workbook gives the same package back: tables, rows, row ids, row
+    types, values, columns, printed titles, source locations, source_line and source_page.
+    Not kept: the source document (the workbook becomes the package's source), `created`,
+    `conversion` (tool, warning count) and `version`."""
     from .package import PackageError, read_package
     from .workbook import WorkbookError, export_workbook
 

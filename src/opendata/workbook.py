@@ -14,6 +14,15 @@ Layout (what convert/xlsx.py reads back):
 - 文字说明: the narrative, one paragraph per row;
 - 代码表 (hidden): the code lists the validations point at.
 
+`export-xlsx` adds what a package holds beyond that layout, so that converting the workbook
+gives the package back (`opendata.convert.package_sheet` reads it):
+
+- one record sheet per performance table: title row, the columns' Chinese titles, their field
+  names (row 3), then one table row per sheet row, exactly as the package's CSV holds it;
+- 数据包 (hidden): each table's layout, sheet, printed title, source lines, pages and declared
+  columns, and each row's source_line / source_page in the original document, in the
+  package's row order. `template` writes neither: it stays a workbook to fill by hand.
+
 Text from a package (names, items, notes, narrative, metadata) is written by `text_cell`:
 always a string cell (data type 's', never a formula), and a text that Excel would take
 for a formula (= + - @ …) prefixed with an apostrophe (`opendata.formulas`); the
@@ -21,6 +30,7 @@ converter removes that apostrophe again, so the workbook converts back to the sa
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -298,21 +308,31 @@ def write_template(stage: str, out: str | Path, year: int | None = None, unit: s
 
 
 def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
-    """A package's money tables and narrative written in the template's layout; converting
-    the workbook gives back the same tables (rows, codes, labels and exact amounts)."""
+    """A package's tables written as an input workbook; converting the workbook gives the same
+    package back: the same tables, rows, row ids, row types, values, declared columns, printed
+    titles, source locations and each row's source_line / source_page; not kept are the source
+    document (the workbook becomes the source), created, conversion and version. Money tables in the template's layout (amounts in
+    each table's unit, its decimals as number format), the narrative on 文字说明, the
+    performance tables on record sheets, and the hidden 数据包 sheet with each table's printed
+    title, source lines, pages and declared columns and each row's source_line / source_page
+    (`opendata.convert.package_sheet`). Returns `out`; WorkbookError for a money table the
+    layout cannot hold."""
     standard = load_standard()
     values = {"unit_name": disclosure.unit_name, "unit_code": disclosure.unit_code, "parent_name": disclosure.parent_name,
               "parent_code": disclosure.parent_code, "fiscal_year": disclosure.fiscal_year, "stage": stage_title(disclosure.stage),
               "division_code": disclosure.division_code, "money_unit": disclosure.money_unit}
     book, ranges = new_book(disclosure.stage, disclosure.fiscal_year, values)
-    skipped = []
+    layouts: dict[str, tuple[str, str | None]] = {}
     for table in disclosure.tables.values():
-        spec = standard.tables[table.table_id]
-        if spec.kind != "money":
-            if spec.kind == "performance":
-                skipped.append(table.table_id)
-            continue
-        write_table(book, table, disclosure.fiscal_year, ranges)
+        kind = standard.tables[table.table_id].kind
+        if kind == "money":
+            layouts[table.table_id] = ("sheet", write_table(book, table, disclosure.fiscal_year, ranges))
+        elif kind == "performance":
+            layouts[table.table_id] = ("records", records_sheet(book, table, disclosure.fiscal_year))
+        elif kind == "text":
+            layouts[table.table_id] = ("text", NARRATIVE_SHEET)
+        else:
+            layouts[table.table_id] = ("derived", None)
     narrative = disclosure.tables.get("narrative")
     sheet = book.create_sheet(NARRATIVE_SHEET)
     sheet.column_dimensions["A"].width = 100
@@ -322,17 +342,85 @@ def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
             if text:
                 text_cell(sheet, r, 1, text, None)
                 r += 1
+    package_sheet(book, disclosure, layouts)
     book.move_sheet(CODES_SHEET, offset=len(book.sheetnames))
-    if skipped:
-        info = book[INSTRUCTIONS_SHEET]
-        info.cell(row=info.max_row + 2, column=1, value=f"未导出的绩效表 (performance tables not exported): {', '.join(skipped)}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return out
 
 
-def write_table(book, table: Table, year: int, ranges: dict) -> None:
+def records_sheet(book, table: Table, year: int | None) -> str:
+    """A table written row for row (the performance tables): title row, the columns' Chinese
+    titles (row 2), their field names (row 3), then one row per table row with the package's
+    values (amounts in 元 as numbers with their printed decimals, text escaped by `text_cell`).
+    Returns the sheet's name."""
+    from .package import parse_csv, table_csv
+
+    standard = load_standard()
+    spec = standard.tables[table.table_id]
+    columns, text = table_csv(table)
+    data = parse_csv(text.encode("utf-8"), table.table_id)
+    sheet = book.create_sheet(spec.title_zh.replace('"', "")[:31])
+    style = _styles()
+    title = f"{year}年{spec.title_zh}" if year else spec.title_zh
+    sheet.cell(row=1, column=1, value=f"{title}（逐行记录，金额单位：元；第3行是字段名，请勿改动）").font = style["title"]
+    types = {}
+    for j, name in enumerate(columns, 1):
+        described = standard.field_descriptor(table.table_id, name) if name in standard.fields or name in spec.measures else {}
+        types[name] = described.get("type", "integer" if name in ("source_line", "source_page") else "string")
+        for r, value in ((2, described.get("title", name)), (3, name)):
+            cell = sheet.cell(row=r, column=j, value=value)
+            cell.font, cell.fill = style["header"], style["fill"]
+        sheet.column_dimensions[_letter(j)].width = 14 if types[name] != "string" else 24
+    sheet.freeze_panes = sheet.cell(row=4, column=1)
+    for r, record in enumerate(data.records, 4):
+        for j, (name, value) in enumerate(zip(columns, record), 1):
+            if value == "":
+                continue
+            number = number_value(Decimal(value)) if types[name] == "number" else None
+            if types[name] == "integer":
+                sheet.cell(row=r, column=j, value=int(value))
+            elif number is not None and not isinstance(number, str):
+                places = max(0, -Decimal(value).as_tuple().exponent)
+                sheet.cell(row=r, column=j, value=number).number_format = "0" + ("." + "0" * places if places else "")
+            else:
+                text_cell(sheet, r, j, value)
+    return sheet.title
+
+
+def package_sheet(book, disclosure: Disclosure, layouts: dict[str, tuple[str, str | None]]) -> None:
+    """The hidden 数据包 sheet (layout in `opendata.convert.package_sheet`): per table its layout,
+    sheet and descriptor facts; per row of the tables not on record sheets its source_line and
+    source_page. `layouts` maps table id -> (layout, sheet name or None)."""
+    from .convert.package_sheet import PACKAGE_HEADER, PACKAGE_SHEET, PACKAGE_SHEET_MARK
+
+    sheet = book.create_sheet(PACKAGE_SHEET)
+    sheet.sheet_state = "hidden"
+    sheet["A1"] = PACKAGE_SHEET_MARK
+    for j, name in enumerate(PACKAGE_HEADER, 1):
+        sheet.cell(row=2, column=j, value=name)
+    r = 3
+    for table_id, (layout_name, sheet_name) in layouts.items():
+        table = disclosure.tables[table_id]
+        info = {"sheet": sheet_name, "printedTitle": table.printed_title, "firstLine": table.first_line,
+                "lastLine": table.last_line, "pages": table.pages, "columns": table.columns}
+        if layout_name == "records":
+            info.update(moneyUnit=table.money_unit, moneyDecimals=table.money_decimals, note=table.note)
+        for j, value in enumerate(("table", table_id, layout_name), 1):
+            text_cell(sheet, r, j, value)
+        text_cell(sheet, r, 6, json.dumps(info, ensure_ascii=False))
+        r += 1
+        for row in ([] if layout_name == "records" else table.rows):
+            for j, value in enumerate(("row", table_id, row.row_id), 1):
+                text_cell(sheet, r, j, value)
+            sheet.cell(row=r, column=4, value=row.source_line)
+            sheet.cell(row=r, column=5, value=row.source_page)
+            r += 1
+
+
+def write_table(book, table: Table, year: int, ranges: dict) -> str:
+    """A money table on its own sheet in the template's layout; returns the sheet's name."""
     spec = load_standard().tables[table.table_id]
     unit = table.money_unit or "元"
     factor = UNIT_FACTORS[unit]
@@ -378,3 +466,4 @@ def write_table(book, table: Table, year: int, ranges: dict) -> None:
         for text in table.note.split("\n"):
             text_cell(sheet, r, 1, text if text.startswith(("注", "备注", "说明")) else f"注：{text}", None)
             r += 1
+    return sheet.title

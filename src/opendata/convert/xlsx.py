@@ -26,6 +26,9 @@ own, so a table never runs into the next sheet.
 - Hidden sheets are skipped with a warning (the code-list sheet of `opendata template`
   silently). A sheet of key/value rows (单位名称, 单位代码, 年度, 阶段, 行政区划代码,
   金额单位 …: the 填报信息 sheet of the template) gives the disclosure's metadata.
+- A workbook written by `opendata export-xlsx` has a hidden 数据包 sheet and record sheets
+  (performance tables row for row): `package_sheet` reads them, so the package comes back
+  with its performance tables, row order and each row's source_line / source_page.
 - A text cell beginning with an apostrophe before a formula character ('=…, '-…) is read
   without that apostrophe: `opendata export-xlsx` escapes such text so that Excel never
   runs it as a formula (`opendata.formulas`).
@@ -44,6 +47,7 @@ from ..model import Disclosure
 from ..money import is_amount
 from ..standard import load_standard
 from . import metadata, performance
+from .package_sheet import PACKAGE_SHEET_MARK, apply_package_sheet, read_package_sheet, records_table
 from .errors import ConversionError, Warnings
 from .layout import tab_rows
 from .limits import Limits, check_zip_inflation
@@ -72,6 +76,7 @@ class Block:
     lines: list[Line] = field(default_factory=list)
     hidden: bool = False
     marker: str = ""
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)   # (row number, cell texts) of a sheet
 
 
 # -- cell values -----------------------------------------------------------------
@@ -142,6 +147,9 @@ def row_lines(cells: list[str], row_no: int, page: int | None, width: int = 0) -
 
 
 def add_rows(block: Block, rows: list[tuple[int, list[str]]]) -> None:
+    """A sheet's (row number, cell texts) pairs into the block: kept as they are in `block.rows`
+    and as pipeline lines (`row_lines`) in `block.lines`."""
+    block.rows = rows
     width = max((max((i + 1 for i, c in enumerate(cells) if c), default=0) for _, cells in rows), default=0)
     for number, cells in rows:
         block.lines.extend(row_lines(cells, number, block.index, width))
@@ -267,17 +275,27 @@ def convert_xlsx(path: Path, warnings: Warnings, limits: Limits | None = None) -
 
 
 def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool = True) -> Disclosure:
-    """The disclosure from blocks of lines: each block segmented on its own."""
+    """The disclosure from blocks of lines: each block segmented on its own; record sheets and the
+    hidden 数据包 sheet of an exported workbook read by `package_sheet`. ConversionError for an
+    empty document, one without year and stage, or an edited 数据包 / record sheet."""
     standard = load_standard()
     if not any(block.lines for block in blocks):
         raise ConversionError(f"{source.filename}: the {'workbook' if sheets else 'document'} is empty (no cell holds anything); 文件中没有内容")
     meta: dict = {}
     visible = []
+    package_block = next((b for b in blocks if sheets and b.hidden and b.marker == PACKAGE_SHEET_MARK), None)
+    entries = read_package_sheet(package_block.rows, f"{source.filename}") if package_block else {}
+    record_sheets = {e.sheet: e for e in entries.values() if e.layout == "records"}
+    tables: dict = {}
     for block in blocks:
         if block.marker.startswith(INSTRUCTIONS_MARK) or INSTRUCTIONS_MARK in block.marker:
             continue   # the 说明 sheet of `opendata template`
+        if sheets and not block.hidden and block.name in record_sheets:
+            entry = record_sheets[block.name]
+            tables[entry.table_id] = records_table(entry, block.rows, source.filename)
+            continue
         if block.hidden:
-            if block.marker != CODES_SHEET_MARK and any(line.text.strip() for line in block.lines):
+            if block.marker not in (CODES_SHEET_MARK, PACKAGE_SHEET_MARK) and any(line.text.strip() for line in block.lines):
                 warnings.add(f"hidden sheet '{block.name}' not read", page=block.index)
             continue
         found = sheet_meta(block) if sheets else None
@@ -285,6 +303,7 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
             meta.update(found)
             continue
         visible.append(block)
+    record_tables = set(tables)
     context = meta_context(meta)
     texts = [*context, *(line.text for block in visible for line in block.lines)]
     # the cover and the sheets' title rows state the year; the narrative also names other years (比2025年预算增加)
@@ -296,7 +315,6 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
     stage = stage_code(meta.get("stage")) or stage
     if year is None or stage is None:
         raise ConversionError(f"{source.filename}: no fiscal year and stage found (such as 2021年部门预算); 未找到年度和预算/决算阶段")
-    tables: dict = {}
     narrative_lines: list[Line] = []
     previous = None
     for block in visible:
@@ -341,8 +359,11 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
             warnings.add(f"sheet '{block.name}': its rows are not under any table title recognised (表名未识别); read as text", page=block.index)
         narrative_lines.extend(line for i, line in enumerate(lines) if i not in used)
     for table in tables.values():
-        finish_rows(table)
-    return metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, stated=meta)
+        if table.table_id not in record_tables:
+            finish_rows(table)
+    disclosure = metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, stated=meta)
+    apply_package_sheet(disclosure, entries)
+    return disclosure
 
 
 def meta_context(meta: dict) -> list[str]:
