@@ -32,6 +32,11 @@ AMOUNT_TOKEN = re.compile(r"^[-−]?\(?\d[\d,]*(\.\d+)?\)?%?$")
 
 
 def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
+    """A PDF with a text layer at `path` -> Disclosure: its pages rebuilt as numbered lines
+    (`pdf_lines`, table rows tab-separated) and read by the shared text pipeline
+    (`text.convert_lines`). ConversionError for a file that is not a readable PDF, exceeds
+    `limits` (default `Limits.from_env()`), or whose text has no fiscal year/stage or is cut
+    short; other problems go to `warnings`."""
     from .text import convert_lines
 
     data = path.read_bytes()
@@ -139,6 +144,8 @@ def page_text_lines(page, state: dict | None = None) -> list[str]:
 
 
 def inside(bbox, x: float, y: float) -> bool:
+    """True when point (x, y) lies in `bbox` (x0, top, x1, bottom, PDF points), with half a point
+    of slack on every side."""
     x0, top, x1, bottom = bbox
     return x0 - 0.5 <= x <= x1 + 0.5 and top - 0.5 <= y <= bottom + 0.5
 
@@ -213,12 +220,17 @@ def group_lines(words) -> list[list[dict]]:
 
 
 def joiner(left: str, right: str) -> str:
+    """What joins two pieces of text on one line: nothing when either is empty or the join
+    touches a CJK character (Chinese is not spaced), else one space."""
     if not left or not right:
         return ""
     return "" if CJK.match(left[-1]) or CJK.match(right[0]) else " "
 
 
 def join_words(words, gap_is_space: bool = True) -> str:
+    """pdfplumber words of one line (dicts with text, x0, x1, top, bottom), left to right -> text.
+    Words are joined by `joiner`; with `gap_is_space`, a gap wider than 1.5 times the word's
+    height becomes a space even between CJK characters."""
     text = ""
     previous = None
     for word in words:
@@ -258,14 +270,19 @@ def is_page_number(line_words, page_height: float) -> bool:
 
 
 def is_number_chunk(text: str) -> bool:
+    """True when a chunk of text (spaces removed) is a number as printed in tables: optional minus
+    and brackets, thousands commas, decimals, an optional %."""
     return bool(AMOUNT_TOKEN.match(text.replace(" ", "")))
 
 
 def line_height(words) -> float:
+    """The vertical extent of a line's words, in PDF points, at least 4."""
     return max(4.0, max(w["bottom"] for w in words) - min(w["top"] for w in words))
 
 
 def is_data_line(chunks, text: str) -> bool:
+    """True for a table data line: at least two chunks ((x0, x1, text) from `chunk_line`), one of
+    them a number, and no 。 in the line's text."""
     return len(chunks) >= 2 and any(is_number_chunk(c[2]) for c in chunks) and "。" not in text
 
 
