@@ -102,7 +102,8 @@ def ancestors(row: dict, by_code: dict) -> list[dict]:
 
 
 def money_unit(tables: dict[str, Table]) -> str:
-    """The money unit (元 or 万元) printed by most of the tables that have rows; 元 when none says."""
+    """The money unit printed by most of the tables that have rows (each table's `money_unit`);
+    元 when none says."""
     counts = Counter(t.money_unit for t in tables.values() if t.money_unit and t.rows)
     return counts.most_common(1)[0][0] if counts else "元"
 

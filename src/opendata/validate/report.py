@@ -21,7 +21,8 @@ class Finding:
     """One finding of one rule. `rule` is an id of schema/rules.csv; `severity` (error, warning,
     info), when not given, is the rule's severity there (KeyError for an id not in the catalog).
     `expected`, `found` and `difference` are text as printed in the report (amounts in 元);
-    `location` is the row's source page/line when known."""
+    `location` says where, as far as known: file, CSV row and column, source line and page,
+    or a JSON pointer into the descriptor."""
     rule: str
     message: str
     severity: str = ""
