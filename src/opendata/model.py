@@ -22,6 +22,8 @@ class Row:
     source_page: int | None = None
 
     def get(self, name: str, default: Any = None) -> Any:
+        """The value of column `name` (a Decimal 元 amount, a code, a label …), or `default` when
+        the row did not print that column."""
         return self.values.get(name, default)
 
 
@@ -43,15 +45,20 @@ class Table:
     derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add_column(self, name: str) -> None:
+        """Append column `name` to `columns` unless it is already there (order = first seen)."""
         if name not in self.columns:
             self.columns.append(name)
 
     def row(self, row_id: str) -> Row | None:
+        """The row whose `row_id` is `row_id`, or None; a linear search over `rows`."""
         return next((row for row in self.rows if row.row_id == row_id), None)
 
 
 @dataclass
 class SourceDocument:
+    """The document a disclosure was converted from: file name, SHA-256 (hex) and size in bytes
+    of its content, format (pdf, xlsx, docx, html, txt …) and, when known, its title, URL and
+    publication date. `local_path` is where the converter read it and is never written out."""
     filename: str
     sha256: str
     bytes: int
@@ -85,4 +92,5 @@ class Disclosure:
     tables: dict[str, Table] = field(default_factory=dict)
 
     def table(self, table_id: str) -> Table | None:
+        """The table `table_id` (a code of codelists/tables.csv) if the document printed it, else None."""
         return self.tables.get(table_id)

@@ -33,11 +33,15 @@ def _default_schema_dir() -> Path:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
+    """The rows of the UTF-8 CSV file at `path` as dicts keyed by its header: list[dict[str, str]],
+    in file order. Raises OSError when it cannot be read."""
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
 def split_list(text: str, sep: str = " ") -> list[str]:
+    """The parts of a list cell of the schema/ CSVs split on `sep` (a space by default, `|` for
+    alias lists), stripped, empties dropped; [] for '' or None."""
     return [part.strip() for part in (text or "").split(sep) if part.strip()]
 
 
@@ -100,11 +104,16 @@ class TableSpec:
 
     @property
     def is_money(self) -> bool:
+        """True for a table of amounts (kind `money` in codelists/tables.csv), False for text tables
+        such as the performance forms."""
         return self.kind == "money"
 
 
 @dataclass
 class CodeList:
+    """One code list of codelists/codelists.csv with its rows (read from codelists/<file>; [] when
+    the file is absent). `open` lists may hold codes not listed; `year_versioned` rows carry
+    from_year/to_year; `provenance` names the official source of the codes."""
     id: str
     file: str
     title_zh: str
@@ -117,6 +126,7 @@ class CodeList:
 
     @cached_property
     def codes(self) -> set[str]:
+        """The set of codes of the list (its `code` column), every year."""
         return {row["code"] for row in self.rows}
 
     def name_for(self, code: str, year: int | None = None) -> str | None:
@@ -161,9 +171,11 @@ class Standard:
 
     @cached_property
     def descriptor_schema(self) -> dict:
+        """The JSON Schema of a package descriptor (schema/datapackage.schema.json), as a dict."""
         return json.loads((self.root / "datapackage.schema.json").read_text(encoding="utf-8"))
 
     def stage_codes(self) -> list[str]:
+        """The stage codes (budget, final) of codelists/stages.csv, in file order."""
         return [row["code"] for row in self.codelists["stages"].rows]
 
     def key_figure_aliases(self) -> tuple[tuple[str, str, str], ...]:
@@ -184,6 +196,8 @@ class Standard:
         return {row["title_zh"]: int(row["factor"]) for row in self.codelists["money_units"].rows}
 
     def money_factor(self, unit: str) -> int:
+        """The factor from printed money unit `unit` (元, 万元 …) to 元, from codelists/money_units.csv;
+        KeyError for a unit not listed there."""
         for row in self.codelists["money_units"].rows:
             if row["title_zh"] == unit:
                 return int(row["factor"])
@@ -299,6 +313,9 @@ class Standard:
         return {"fields": [self.field_descriptor(table_id, name) for name in names], "primaryKey": ["row_id"]}
 
     def ordered_columns(self, table_id: str, columns) -> list[str]:
+        """The column names of `columns` plus row_id, row_type and item, in the standard order of
+        `table_field_names` (row fields, dimensions, measures, source fields); names the
+        table cannot carry are dropped. KeyError for a `table_id` not in the catalog."""
         wanted = set(columns) | set(ROW_FIELDS) | {"item"}
         return [name for name in self.table_field_names(table_id) if name in wanted]
 

@@ -15,6 +15,10 @@ CODE_PARTS = {"类": 0, "款": 1, "项": 2}
 
 @dataclass
 class Column:
+    """What one column of a table holds, worked out from its header: `index` (0-based cell
+    position), `path` (its header cells, top to bottom), `kind` (measure, dimension, code_part,
+    ignore or unknown), `name` (measure id of codelists/measures.csv or field of fields.csv),
+    `side` (income / expenditure, two-sided tables only) and `part` (0/1/2 for 类/款/项)."""
     index: int
     path: list[str]
     kind: str = "unknown"      # measure | dimension | code_part | ignore | unknown
@@ -24,6 +28,8 @@ class Column:
 
 
 def is_header_row(row: CellRow) -> bool:
+    """True when the row has filled cells and every one could be a header word
+    (`recognise.is_header_word`)."""
     filled = row.filled
     return bool(filled) and all(is_header_word(cell) for cell in filled)
 
@@ -40,6 +46,7 @@ def split_header(rows: list[CellRow]) -> tuple[list[CellRow], list[CellRow]]:
 
 
 def width_of(rows: list[CellRow]) -> int:
+    """The number of cells of the widest row; 0 for no rows."""
     return max((len(r.cells) for r in rows), default=0)
 
 
@@ -174,6 +181,8 @@ def header_paths(header: list[list[str]], width: int) -> list[list[str]]:
 
 
 def side_of(path: list[str]) -> str | None:
+    """The side a header path heads: income for 收入 (or 本年收入 / 财政拨款收入 at the top),
+    expenditure for 支出 (or 本年支出 / 财政拨款支出 at the top), else None."""
     for index, part in enumerate(path):
         key = header_key(part)
         if key == "收入" or (index == 0 and key in ("本年收入", "财政拨款收入")):
@@ -184,6 +193,9 @@ def side_of(path: list[str]) -> str | None:
 
 
 def resolve_code_field(name: str, path: list[str], spec: TableSpec) -> str:
+    """Which code field a code column holds: gov_economic_code or economic_code when the header
+    says 经济 (政府 for the government one), else `name` when the table has that dimension, else
+    the first classification code field the table has (fields.csv order), else `name`."""
     words = "".join(path)
     if "经济" in words:
         return "gov_economic_code" if "政府" in words else "economic_code"
@@ -196,6 +208,11 @@ def resolve_code_field(name: str, path: list[str], spec: TableSpec) -> str:
 
 
 def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
+    """list[header path] -> list[Column], one per path, using the header aliases of
+    codelists/measures.csv and fields.csv: 类/款/项 columns become code parts, column numbers
+    (1, 2, 栏次 …) are ignored, a measure the table (`spec`, codelists/tables.csv) does not carry
+    is `unknown`, a header naming both a dimension and a measure is a dimension when its last
+    header is that dimension's alias."""
     allowed = set(spec.measures)
     columns = []
     for index, path in enumerate(paths):

@@ -58,6 +58,10 @@ def open_docx(path: Path, data: bytes, limits: Limits | None = None):
 
 
 def docx_lines(path: Path, data: bytes, limits: Limits | None = None) -> list[Line]:
+    """A Word .docx (`data` read from `path`) -> list[Line], numbered from 1 in document order:
+    each non-blank paragraph line stripped, each table row as sheet-row lines
+    (`xlsx.row_lines`, merged cells once). ConversionError for what is not a readable .docx or
+    inflates beyond `limits` (default `Limits.from_env()`)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 

@@ -14,6 +14,8 @@ from .source import Line
 
 @dataclass
 class CellRow:
+    """One printed row as cells (text, stripped), with the source line of its first and last
+    line, its page when known, and further lines merged into it (`extra_lines`)."""
     cells: list[str]
     line: int
     last_line: int
@@ -22,6 +24,7 @@ class CellRow:
 
     @property
     def filled(self) -> list[str]:
+        """The cells that are not blank, in order."""
         return [c for c in self.cells if c.strip()]
 
 
@@ -37,6 +40,8 @@ def detect_layout(lines: list[Line]) -> str:
 
 
 def tab_rows(lines: list[Line]) -> list[CellRow]:
+    """list[Line] -> list[CellRow]: one row per non-blank line, cells split on tabs and stripped
+    (the layout of Excel and Word tab exports)."""
     rows = []
     for line in lines:
         if not line.text.strip():

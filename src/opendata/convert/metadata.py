@@ -92,6 +92,9 @@ def division(unit: str, full_text: str) -> tuple[str | None, list[str]]:
 
 
 def ancestors(row: dict, by_code: dict) -> list[dict]:
+    """The chain of code-list rows from the top ancestor down to `row` itself, following each
+    row's `parent` code through `by_code` (code -> row of codelists/divisions.csv); stops at a
+    parent not listed."""
     chain = [row]
     while chain[0].get("parent") and chain[0]["parent"] in by_code:
         chain.insert(0, by_code[chain[0]["parent"]])
@@ -99,6 +102,8 @@ def ancestors(row: dict, by_code: dict) -> list[dict]:
 
 
 def money_unit(tables: dict[str, Table]) -> str:
+    """The money unit printed by most of the tables that have rows (each table's `money_unit`);
+    元 when none says."""
     counts = Counter(t.money_unit for t in tables.values() if t.money_unit and t.rows)
     return counts.most_common(1)[0][0] if counts else "元"
 

@@ -52,6 +52,10 @@ def joined_text(lines: list[Line]) -> tuple[str, list[int], list[int]]:
 
 
 def narrative_table(lines: list[Line]) -> Table:
+    """list[Line] (the lines outside the tables) -> the `narrative` Table: one row per section
+    (`sections`), row_id and section its 1-based number, heading, text (its lines joined with
+    newlines), item (the heading, else the first 30 characters, else (空)), with source line
+    and page."""
     table = Table("narrative", columns=["section", "heading", "text", "item"])
     for index, section in enumerate(sections(lines), start=1):
         text = "\n".join(l.text.strip() for l in section["lines"])
@@ -107,6 +111,8 @@ def key_figures_table(lines: list[Line]) -> Table:
 
 
 def sentence_around(text: str, position: int) -> str:
+    """The sentence of `text` holding character `position`: from after the previous 。 or ； to the
+    next one (included), stripped."""
     start = max(text.rfind("。", 0, position), text.rfind("；", 0, position)) + 1
     end_candidates = [i for i in (text.find("。", position), text.find("；", position)) if i != -1]
     end = min(end_candidates) + 1 if end_candidates else len(text)

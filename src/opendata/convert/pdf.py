@@ -2,19 +2,16 @@
 
 The page is rebuilt from word positions, never from a flattened text dump:
 
-- words are grouped into printed lines by their vertical extent (a number printed a
-  little lower than the label beside it is on the same line);
-- ruled tables (cell borders drawn as lines or thin rectangles) are cut into cells by
-  their borders: merged header cells come out once, at their top-left position, with the
-  words of every line inside the cell joined (multi-line header cells stay one cell,
-  wrapped row labels stay one label);
-- tables without rules are cut into cells by the gaps between words and by the column
-  boundaries of their header (a right-aligned number belongs to the header column its
-  right edge falls under);
-- every table row becomes one tab-separated line with its page number, so that the
-  shared text pipeline (segment.py finds tables by their titles, tables.py builds them,
-  a table continued on the next page is one table) reads it; all other lines are the
-  narrative.
+- words are grouped into printed lines by their vertical extent (a number printed a little lower than the
+  label beside it is on the same line);
+- ruled tables (cell borders drawn as lines or thin rectangles) are cut into cells by their borders: merged
+  header cells come out once, at their top-left position, with the words of every line inside the cell
+  joined (multi-line header cells stay one cell, wrapped row labels stay one label);
+- tables without rules are cut into cells by the gaps between words and by the column boundaries of their
+  header (a right-aligned number belongs to the header column its right edge falls under);
+- every table row becomes one tab-separated line with its page number, so that the shared text pipeline
+  (segment.py finds tables by their titles, tables.py builds them, a table continued on the next page is
+  one table) reads it; all other lines are the narrative.
 """
 from __future__ import annotations
 
@@ -32,6 +29,8 @@ AMOUNT_TOKEN = re.compile(r"^[-−]?\(?\d[\d,]*(\.\d+)?\)?%?$")
 
 
 def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
+    """A PDF with a text layer -> Disclosure: pages as numbered lines (`pdf_lines`) read by `text.convert_lines`. Raises
+    ConversionError for an unreadable PDF, one over `limits`, no fiscal year/stage or a cut text; the rest -> `warnings`."""
     from .text import convert_lines
 
     data = path.read_bytes()
@@ -139,6 +138,7 @@ def page_text_lines(page, state: dict | None = None) -> list[str]:
 
 
 def inside(bbox, x: float, y: float) -> bool:
+    """True when point (x, y) lies in `bbox` (x0, top, x1, bottom, PDF points), half a point of slack each side."""
     x0, top, x1, bottom = bbox
     return x0 - 0.5 <= x <= x1 + 0.5 and top - 0.5 <= y <= bottom + 0.5
 
@@ -213,12 +213,15 @@ def group_lines(words) -> list[list[dict]]:
 
 
 def joiner(left: str, right: str) -> str:
+    """What joins two texts on one line: '' when either is empty or the join touches a CJK character, else ' '."""
     if not left or not right:
         return ""
     return "" if CJK.match(left[-1]) or CJK.match(right[0]) else " "
 
 
 def join_words(words, gap_is_space: bool = True) -> str:
+    """pdfplumber words of one line (dicts: text, x0, x1, top, bottom), left to right -> text, joined by `joiner`;
+    with `gap_is_space` a gap wider than 1.5 word heights is a space even between CJK characters."""
     text = ""
     previous = None
     for word in words:
@@ -258,14 +261,17 @@ def is_page_number(line_words, page_height: float) -> bool:
 
 
 def is_number_chunk(text: str) -> bool:
+    """True when a chunk (spaces removed) is a printed number: minus or brackets, thousands commas, decimals, %."""
     return bool(AMOUNT_TOKEN.match(text.replace(" ", "")))
 
 
 def line_height(words) -> float:
+    """The vertical extent of a line's words, in PDF points, at least 4."""
     return max(4.0, max(w["bottom"] for w in words) - min(w["top"] for w in words))
 
 
 def is_data_line(chunks, text: str) -> bool:
+    """True for a data line: two or more (x0, x1, text) chunks (`chunk_line`), one a number, and no 。 in `text`."""
     return len(chunks) >= 2 and any(is_number_chunk(c[2]) for c in chunks) and "。" not in text
 
 

@@ -26,6 +26,13 @@ class PerformanceBuilder(DepartmentForms, SelfEvaluations):
     (with the project tables inside them) or self-evaluations."""
 
     def build(self, lines: list[Line], layout: str, title: str, first_line: int, last_line: int) -> list[Table]:
+        """The body lines of one performance segment -> list[Table]. Lines become CellRows by
+        `layout` (cell_per_line, else tabs); unit and note rows are taken out (the unit, 元 or
+        万元, applies to the amounts; notes go to the first table's `note`). By the spec's code:
+        performance_self_evaluation -> one self-evaluation table, project_performance_targets ->
+        one indicator table, otherwise the department forms (a form table plus the project and
+        indicator tables inside it). `title`, `first_line` and `last_line` are the segment's
+        printed title and source lines. What cannot be placed is a warning."""
         from .layout import tab_rows
         rows = strict_cell_rows(lines) if layout == "cell_per_line" else tab_rows(lines)
         rows, notes, unit = self._meta(rows)

@@ -25,6 +25,7 @@ def is_table_marker(text: str) -> bool:
 
 @dataclass(frozen=True)
 class TitleMatch:
+    """A table title recognised: the catalog table id (codelists/tables.csv) and the alias that matched."""
     table_id: str
     alias: str
 
@@ -56,6 +57,9 @@ def match_title(text: str) -> TitleMatch | None:
 
 @lru_cache(maxsize=None)
 def measure_patterns() -> list[tuple[tuple[str, ...], str]]:
+    """(header-key path, measure id) of every alias of codelists/measures.csv: an alias
+    '本年拨款/一般公共预算' is a path of two header keys; a part may start or end with * (a
+    suffix or prefix match). Read once."""
     patterns = []
     for measure in load_standard().measures.values():
         for alias in measure.aliases:
@@ -73,6 +77,8 @@ def _dimension_aliases() -> dict[str, str]:
 
 
 def segment_matches(pattern: str, segment: str) -> bool:
+    """True when header key `segment` matches one part of an alias: `*x` matches a key ending in x,
+    `x*` one starting with x, otherwise the key must equal it."""
     if pattern.startswith("*"):
         return segment.endswith(pattern[1:])
     if pattern.endswith("*"):
@@ -111,6 +117,7 @@ _CODE_LIKE = re.compile(r"^\d{3,}(?!\d*年)")
 
 
 def is_column_number(text: str) -> bool:
+    """True for a column-number cell (header key `*`, `(1)`, 1-2 digits, 栏次 or a capital letter)."""
     return bool(_COLUMN_NUMBER.match(header_key(text)))
 
 
@@ -153,9 +160,12 @@ def _row_type_aliases() -> dict[str, str]:
 
 
 def row_type_for(label: str) -> str:
+    """The row type (codelists/row_types.csv code) a row's label names, leading numbering
+    removed: total or subtotal for the aliases listed there (合计, 总计 …), else item."""
     key = _LEADING_NUMBERING.sub("", header_key(label))
     return _row_type_aliases().get(key, "item")
 
 
 def looks_like_amount(text: str) -> bool:
+    """True when `text` reads as a printed amount (`money.is_amount`)."""
     return is_amount(text)

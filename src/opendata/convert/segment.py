@@ -20,6 +20,9 @@ CONFIRM_WINDOW = 14
 
 @dataclass
 class Segment:
+    """One table found in a document's lines: its catalog table id (codelists/tables.csv), the
+    title as printed, the index of the title line, the body's line indices [start, end), the
+    table marker printed before the title (预算01表, 表1) if any, and the body lines."""
     table_id: str
     title: str
     title_line: int           # index into the document's lines
@@ -30,6 +33,8 @@ class Segment:
 
 
 def tabular(line: Line) -> bool:
+    """True when a line looks like a table row: two or more filled tab-separated cells, a
+    tab-led cell, or (PDF text) at least two amounts making up half the tokens, no 。 or ，."""
     text = line.text
     if text.count("\t") >= 1 and len([c for c in text.split("\t") if c.strip()]) >= 2:
         return True
@@ -41,6 +46,8 @@ def tabular(line: Line) -> bool:
 
 
 def is_unit_line(text: str) -> bool:
+    """True for a short line (under 60 characters squashed) stating the money unit: 单位：万元,
+    金额单位：元, (万元) and the like."""
     return bool(UNIT_LINE.search(text.strip())) and len(squash(text)) < 60
 
 
@@ -54,6 +61,10 @@ def confirmed(lines: list[Line], index: int) -> bool:
 
 
 def find_segments(lines: list[Line]) -> list[Segment]:
+    """list[Line] -> list[Segment], in document order: a line naming a catalog table (title
+    aliases of codelists/tables.csv, `recognise.match_title`) with tabular or unit lines near
+    it starts a segment; each runs to the next title (or its marker line) or to where prose
+    resumes once rows have begun."""
     segments: list[Segment] = []
     pending_marker: tuple[int, str] | None = None
     for index, line in enumerate(lines):

@@ -20,6 +20,8 @@ class Line:
 
 
 def describe_source(path: Path, data: bytes, fmt: str) -> SourceDocument:
+    """The SourceDocument of a file read as `data`: its name, SHA-256 (hex), size in bytes, format
+    `fmt` (pdf, xlsx, docx, txt …) and `path` as the local path (not written out)."""
     return SourceDocument(
         filename=path.name, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), format=fmt,
         local_path=str(path),
@@ -55,5 +57,6 @@ def decode_text(path: Path, data: bytes) -> str:
 
 
 def text_lines(text: str, page: int | None = None, start: int = 1) -> list[Line]:
+    """Text -> list[Line], numbered from `start`, all on `page`: CR LF, CR and form feeds end lines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     return [Line(no=start + i, text=raw.rstrip("\n"), page=page) for i, raw in enumerate(text.split("\n"))]

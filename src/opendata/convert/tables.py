@@ -50,6 +50,9 @@ def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
 
 
 def split_code(text: str) -> tuple[str | None, str]:
+    """A label cell that may start with a classification code -> (code, rest): '2010101 行政运行'
+    -> ('2010101', '行政运行') when the code has 3, 5 or 7 digits (类/款/项), else (None, the
+    cell stripped)."""
     match = CODE_NAME.match(text or "")
     if match and len(match.group(1)) in (3, 5, 7):
         return match.group(1), match.group(2).strip()
@@ -57,6 +60,8 @@ def split_code(text: str) -> tuple[str | None, str]:
 
 
 def join_code_parts(parts: list[str]) -> str | None:
+    """The 类 / 款 / 项 cells of a row -> one code: '201', '1', '01' -> '2010101' (款 and 项
+    zero-padded to two digits); stops at the first blank part; None when a part is not digits."""
     digits = [p.strip() for p in parts]
     if not digits[0].isdigit():
         return None
@@ -80,6 +85,13 @@ class TableBuilder:
         self.standard = load_standard()
 
     def build(self, rows: list[CellRow], title: str, first_line: int, last_line: int) -> Table:
+        """The CellRows of one segment -> one Table of the builder's spec (`title` as printed,
+        `first_line`/`last_line` its source lines): unit, decimals and notes rows taken out, the
+        header rows classified into columns (codelists/measures.csv and fields.csv aliases;
+        two-sided tables split into income and expenditure), each data row parsed (a header
+        repeated after a page break skipped), amounts as Decimal 元 from the printed unit (else
+        the builder's default unit), row ids and totals set (`finish_rows`). Cells that cannot be
+        converted are warnings, grouped by column."""
         rows, meta = table_meta(rows)
         table = Table(self.spec.code, printed_title=title, first_line=first_line, last_line=last_line)
         table.money_unit = meta["unit"] or self.default_unit
@@ -203,6 +215,9 @@ class TableBuilder:
         return result
 
     def parse_row(self, row: CellRow, unit: str, decimals: list[int]) -> list[Row]:
+        """One data row -> list[Row]: one row, none (nothing to keep), or in a two-sided table one
+        per side printed. Amounts in `unit` become Decimal 元; each one's printed decimals are
+        appended to `decimals`."""
         if self.spec.two_sided and self.two_sided:
             return self.parse_two_sided(row, unit, decimals, *self.two_sided)
         if self.spec.two_sided:
@@ -214,6 +229,12 @@ class TableBuilder:
         return [parsed] if parsed else []
 
     def parse_part(self, row: CellRow, columns: list[Column], unit: str, decimals: list[int], side: str | None) -> Row | None:
+        """The cells of `row` under `columns` (one side of a two-sided table, or every column) ->
+        one Row, or None when they hold nothing. Measures become Decimal 元 from `unit` (printed
+        decimals appended to `decimals`; a dash or blank mark is no amount), 类/款/项 cells one
+        code, dimension cells go through `put_dimension`; the label is what the label cells print
+        (合计 for a table without label column), the row type read from it. Unconvertible cells
+        are collected for one warning per column; amounts without any label are a warning."""
         values: dict = {}
         labels: list[str] = []
         code_parts: dict[int, str] = {}
@@ -269,6 +290,12 @@ class TableBuilder:
         return Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page)
 
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
+        """Put one dimension cell into the row: a code field's cell is split into code and name (the
+        name of an economic code goes to its *_name field, other names to the label), a unit cell
+        into unit_code and unit_name, an item cell that starts with a function code gives that code
+        when the table has the field, line_number is kept when it is digits, other dimensions of
+        the table are kept as cleaned labels; the rest joins `labels`. Updates `values` and
+        `labels` in place."""
         if name in CODE_FIELDS:
             code, rest = split_code(cell)
             if code:
@@ -321,6 +348,10 @@ def finish_rows(table: Table) -> None:
 
 
 def row_key(row: Row) -> str:
+    """The base row id of a row (before #2, #3 … are added for repeats): total for the grand total
+    of a one-sided table, else the row's codes joined with |, else its project (code or name,
+    with the indicator or item), else its unit code, else its label's header key (row when
+    empty); prefixed with side/ in two-sided tables."""
     values = row.values
     side = values.get("side")
     if row.row_type == "total" and not side:

@@ -24,6 +24,13 @@ def convert_text(path: Path, warnings: Warnings, limits=None) -> Disclosure:
 
 
 def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
+    """list[Line] of one document -> Disclosure. Detects the layout (tabs, cell per line, or PDF
+    spaces), finds the tables by their titles (`segment.find_segments`), reads each into a
+    model Table (performance forms by `performance`, spaced PDF text by `spaced`), then the
+    metadata and narrative from the remaining lines (`metadata.assemble`). `source` describes
+    the document; problems that do not stop conversion go to `warnings`. Amounts become
+    Decimal 元 from the printed unit. Raises ConversionError when no fiscal year and stage are
+    printed or the text stops inside a money table before its total row (truncated)."""
     layout = detect_layout(lines)
     segments = find_segments(lines)
     tables: dict = {}

@@ -29,6 +29,11 @@ UNIT_WORDS = ("局", "中心", "委员会", "办公室", "政府", "部门", "�
 
 
 def check(ctx: Context) -> None:
+    """Layer 2 over one package (`Context`), adding findings, returns None: the division code
+    (`check_division`), then, for every table, each code of an open code list (classifications
+    of the package's fiscal year; closed lists are left to layer 1) exists in its list
+    (code.unknown, code.not-in-year) and each printed name agrees with the official one
+    (code.name-mismatch, code.name-outdated). Lists: schema/codelists/*.csv."""
     year = ctx.fiscal_year
     check_division(ctx)
     for table in ctx.tables.values():
@@ -195,6 +200,10 @@ def _check_name(ctx: Context, table, row, name: str, code: str, printed_name: st
 
 
 def check_division(ctx: Context) -> None:
+    """The descriptor's `division.code` is in codelists/divisions.csv (GB/T 2260; code.unknown
+    at /division/code) and the last of `division.names` agrees with its name there
+    (code.name-mismatch at /division/names). Skips a missing descriptor part, an empty list and
+    the placeholder code 000000."""
     division = ctx.descriptor.get("division")
     if not isinstance(division, dict):
         return

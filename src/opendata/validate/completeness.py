@@ -10,6 +10,11 @@ from .rules import Context, measures_of
 
 
 def check(ctx: Context) -> None:
+    """Layer 5 over one package (`Context`), adding findings, returns None: a table
+    `required_in` the package's stage (codelists/tables.csv) that the package does not declare
+    is completeness.missing-table; a money table with no non-zero amount and no note is
+    completeness.empty-table-without-note (a required table) or
+    completeness.empty-optional-table-without-note. Does nothing when the stage is unknown."""
     stage = ctx.stage
     if stage is None:
         return

@@ -59,13 +59,18 @@ class Stated:
 
     @property
     def tolerance(self) -> Decimal:
+        """Half a unit of the last printed digit, in 元: '461.84 万元' is known to ±50 元."""
         return UNITS[self.unit] * Decimal(1).scaleb(-self.decimals) / 2
 
     def show(self) -> str:
+        """The amount as printed, number and unit: '461.84万元'."""
         return f"{self.text}{self.unit}"
 
 
 def stated(match: re.Match, number: int = 1) -> Stated:
+    """The amount matched by `match` whose number starts at group `number` (groups: integer part
+    with optional thousands commas, fraction, unit 亿元/万元/元) as a Stated: value in 元 as
+    Decimal, printed text, unit, printed decimals and where the number starts in the text."""
     whole, fraction, unit = match.group(number), match.group(number + 1), match.group(number + 2)
     digits = whole.replace(",", "") + ("." + fraction if fraction else "")
     return Stated(Decimal(digits) * UNITS[unit], whole + ("." + fraction if fraction else ""), unit,
@@ -73,6 +78,12 @@ def stated(match: re.Match, number: int = 1) -> Stated:
 
 
 def check(ctx: Context) -> None:
+    """Layer 4 over one package (`Context`), adding findings, returns None: each key figure
+    (table key_figures) against the quantities of the tables it may mean
+    (narrative.figure-mismatch) and the whole budget (narrative.component-exceeds-whole); in
+    each narrative section the amounts stated for function classes, the shares
+    (narrative.percentage) and the year-on-year changes (narrative.change), allowing for the
+    printed precision. Phrases from codelists/key_figures.csv."""
     sections = _sections(ctx)
     totals = _totals(ctx)
     whole = max((q.value for q in totals), default=None)

@@ -20,6 +20,9 @@ def _by_table(findings):
 
 
 def render_text(report: Report, console: Console | None = None) -> None:
+    """Print `report` to `console` (a new rich Console by default): per package a status line and
+    one table of findings per data table (columns no finding fills are left out), then
+    `render_summary`. Returns None."""
     console = console or Console()
     for package in report.packages:
         status = "[green]有效 valid[/green]" if package.valid else "[red]无效 invalid[/red]"
@@ -54,6 +57,9 @@ def render_summary(report: Report, console: Console | None = None) -> None:
 
 
 def render_markdown(report: Report) -> str:
+    """`report` as a Markdown document (str ending in a newline): a summary line, then per package
+    a heading with its state and per data table a findings table (severity, rule, row, measure,
+    expected, found, message; '|' escaped, newlines flattened)."""
     lines = ["# 校验报告 / Validation report", ""]
     summary = report.to_dict()["summary"]
     lines.append(f"{summary['packages']} 个数据包 packages · {summary['invalid']} 无效 invalid · "

@@ -18,6 +18,11 @@ def rule_catalog() -> dict[str, dict[str, str]]:
 
 @dataclass
 class Finding:
+    """One finding of one rule. `rule` is an id of schema/rules.csv; `severity` (error, warning,
+    info), when not given, is the rule's severity there (KeyError for an id not in the catalog).
+    `expected`, `found` and `difference` are text as printed in the report (amounts in 元);
+    `location` says where, as far as known: file, CSV row and column, source line and page,
+    or a JSON pointer into the descriptor."""
     rule: str
     message: str
     severity: str = ""
@@ -35,11 +40,14 @@ class Finding:
             self.severity = rule_catalog()[self.rule]["severity"]
 
     def to_dict(self) -> dict:
+        """The finding as a JSON-ready dict, fields that are None left out."""
         return {key: value for key, value in asdict(self).items() if value is not None}
 
 
 @dataclass
 class PackageReport:
+    """The findings on one package (`path` as given, `name` from its descriptor) and how many
+    tables and rows were checked."""
     path: str
     name: str | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -47,16 +55,21 @@ class PackageReport:
     rows: int = 0
 
     def add(self, finding: Finding) -> None:
+        """Append `finding` to `findings`."""
         self.findings.append(finding)
 
     def count(self, severity: str) -> int:
+        """How many findings have `severity` (error, warning or info)."""
         return sum(1 for f in self.findings if f.severity == severity)
 
     @property
     def valid(self) -> bool:
+        """True when no finding is an error (warnings and infos do not count)."""
         return self.count("error") == 0
 
     def to_dict(self) -> dict:
+        """The package's part of the JSON report: path, name, valid, tables, rows, error and
+        warning counts, and the findings as dicts."""
         return {
             "path": self.path, "name": self.name, "valid": self.valid, "tables": self.tables, "rows": self.rows,
             "errors": self.count("error"), "warnings": self.count("warning"),
@@ -66,13 +79,16 @@ class PackageReport:
 
 @dataclass
 class Report:
+    """The report of one validation run: one PackageReport per package, in the order checked."""
     packages: list[PackageReport] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
+        """True when every package is valid (no errors)."""
         return all(p.valid for p in self.packages)
 
     def count(self, severity: str) -> int:
+        """How many findings have `severity` over all packages."""
         return sum(p.count(severity) for p in self.packages)
 
     def exit_code(self, fail_on: str = "error") -> int:
@@ -81,6 +97,8 @@ class Report:
         return 1 if any(self.count(s) for s in failing) else 0
 
     def to_dict(self) -> dict:
+        """The JSON report (`reportFormat` REPORT_FORMAT_VERSION): valid, a summary of counts
+        (packages, invalid, errors, warnings, infos) and each package's dict."""
         return {
             "reportFormat": REPORT_FORMAT_VERSION,
             "valid": self.valid,

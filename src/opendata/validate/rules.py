@@ -42,6 +42,8 @@ DETAIL_FIELDS = ("project_code", "project_name")
 
 
 def descendants(tree: dict[str, tuple[str, ...]], node: str) -> set[str]:
+    """Every measure below `node` in `tree` (parent -> children, as `FUNDING_TREE` from
+    codelists/measure_tree.csv), at any depth; empty for a leaf."""
     out: set[str] = set()
     for child in tree.get(node, ()):
         out.add(child)
@@ -50,6 +52,7 @@ def descendants(tree: dict[str, tuple[str, ...]], node: str) -> set[str]:
 
 
 def ancestors(tree: dict[str, tuple[str, ...]], node: str) -> set[str]:
+    """Every measure above `node` in `tree` (parent -> children), at any depth; empty for a root."""
     out: set[str] = set()
     for parent, children in tree.items():
         if node in children:
@@ -160,10 +163,12 @@ def names_agree(printed: str, official: str) -> bool:
 
 
 def is_grand_label(label: str) -> bool:
+    """True when the label, compacted (`labels.compact`), contains 总计 (a grand total row)."""
     return "总计" in compact(label)
 
 
 def mentions(label: str, *words: str) -> bool:
+    """True when the compacted label contains any of `words`."""
     text = compact(label)
     return any(word in text for word in words)
 
@@ -182,26 +187,32 @@ class Context:
     cache: dict = field(default_factory=dict)  # what the layers compute once per package (blocks, candidates)
 
     def memo(self, key, compute):
+        """The value cached under `key` for this package, computing it with `compute()` (no
+        arguments) the first time."""
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
 
     @property
     def fiscal_year(self) -> int | None:
+        """The descriptor's `fiscalYear` when it is an int, else None."""
         year = self.descriptor.get("fiscalYear")
         return year if isinstance(year, int) else None
 
     @property
     def stage(self) -> str | None:
+        """The descriptor's `stage` (budget or final_accounts) when it is a string, else None."""
         stage = self.descriptor.get("stage")
         return stage if isinstance(stage, str) else None
 
     @property
     def money_unit(self) -> str:
+        """The descriptor's `moneyUnit` when it is a unit of `money.UNIT_FACTORS` (元, 万元), else 元."""
         unit = self.descriptor.get("moneyUnit")
         return unit if unit in UNIT_FACTORS else "元"
 
     def table(self, table_id: str) -> Table | None:
+        """The table `table_id` when it was read without structural errors, else None."""
         return self.tables.get(table_id)
 
     # findings
@@ -209,6 +220,11 @@ class Context:
     def add(self, rule: str, message: str, *, table: Table | str | None = None, row: Row | None = None,
             measure: str | None = None, expected: Decimal | str | None = None, found: Decimal | str | None = None,
             difference: Decimal | str | None = None, location: dict | None = None, label: str | None = None) -> Finding:
+        """Record one finding of rule `rule` (an id of schema/rules.csv) in the package report and
+        return it. `table` is a Table or a table id; when `location` is not given it is the row's
+        (`row_location`) or the table's CSV and first source line. Decimal `expected`, `found` and
+        `difference` are written with `money.format_amount` (元, as printed, no rounding); `label`
+        defaults to the row's label (`row_label`). KeyError for a rule not in the catalog."""
         table_obj = table if isinstance(table, Table) else self.tables.get(table) if isinstance(table, str) else None
         table_id = table.table_id if isinstance(table, Table) else table
         if location is None and row is not None:
@@ -235,6 +251,8 @@ def _text(value) -> str | None:
 
 
 def row_label(row: Row) -> str | None:
+    """The row's label for a finding: the first non-empty of item, project_name, heading, figure
+    (as str), or None."""
     for name in ("item", "project_name", "heading", "figure"):
         value = row.values.get(name)
         if value:
@@ -243,6 +261,8 @@ def row_label(row: Row) -> str | None:
 
 
 def row_location(table: Table | None, row: Row) -> dict:
+    """Where a row is: {'file': 'data/<table>.csv', 'row': its CSV row number (header = 1)}
+    when the table is given, plus 'line' and 'page' of the source document when the row has them."""
     location: dict = {}
     if table is not None:
         location["file"] = f"data/{table.table_id}.csv"
@@ -304,20 +324,25 @@ def printed(amount: Decimal, table: Table | None = None, unit: str | None = None
 
 
 def amount_of(row: Row, measure: str) -> Decimal | None:
+    """The row's value of `measure` when it is a Decimal amount (元), else None (blank or text)."""
     value = row.values.get(measure)
     return value if isinstance(value, Decimal) else None
 
 
 def measures_of(table: Table) -> list[str]:
+    """The table's columns that are measures of codelists/measures.csv, in column order."""
     standard = load_standard()
     return [name for name in table.columns if name in standard.measures]
 
 
 def codes_of(row: Row) -> dict[str, str]:
+    """Code field -> code (as str) of the row, for the classification code fields (`CODE_FIELDS`)
+    and unit_code that the row fills."""
     return {name: str(row.values[name]) for name in (*CODE_FIELDS, "unit_code") if row.values.get(name)}
 
 
 def is_total_row(row: Row) -> bool:
+    """True for a row of type total or subtotal (codelists/row_types.csv)."""
     return row.row_type in ("total", "subtotal")
 
 

@@ -97,6 +97,9 @@ def _quickly_valid(descriptor: dict) -> bool:
 
 
 def check_descriptor(descriptor: dict, report: PackageReport) -> None:
+    """Check the descriptor (parsed datapackage.json) against schema/datapackage.schema.json (JSON
+    Schema 2020-12, formats checked); one package.descriptor-schema finding per error, with its JSON
+    pointer, added to `report`."""
     if _quickly_valid(descriptor):
         return
     validator = descriptor_validator()
@@ -107,6 +110,9 @@ def check_descriptor(descriptor: dict, report: PackageReport) -> None:
 
 
 def check_standard_version(descriptor: dict, report: PackageReport) -> None:
+    """package.standard-version when the descriptor's `standardVersion` (x.y.z) has another
+    major version than the loaded standard (schema/standard.json); nothing for a missing or
+    malformed version (the descriptor schema reports those)."""
     declared = descriptor.get("standardVersion")
     if not isinstance(declared, str) or declared.count(".") != 2:
         return
@@ -119,6 +125,11 @@ def check_standard_version(descriptor: dict, report: PackageReport) -> None:
 
 def check_resource(package_dir: Path, resource: dict, seen: set[str], report: PackageReport,
                    engine: str = "fast", tables: dict | None = None) -> None:
+    """Check one resource of the descriptor, adding findings to `report`: its table id is in the
+    catalog (codelists/tables.csv) and not seen before (`seen` is updated), its path stays in
+    `package_dir` and is a file, its schema's fields are the standard's (`check_fields`); then
+    its rows (`check_table_rows` with `engine` "fast" or "frictionless"). A table without
+    structural errors is read into `tables[table_id]` (a model Table) when `tables` is given."""
     standard = load_standard()
     table_id = resource.get("tableId") or resource.get("name")
     if table_id not in standard.tables:
@@ -153,6 +164,10 @@ def allowed_fields(table_id: str) -> dict[str, dict]:
 
 
 def check_fields(table_id: str, fields: list, report: PackageReport) -> bool:
+    """The resource's schema `fields` (list of field descriptors) against the standard's fields of
+    `table_id`: every name is a column of the table with the standard's type, and row_id,
+    row_type and item are present where the table has them. Adds resource.schema-mismatch and
+    table.missing-required-field findings; returns True when there were none."""
     allowed = allowed_fields(table_id)
     ok = True
     names = [f.get("name") for f in fields if isinstance(f, dict)]
@@ -176,6 +191,12 @@ def check_fields(table_id: str, fields: list, report: PackageReport) -> bool:
 
 def check_table_rows(package_dir: Path, path: Path, schema: dict, table_id: str, report: PackageReport,
                      engine: str = "fast", resource: dict | None = None, tables: dict | None = None) -> None:
+    """Check the CSV at `path` (a file of `package_dir`) against its table `schema`: UTF-8 text
+    first (`cells.check_table_text`), then types, constraints, keys and labels with `csvcheck`
+    (engine "fast", when it supports the schema) or frictionless, one finding per error with
+    file, CSV row and column. Counts the rows into `report.rows`; when the table is clean and
+    `tables` and `resource` are given, reads it into `tables[table_id]`. ValueError for an
+    unknown engine."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     if not check_table_text(path, schema, table_id, report):

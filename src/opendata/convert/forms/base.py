@@ -24,6 +24,7 @@ class FormReader:
         self.header_rows: list = []
 
     def warn(self, message: str, line: int, table_id: str | None = None) -> None:
+        """Add a conversion warning at source line `line`, for `table_id` (default: this reader's table)."""
         self.warnings.add(message, line, table_id or self.spec.code)
 
     def _meta(self, rows):

@@ -168,6 +168,11 @@ class DepartmentForms(IndicatorTables):
     # -- project tables inside a form (header-recognised) ------------------------------
 
     def project_block(self, rows: list[CellRow], i: int, title: str):
+        """The project table (project_performance_targets) whose header row is `rows[i]` (and the
+        row below it when that row continues the header): columns named by the project_header
+        words of codelists/performance_vocabulary.csv or the header aliases of fields.csv, one row
+        per project until a blank row or a 绩效指标 row. Returns (Table, index of the first row
+        after the block). Header columns without a field are a warning."""
         spec = self.standard.tables["project_performance_targets"]
         table = self._table(spec, "项目绩效目标汇总表 (recognised by its header)", rows[i].line, rows[i].line)
         header = [[c.strip() for c in rows[i].cells]]

@@ -35,6 +35,13 @@ class IndicatorTables(FormReader):
 
     def indicator_table(self, rows: list[CellRow], spec: TableSpec, title: str, first: int, last: int,
                         projects: list[dict] | None = None) -> Table:
+        """An indicator grid (一级 / 二级 / 三级指标, operator, target value, unit, weight) ->
+        Table of `spec`: leading header rows name the columns (indicator_header words of
+        codelists/performance_vocabulary.csv, measure and field aliases), each data row is one
+        indicator, upper levels and the project carried down from the rows above (merged cells),
+        the target split at its printed operator (operator words of the same file). Amounts are Decimal 元 from the reader's
+        unit. Rows and cells that cannot be placed are warnings; a grid without header is one
+        warning and an empty table. `projects` is accepted and not used here."""
         table = self._table(spec, title, first, last)
         header, data = [], []
         for row in rows:

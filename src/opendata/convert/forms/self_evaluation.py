@@ -14,6 +14,12 @@ class SelfEvaluations(FormReader):
 
 
     def self_evaluation(self, rows: list[CellRow], title: str, first: int, last: int) -> Table:
+        """A final-accounts self-evaluation form (绩效自评表) -> one performance_self_evaluation
+        Table: the form's head (project, department, funding amounts in Decimal 元, the annual
+        goal) and its grids (indicators with targets, results, weights and scores; the 总分 row),
+        one row per item, labels and headers from the self_evaluation_label and
+        self_evaluation_header words of codelists/performance_vocabulary.csv. Cells that cannot be
+        placed are warnings."""
         table = self._table(self.spec, title, first, last)
         decimals: list[int] = []
         project: dict = {}

@@ -22,16 +22,21 @@ FLAG_WORDS = {"是", "否"}
 
 @dataclass
 class SpacedRow:
+    """One printed line of spaced PDF text as typed tokens: its source line and page, and
+    (kind, text) parts in printed order, kind one of code, ucode (unit code), label, num
+    (行号 or a small number), flag (是/否) or amount."""
     line: int
     page: int | None
     parts: list[tuple[str, str]]          # (kind, text): code | ucode | label | num | flag | amount
 
     @property
     def amounts(self) -> list[str]:
+        """The texts of the amount tokens, in printed order (still text, unit not applied)."""
         return [t for k, t in self.parts if k == "amount"]
 
     @property
     def labels(self) -> list[str]:
+        """The texts of the label tokens, in printed order."""
         return [t for k, t in self.parts if k == "label"]
 
 
@@ -77,6 +82,10 @@ def is_header_line(text: str) -> bool:
 
 @dataclass
 class SpacedSegment:
+    """The lines from one table marker (预算NN表) to the next: the catalog table id and title
+    recognised after the marker (None when none is), the marker text, its index in the
+    document's lines, the index of the title among `lines`, every line of the segment, and
+    lines moved in from elsewhere (`moved`, read before `lines`)."""
     table_id: str | None
     title: str | None
     marker: str

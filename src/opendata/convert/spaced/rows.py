@@ -67,6 +67,13 @@ def _row(table: Table, values: dict, line: Line, label: str) -> None:
 
 
 def two_sided_rows(table, body, columns, unit, decimals, warnings) -> None:
+    """The body lines of a two-sided table (收支总表) -> rows appended to `table`, returns None.
+    Each line is cut into groups, a label (with its 行号) and the amounts after it; the first
+    group is the income side, the next the expenditure side (a line with one group goes to the
+    side its amounts or 行号 fit). Amounts fill `columns['income']` / `columns['expenditure']`
+    (measure ids, default total) left to right as Decimal 元 from the printed `unit`, printed
+    decimals appended to `decimals`. Lines without amounts or 行号, stray amounts and amounts
+    beyond the columns are warnings."""
     income, expenditure = columns.get("income", ["total"]), columns.get("expenditure", ["total"])
     for line in body:
         parts = tokenize(line.text)
@@ -179,6 +186,13 @@ def detached_rows(table, body, columns, unit, decimals, warnings, detached: Deta
 
 
 def one_sided_rows(table, body, columns, unit, decimals, warnings, lines) -> None:
+    """The body lines of a one-sided table -> rows appended to `table`, returns None. A line with
+    amounts becomes one row: its code (function or economic, `code_field`), unit code, label
+    (a unit's or a project's name where the table has that field), flag cells in the text
+    columns of the layout (codelists/layouts.csv, spaced_beijing) that the header prints, and
+    the amounts filling `columns[None]` (default total) left to right as Decimal 元 from
+    `unit`. A coded line without amounts, flags or amounts beyond the columns are warnings.
+    `lines` is the whole segment (to read the header)."""
     measures = columns.get(None) or ["total"]
     headers = header_text(lines)
     flag_fields = [name for word, name in load_standard().layout_text_columns(LAYOUT) if squash(word) in headers]

@@ -41,6 +41,11 @@ def build_performance_table(segment: SpacedSegment, spec: TableSpec, warnings: W
 
 
 def performance_block(table: Table, block: list[Line], warnings: Warnings) -> None:
+    """One project's block of lines of a spaced performance-target table -> its rows appended to
+    `table`, returns None: the project row (项目名称, 主管部门, 实施单位, the funds 年度资金总额 /
+    其中：财政拨款 / 其他资金 as Decimal 元 from the printed unit) and one indicator row for
+    each line printing a 二级指标 (codelists/indicator_levels.csv) with its value; the other lines (三级指标 names,
+    targets, notes) cannot be paired and are counted in one warning. A block without 项目名称 is a warning."""
     texts = [l.text.strip() for l in block]
     project = next((t.split(None, 1)[1].strip() for t in texts if t.startswith("项目名称") and len(t.split(None, 1)) == 2), None)
     if not project:

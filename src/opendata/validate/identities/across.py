@@ -15,6 +15,9 @@ from .tree import Node, tree
 
 @dataclass
 class Quantity:
+    """One quantity as one table printed it, for a comparison across tables: the table and row
+    (None for a sum over rows), the measure, its value in 元 (Decimal), how many printed
+    figures it adds up (for the tolerance) and `what` it is, as printed, for the message."""
     table: Table
     row: Row | None
     measure: str
@@ -23,6 +26,8 @@ class Quantity:
     what: str
 
     def tolerance(self, ctx: Context) -> Decimal:
+        """How far the value may be from the exact one, in 元: half a unit of the table's last printed
+        digit (`rules.table_tolerance`, package money unit as default) times `figures`."""
         return table_tolerance(self.table, ctx.money_unit) * self.figures
 
 
@@ -47,6 +52,10 @@ def total_row(table: Table | None) -> Row | None:
 
 
 def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, topic: str) -> None:
+    """Add a finding of `rule` (an across identity of codelists/identities.csv) when quantities
+    `a` and `b` differ by more than the sum of their tolerances; expected is `a`, found `b`, the
+    finding is placed on `b`'s table and row; `topic` opens the message. Nothing when either
+    is None (not printed)."""
     if a is None or b is None:
         return
     allowed = a.tolerance(ctx) + b.tolerance(ctx)

@@ -163,6 +163,11 @@ def _semantic_top(block: Block, year: int | None) -> list[Row] | None:
 
 
 def check_block(ctx: Context, table: Table, block: Block, tol: Decimal) -> None:
+    """The sums of one side of a two-sided table (a `Block`), for every measure of the table,
+    with `tol` (元) per printed figure: 本年合计 + carry-over = 总计 (sum.two-sided-carryover),
+    the items add up to 本年合计, or to 总计 when nothing is carried (sum.total-row), and
+    numbered sub-rows add up to their row, 其中 rows at most to it (sum.hierarchy). Adds
+    findings to `ctx`; returns None."""
     measures = measures_of(table)
     where = f"{'收入方 income side' if block.side == 'income' else '支出方 expenditure side' if block.side == 'expenditure' else ''}"
     for measure in measures:
@@ -196,6 +201,7 @@ def check_block(ctx: Context, table: Table, block: Block, tol: Decimal) -> None:
 
 
 def strip_label_lead(text: str) -> str:
+    """The compacted label without a leading 其中 / 其中: / 其中：."""
     text = compact(text)
     for lead in ("其中:", "其中：", "其中"):
         if text.startswith(lead):
@@ -245,5 +251,6 @@ def current_value_row(block: Block | None, measure: str = "total") -> Row | None
 
 
 def carry_is_zero(block: Block | None) -> bool:
+    """True when the block exists and none of its carry-over rows prints a non-zero total."""
     return block is not None and all(amount_of(r, m) in (None, ZERO) for r in block.carry for m in ("total",))
 

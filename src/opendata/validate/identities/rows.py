@@ -14,6 +14,10 @@ from .common import measure_title, row_name
 
 
 def check_row_identities(ctx: Context, table: Table, tol: Decimal) -> None:
+    """In every row of `table`: each row identity of codelists/identities.csv (whole = sum of the
+    parts the table printed), and each source of funds of measure_tree.csv = the sum of its
+    printed children (the floating sources counted either inside or beside their parent, any
+    combination accepted). Tolerance `tol` (元) per printed figure; adds findings to `ctx`."""
     columns = set(measures_of(table))
     for rule, whole, parts in ROW_IDENTITIES:
         present = [p for p in parts if p in columns]
@@ -40,6 +44,9 @@ def check_row_identities(ctx: Context, table: Table, tol: Decimal) -> None:
 
 def check_parts(ctx: Context, table: Table, row: Row, rule: str, whole: str, options: list[list[str]],
                  tol: Decimal) -> None:
+    """Add a finding of `rule` on `row` unless measure `whole` equals, within `tol` (元) times
+    (figures added + 1), the sum of one of `options` (lists of measures; parts not printed are
+    left out). The finding gives the closest option. Nothing when `whole` or every part is blank."""
     total = amount_of(row, whole)
     if total is None:
         return

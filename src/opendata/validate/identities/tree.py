@@ -13,6 +13,9 @@ from .common import HIERARCHY_FIELDS, check_sum, row_name
 
 @dataclass
 class Node:
+    """One item row of a coded table with its codes (code field -> code, unit codes and codes
+    inherited from the row above included) and whether it is a detail row (no codes of its
+    own, under a coded row: a project under its function code)."""
     row: Row
     codes: dict[str, str]  # code field -> code, with unit codes and codes inherited from the row above
     detail: bool  # a row without codes of its own under a coded row (a project under its function code)
@@ -101,6 +104,10 @@ def tree(table: Table) -> Tree:
 
 
 def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
+    """The code hierarchy of `table` adds up, for every measure, with `tol` (元) per printed
+    figure: each coded row is the sum of the rows below it (sum.hierarchy), and a total row
+    the sum of the top-level rows (sum.total-row; subtotals skipped when there are several
+    totals). Groups whose codes appear twice are skipped as ambiguous. Adds findings to `ctx`."""
     t = tree(table)
     nodes, totals, children, top = t.nodes, t.totals, t.children, t.top
     measures = measures_of(table)
