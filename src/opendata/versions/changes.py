@@ -32,10 +32,12 @@ class _TableRows:
 
     @property
     def columns(self) -> list[str]:
+        """The column names of the header, in file order."""
         return self.csv.header
 
     @property
     def index(self) -> dict[str, int]:
+        """Column name -> position in the header."""
         return self.csv.index
 
 

@@ -52,14 +52,17 @@ class Snapshot:
 
     @property
     def label(self) -> str:
+        """What names this version in messages (that of its Package)."""
         return self.package.label
 
     @label.setter
     def label(self, value: str) -> None:
+        """Rename the version in messages (its Package too)."""
         self.package.label = value
 
     @property
     def files(self) -> dict[str, bytes]:
+        """Every file's bytes by relative POSIX path (the Package's in-memory files)."""
         return self.package.files
 
     @classmethod

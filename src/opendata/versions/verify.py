@@ -77,6 +77,7 @@ class Verification:
 
     @property
     def ok(self) -> bool:
+        """True when no problem was found."""
         return not self.problems
 
     def to_dict(self) -> dict:
