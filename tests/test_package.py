@@ -295,3 +295,51 @@ def test_the_one_csv_reader_refuses_or_strips_a_bom():
     assert parse_csv(b"\xef\xbb\xbf" + data, "t.csv", bom="strip").header == ["row_id", "item"]
     with pytest.raises(CsvEncodingError, match="t.csv: line 2: .*GBK"):
         parse_csv("row_id,item\n1,行政运行\n".encode("gbk"), "t.csv")
+
+
+# -- the one atomic writer of single files --------------------------------------------
+
+def test_write_atomic_replaces_a_file_and_keeps_its_mode(tmp_path):
+    from opendata.package import write_atomic
+
+    target = tmp_path / "report.md"
+    write_atomic(target, "新".encode("utf-8"))
+    assert target.read_bytes() == "新".encode("utf-8")
+    assert target.stat().st_mode & 0o777 == 0o644
+    target.chmod(0o600)
+    write_atomic(target, b"second")
+    assert target.read_bytes() == b"second" and target.stat().st_mode & 0o777 == 0o600
+    write_atomic(target, b"third", mode=0o444)
+    assert target.stat().st_mode & 0o777 == 0o444
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]  # no temporary file left
+
+
+def test_write_atomic_failing_leaves_the_old_content_and_no_temporary_file(tmp_path):
+    from opendata.package import write_atomic
+
+    target = tmp_path / "taken"
+    (target / "inside").mkdir(parents=True)  # a folder where the file should go: the rename fails
+    with pytest.raises(OSError):
+        write_atomic(target, b"data")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"] and (target / "inside").is_dir()
+    with pytest.raises(OSError):
+        write_atomic(tmp_path / "missing" / "file", b"data")
+
+
+@pytest.mark.parametrize("command", [["validate"], ["facts"], ["facts", "--format", "json"]])
+def test_output_file_that_cannot_be_written_is_a_clear_error(command, package, tmp_path):
+    target = tmp_path / "no-such-folder" / "out.txt"
+    result = run_cli(command[0], package, *command[1:], "--output", target)
+    assert result.returncode == 2, result.stderr
+    assert f"{target}: cannot be written" in result.stderr and "Traceback" not in result.stderr
+    assert not target.parent.exists()
+
+
+def test_output_file_is_replaced_whole(package, tmp_path):
+    target = tmp_path / "facts.csv"
+    target.write_text("old content that is longer than nothing\n" * 1000, encoding="utf-8")
+    result = run_cli("facts", package, "--output", target)
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith("package,table,side,")
+    assert "old content" not in target.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -571,3 +571,34 @@ def test_checkout_never_writes_over_a_folder_that_is_not_empty(package, root, tm
     assert opendata("checkout", f"{NAME}@1.0.0", "--from", root, "--out", empty).returncode == 0
     assert (empty / "datapackage.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+# -- snapshots read through the one package object ---------------------------------------
+
+def test_snapshot_reads_through_a_package(package):
+    from opendata.package import Package
+
+    snapshot = Snapshot.from_folder(package)
+    assert isinstance(snapshot.package, Package)
+    assert snapshot.package.files is snapshot.files
+    snapshot.label = "x@1.0.0"
+    assert snapshot.package.label == "x@1.0.0"
+
+
+def test_diff_tolerates_a_byte_order_mark(package, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(package, old)
+    path = package / "data" / "general_budget_expenditure.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # what a spreadsheet saves
+    assert not diff(old, package)
+
+
+def test_diff_of_a_table_that_is_not_utf8_names_the_file_and_line(package, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(package, old)
+    path = package / "data" / "general_budget_expenditure.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))  # line 2 is the first with 汉字
+    result = CliRunner().invoke(main, ["diff", str(old), str(package)])
+    assert result.exit_code == 2, result.output
+    assert "data/general_budget_expenditure.csv: line 2:" in result.output and "GBK" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

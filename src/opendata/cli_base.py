@@ -7,9 +7,11 @@ This module is the bottom of the CLI: the command modules (`cli_*.py`) import it
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
+from .package import write_atomic
 from .version import __version__
 
 EXIT_OK, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
@@ -19,6 +21,18 @@ def fail(message: str, code: int = EXIT_CANNOT_RUN) -> None:
     """Print `错误 / error: <message>` on stderr and exit with `code` (default 2, could not run)."""
     click.echo(f"错误 / error: {message}", err=True)
     sys.exit(code)
+
+
+def write_output(path: Path, text: str, *, make_parents: bool = False) -> None:
+    """Write a command's `--output` file: `text` as UTF-8, atomically (`opendata.package.write_atomic`:
+    the old file or the new one, never half of one). With `make_parents`, missing folders are
+    made first. A file that cannot be written ends the command with `fail` (exit 2) naming it."""
+    try:
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text.encode("utf-8"))
+    except OSError as exc:
+        fail(f"{path}: cannot be written ({exc.strerror or exc})")
 
 
 class FullHelpGroup(click.Group):

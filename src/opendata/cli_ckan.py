@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli_base import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, fail, main
+from .cli_base import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, fail, main, write_output
 from .package import PackageError
 
 CONFIG_HELP = "INI file with a [ckan] section (url, token). Default: ~/.config/opendata/ckan.ini."
@@ -177,8 +177,7 @@ def ckan_schema_command(out):
 
     text = scheming_schema_text()
     if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        write_output(out, text, make_parents=True)
         click.echo(f"wrote {out}")
     else:
         click.echo(text, nl=False)

@@ -1,12 +1,13 @@
 """`opendata facts`: every printed amount of packages as one long table."""
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
 import click
 
-from .cli_base import fail, main
+from .cli_base import fail, main, write_output
 from .package import PackageError
 
 
@@ -24,7 +25,8 @@ def facts(path, fmt, output):
     except PackageError as exc:
         fail(str(exc))
     if output:
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            write_facts(rows, handle, fmt)
+        buffer = io.StringIO(newline="")
+        write_facts(rows, buffer, fmt)
+        write_output(output, buffer.getvalue())
     else:
         write_facts(rows, sys.stdout, fmt)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli_base import fail, main
+from .cli_base import fail, main, write_output
 from .package import PackageError
 
 
@@ -61,7 +61,7 @@ def validate(paths, fmt, as_json, output, fail_on, engine):
     else:
         text = None
     if output:
-        output.write_text(text if text is not None else render_markdown(report), encoding="utf-8")
+        write_output(output, text if text is not None else render_markdown(report))
     elif text is not None:
         click.echo(text, nl=False)
     else:

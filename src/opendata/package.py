@@ -182,8 +182,14 @@ def write_package(disclosure: Disclosure, out_dir: str | Path, overwrite: bool =
             (staging / "source").mkdir()
             shutil.copyfile(disclosure.source.local_path, staging / "source" / disclosure.source.filename)
         descriptor = descriptor_for(disclosure, resources)
-        (staging / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (staging / DESCRIPTOR).write_bytes(descriptor_bytes(descriptor))
     return out_dir
+
+
+def descriptor_bytes(descriptor: dict) -> bytes:
+    """The bytes of datapackage.json for `descriptor`: UTF-8 JSON, non-ASCII kept, indent 2,
+    a final newline (how every writer of descriptors formats them)."""
+    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 HISTORY = ("releases", "CHANGELOG.md")
@@ -359,6 +365,46 @@ def _fsync_tree(folder: Path) -> None:
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
         fsync_dir(Path(dirpath))
+
+
+def write_temp_beside(path: Path, data: bytes, mode: int) -> Path:
+    """`data` written and synced to a new temporary dot-file beside `path` (`.NAME.XXXX`, file
+    mode `mode`); returns it. Nothing is left behind when writing fails. Used by `write_atomic`
+    and by writers that give the file its final name themselves (a release archive is linked)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def write_atomic(path: str | Path, data: bytes, mode: int | None = None) -> None:
+    """The one atomic writer of single files: replace the file `path` by `data` (bytes).
+
+    Written and synced to a temporary file beside it (`write_temp_beside`), renamed over it,
+    and the folder synced: readers see the old or the new bytes, never a mix, and a failure
+    leaves the old file and no temporary file. `mode` defaults to the old file's (0644 for a
+    new file). Raises OSError (e.g. a missing or read-only folder). Folders are written with
+    `output_folder` instead."""
+    path = Path(path)
+    if mode is None:
+        mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
+    tmp = None
+    try:
+        tmp = write_temp_beside(path, data, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if tmp is not None and tmp.exists():
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
 
 
 def fsync_dir(folder: Path) -> None:

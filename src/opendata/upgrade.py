@@ -32,10 +32,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .package import DESCRIPTOR, descriptor_path, load_descriptor, output_folder, safe_resource_path
+from .package import (
+    DESCRIPTOR, descriptor_bytes, descriptor_path, load_descriptor, output_folder, safe_resource_path, write_atomic,
+)
 from .standard import Standard, load_standard, read_csv
-from .versions import VersionError, write_atomic, parse_version
-from .versions import descriptor_bytes as _descriptor_bytes
+from .versions import VersionError, parse_version
 
 MIGRATIONS = "migrations.csv"
 VERSIONS = "versions.csv"
@@ -273,7 +274,7 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
         if changed or renamed_files:
             _write(package_dir, descriptor, changed, renamed_files)
         else:  # only the descriptor changes: replace it atomically
-            write_atomic(package_dir / DESCRIPTOR, _descriptor_bytes(descriptor))
+            write_atomic(package_dir / DESCRIPTOR, descriptor_bytes(descriptor))
         result.written = True
     return result
 
@@ -356,4 +357,4 @@ def _write(package_dir: Path, descriptor: dict, changed: list[tuple[dict, _Csv]]
             os.replace(staging / old, staging / new)
         for resource, data in changed:
             safe_resource_path(staging, resource["path"]).write_text(data.text(), encoding="utf-8")
-        (staging / DESCRIPTOR).write_bytes(_descriptor_bytes(descriptor))
+        (staging / DESCRIPTOR).write_bytes(descriptor_bytes(descriptor))
