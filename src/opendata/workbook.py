@@ -301,10 +301,7 @@ def write_template(stage: str, out: str | Path, year: int | None = None, unit: s
     narrative = book.create_sheet(NARRATIVE_SHEET)
     narrative.column_dimensions["A"].width = 100
     book.move_sheet(CODES_SHEET, offset=len(book.sheetnames))
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
+    return save_workbook(book, out)
 
 
 def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
@@ -344,10 +341,7 @@ def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
                 r += 1
     package_sheet(book, disclosure, layouts)
     book.move_sheet(CODES_SHEET, offset=len(book.sheetnames))
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
+    return save_workbook(book, out)
 
 
 def records_sheet(book, table: Table, year: int | None) -> str:
@@ -467,3 +461,18 @@ def write_table(book, table: Table, year: int, ranges: dict) -> str:
             text_cell(sheet, r, 1, text if text.startswith(("注", "备注", "说明")) else f"注：{text}", None)
             r += 1
     return sheet.title
+
+
+def save_workbook(book, out: str | Path) -> Path:
+    """Save an openpyxl workbook to `out` atomically (package.write_atomic: a half-written
+    workbook is never left at `out`); returns `out`. OSError when it cannot be written."""
+    import io
+
+    from .package import write_atomic
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, buffer.getvalue())
+    return out
