@@ -64,6 +64,8 @@ def package_name(disclosure: Disclosure) -> str:
 
 
 def package_title(disclosure: Disclosure) -> str:
+    """The package's title: unit name, fiscal year and 部门预算 / 部门决算, e.g.
+    北京市东城区某单位2024年部门预算."""
     stage = {"budget": "部门预算", "final_accounts": "部门决算"}[disclosure.stage]
     return f"{disclosure.unit_name}{disclosure.fiscal_year}年{stage}"
 
@@ -71,6 +73,8 @@ def package_title(disclosure: Disclosure) -> str:
 # -- writing ---------------------------------------------------------------
 
 def cell_text(value) -> str:
+    """A model value as CSV text: None -> "", a Decimal amount in 元 as a plain decimal
+    (money.format_amount: no exponent, no separators), anything else str()."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -106,6 +110,9 @@ def _row_value(row: Row, name: str):
 
 
 def descriptor_for(disclosure: Disclosure, resources: list[dict]) -> dict:
+    """The datapackage.json of a disclosure (dict, in the standard's key order): metadata, source
+    document (path source/<filename> when the document is kept), conversion record and the
+    given `resources` (see resource_descriptor). Shape: schema/datapackage.schema.json."""
     standard = load_standard()
     source = disclosure.source
     source_descriptor = {
@@ -140,6 +147,10 @@ def descriptor_for(disclosure: Disclosure, resources: list[dict]) -> dict:
 
 
 def resource_descriptor(table: Table, columns: list[str]) -> dict:
+    """The descriptor resource of one table written with `columns`: name/tableId, path
+    data/<table_id>.csv, printed title, money unit and decimals, source location, and the table
+    schema of those columns from the standard (schema/tables/<table_id>.json). KeyError for a
+    table id the standard does not know."""
     standard = load_standard()
     spec = standard.tables[table.table_id]
     location = None

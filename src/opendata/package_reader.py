@@ -38,6 +38,8 @@ class CsvEncodingError(PackageError):
 # -- reading ---------------------------------------------------------------
 
 def descriptor_path(path: str | Path) -> Path:
+    """The datapackage.json of a package folder (or `path` itself when it is that file);
+    PackageError when there is none."""
     path = Path(path)
     if path.is_dir():
         path = path / DESCRIPTOR
@@ -116,6 +118,9 @@ def safe_resource_path(package_dir: Path, relative) -> Path:
 
 
 def parse_cell(text: str, field_type: str):
+    """A CSV cell typed by its table-schema type: "" -> None, number -> Decimal (元),
+    integer -> int, anything else the text. decimal.InvalidOperation / ValueError for a cell
+    that is not of its type."""
     if text == "":
         return None
     if field_type == "number":
@@ -274,20 +279,24 @@ class Package:
 
     @cached_property
     def descriptor(self) -> dict:
+        """The package's datapackage.json as a dict, parsed once (nesting bounded; PackageError)."""
         if self.folder is not None:
             return load_descriptor(self.folder)
         return parse_json_object(self.read_bytes(DESCRIPTOR), f"{self.label}: {DESCRIPTOR}")
 
     @property
     def name(self) -> str | None:
+        """The package's `name` from its descriptor."""
         return self.descriptor.get("name")
 
     @property
     def version(self) -> str | None:
+        """The package's `version` from its descriptor."""
         return self.descriptor.get("version")
 
     @property
     def resources(self) -> list[dict]:
+        """The descriptor's resources that are JSON objects, in order."""
         return [r for r in self.descriptor.get("resources") or [] if isinstance(r, dict)]
 
     def resource(self, table_id: str) -> dict | None:

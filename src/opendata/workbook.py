@@ -56,6 +56,9 @@ class WorkbookError(Exception):
 
 @dataclass
 class Col:
+    """One column of an input-workbook sheet: its header path (the header cells from top to
+    bottom), whether it is a dimension (codes, labels) or a measure (an amount), the field or
+    measure name, and for two-sided tables the side (income / expenditure)."""
     path: list[str]
     kind: str          # dimension | measure
     name: str
@@ -170,6 +173,9 @@ def number_value(amount: Decimal):
 
 
 def table_sheet(book, table_id: str, cols: list[Col], year: int | None, unit: str, decimals: int | None, sheet_name: str | None = None):
+    """Add the sheet of one table to `book`: title (with the year), the unit line (元 or 万元, a
+    drop-down) and the header rows of `cols`, frozen below the header. Returns (sheet, first data
+    row number). The sheet is named after the table's Chinese title (schema/codelists/tables.csv)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     spec = load_standard().tables[table_id]
@@ -189,6 +195,9 @@ def table_sheet(book, table_id: str, cols: list[Col], year: int | None, unit: st
 
 
 def code_validations(sheet, cols: list[Col], first: int, ranges: dict, rows: int = 500) -> None:
+    """Add drop-down validations to the code columns of a sheet: each column whose name has a
+    range in `ranges` (the 代码表 sheet's code lists) accepts only those codes, for `rows` rows from
+    row `first`."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     for j, col in enumerate(cols, 1):
@@ -234,6 +243,8 @@ def codes_sheet(book, year: int | None) -> dict:
 
 
 def meta_sheet(book, ranges: dict, values: dict) -> None:
+    """Add the 填报信息 sheet: one labelled row per disclosure field (unit name and code, parent,
+    year, stage, division, money unit), filled from `values`, stage and unit as drop-downs."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     sheet = book.create_sheet(META_SHEET)
@@ -268,6 +279,8 @@ INSTRUCTIONS = """填表说明 (opendata:instructions)
 
 
 def new_book(stage: str, year: int | None, values: dict):
+    """A new input workbook with its 说明 (instructions), 代码表 (code lists of `year`) and 填报信息
+    sheets; returns (book, ranges of the code lists for data validations)."""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -283,6 +296,8 @@ def new_book(stage: str, year: int | None, values: dict):
 
 
 def stage_title(stage: str) -> str:
+    """The Chinese title of a stage code (schema/codelists/stages.csv); StopIteration for an
+    unknown code."""
     return next(r["title_zh"] for r in load_standard().codelists["stages"].rows if r["code"] == stage)
 
 

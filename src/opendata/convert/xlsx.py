@@ -113,6 +113,9 @@ def number_text(value, number_format: str | None = None) -> str:
 
 
 def value_text(value, number_format: str | None = None) -> str:
+    """The text of a cell value as the sheet shows it: None -> "", booleans -> 是/否, numbers
+    with the decimals of `number_format` (see number_text), dates in ISO form, text as written
+    with an escape apostrophe before =, +, -, @ removed (formulas.unescape_formula)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -268,6 +271,9 @@ def _is_date(book, cell) -> bool:
 # -- converting ----------------------------------------------------------------------
 
 def convert_xlsx(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
+    """The disclosure in an .xlsx or .xls workbook: each sheet read into blocks of lines (read_xlsx /
+    read_xls, within `limits`) and converted by `convert_blocks`. ConversionError (LimitError) for
+    a file that is not a readable workbook, inflates beyond the limits, or holds no disclosure."""
     data = path.read_bytes()
     reader = read_xls if path.suffix.lower() == ".xls" else read_xlsx
     blocks = reader(path, data, warnings, limits)
@@ -378,6 +384,8 @@ def meta_context(meta: dict) -> list[str]:
 
 
 def stage_code(text: str | None) -> str | None:
+    """The stage code (budget / final_accounts) whose code, Chinese title or alias
+    (schema/codelists/stages.csv) `text` names, compared after squash(); None otherwise."""
     if not text:
         return None
     key = squash(text)
