@@ -14,20 +14,28 @@ from .client import Portal, error_text
 from .errors import PublishError
 from .mapping import sha256_bytes
 
+ADVICE = "choose another --out (the package folder) or --out-dir (pull writes <out-dir>/<name>)"
 
-def pull_package(portal: Portal, dataset: str, out_dir: str | Path) -> Path:
+
+def pull_package(portal: Portal, dataset: str, out: str | Path | None = None, *,
+                 out_dir: str | Path | None = None) -> Path:
     """Rebuild a package from the portal: datapackage.json, every table's CSV and the
-    source document, each checked against the sha256 the portal recorded. Returns the
-    package folder, out_dir/<name>.
+    source document, each checked against the sha256 the portal recorded. The package is
+    written into the folder `out` (like `convert --out`), or into `out_dir`/<package name>
+    (like `convert --out-dir`); give exactly one of them (PublishError otherwise). Returns
+    the package folder.
 
     What the portal serves is untrusted: the package name in its datapackage.json must
     match the standard's name pattern and equal the dataset's name on the portal; every
     resource path must stay inside the package (package.safe_resource_path); downloads
     come only from the portal's own origin (Portal.download). The files are written to a
-    staging folder in out_dir and renamed into place. An existing out_dir/<name> is only
+    staging folder beside it and renamed into place. An existing folder there is only
     replaced when it holds nothing but files of the same package that a pull writes, never
     version history (releases/, CHANGELOG.md) or other files. Raises PublishError (nothing
     written, nothing replaced) or AuthError."""
+    if (out is None) == (out_dir is None):
+        raise PublishError("pull writes a package into --out DIR, or into --out-dir DIR/<package name>: "
+                           "give exactly one of them")
     try:
         pkg = portal.call("package_show", id=dataset)
     except ckanapi.NotFound:
@@ -57,7 +65,7 @@ def pull_package(portal: Portal, dataset: str, out_dir: str | Path) -> Path:
     except PackageError as exc:
         raise PublishError(str(exc)) from None
     name = untrusted_package_name(descriptor.get("name"), pkg.get("name"), where)
-    target = Path(out_dir) / name
+    target = Path(out) if out is not None else Path(out_dir) / name
     try:  # the one output-folder mechanism: staging beside the target, synced, renamed in
         with output_folder(target, keep_history=False) as staging:
             files = _pull_files(descriptor, staging, by_name, where)
@@ -69,7 +77,7 @@ def pull_package(portal: Portal, dataset: str, out_dir: str | Path) -> Path:
                 path.write_bytes(fetch(key))
             _check_replaceable(target, name, written)  # again: the downloads took a while
     except OutputRefused as exc:
-        raise PublishError(f"{exc}; pull writes <out>/<name>: choose another --out") from None
+        raise PublishError(f"{exc}; {ADVICE}") from None
     return target
 
 
@@ -125,7 +133,7 @@ def _check_replaceable(target: Path, name: str, written: set[str]) -> None:
     files this pull or an earlier one writes. Raises PublishError otherwise."""
     if not target.exists() and not target.is_symlink():
         return
-    advice = "choose another --out (pull writes <out>/<name>), or move the folder away first"
+    advice = ADVICE + ", or move the folder away first"
     if target.is_symlink() or not target.is_dir():
         raise PublishError(f"{target} exists and is not a folder; pull does not replace it: {advice}")
     entries: list[tuple[str, bool]] = []  # (relative path, is a folder)
