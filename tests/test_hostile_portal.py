@@ -129,11 +129,11 @@ def tree(folder: Path) -> dict[str, bytes | None]:
             for p in sorted(folder.rglob("*"))}
 
 
-def pull_as_user(ckan_server, pkg: dict, out: Path) -> Path:
-    """A user with a token pulls the dataset."""
+def pull_as_user(ckan_server, pkg: dict, out_dir: Path) -> Path:
+    """A user with a token pulls the dataset into out_dir/<name>."""
     portal = Portal(ckan_server.url, ckan_server.token, retries=1, backoff=0.1)
     try:
-        return pull_package(portal, pkg["name"], out)
+        return pull_package(portal, pkg["name"], out_dir=out_dir)
     finally:
         portal.close()
 
@@ -150,6 +150,18 @@ def test_pull_with_token_then_again_replaces_the_same_package(ckan_server, publi
     again = pull_as_user(ckan_server, pkg, out)  # the same package, no history: replaced
     assert tree(again) == tree(package)
     assert sorted(p.name for p in out.iterdir()) == [pkg["name"]]  # no staging folder left
+    # --out: into the folder itself, like convert --out and checkout --out
+    portal = Portal(ckan_server.url, ckan_server.token, retries=1, backoff=0.1)
+    try:
+        into = pull_package(portal, pkg["name"], tmp_path / "into")
+        assert into == tmp_path / "into" and tree(into) == tree(package)
+        with pytest.raises(PublishError, match="exactly one"):
+            pull_package(portal, pkg["name"], tmp_path / "a", out_dir=tmp_path / "b")
+        with pytest.raises(PublishError, match="exactly one"):
+            pull_package(portal, pkg["name"])
+    finally:
+        portal.close()
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
 @pytest.mark.parametrize("hostile", ["ABSOLUTE", "../../victim", "a/b", "other-package", "..", "x\n"])
@@ -224,13 +236,14 @@ def test_pull_never_replaces_version_history(ckan_server, published, tmp_path):
     (package / "releases" / "1.0.0" / "datapackage.json").write_text("{}")
     (package / "CHANGELOG.md").write_text("# 1.0.0\n")
     before, beside = tree(package), sorted(out.iterdir())
-    res = subprocess.run([str(OPENDATA), "pull", pkg["name"], "--ckan", ckan_server.url, "--out", str(out)],
-                         capture_output=True, text=True, timeout=300, env=dict(os.environ, CKAN_API_TOKEN=""))
-    assert res.returncode == 2, res.stdout + res.stderr
-    assert "releases" in res.stderr and "CHANGELOG.md" in res.stderr and "another --out" in res.stderr
-    assert "Traceback" not in res.stderr
-    assert tree(package) == before
-    assert sorted(out.iterdir()) == beside  # no staging folder left
+    for where in (["--out-dir", str(out)], ["--out", str(package)]):
+        res = subprocess.run([str(OPENDATA), "pull", pkg["name"], "--ckan", ckan_server.url, *where],
+                             capture_output=True, text=True, timeout=300, env=dict(os.environ, CKAN_API_TOKEN=""))
+        assert res.returncode == 2, res.stdout + res.stderr
+        assert "releases" in res.stderr and "CHANGELOG.md" in res.stderr and "another --out" in res.stderr
+        assert "Traceback" not in res.stderr
+        assert tree(package) == before
+        assert sorted(out.iterdir()) == beside  # no staging folder left
 
     portal = Portal(ckan_server.url)
     # the same package with a file of the user's: not replaced
@@ -241,19 +254,19 @@ def test_pull_never_replaces_version_history(ckan_server, published, tmp_path):
         (copy / rel).mkdir() if data is None else (copy / rel).write_bytes(data)
     (copy / "data" / "notes.txt").write_text("mine")
     with pytest.raises(PublishError, match="did not write \\(data/notes.txt\\)"):
-        pull_package(portal, pkg["name"], extra)
+        pull_package(portal, pkg["name"], copy)
     assert (copy / "data" / "notes.txt").read_text() == "mine"
     # a folder of that name that is not this package: not replaced
     stray = tmp_path / "stray" / pkg["name"]
     stray.mkdir(parents=True)
     (stray / "notes.txt").write_text("mine")
     with pytest.raises(PublishError, match="not the package|is not a data package"):
-        pull_package(portal, pkg["name"], stray.parent)
+        pull_package(portal, pkg["name"], out_dir=stray.parent)
     assert tree(stray) == {"notes.txt": b"mine"}
     # an empty folder of that name is filled
     empty = tmp_path / "empty" / pkg["name"]
     empty.mkdir(parents=True)
-    assert tree(pull_package(portal, pkg["name"], empty.parent)) == original
+    assert tree(pull_package(portal, pkg["name"], out_dir=empty.parent)) == original
     portal.close()
 
 

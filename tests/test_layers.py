@@ -11,8 +11,6 @@ from .conftest import REPO, executable
 
 PACKAGE = REPO / "src" / "opendata"
 MAX_LINES = 500
-# split in #10 part 3
-TOO_LONG_FOR_NOW = {"ckan.py"}
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -110,9 +108,7 @@ def test_no_module_is_over_500_lines():
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE).as_posix()
         lines = len(path.read_text(encoding="utf-8").splitlines())
-        if lines > MAX_LINES and relative not in TOO_LONG_FOR_NOW:
+        if lines > MAX_LINES:
             too_long[relative] = lines
     assert not too_long, f"modules over {MAX_LINES} lines (split them by job): {too_long}"
-    missing = [name for name in TOO_LONG_FOR_NOW if not (PACKAGE / name).is_file()]
-    assert not missing, f"{missing} no longer exist: remove them from TOO_LONG_FOR_NOW"
 

@@ -345,19 +345,34 @@ def test_cli_dry_run_then_publish_then_pull(ckan_server, tmp_path):
     res = runner.invoke(main, ["pull", name, "--ckan", ckan_server.url, "--out", str(tmp_path / "pulled")],
                         env={"CKAN_API_TOKEN": ""})
     assert res.exit_code == 0, res.output
-    pulled = tmp_path / "pulled" / name
+    pulled = tmp_path / "pulled"  # --out: the package folder itself, like convert --out
     assert not diff(package, pulled)
     res = runner.invoke(main, ["diff", str(package), str(pulled), "--exit-code"])
     assert res.exit_code == 0 and "no changes" in res.output
     original, again = validate_package(package), validate_package(pulled)
     assert [f.rule for f in again.findings] == [f.rule for f in original.findings]
     assert (pulled / "datapackage.json").read_bytes() == (package / "datapackage.json").read_bytes()
+    # --out-dir: DIR/<package name>, like convert --out-dir
+    res = runner.invoke(main, ["pull", name, "--ckan", ckan_server.url, "--out-dir", str(tmp_path / "many")],
+                        env={"CKAN_API_TOKEN": ""})
+    assert res.exit_code == 0, res.output
+    assert [p.name for p in (tmp_path / "many").iterdir()] == [name]
+    assert not diff(package, tmp_path / "many" / name)
+
+
+@pytest.mark.parametrize("where", [[], ["--out", "a", "--out-dir", "b"]], ids=["neither", "both"])
+def test_pull_needs_exactly_one_of_out_and_out_dir(tmp_path, where):
+    where = [str(tmp_path / w) if w in ("a", "b") else w for w in where]
+    res = CliRunner().invoke(main, ["pull", "some-dataset", "--ckan", "http://127.0.0.1:9", *where])
+    assert res.exit_code == 2 and isinstance(res.exception, SystemExit), res.output
+    assert "--out PACKAGE_DIR" in res.output and "--out-dir DIR" in res.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_pull_every_seed_validates_and_has_no_diff(published, seeds, ckan_server, tmp_path):
     portal = Portal(ckan_server.url)  # anonymous
     for package in seeds:
-        pulled = pull_package(portal, descriptor(package)["name"], tmp_path)
+        pulled = pull_package(portal, descriptor(package)["name"], out_dir=tmp_path)
         assert not diff(package, pulled), package.name
         report = validate_package(pulled)
         assert report.valid == validate_package(package).valid

@@ -147,23 +147,29 @@ def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, veri
 @main.command("pull")
 @click.argument("dataset")
 @click.option("--ckan", "ckan_url", envvar="CKAN_URL", help="The portal's address (or CKAN_URL).")
-@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Folder to write the package into.")
+@click.option("--out", "out", type=click.Path(path_type=Path), help="Package folder to write the package into.")
+@click.option("--out-dir", "out_dir", type=click.Path(path_type=Path),
+              help="Folder to write the package into, in a folder named by its package name.")
 @click.option("--config", type=click.Path(path_type=Path), help=CONFIG_HELP)
-def pull_command(dataset, ckan_url, out, config):
+def pull_command(dataset, ckan_url, out, out_dir, config):
     """Rebuild a package from a CKAN portal (datapackage.json, CSV downloads, source document).
 
-    Every download is checked against the sha256 the publisher recorded."""
+    Give --out DIR (the package is written into DIR, like convert --out) or --out-dir DIR
+    (into DIR/<package name>, like convert --out-dir). Every download is checked against the
+    sha256 the publisher recorded."""
     from .ckan import AuthError, PublishError, pull_package
 
+    if bool(out) == bool(out_dir):
+        fail("give --out PACKAGE_DIR (the package folder) or --out-dir DIR (DIR/<package name>), one of them")
     portal = _portal(ckan_url, config, need_token=False)
     try:
-        path = pull_package(portal, dataset, out)
+        path = pull_package(portal, dataset, out, out_dir=out_dir)
     except AuthError as exc:
         fail(str(exc), EXIT_INVALID)
     except (PublishError, PackageError) as exc:
         fail(str(exc), EXIT_CANNOT_RUN)
-    except OSError as exc:  # writing below --out
-        fail(f"cannot write below {out}: {exc}", EXIT_CANNOT_RUN)
+    except OSError as exc:  # writing the package folder
+        fail(f"cannot write below {out or out_dir}: {exc}", EXIT_CANNOT_RUN)
     finally:
         portal.close()
     click.echo(f"{dataset} → {path}")
