@@ -97,6 +97,19 @@ def untrusted_package_name(name, expected, where: str = "the portal") -> str:
     return name
 
 
+def pulled_path_allowed(relative, folder: str) -> bool:
+    """True when `relative` (a path a portal's datapackage.json gives) is `<folder>/<name>`:
+    a table in data/ or the source document in source/, the name a plain file name (no
+    separators of any system, no drive colon, not hidden, no control characters). Everything
+    else — releases/, CHANGELOG.md, .lock, nested or Windows paths — is refused by pull: a
+    portal must not be able to plant a package's version history."""
+    if not isinstance(relative, str) or not relative.startswith(folder + "/"):
+        return False
+    name = relative[len(folder) + 1:]
+    return bool(name) and not name.startswith(".") and not any(c in name for c in "/\\:") \
+        and all(c >= " " and c != "\x7f" for c in name)
+
+
 def _pull_files(descriptor: dict, staging: Path, by_name: dict, where: str) -> list[tuple[str, Path]]:
     """(portal resource name, file in staging) of every file the descriptor lists, each path
     checked with safe_resource_path, no two the same, none the descriptor itself."""
@@ -108,14 +121,18 @@ def _pull_files(descriptor: dict, staging: Path, by_name: dict, where: str) -> l
         key = resource.get("tableId") or resource.get("name")
         if not isinstance(key, str):
             raise PublishError(f"{where}: a resource in its {DESCRIPTOR} has no name")
-        wanted.append((key, resource.get("path")))
+        wanted.append((key, resource.get("path"), "data"))
     source = descriptor.get("source") or {}
     if isinstance(source, dict) and source.get("path") and isinstance(source.get("filename"), str) \
             and f"source/{source['filename']}" in by_name:
-        wanted.append((f"source/{source['filename']}", source["path"]))
+        wanted.append((f"source/{source['filename']}", source["path"], "source"))
     files: list[tuple[str, Path]] = []
     seen = {(staging / DESCRIPTOR).resolve()}
-    for key, relative in wanted:
+    for key, relative, folder in wanted:
+        if not pulled_path_allowed(relative, folder):
+            raise PublishError(f"{where}: its {DESCRIPTOR} lists the file {relative!r}; pull writes only files "
+                               f"directly in {folder}/ (a plain file name: no '/', '\\', ':' or leading '.'), never "
+                               "version history (releases/, CHANGELOG.md) or anything else; pull refuses it")
         try:
             path = safe_resource_path(staging, relative)
         except PackageError as exc:
