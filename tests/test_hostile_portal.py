@@ -326,3 +326,30 @@ def test_portal_echoing_the_token_back_does_not_print_it(tmp_path):
             assert "Traceback" not in output and token not in output, output
             assert "***" in output  # the portal's words are shown, the token masked
         assert portal.saw(token)  # it was sent to the portal itself (its own origin)
+
+
+@pytest.mark.parametrize("url", ["http://admin:PWSECRET@127.0.0.1:9/", "http://127.0.0.1:9/?token=PWSECRET",
+                                 "http://127.0.0.1:9/#PWSECRET", "ftp://127.0.0.1/", "127.0.0.1:9"])
+def test_portal_address_with_credentials_is_refused_and_masked(tmp_path, url):
+    """Found by a new user: credentials in --ckan were echoed in the summary and the API
+    address was built with the query string in it."""
+    run = run_opendata("publish", str(REPO / "datapackages"), "--ckan", url, "--dry-run",
+                       env={"CKAN_API_TOKEN": "tok"})
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "PWSECRET" not in run.stdout + run.stderr and "Traceback" not in run.stderr
+    assert "portal address" in run.stderr
+
+
+def test_a_config_file_named_on_purpose_must_exist(tmp_path):
+    run = run_opendata("publish", str(REPO / "datapackages"), "--config", str(tmp_path / "missing.ini"),
+                       "--ckan", "http://127.0.0.1:9", env={"CKAN_API_TOKEN": "tok"})
+    assert run.returncode == 2 and "missing.ini: no such config file" in run.stderr, run.stderr
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_opendata(*args: str, env: dict) -> subprocess.CompletedProcess:
+    """`opendata ARGS` with `env` over an environment without CKAN settings."""
+    base = {k: v for k, v in os.environ.items() if k not in ("CKAN_API_TOKEN", "CKAN_URL")}
+    return subprocess.run([str(OPENDATA), *args], capture_output=True, text=True, timeout=120, env={**base, **env})

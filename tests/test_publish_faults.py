@@ -69,7 +69,7 @@ def test_unreachable_portal_stops_the_run_within_seconds(tmp_path):
     assert "Traceback" not in res.output and "secret-" not in res.output
     assert res.output.count("cannot be reached") == 1, res.output
     assert "connection refused" in res.output and "3 not attempted" not in res.output
-    assert "0 of 3 package(s) done" in res.output and "2 not attempted" in res.output
+    assert "of 3 package(s), 0 done, 1 failed, 2 not attempted" in res.output and "2 not attempted" in res.output
 
 
 def test_ckan_stopped_mid_run_stops_the_run_and_counts_the_writes(up, tmp_path):
@@ -132,6 +132,28 @@ def test_transient_failures_are_retried_within_a_bounded_time(up, tmp_path):
         assert portal.writes == 0
     finally:
         proxy.close()
+
+
+def test_a_gateway_answering_5xx_for_a_dead_portal_stops_the_run_within_seconds(up, tmp_path):
+    """Found by a new user: a proxy answering 502/503 for a portal that is down made publish
+    run for two minutes, and the summary left some packages out of its counts."""
+    packages = copy_seeds(tmp_path / "gateway", SUFFIX + "g")[:3]
+    proxy = DroppingProxy(up.url, unavailable=-1)
+    try:
+        t0 = time.monotonic()
+        result = CliRunner().invoke(main, ["publish", str(packages[0].parent), "--ckan", proxy.url,
+                                           "--allow-invalid", "--org", ORG], env={"CKAN_API_TOKEN": up.token})
+        took = time.monotonic() - t0
+    finally:
+        proxy.close()
+    assert result.exit_code == 1, result.output
+    assert took < 40, took
+    assert "has not answered one call with success" in result.output
+    counts = re.search(r"of (\d+) package\(s\), (\d+) done, (\d+) failed, (\d+) not attempted", result.output)
+    assert counts, result.output
+    total, done, failed, not_attempted = map(int, counts.groups())
+    assert total == done + failed + not_attempted >= 3 and done == 0
+    assert "Traceback" not in result.output and up.token not in result.output
 
 
 # ------------------------------------------------------------------ 2. honest write counts

@@ -17,7 +17,8 @@ def _portal(ckan_url: str | None, config: Path | None, need_token: bool, retries
     from .ckan import ConfigError, Portal, read_config, resolve_token
 
     try:
-        url = ckan_url or read_config(config).get("url")
+        settings = read_config(config)  # read even when not needed: a bad or missing file is an error
+        url = ckan_url or settings.get("url")
         token = resolve_token(config)
     except ConfigError as exc:  # names the file and line, never its content
         fail(str(exc))
@@ -26,7 +27,10 @@ def _portal(ckan_url: str | None, config: Path | None, need_token: bool, retries
     if need_token and not token:
         fail("no API token: set CKAN_API_TOKEN or put `token = …` in the [ckan] section of "
              f"{config or '~/.config/opendata/ckan.ini'}", EXIT_INVALID)
-    return Portal(url, token, retries=retries)
+    try:
+        return Portal(url, token, retries=retries)
+    except ConfigError as exc:  # an address with credentials, query or fragment: masked
+        fail(str(exc))
 
 
 @main.command("publish")
@@ -113,7 +117,8 @@ def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, veri
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     if stopped is not None:
         done = [r for r in results if r.status not in ("failed", "not attempted")]
-        fail(f"{stopped} — the run stopped: {len(done)} of {len(results)} package(s) done, "
+        fail(f"{stopped} — the run stopped: of {len(results)} package(s), {len(done)} done, "
+             f"{sum(r.status == 'failed' for r in results)} failed, "
              f"{sum(r.status == 'not attempted' for r in results)} not attempted; write calls sent: {writes}"
              + (f" ({unknown} with outcome unknown)" if unknown else "")
              + ". Run the same command again when the portal answers.", EXIT_INVALID)

@@ -24,7 +24,7 @@ publish), `verify` (drift behind the recorded hashes), `pull` (reading a package
 from __future__ import annotations
 
 from .client import MAX_REDIRECTS, READ_SUFFIXES, TRANSIENT_STATUS, Portal, error_text, is_write, origin
-from .config import DEFAULT_CONFIG, read_config, redact, resolve_token
+from .config import DEFAULT_CONFIG, portal_url, read_config, redact, resolve_token
 from .datastore import DATASTORE_CHUNK, DATASTORE_TYPES, datastore_fields, datastore_records
 from .errors import (AuthError, ConfigError, InvalidPackage, PackageRefused, PortalDown, PublishError, TransientError,
                      UnreadableTable)
@@ -41,7 +41,7 @@ __all__ = [
     "PublishResult", "READ_SUFFIXES", "ResourceSpec", "Step", "TRANSIENT_STATUS", "TransientError", "UnreadableTable",
     "as_package", "check_unique_names", "content_hash", "current_extras", "datastore_fields", "datastore_records",
     "datastore_rows", "dataset_fields", "dataset_notes", "dataset_spec", "default_org", "error_text", "execute",
-    "is_write", "origin", "plan", "publish", "publish_package", "pull_package", "read_config", "redact",
+    "is_write", "origin", "plan", "publish", "publish_package", "portal_url", "pull_package", "read_config", "redact",
     "resolve_token", "scheming_field", "scheming_schema", "scheming_schema_text", "sha256_bytes",
     "untrusted_package_name", "validation_report", "verify_dataset",
 ]

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import ckanapi
 import requests
 
-from .config import redact
+from .config import portal_url, redact
 from .errors import AuthError, PortalDown, PublishError, TransientError
 
 READ_SUFFIXES = ("_show", "_list", "_search", "_info", "_search_sql", "_autocomplete")
@@ -36,7 +36,9 @@ class Portal:
       with backoff `backoff` s, 2×, 4× …; no single call goes on retrying after
       `retry_seconds` since its first failure, and once this Portal has lost
       `retry_budget` seconds to failed attempts and waits (`lost`), the next transient
-      failure is PortalDown too. A write that may have
+      failure is PortalDown too; so is a run of failures past `first_answer_budget`
+      seconds before any call was answered with success (a gateway answering 502 for a
+      portal that is down stops the run within seconds, not minutes). A write that may have
       reached the server is not repeated (TransientError; the caller plans again).
 
     `writes` counts every write call that was sent and may have landed: the ones CKAN
@@ -45,12 +47,15 @@ class Portal:
 
     def __init__(self, url: str, token: str | None = None, *, retries: int = 4, backoff: float = 1.0,
                  timeout: float = 60.0, on_write: Callable[[str, dict], None] | None = None,
-                 retry_seconds: float = 30.0, retry_budget: float = 120.0, unreachable_retries: int = 2):
-        self.url = url.rstrip("/")
+                 retry_seconds: float = 30.0, retry_budget: float = 120.0, unreachable_retries: int = 2,
+                 first_answer_budget: float = 15.0):
+        self.url = portal_url(url)
         self.token = token
         self.retries, self.backoff, self.timeout = retries, backoff, timeout
         self.retry_seconds, self.retry_budget = retry_seconds, retry_budget
         self.unreachable_retries = unreachable_retries
+        self.first_answer_budget = first_answer_budget
+        self.answered = False  # has any call been answered with success yet?
         self.on_write = on_write
         self.writes = 0
         self.writes_unknown = 0
@@ -122,6 +127,10 @@ class Portal:
                 now = time.monotonic()
                 first_failure = first_failure or started
                 delay = self.backoff * (2 ** attempt)
+                if not self.answered and self.lost + delay > self.first_answer_budget:
+                    raise PortalDown(f"CKAN ({self.url}) has not answered one call with success ({self.lost:.0f} s of "
+                                     f"failures; a gateway in front of a portal that is down?): `{action}`: "
+                                     f"{error_text(exc, secret=self.token)}") from None
                 if self.lost + delay > self.retry_budget:
                     raise PortalDown(f"CKAN ({self.url}) keeps failing (retries stopped after {self.lost:.0f} s "
                                      f"lost to failures): `{action}`: {error_text(exc, secret=self.token)}") from None
@@ -129,6 +138,7 @@ class Portal:
                     raise TransientError(f"CKAN ({self.url}) `{action}`: {error_text(exc, secret=self.token)}") from None
                 self.wait(delay)
                 attempt += 1
+        self.answered = True
         if write:
             self._count_write(action, data, confirmed=True)
         return result
