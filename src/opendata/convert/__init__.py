@@ -238,6 +238,7 @@ class _CallableModule(types.ModuleType):
 
     def __call__(self, source: str | Path, out: str | Path, *, strict: bool = False,
                  limits: Limits | None = None) -> ConversionResult:
+        """`convert_to_package(source, out, strict=..., limits=...)`."""
         return convert_to_package(source, out, strict=strict, limits=limits)
 
 
