@@ -295,14 +295,17 @@ class Package:
 
     @property
     def name(self) -> str | None:
+        """The descriptor's `name` (None when missing)."""
         return self.descriptor.get("name")
 
     @property
     def version(self) -> str | None:
+        """The descriptor's `version` (None when missing)."""
         return self.descriptor.get("version")
 
     @property
     def resources(self) -> list[dict]:
+        """The descriptor's resources that are JSON objects, in order."""
         return [r for r in self.descriptor.get("resources") or [] if isinstance(r, dict)]
 
     def resource(self, table_id: str) -> dict | None:
