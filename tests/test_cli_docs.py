@@ -55,3 +55,65 @@ def test_convert_help_names_its_input_formats():
 def test_validate_help_says_what_o_writes():
     text = CliRunner().invoke(main, ["validate", "--help"]).output
     assert "Markdown" in " ".join(text.split())
+
+
+def api_table() -> dict[str, list[str]]:
+    """The table "命令行 CLI | Python" at the top of the CLI page: command -> the API names its row gives."""
+    text = CLI_PAGE.read_text(encoding="utf-8")
+    table = text[text.index("| 命令行 CLI | Python |"):].split("\n\n", 1)[0]
+    rows: dict[str, list[str]] = {}
+    for line in table.splitlines()[2:]:
+        cli, python = line.strip("|").split("|", 1)
+        command = re.search(r"`opendata ([a-z-]+)", cli)
+        names = re.findall(r"(opendata(?:\.[A-Za-z_]\w*)+)\(", python)
+        rows.setdefault(command.group(1) if command else "—", []).extend(names)
+    return rows
+
+
+def resolve(dotted: str):
+    """`opendata.x.y` as a Python user reaches it: attributes from `opendata`, else the module path."""
+    import importlib
+
+    import opendata
+
+    value, parts = opendata, dotted.split(".")[1:]
+    try:
+        for part in parts:
+            value = getattr(value, part)
+        return value
+    except AttributeError:
+        pass
+    for cut in range(len(parts), 0, -1):
+        try:
+            value = importlib.import_module(".".join(["opendata", *parts[:cut]]))
+        except ImportError:
+            continue
+        for part in parts[cut:]:
+            value = getattr(value, part)
+        return value
+    raise AttributeError(dotted)
+
+
+def test_every_command_has_its_python_function_in_the_table():
+    rows = api_table()
+    missing = sorted(set(COMMANDS) - set(rows))
+    assert not missing, f"the table at the top of {CLI_PAGE.name} has no row for: {missing}"
+    assert all(rows[name] for name in COMMANDS), {name: rows[name] for name in COMMANDS if not rows[name]}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_each_command_calls_a_public_function_its_row_names(name):
+    import inspect
+
+    names = api_table()[name]
+    functions = {}
+    for dotted in names:
+        value = resolve(dotted)
+        assert callable(value), f"{dotted} is not a function"
+        if dotted.count(".") == 1:  # the top-level API
+            assert (value.__doc__ or "").strip(), f"{dotted} has no docstring"
+        functions[dotted] = getattr(value, "__name__", dotted.rsplit(".", 1)[-1])
+    source = inspect.getsource(main.commands[name].callback)
+    called = [dotted for dotted, function in functions.items()
+              if re.search(rf"\b{function}\(", source) or re.search(rf"\bimport [^\n]*\b{function} as \w+", source)]
+    assert called, f"`opendata {name}` calls none of {names} (the functions its row of the table names)"

@@ -16,7 +16,7 @@ import yaml
 from frictionless import Resource, Schema
 
 from opendata.model import Row, Table
-from opendata.package import write_package
+from opendata.package import parse_csv, write_package
 from opendata.validate import LAYERS, validate, validate_package
 from opendata.validate import csvcheck
 from opendata.validate.narrative import named_figure
@@ -231,7 +231,7 @@ def test_fast_check_finds_what_frictionless_finds(tmp_path):
         theirs = [tuple(e) for e in Resource(path="t.csv", basepath=str(tmp_path), schema=Schema.from_descriptor(SCHEMA),
                                              format="csv", encoding="utf-8").validate()
                   .flatten(["type", "rowNumber", "fieldNumber", "fieldName", "cell", "message"])]
-        errors, _, _, _ = csvcheck.check_table(path, SCHEMA)
+        errors, _, _, _ = csvcheck.check_table(parse_csv(path.read_bytes(), path), SCHEMA)
         ours = [(e.type, e.rowNumber, e.fieldNumber, e.fieldName, e.cell, e.message) for e in errors]
         assert ours == theirs, f"case {case}:\n{text}"
 
@@ -240,7 +240,7 @@ def test_non_finite_amounts_are_type_errors_here_only(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("row_id,row_type,function_code,item,total,line_number\na,item,208,x,NaN,1\nb,item,208,y,Infinity,2\n",
                     encoding="utf-8")
-    errors, _, _, _ = csvcheck.check_table(path, SCHEMA)
+    errors, _, _, _ = csvcheck.check_table(parse_csv(path.read_bytes(), path), SCHEMA)
     assert [(e.type, e.rowNumber, e.fieldName) for e in errors] == [("type-error", 2, "total"), ("type-error", 3, "total")]
 
 

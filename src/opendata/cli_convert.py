@@ -36,8 +36,8 @@ def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_in
     Everything the converter did not understand is printed as a warning (file, line, table).
     A document that cannot be converted, or exceeds an input limit, gets an error, exit 2
     and no output."""
-    from .convert import ConversionError, Limits, convert_file
-    from .package import PackageError, check_output, write_package
+    from .convert import ConversionError, Limits, StrictRefused, convert_many
+    from .package import PackageError
 
     if bool(out) == bool(out_dir) or (out and len(sources) > 1):
         fail("give --out PACKAGE_DIR for one source, or --out-dir DIR for one or more sources")
@@ -46,44 +46,20 @@ def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_in
                                  max_inflated_mb=max_inflated_mb, max_memory_mb=max_memory_mb)
     except ConversionError as exc:
         fail(str(exc))
-    results = []
-    for source in sources:
-        try:
-            result = convert_file(source, limits)
-        except ConversionError as exc:
-            fail(str(exc))
+
+    def converted(source, result):
         for warning in result.warnings:
             click.echo(f"警告 / warning: {warning}", err=True)
-        if strict and result.warnings:
-            fail(f"{source}: {len(result.warnings)} warning(s) with --strict; nothing written", EXIT_INVALID)
-        results.append(result)
-    targets = [out or out_dir / result.disclosure.name for result in results]
-    try:
-        for target in targets:  # every output is checked before any is written
-            check_output(target)
-    except PackageError as exc:
-        fail(str(exc))
-    for result, target in zip(results, targets):
-        keep_created(result.disclosure, target)
-        try:
-            path = write_package(result.disclosure, target)
-        except (PackageError, OSError) as exc:
-            fail(f"{target}: not written ({exc})" if isinstance(exc, OSError) else str(exc))
+
+    def written(result):
         tables = result.disclosure.tables
-        click.echo(f"{path}: {len(tables)} tables, {sum(len(t.rows) for t in tables.values())} rows, {len(result.warnings)} warning(s)")
+        click.echo(f"{result.path}: {len(tables)} tables, {sum(len(t.rows) for t in tables.values())} rows, "
+                   f"{len(result.warnings)} warning(s)")
+
+    try:
+        convert_many(sources, out=out, out_dir=out_dir, strict=strict, limits=limits, converted=converted, written=written)
+    except StrictRefused as exc:
+        fail(f"{exc.source}: {len(exc.result.warnings)} warning(s) with --strict; nothing written", EXIT_INVALID)
+    except (ConversionError, PackageError) as exc:
+        fail(str(exc))
     sys.exit(0)
-
-
-def keep_created(disclosure, target: Path) -> None:
-    """Regenerating a package keeps its version and creation time (a release changes only the
-    version)."""
-    from .package import DESCRIPTOR, PackageError, load_descriptor
-
-    if (target / DESCRIPTOR).exists():
-        try:
-            old = load_descriptor(target)
-        except PackageError:
-            return
-        disclosure.created = old.get("created") or disclosure.created
-        disclosure.version = old.get("version") or disclosure.version
-

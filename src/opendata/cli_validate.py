@@ -28,30 +28,32 @@ def validate(paths, fmt, as_json, output, fail_on, engine):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .package import find_packages
-    from .validate import Report, validate_package
+    from .validate import validate as validate_packages
     from .validate.render import render_markdown, render_summary, render_text
 
     if as_json:
         fmt = "json"
     err = Console(stderr=True)
+    bars: list = []  # the progress bar, shown on a terminal when there are several packages
+
+    def progress(package_dir, done, total):
+        if not bars and total > 1 and err.is_terminal:
+            bar = Progress(TextColumn("校验 validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                           console=err, transient=True)
+            bar.start()
+            bars.append((bar, bar.add_task("validate", total=total)))
+        if bars:
+            bar, task = bars[0]
+            bar.update(task, completed=done)
+
     try:
-        packages: list[Path] = []
-        for path in paths:
-            packages += [p for p in find_packages(path) if p not in packages]
+        report = validate_packages(paths, progress=progress, engine=engine)
     except PackageError as exc:
         fail(str(exc))
-    count = len(packages)
-    report = Report()
-    if count > 1 and err.is_terminal:
-        with Progress(TextColumn("校验 validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=err, transient=True) as bar:
-            task = bar.add_task("validate", total=count)
-            for package in packages:
-                report.packages.append(validate_package(package, engine=engine))
-                bar.advance(task)
-    else:
-        report.packages = [validate_package(package, engine=engine) for package in packages]
+    finally:
+        for bar, _ in bars:
+            bar.stop()
+    count = len(report.packages)
     if count > 1 and (fmt != "text" or output):
         render_summary(report, err)
     if fmt == "json":

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .money import format_amount
-from .package import find_packages, read_package
+from .package import Package, find_packages
 from .standard import load_standard
 
 FACT_COLUMNS = [
@@ -18,15 +18,18 @@ FACT_COLUMNS = [
 ]
 
 
-def facts(path: str | Path) -> Iterator[dict]:
-    """One dict per amount cell of every package at `path` (a package or a folder of packages).
+def facts(path: str | Path | Package) -> Iterator[dict]:
+    """One dict per amount cell of every package at `path` (a package or a folder of
+    packages, or one `Package` object, e.g. a release held in memory), each read through
+    `Package` (`Package.open(folder).disclosure()`).
 
     Keys are FACT_COLUMNS. `amount` is a `decimal.Decimal` in 元 (exactly as stored),
     `fiscal_year` an int (None when the package has none); every other value is a string
     ("" when empty). Raises `opendata.package.PackageError` when `path` holds no package."""
     standard = load_standard()
-    for package_dir in find_packages(path):
-        disclosure = read_package(package_dir)
+    packages = [path] if isinstance(path, Package) else (Package.open(p) for p in find_packages(path))
+    for package in packages:
+        disclosure = package.disclosure()
         for table in disclosure.tables.values():
             spec = standard.tables.get(table.table_id)
             known = spec.measures if spec else standard.measures

@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 
+from .package_reader import PackageError, parse_csv
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 
@@ -49,9 +51,8 @@ def excel_csv(data: bytes, schema: dict | None) -> bytes:
     if data.startswith(bom):
         data = data[len(bom):]
     try:
-        text = data.decode("utf-8")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except (UnicodeDecodeError, csv.Error):
+        rows = parse_csv(data, "table CSV").rows  # the one CSV reader
+    except PackageError:  # not UTF-8, or not CSV
         return b"\xef\xbb\xbf" + data
     types = {f.get("name"): f.get("type", "string") for f in (schema or {}).get("fields") or [] if isinstance(f, dict)}
     if not rows:

@@ -166,6 +166,12 @@ class CsvTable:
     label: str
     header: list[str]
     records: list[list[str]]
+    empty: bool = False  # the file held no row at all (not even a blank header line)
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """Every row of the file, the header first, as csv.reader gives them ([] for an empty file)."""
+        return [] if self.empty else [self.header, *self.records]
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -186,7 +192,7 @@ def parse_csv(data: bytes, label, *, bom: str = "refuse") -> CsvTable:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise PackageError(f"{label}: not a readable CSV ({exc})") from exc
-    return CsvTable(str(label), rows[0] if rows else [], rows[1:])
+    return CsvTable(str(label), rows[0] if rows else [], rows[1:], empty=not rows)
 
 
 def table_from_csv(resource: dict, data: CsvTable) -> Table:
@@ -276,6 +282,14 @@ class Package:
             return path.read_bytes()
         except OSError as exc:
             raise PackageError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+    def has_file(self, relative) -> bool:
+        """Whether the package holds a file at `relative`; PackageError (as `safe_resource_path`)
+        for a path that is not a string, is remote or leaves the package."""
+        if self.files is not None:
+            safe_resource_path(Path("/package"), relative)
+            return relative in self.files
+        return safe_resource_path(self.folder, relative).is_file()
 
     @cached_property
     def descriptor(self) -> dict:

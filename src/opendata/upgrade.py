@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .package import (
-    DESCRIPTOR, descriptor_bytes, descriptor_path, load_descriptor, output_folder, safe_resource_path, write_atomic,
+    DESCRIPTOR, CsvTable, Package, PackageError, descriptor_bytes, output_folder, parse_csv, safe_resource_path,
+    write_atomic,
 )
 from .standard import Standard, load_standard, read_csv
 from .versions import VersionError, parse_version
@@ -141,16 +142,15 @@ def plan(migrations: list[Migration], declared: str, target: str) -> list[Migrat
 
 @dataclass
 class _Csv:
+    """A table CSV being edited by migrations: copies of the header and records that
+    `Package.csv` read (the one CSV reader), and whether a migration changed them."""
     header: list[str]
     rows: list[list[str]]
     dirty: bool = False
 
     @classmethod
-    def read(cls, path: Path) -> "_Csv":
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, [])
-            return cls(header, [row for row in reader])
+    def of(cls, data: CsvTable) -> "_Csv":
+        return cls(list(data.header), [list(record) for record in data.records])
 
     def text(self) -> str:
         buffer = io.StringIO()
@@ -210,8 +210,9 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
     """Move the package at `path` to standard version `to` (default: the standard this
     toolkit loads). `migrations` is a migrations.csv or a list (default: the standard's)."""
     standard = load_standard()
-    package_dir = descriptor_path(path).parent
-    descriptor = load_descriptor(package_dir)
+    package = Package.open(path)
+    package_dir = package.folder
+    descriptor = package.descriptor  # edited in place: this Package is ours alone
     declared = descriptor.get("standardVersion")
     target = to or standard.version
     try:
@@ -236,11 +237,11 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
 
     def table(resource: dict) -> _Csv:  # read when a migration needs it
         if id(resource) not in tables:
-            path = safe_resource_path(package_dir, original_paths[id(resource)])
+            relative = original_paths[id(resource)]
             try:
-                tables[id(resource)] = _Csv.read(path)
-            except (OSError, UnicodeDecodeError) as exc:
-                raise VersionError(f"{path}: cannot be read ({exc})") from exc
+                tables[id(resource)] = _Csv.of(parse_csv(package.read_bytes(relative), package_dir / str(relative)))
+            except PackageError as exc:  # unreadable, not UTF-8, a BOM, not CSV: named with file and line
+                raise VersionError(f"cannot upgrade: {exc}") from exc
         return tables[id(resource)]
 
     renamed_files: dict[str, str] = {}  # old relative path -> new

@@ -1,8 +1,13 @@
-"""Source document -> canonical disclosure model.
+"""Source document -> canonical disclosure model -> data package.
 
 `convert_file(path)` reads a document, finds its tables by their titles and headers,
 maps them to the catalog, and returns the model with everything it did not understand
-listed as warnings. It never writes anything; `opendata.package.write_package` does.
+listed as warnings; it never writes anything. `convert_to_package(source, out)` and
+`convert_many(sources, out_dir=...)` are what `opendata convert` does: convert, refuse
+warnings under `strict`, check every output before writing any, keep the version and
+creation time of a package being regenerated (`keep_version`), and write the packages
+(`opendata.package.write_package`). This module is also callable:
+`opendata.convert(source, out)` is `convert_to_package(source, out)`.
 Every conversion runs under input limits (`limits.Limits`: pages, decoded page streams,
 inflated zip size, memory), in a worker process with capped memory.
 """
@@ -10,27 +15,43 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import traceback
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
 from ..model import Disclosure
-from ..package import package_name, package_title
+from ..package import DESCRIPTOR, PackageError, check_output, load_descriptor, package_name, package_title, write_package
 from ..standard import load_standard
 from ..version import __version__
 from .errors import ConversionError, Warnings
 from .limits import LimitError, Limits
 from .text import convert_text
 
-__all__ = ["ConversionError", "ConversionResult", "LimitError", "Limits", "convert_file"]
+__all__ = ["ConversionError", "ConversionResult", "LimitError", "Limits", "StrictRefused", "convert_file",
+           "convert_many", "convert_to_package", "keep_version"]
 
 CONVERTERS = {".txt": convert_text, ".text": convert_text}
 
 
 @dataclass
 class ConversionResult:
+    """One converted document: the model (`disclosure`), every warning (file, line, table)
+    as text, and, once written, the package folder (`path`)."""
     disclosure: Disclosure
     warnings: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+
+class StrictRefused(ConversionError):
+    """A conversion with warnings under `strict=True`: nothing was written. `source` is the
+    document, `result` its conversion (with `result.warnings`)."""
+
+    def __init__(self, source: Path, result: ConversionResult):
+        self.source, self.result = source, result
+        super().__init__(f"{source}: {len(result.warnings)} warning(s) with strict; nothing written")
 
 
 def convert_file(path: str | Path, limits: Limits | None = None) -> ConversionResult:
@@ -145,6 +166,83 @@ def check_complete(disclosure: Disclosure, path: Path) -> None:
     money_tables = [t for t in disclosure.tables.values() if load_standard().tables[t.table_id].kind != "text"]
     if not money_tables:
         raise ConversionError(f"{path}: no table of a budget disclosure was recognised (不是部门预算/决算公开文件?)")
+
+
+def keep_version(disclosure: Disclosure, target: str | Path) -> None:
+    """Regenerating a package keeps its version and creation time (a release changes only
+    the version): copy `version` and `created` of the package already at `target`, if any
+    and readable, into `disclosure`."""
+    target = Path(target)
+    if (target / DESCRIPTOR).exists():
+        try:
+            old = load_descriptor(target)
+        except PackageError:
+            return
+        disclosure.created = old.get("created") or disclosure.created
+        disclosure.version = old.get("version") or disclosure.version
+
+
+def convert_many(sources: Iterable[str | Path], *, out: str | Path | None = None, out_dir: str | Path | None = None,
+                 strict: bool = False, limits: Limits | None = None,
+                 converted: Callable[[Path, ConversionResult], None] | None = None,
+                 written: Callable[[ConversionResult], None] | None = None) -> list[ConversionResult]:
+    """Convert documents into data packages: `out` is the package folder of one source,
+    `out_dir` a folder that gets one package per source, named by its package name.
+
+    All sources are converted first (`converted(source, result)` after each, e.g. to show
+    its warnings); with `strict` the first one with warnings raises StrictRefused. Then every
+    output folder is checked (`opendata.package.check_output`) before any is written; a
+    package being regenerated keeps its version and creation time (`keep_version`). Each
+    package is written by `write_package` (`written(result)` after each; `result.path`
+    is its folder). Returns the results in the order of `sources`.
+
+    Errors: ValueError unless exactly one of `out` (one source) / `out_dir` is given;
+    ConversionError (LimitError) for a document that cannot be converted; PackageError for
+    an output that is refused or cannot be written (naming it)."""
+    sources = [Path(source) for source in sources]
+    if (out is None) == (out_dir is None) or (out is not None and len(sources) != 1):
+        raise ValueError("give out (a package folder) for one source, or out_dir for one or more sources")
+    limits = limits or Limits.from_env()
+    results = []
+    for source in sources:
+        result = convert_file(source, limits)
+        if converted:
+            converted(source, result)
+        if strict and result.warnings:
+            raise StrictRefused(source, result)
+        results.append(result)
+    targets = [Path(out) if out is not None else Path(out_dir) / result.disclosure.name for result in results]
+    for target in targets:  # every output is checked before any is written
+        check_output(target)
+    for result, target in zip(results, targets):
+        keep_version(result.disclosure, target)
+        try:
+            result.path = write_package(result.disclosure, target)
+        except OSError as exc:
+            raise PackageError(f"{target}: not written ({exc})") from exc
+        if written:
+            written(result)
+    return results
+
+
+def convert_to_package(source: str | Path, out: str | Path, *, strict: bool = False,
+                       limits: Limits | None = None) -> ConversionResult:
+    """Convert one document into the data package folder `out` (what `opendata convert
+    SOURCE --out DIR` does; see `convert_many` for the steps and errors). Returns the
+    result, `result.path` being the package folder written."""
+    return convert_many([source], out=out, strict=strict, limits=limits)[0]
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: `opendata.convert(source, out, ...)` is `convert_to_package`."""
+
+    def __call__(self, source: str | Path, out: str | Path, *, strict: bool = False,
+                 limits: Limits | None = None) -> ConversionResult:
+        """`convert_to_package(source, out, strict=..., limits=...)`."""
+        return convert_to_package(source, out, strict=strict, limits=limits)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 
 def register(suffix: str, converter) -> None:

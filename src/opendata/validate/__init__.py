@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
-from ..package import find_packages
+from ..package import DESCRIPTOR, Package, find_packages
 from ..standard import load_standard
 from . import codes, completeness, identities, narrative
 from .report import Finding, PackageReport, Report, rule_catalog
 from .rules import Context
 from .structure import ENGINES, check_package
 
-__all__ = ["validate", "validate_package", "Report", "PackageReport", "Finding", "rule_catalog", "LAYERS", "ENGINES"]
+__all__ = ["validate", "validate_package", "collect_packages", "Report", "PackageReport", "Finding", "rule_catalog", "LAYERS", "ENGINES"]
 
 LAYERS: tuple[tuple[str, Callable[[Context], None]], ...] = (
     ("codes", codes.check),
@@ -33,13 +33,22 @@ LAYERS: tuple[tuple[str, Callable[[Context], None]], ...] = (
 )
 
 
-def validate_package(package_dir: str | Path, engine: str = "fast", layers: tuple[str, ...] | None = None) -> PackageReport:
-    """Validate one package folder. `engine` is the structural checker of the tables
-    ("fast" or "frictionless"); `layers` limits the later layers run (all by default)."""
-    package_dir = Path(package_dir)
-    report = PackageReport(path=str(package_dir))
+def validate_package(package: Package | str | Path, engine: str = "fast",
+                     layers: tuple[str, ...] | None = None) -> PackageReport:
+    """Validate one package: a `Package` (e.g. `Package.from_files(...)` of a release archive)
+    or the path of a package folder / its datapackage.json. The package is read once and the
+    same object goes to every layer (structure, codes, accounting, narrative, completeness).
+
+    `engine` is the structural checker of the tables ("fast" or "frictionless"; the latter
+    needs a package folder); `layers` limits the later layers run (all by default, `()` for
+    the structural layer alone). Findings for what cannot be read are in the report; raises
+    only ValueError for an unknown engine."""
+    if not isinstance(package, Package):
+        folder = Path(package)
+        package = Package(folder=folder.parent if folder.name == DESCRIPTOR and folder.is_file() else folder)
+    report = PackageReport(path=package.label)
     tables: dict = {}
-    descriptor = check_package(package_dir, report, engine=engine, tables=tables)
+    descriptor = check_package(package, report, engine=engine, tables=tables)
     if descriptor is None:
         return report
     standard = load_standard()
@@ -49,8 +58,8 @@ def validate_package(package_dir: str | Path, engine: str = "fast", layers: tupl
             table_id = resource.get("tableId") or resource.get("name")
             if table_id in standard.tables:
                 present.add(table_id)
-    ctx = Context(package_dir=package_dir, descriptor=descriptor, report=report, tables=tables, present=present,
-                  standard=standard)
+    ctx = Context(package_dir=package.folder, descriptor=descriptor, report=report, tables=tables, present=present,
+                  standard=standard, package=package)
     for name, run in LAYERS:
         if layers is not None and name not in layers:
             continue
@@ -63,14 +72,29 @@ def validate_package(package_dir: str | Path, engine: str = "fast", layers: tupl
     return report
 
 
-def validate(path: str | Path, progress: Callable[[Path], None] | None = None, engine: str = "fast",
-             layers: tuple[str, ...] | None = None) -> Report:
-    """Validate a package or every package below a folder. Raises PackageError when
-    `path` holds no package at all (the CLI's exit 2). `layers` as in `validate_package`
-    (`()` for the structural layer alone)."""
+def collect_packages(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """The package folders at one path or several (`find_packages` of each: the package
+    itself, or every package below a folder), each once, in the order given. Raises
+    PackageError naming the first path that holds no package."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    packages: list[Path] = []
+    for path in paths:
+        packages += [p for p in find_packages(path) if p not in packages]
+    return packages
+
+
+def validate(paths: str | Path | Iterable[str | Path], progress: Callable[[Path, int, int], None] | None = None,
+             engine: str = "fast", layers: tuple[str, ...] | None = None) -> Report:
+    """Validate a package, every package below a folder, or all packages at several paths
+    (`collect_packages`), one PackageReport each in that order. `progress(package_dir, done,
+    total)` is called after each package (`done` of `total` validated). `engine` and
+    `layers` as in `validate_package`. Raises PackageError (before validating anything)
+    when a path holds no package at all (the CLI's exit 2)."""
     report = Report()
-    for package_dir in find_packages(path):
+    packages = collect_packages(paths)
+    for done, package_dir in enumerate(packages, start=1):
         report.packages.append(validate_package(package_dir, engine=engine, layers=layers))
         if progress:
-            progress(package_dir)
+            progress(package_dir, done, len(packages))
     return report

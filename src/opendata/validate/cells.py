@@ -2,8 +2,9 @@
 and cells, and the strings of the descriptor.
 
 - `table.encoding`: a table CSV must be UTF-8 without a byte order mark; a BOM (line 1)
-  or bytes that are not UTF-8 (GBK, GB18030 …: the first bad line) are reported, and the
-  table is not read further (its cells would be misread);
+  or bytes that are not UTF-8 (GBK, GB18030 …: the first bad line) are reported (by
+  `structure`, from the `CsvEncodingError` of `Package.csv`), and the table is not read
+  further (its cells would be misread);
 - `text.control-character`: a cell, or a string of datapackage.json, holds a NUL or other
   C0 control character (tab, newline and CR LF are allowed), DEL or a lone surrogate —
   text a database (CKAN's DataStore) refuses;
@@ -13,13 +14,10 @@ and cells, and the strings of the descriptor.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-from pathlib import Path
 
 from ..formulas import looks_like_formula
-from ..package import CsvEncodingError, csv_text
+from ..package import CsvTable
 from .report import Finding, PackageReport
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]|\r(?!\n)")
@@ -30,25 +28,15 @@ def control_characters(text: str) -> list[str]:
     return list(dict.fromkeys(f"U+{ord(c):04X}" for c in CONTROL.findall(text)))
 
 
-def check_table_text(path: Path, schema: dict, table_id: str, report: PackageReport) -> bool:
-    """Check one table CSV's encoding and cells (see the module docstring); False when the
-    file is not clean UTF-8, so the structural check should not read it."""
-    where = f"data/{path.name}"
-    try:
-        text = csv_text(path)
-    except CsvEncodingError as exc:
-        report.add(Finding("table.encoding", f"{table_id}: {where} line {exc.line}: {exc.reason}", table=table_id,
-                           location={"file": where, "line": exc.line}))
-        return False
-    except OSError:
-        return True  # the structural check reports unreadable files
+def check_table_text(data: CsvTable, schema: dict, table_id: str, report: PackageReport, where: str) -> None:
+    """Check the cells of one table CSV, as `Package.csv` read it (so already clean UTF-8
+    without BOM: `table.encoding` is reported by whoever read it), for control characters
+    and formula-like text (see the module docstring); `where` names the file in findings
+    (`data/<name>`)."""
     types = {f.get("name"): f.get("type", "string") for f in schema.get("fields") or [] if isinstance(f, dict)}
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error:
-        return True
+    rows = data.rows
     if not rows:
-        return True
+        return
     labels = rows[0]
     row_id_at = labels.index("row_id") if "row_id" in labels else None
     for number, cells in enumerate(rows, start=1):
@@ -69,7 +57,6 @@ def check_table_text(path: Path, schema: dict, table_id: str, report: PackageRep
                     "files for Excel escape it with a leading '",
                     table=table_id, row_id=row_id or None, found=cell[:200],
                     location={"file": where, "row": number, "column": column}))
-    return True
 
 
 def check_descriptor_text(descriptor, report: PackageReport) -> None:

@@ -1,5 +1,5 @@
-"""The fast structural check of one table: its CSV against its table schema, with the
-csv module and no other machinery.
+"""The fast structural check of one table: its CSV (as the package's one CSV reader,
+`opendata.package.parse_csv`, read it) against its table schema, with no other machinery.
 
 It finds what `frictionless validate` finds for the tables of this standard — header
 labels (missing, extra, blank, duplicate, misnamed), cell counts, blank rows, cell
@@ -14,16 +14,15 @@ One deliberate difference: frictionless accepts the numbers NaN and ±Infinity
 """
 from __future__ import annotations
 
-import csv
 import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any, Callable
 
 from ..model import Row, Table
+from ..package import CsvTable
 from ..standard import ROW_FIELDS, SOURCE_FIELDS
 
 ERROR_LIMIT = 1000  # frictionless stops a task at 1,000 errors; so do we
@@ -210,18 +209,13 @@ def header_index(rows: list[list[str]], sample_size: int = SAMPLE_SIZE) -> int |
     return 0
 
 
-def check_table(path: Path, schema: dict) -> tuple[list[TableError], list[list[str]], list[str], int]:
-    """Check one CSV file against its schema.
+def check_table(data: CsvTable, schema: dict) -> tuple[list[TableError], list[list[Any]], list[str], int]:
+    """Check one table CSV, as `opendata.package.Package.csv` / `parse_csv` read it, against
+    its schema (this module reads no file).
 
-    Returns (errors, data rows as cell lists, the header labels, rows read). Errors come
-    in frictionless's order: header errors first, then each row's errors in row order."""
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except UnicodeDecodeError as exc:
-        return [TableError("encoding-error", note=str(exc))], [], [], 0
-    except (OSError, csv.Error) as exc:
-        return [TableError("source-error", note=str(exc))], [], [], 0
+    Returns (errors, data rows as typed cell lists, the header labels, rows read). Errors
+    come in frictionless's order: header errors first, then each row's errors in row order."""
+    rows = data.rows
     if not rows:
         return [TableError("source-error", note="the file is empty")], [], [], 0
     fields = compile_fields(schema["fields"])

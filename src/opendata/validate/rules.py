@@ -17,6 +17,7 @@ from typing import Iterable
 
 from ..labels import compact
 from ..model import Row, Table
+from ..package import Package
 from ..money import UNIT_FACTORS, format_amount, tolerance
 from ..standard import Standard, load_standard
 from .report import Finding, PackageReport
@@ -177,14 +178,17 @@ def mentions(label: str, *words: str) -> bool:
 
 @dataclass
 class Context:
-    """One package as the later layers see it."""
-    package_dir: Path
+    """One package as the later layers see it: the `Package` read once by the structural
+    layer (`package`), its descriptor, and the tables that passed that layer as the model.
+    `package_dir` is the package's folder (None for a package held in memory)."""
+    package_dir: Path | None
     descriptor: dict
     report: PackageReport
     tables: dict[str, Table] = field(default_factory=dict)  # tables without structural errors
     present: set[str] = field(default_factory=set)  # every catalog table the package declares
     standard: Standard = field(default_factory=load_standard)
     cache: dict = field(default_factory=dict)  # what the layers compute once per package (blocks, candidates)
+    package: Package | None = None  # the package object every layer shares
 
     def memo(self, key, compute):
         """The value cached under `key` for this package, computing it with `compute()` (no

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import jsonschema
 from frictionless import Resource, Schema
 
-from ..package import PackageError, load_descriptor, read_table, safe_resource_path
+from ..package import CsvEncodingError, Package, PackageError, safe_resource_path
 from ..standard import load_standard
 from . import csvcheck
 from .cells import check_descriptor_text, check_table_text
@@ -40,12 +40,20 @@ ENGINES = ("fast", "frictionless")
 REQUIRED_COLUMNS = ("row_id", "row_type", "item")
 
 
-def check_package(package_dir: Path, report: PackageReport, engine: str = "fast",
+def check_package(package: Package | str | Path, report: PackageReport, engine: str = "fast",
                   tables: dict | None = None) -> dict | None:
-    """Run the structural checks; returns the descriptor when it could be read. Tables
-    without structural errors are put into `tables` (table id -> model Table) when given."""
+    """Run the structural checks of `package` (a Package, or the path of one, which is then
+    opened); returns the descriptor when it could be read. Tables without structural errors
+    are put into `tables` (table id -> model Table) when given. Every file is read once,
+    through the Package."""
+    if not isinstance(package, Package):
+        try:
+            package = Package.open(package)
+        except PackageError as exc:
+            report.add(Finding("package.descriptor-unreadable", str(exc)))
+            return None
     try:
-        descriptor = load_descriptor(package_dir)
+        descriptor = package.descriptor
     except PackageError as exc:
         report.add(Finding("package.descriptor-unreadable", str(exc)))
         return None
@@ -58,7 +66,7 @@ def check_package(package_dir: Path, report: PackageReport, engine: str = "fast"
         seen: set[str] = set()
         for resource in resources:
             if isinstance(resource, dict):
-                check_resource(package_dir, resource, seen, report, engine=engine, tables=tables)
+                check_resource(package, resource, seen, report, engine=engine, tables=tables)
     return descriptor
 
 
@@ -123,13 +131,10 @@ def check_standard_version(descriptor: dict, report: PackageReport) -> None:
                            expected=ours, found=declared))
 
 
-def check_resource(package_dir: Path, resource: dict, seen: set[str], report: PackageReport,
+def check_resource(package: Package, resource: dict, seen: set[str], report: PackageReport,
                    engine: str = "fast", tables: dict | None = None) -> None:
-    """Check one resource of the descriptor, adding findings to `report`: its table id is in the
-    catalog (codelists/tables.csv) and not seen before (`seen` is updated), its path stays in
-    `package_dir` and is a file, its schema's fields are the standard's (`check_fields`); then
-    its rows (`check_table_rows` with `engine` "fast" or "frictionless"). A table without
-    structural errors is read into `tables[table_id]` (a model Table) when `tables` is given."""
+    """Check one resource of `package`: a catalog table, once, at a safe path to a file that
+    exists, with the standard's columns, and its CSV (`check_table_rows`)."""
     standard = load_standard()
     table_id = resource.get("tableId") or resource.get("name")
     if table_id not in standard.tables:
@@ -140,11 +145,11 @@ def check_resource(package_dir: Path, resource: dict, seen: set[str], report: Pa
         return
     seen.add(table_id)
     try:
-        path = safe_resource_path(package_dir, resource.get("path"))
+        present = package.has_file(resource.get("path"))
     except PackageError as exc:
         report.add(Finding("resource.unsafe-path", str(exc), table=table_id))
         return
-    if not path.is_file():
+    if not present:
         report.add(Finding("resource.missing-file", f"{resource.get('path')}: file not found in the package", table=table_id))
         return
     schema = resource.get("schema")
@@ -153,7 +158,7 @@ def check_resource(package_dir: Path, resource: dict, seen: set[str], report: Pa
     if not check_fields(table_id, schema["fields"], report):
         return
     report.tables += 1
-    check_table_rows(package_dir, path, schema, table_id, report, engine=engine, resource=resource, tables=tables)
+    check_table_rows(package, resource, schema, table_id, report, engine=engine, tables=tables)
 
 
 @lru_cache(maxsize=None)
@@ -189,46 +194,71 @@ def check_fields(table_id: str, fields: list, report: PackageReport) -> bool:
     return ok
 
 
-def check_table_rows(package_dir: Path, path: Path, schema: dict, table_id: str, report: PackageReport,
-                     engine: str = "fast", resource: dict | None = None, tables: dict | None = None) -> None:
-    """Check the CSV at `path` (a file of `package_dir`) against its table `schema`: UTF-8 text
-    first (`cells.check_table_text`), then types, constraints, keys and labels with `csvcheck`
-    (engine "fast", when it supports the schema) or frictionless, one finding per error with
-    file, CSV row and column. Counts the rows into `report.rows`; when the table is clean and
-    `tables` and `resource` are given, reads it into `tables[table_id]`. ValueError for an
-    unknown engine."""
+def check_table_rows(package: Package, resource: dict, schema: dict, table_id: str, report: PackageReport,
+                     engine: str = "fast", tables: dict | None = None) -> None:
+    """The structural check of one table's CSV, read once through `package.csv`: its text
+    (`cells.check_table_text`: encoding, control characters, formula-like cells), then its
+    rows against `schema` by `engine` ("fast": `csvcheck`; "frictionless", which reads the
+    file from the package's folder itself). A table without errors goes into `tables`."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
-    if not check_table_text(path, schema, table_id, report):
-        return  # not clean UTF-8: reported once, not misread
+    name = resource_file_name(package, resource)
+    try:
+        data, problem = package.csv(table_id), None
+    except CsvEncodingError as exc:  # not clean UTF-8: reported once, not misread
+        where = f"data/{name}"
+        report.add(Finding("table.encoding", f"{table_id}: {where} line {exc.line}: {exc.reason}", table=table_id,
+                           location={"file": where, "line": exc.line}))
+        return
+    except PackageError as exc:  # unreadable (OSError) or not CSV (csv.Error): the checkers report it
+        data, problem = None, exc.__cause__ or exc
+    if data is not None:
+        check_table_text(data, schema, table_id, report, where=f"data/{name}")
     if engine == "fast" and csvcheck.supports(schema):
-        errors, data, labels, count = csvcheck.check_table(path, schema)
+        if data is None:
+            errors, typed, labels, count = [csvcheck.TableError("source-error", note=str(problem))], [], [], 0
+        else:
+            errors, typed, labels, count = csvcheck.check_table(data, schema)
         report.rows += count
         for e in errors:
-            _add_table_error(report, table_id, path, schema, e.type, e.rowNumber, e.fieldName, e.cell, e.cells, e.message)
-        if tables is not None and resource is not None and not errors:
-            tables[table_id] = csvcheck.build_table(resource, schema, labels, data)
+            _add_table_error(report, table_id, name, schema, e.type, e.rowNumber, e.fieldName, e.cell, e.cells, e.message)
+        if tables is not None and not errors:
+            tables[table_id] = csvcheck.build_table(resource, schema, labels, typed)
         return
+    if package.folder is None:
+        raise ValueError(f"{package.label}: the frictionless engine reads tables from a package folder; "
+                         "use engine 'fast' for a package held in memory")
     try:
+        package_dir = package.folder.resolve()
+        path = safe_resource_path(package.folder, resource.get("path"))
         frictionless_resource = Resource(
-            path=str(path.relative_to(package_dir.resolve())), basepath=str(package_dir.resolve()),
+            path=str(path.relative_to(package_dir)), basepath=str(package_dir),
             schema=Schema.from_descriptor(schema), format="csv", encoding="utf-8",
         )
         result = frictionless_resource.validate()
     except Exception as exc:  # frictionless raises on unreadable sources
-        report.add(Finding("table.read-error", f"{path.name}: {exc}", table=table_id))
+        report.add(Finding("table.read-error", f"{name}: {exc}", table=table_id))
         return
     task = result.tasks[0] if result.tasks else None
     if task is not None:
         report.rows += task.stats.get("rows") or 0
     flat = result.flatten(["type", "rowNumber", "fieldName", "cell", "cells", "message"])
     for kind, row_number, field_name, cell, cells, message in flat:
-        _add_table_error(report, table_id, path, schema, kind, row_number, field_name, cell, cells, message)
-    if tables is not None and resource is not None and not flat:
-        tables[table_id] = read_table(package_dir, resource)
+        _add_table_error(report, table_id, name, schema, kind, row_number, field_name, cell, cells, message)
+    if tables is not None and not flat:
+        tables[table_id] = package.table(table_id)
 
 
-def _add_table_error(report: PackageReport, table_id: str, path: Path, schema: dict, kind: str, row_number,
+def resource_file_name(package: Package, resource: dict) -> str:
+    """The file name of a resource's CSV as findings name it (`data/<name>`): the name of the
+    file it resolves to in a folder, the last part of its path in memory."""
+    relative = resource.get("path")
+    if package.folder is not None:
+        return safe_resource_path(package.folder, relative).name
+    return PurePosixPath(relative).name
+
+
+def _add_table_error(report: PackageReport, table_id: str, name: str, schema: dict, kind: str, row_number,
                      field_name, cell, cells, message: str) -> None:
     names = [f.get("name") for f in schema["fields"] if isinstance(f, dict)]
     row_id_index = names.index("row_id") if "row_id" in names else None
@@ -240,5 +270,5 @@ def _add_table_error(report: PackageReport, table_id: str, path: Path, schema: d
         rule, f"{table_id}: {message}", table=table_id, row_id=row_id,
         measure=field_name if field_name in load_standard().measures else None,
         found=None if cell is None else str(cell),
-        location={"file": f"data/{path.name}", "row": row_number, "column": field_name} if row_number else {"file": f"data/{path.name}"},
+        location={"file": f"data/{name}", "row": row_number, "column": field_name} if row_number else {"file": f"data/{name}"},
     ))
