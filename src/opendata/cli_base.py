@@ -40,6 +40,7 @@ class FullHelpGroup(click.Group):
     wrapped to the terminal, instead of cutting it with "…" at 45 characters."""
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Write the Commands section: each command with the whole first sentence of its help."""
         rows = []
         for name in self.list_commands(ctx):
             command = self.get_command(ctx, name)

@@ -53,6 +53,8 @@ class UpgradeRefused(VersionError):
 
 @dataclass(frozen=True)
 class StandardVersion:
+    """One released version of the standard, a row of schema/versions.csv: version (semver),
+    release date, kind (initial/major/minor/patch) and a summary in Chinese and English."""
     version: str
     date: str
     kind: str
@@ -85,6 +87,9 @@ def version_kind(previous: str | None, version: str) -> str:
 
 @dataclass(frozen=True)
 class Migration:
+    """One step of a migration between two versions of the standard, a row of
+    schema/migrations.csv: `kind` (rename_table, rename_field, map_code …) with the table and field it
+    applies to ("" or "*": every table), the old and new name or code, and a note."""
     from_version: str
     to_version: str
     kind: str
@@ -95,6 +100,7 @@ class Migration:
     note: str = ""
 
     def applies_to(self, table_id: str) -> bool:
+        """True when this step applies to the table `table_id`."""
         return self.table in ("", "*", table_id)
 
 
@@ -174,10 +180,12 @@ class Upgrade:
         return self.old != self.new
 
     def to_dict(self) -> dict:
+        """The upgrade as JSON-ready dict: path, name, from/to standard version, changes, written."""
         return {"path": self.path, "name": self.name, "from": self.old, "to": self.new,
                 "changes": self.changes, "written": self.written}
 
     def to_text(self) -> str:
+        """The upgrade as lines of text for the terminal: what was (or would be) changed."""
         if not self:
             return f"{self.name}: already at standard {self.new}; nothing to do\n"
         verb = "upgraded" if self.written else "would upgrade (dry run)"
@@ -188,6 +196,7 @@ class Upgrade:
 
 
 def change_text(c: dict) -> str:
+    """One change of an upgrade (a dict with kind, table, old, new …) as a line of text."""
     kind = c["kind"]
     where = f"table {c['table']}: " if c.get("table") else ""
     if kind == "standardVersion":

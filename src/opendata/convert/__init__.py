@@ -163,6 +163,9 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
 
 
 def check_complete(disclosure: Disclosure, path: Path) -> None:
+    """ConversionError when the disclosure read from `path` has no money table of the catalog
+    (schema/codelists/tables.csv, kind other than text): the document is not a budget or
+    final-accounts disclosure, or none of its tables was recognised."""
     money_tables = [t for t in disclosure.tables.values() if load_standard().tables[t.table_id].kind != "text"]
     if not money_tables:
         raise ConversionError(f"{path}: no table of a budget disclosure was recognised (不是部门预算/决算公开文件?)")

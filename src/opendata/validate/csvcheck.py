@@ -70,6 +70,7 @@ class TableError:
 
     @property
     def message(self) -> str:
+        """The error's message: its TEMPLATES entry filled with the error's fields."""
         values = {k: ("" if v is None else v) for k, v in self.__dict__.items()}
         return TEMPLATES[self.type].format(**values)
 
@@ -117,6 +118,9 @@ CHECKS: dict[str, Callable[[Any, Any], bool]] = {
 
 @dataclass
 class FieldCheck:
+    """How one field of a table schema is checked: its name and type, the reader that turns a
+    cell's text into a value (raising on a bad cell), the constraints as (name, predicate,
+    shown value) and whether values must be unique."""
     name: str
     type: str
     reader: Callable[[str], Any]
@@ -125,6 +129,9 @@ class FieldCheck:
 
     @classmethod
     def build(cls, descriptor: dict) -> "FieldCheck":
+        """The FieldCheck of a table-schema field descriptor (type, constraints); KeyError for a type
+        the fast engine does not read (only the constraints it supports are taken: callers check
+        that the schema is supported first)."""
         kind = descriptor.get("type", "string")
         reader = READERS[kind]
         constraints = descriptor.get("constraints") or {}
