@@ -203,6 +203,7 @@ def test_out_empty_current_folder_is_refused_too(tmp_path):
 
 def test_out_dir_checks_every_output_before_writing_any(tmp_path):
     first, second = small_source(tmp_path, "a.txt"), small_source(tmp_path, "b.txt")
+    second.write_text(second.read_text(encoding="utf-8").replace("测试中心", "另一中心"), encoding="utf-8")
     probe = tmp_path / "probe"
     assert convert(first, "--out-dir", probe).returncode == 0
     name = next(probe.iterdir()).name
@@ -255,3 +256,15 @@ def test_reconverting_a_package_with_its_source_document_is_allowed(tmp_path):
     out = tmp_path / "pkg"
     assert convert(source, "--out", out).returncode == 0
     assert convert(source, "--out", out).returncode == 0
+
+
+def test_out_dir_refuses_two_sources_that_give_the_same_package(tmp_path):
+    """Found by a new user: the same document twice (or two documents whose names collide)
+    silently overwrote the first package with the second."""
+    source = small_source(tmp_path)
+    twin = tmp_path / "twin.txt"
+    twin.write_bytes(source.read_bytes())
+    run = convert(source, twin, "--out-dir", tmp_path / "out")
+    assert run.returncode == 2, run.stderr
+    assert "both give the package" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []

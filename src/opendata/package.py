@@ -64,9 +64,10 @@ def package_name(disclosure: Disclosure) -> str:
 
 
 def package_title(disclosure: Disclosure) -> str:
-    """The package's title: unit name, fiscal year and 部门预算 / 部门决算, e.g.
-    北京市东城区某单位2024年部门预算."""
-    stage = {"budget": "部门预算", "final_accounts": "部门决算"}[disclosure.stage]
+    """The package's title: unit name, fiscal year and the stage's Chinese title
+    (schema/codelists/stages.csv), e.g. 北京市东城区某单位2024年部门预算. StopIteration for a
+    stage the standard does not know."""
+    stage = next(row["title_zh"] for row in load_standard().codelists["stages"].rows if row["code"] == disclosure.stage)
     return f"{disclosure.unit_name}{disclosure.fiscal_year}年{stage}"
 
 

@@ -201,7 +201,8 @@ def convert_many(sources: Iterable[str | Path], *, out: str | Path | None = None
 
     Errors: ValueError unless exactly one of `out` (one source) / `out_dir` is given;
     ConversionError (LimitError) for a document that cannot be converted; PackageError for
-    an output that is refused or cannot be written (naming it)."""
+    two sources that give the same package name, or an output that is refused or cannot be
+    written (naming it) — in every case before anything is written."""
     sources = [Path(source) for source in sources]
     if (out is None) == (out_dir is None) or (out is not None and len(sources) != 1):
         raise ValueError("give out (a package folder) for one source, or out_dir for one or more sources")
@@ -215,6 +216,12 @@ def convert_many(sources: Iterable[str | Path], *, out: str | Path | None = None
             raise StrictRefused(source, result)
         results.append(result)
     targets = [Path(out) if out is not None else Path(out_dir) / result.disclosure.name for result in results]
+    first_of: dict[Path, Path] = {}
+    for source, target in zip(sources, targets):  # two documents must not write one package
+        if target in first_of:
+            raise PackageError(f"{first_of[target]} and {source} both give the package {target.name!r}; "
+                               "nothing written (convert them one at a time, each with its own --out)")
+        first_of[target] = source
     for target in targets:  # every output is checked before any is written
         check_output(target)
     for result, target in zip(results, targets):
