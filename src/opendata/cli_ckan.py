@@ -61,7 +61,8 @@ def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, veri
       - two packages with the same name are refused (both folders named; nothing published);
       - every table's CSV is read and its DataStore rows built: a CSV that is not UTF-8, holds
         a NUL character, a non-number in a number column or a repeated row_id is refused
-        (file and line named) and the other packages go on. A UTF-8 BOM is fine.
+        (file and line named) and the other packages go on. A UTF-8 BOM is stripped before loading the
+        DataStore (validation still reports it as table.encoding).
 
     \b
     When the portal cannot be reached (connection refused, unknown host, no route) the run

@@ -11,7 +11,7 @@ import click
 from .cli_base import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, fail, main
 from .package import PackageError
 
-FROM_HELP = "Folder searched for NAME (the package name in datapackage.json). Default: datapackages/."
+FROM_HELP = "Folder searched (with every folder below it) for NAME, the package name in datapackage.json."
 
 
 def _fail(exc: Exception) -> None:
@@ -95,7 +95,7 @@ def release_command(path, note, version):
 
 @main.command("checkout")
 @click.argument("ref", metavar="NAME@VERSION")
-@click.option("--from", "root", type=click.Path(path_type=Path), default=Path("datapackages"), show_default=True, help=FROM_HELP)
+@click.option("--from", "root", type=click.Path(path_type=Path), default=Path("."), show_default=True, help=FROM_HELP)
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Folder to write (must not exist or be empty).")
 def checkout_command(ref, root, out):
     """Give back a released version byte for byte (VERSION may be `latest`).
@@ -117,7 +117,7 @@ def checkout_command(ref, root, out):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="Output format of the diff.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--from", "root", type=click.Path(path_type=Path), default=Path("datapackages"), show_default=True, help=FROM_HELP)
+@click.option("--from", "root", type=click.Path(path_type=Path), default=Path("."), show_default=True, help=FROM_HELP)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the packages differ (like diff(1)).")
 def diff_command(old, new, fmt, as_json, root, exit_code):
     """Cell-level diff of two package versions, keyed by table id and row_id.

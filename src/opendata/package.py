@@ -304,6 +304,9 @@ def check_output(target: str | Path, *, allow_replace_package: bool = True, copy
         cwd = None
     if not target.name:
         raise OutputRefused(f"{target}: cannot write a package over the root folder; give a new folder name")
+    existing = next((parent for parent in target.parents if parent.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputRefused(f"{existing}: is a file, not a folder, so {target} cannot be written there; nothing written")
     if cwd is not None and (target == cwd or target in cwd.parents):
         raise OutputRefused(f"{target}: is the current folder or contains it, so it cannot be replaced; " + (
             "run the command from outside it (e.g. `cd ..`)" if copy_existing

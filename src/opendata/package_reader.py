@@ -212,14 +212,24 @@ def table_from_csv(resource: dict, data: CsvTable) -> Table:
     if "row_id" not in header:
         raise PackageError(f"{data.label}: line 1: the header has no row_id column")
     table.columns = [name for name in header if name not in (*ROW_FIELDS, *SOURCE_FIELDS)]
-    for record in data.records:
+    for number, record in enumerate(data.records, start=2):
         cells = dict(zip(header, record))
-        values = {name: parse_cell(cells.get(name, ""), types.get(name, "string")) for name in table.columns}
-        table.rows.append(Row(
-            row_id=cells["row_id"], row_type=cells.get("row_type") or "item", values=values,
-            source_line=parse_cell(cells.get("source_line", ""), "integer"),
-            source_page=parse_cell(cells.get("source_page", ""), "integer"),
-        ))
+        name = None
+        try:
+            values = {}
+            for name in table.columns:
+                values[name] = parse_cell(cells.get(name, ""), types.get(name, "string"))
+            name = "source_line"
+            source_line = parse_cell(cells.get(name, ""), "integer")
+            name = "source_page"
+            source_page = parse_cell(cells.get(name, ""), "integer")
+        except (ArithmeticError, ValueError):
+            kind = "integer" if name in ("source_line", "source_page") else types.get(name, "string")
+            raise PackageError(f"{data.label}: record {number - 1} (line {number} when no cell breaks a line): "
+                               f"column {name!r} holds {cells.get(name, '')[:40]!r}, not a {kind}; "
+                               "see opendata validate (table.type-error)") from None
+        table.rows.append(Row(row_id=cells["row_id"], row_type=cells.get("row_type") or "item", values=values,
+                              source_line=source_line, source_page=source_page))
     return table
 
 

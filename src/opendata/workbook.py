@@ -480,7 +480,8 @@ def write_table(book, table: Table, year: int, ranges: dict) -> str:
 
 def save_workbook(book, out: str | Path) -> Path:
     """Save an openpyxl workbook to `out` atomically (package.write_atomic: a half-written
-    workbook is never left at `out`); returns `out`. OSError when it cannot be written."""
+    workbook is never left at `out`; missing parent folders are created); returns `out`.
+    WorkbookError when `out` is a folder or cannot be written."""
     import io
 
     from .package import write_atomic
@@ -488,6 +489,11 @@ def save_workbook(book, out: str | Path) -> Path:
     buffer = io.BytesIO()
     book.save(buffer)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(out, buffer.getvalue())
+    if out.is_dir():
+        raise WorkbookError(f"{out}: is a folder; give the workbook's file name (e.g. {out / 'workbook.xlsx'})")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, buffer.getvalue())
+    except OSError as exc:
+        raise WorkbookError(f"{out}: cannot be written ({exc.strerror or exc})") from None
     return out

@@ -12,10 +12,15 @@ from .verify import load_release, read_index
 
 
 def find_package(name: str, root: str | Path | None = None) -> Path:
-    """The folder of the package called `name` (datapackage.json `name`) under `root`."""
+    """The folder of the package called `name` (datapackage.json `name`) under `root` (default:
+    the current folder and every folder below it). VersionError when none or several are found."""
     root = Path(root) if root is not None else DEFAULT_ROOT
     matches = []
-    for package_dir in find_packages(root):
+    try:
+        found = find_packages(root)
+    except PackageError as exc:
+        raise VersionError(f"{exc}; give --from FOLDER (the folder that holds package {name!r})") from None
+    for package_dir in found:
         try:
             descriptor = load_descriptor(package_dir)
         except PackageError:
@@ -23,7 +28,7 @@ def find_package(name: str, root: str | Path | None = None) -> Path:
         if descriptor.get("name") == name:
             matches.append(package_dir)
     if not matches:
-        raise VersionError(f"no package named {name!r} under {root}")
+        raise VersionError(f"no package named {name!r} under {root}; give --from FOLDER (the folder that holds it)")
     if len(matches) > 1:
         raise VersionError(f"{len(matches)} packages are named {name!r} under {root}: {', '.join(map(str, matches))}")
     return matches[0]

@@ -11,7 +11,7 @@ from ..package import PackageError
 RELEASES = "releases"  # <package>/releases/: archives, index.json, .lock
 INDEX = "index.json"  # <package>/releases/index.json: the record of releases
 CHANGELOG = "CHANGELOG.md"  # <package>/CHANGELOG.md, generated from the index
-DEFAULT_ROOT = Path("datapackages")  # where NAME@VERSION is looked for by default
+DEFAULT_ROOT = Path(".")  # where NAME@VERSION is looked for by default: the current folder and below
 
 
 class VersionError(PackageError):
