@@ -15,6 +15,7 @@ from opendata.convert.errors import Warnings
 from opendata.model import Table
 from opendata.standard import load_standard, read_csv
 from opendata.validate import identities
+from opendata.validate.identities import blocks, tree
 from opendata.validate.report import PackageReport, rule_catalog
 from opendata.validate.rules import Context, label_measure, name_key
 from opendata.validate.structure import check_package
@@ -24,7 +25,7 @@ from .seeds import seed_path
 SRC = Path(__file__).resolve().parents[1] / "src" / "opendata"
 REPO = Path(__file__).resolve().parents[1]
 STANDARD = load_standard()
-KNOWLEDGE = ("layouts", "indicator_levels", "performance_vocabulary", "measure_tree", "identities")
+KNOWLEDGE = ("layouts", "indicator_levels", "performance_vocabulary", "measure_tree", "identities", "row_words")
 DECLARED = {f.name for f in dataclasses.fields(Table)}
 
 
@@ -82,13 +83,64 @@ def test_row_labels_of_measures_name_rows_and_do_not_collide():
             assert owners[name_key(label)] == {code}, f"row label {label} of {code} also names {owners[name_key(label)]}"
 
 
+def test_code_lengths_flat_tables_and_row_words():
+    # code_lengths (codelists.csv) reach every classification code field through fields.csv
+    assert STANDARD.code_lengths == {"function_code": (3, 5, 7), "economic_code": (3, 5, 7), "gov_economic_code": (3, 5)}
+    assert set(STANDARD.code_lengths) == set(STANDARD.code_fields)
+    for name, lengths in STANDARD.code_lengths.items():
+        codelist = STANDARD.codelists[STANDARD.fields[name].codelist]
+        assert {len(code) for code in codelist.codes} <= set(lengths), (name, codelist.file)
+    assert all(not c.code_lengths for c in STANDARD.codelists.values() if not c.year_versioned)
+    # flat (tables.csv): one-sided money tables
+    assert "project_expenditure" in STANDARD.flat_tables and "general_budget_expenditure" not in STANDARD.flat_tables
+    for table_id in STANDARD.flat_tables:
+        spec = STANDARD.tables[table_id]
+        assert spec.is_money and not spec.two_sided, table_id
+    # row_words.csv: carry-over and current-year words, none of which names the other kind
+    assert {row["code"] for row in STANDARD.codelists["row_words"].rows} == {"carry", "current"}
+    carry, current = STANDARD.row_words("carry"), STANDARD.row_words("current")
+    assert "弥补收支差额" in carry and "本年拨款" in current
+    assert not any(a in b or b in a for a in carry for b in current)
+    with pytest.raises(KeyError):
+        STANDARD.row_words("grand")
+
+
+def test_code_lengths_and_flat_tables_are_changed_by_data(tmp_path, monkeypatch):
+    """Editing code_lengths in codelists.csv and flat in tables.csv changes what the validator reads."""
+    schema = tmp_path / "schema"
+    shutil.copytree(STANDARD.root, schema)
+    import csv
+    for name, column, edit in (("codelists.csv", "code_lengths", {"function_classification": "3 7"}),
+                               ("tables.csv", "flat", {"project_expenditure": "false"})):
+        path = schema / "codelists" / name
+        rows = read_csv(path)
+        key = "id" if name == "codelists.csv" else "code"
+        for row in rows:
+            row[column] = edit.get(row[key], row[column])
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    assert tree._prefixes("function_code", "2080109", set()) == [None, "208", "20801", "2080109"]
+    monkeypatch.setenv("OPENDATA_SCHEMA_DIR", str(schema))
+    assert tree._prefixes("function_code", "2080109", set()) == [None, "208", "2080109"]
+    assert "project_expenditure" not in load_standard().flat_tables
+
+
 def test_the_code_keeps_no_copy_of_the_knowledge():
     copies = ("服务对象满意度指标", "偏差原因分析及改进措施", "三公经费财政拨款预算总额", "大于等于", "纳入专户管理的资金",
-              '"carryover_unit_funds"', '"vehicle_purchase"')
+              '"carryover_unit_funds"', '"vehicle_purchase"', "弥补收支差额", '"本年拨款"', '"transfer_payment_details"',
+              '"gov_economic_code": (3, 5)')
+    moved = {"CODE_LENGTHS", "CARRY_WORDS", "CURRENT_WORDS", "FLAT_TABLES"}  # now codelists.csv, row_words.csv, tables.csv
+    for module in (blocks, tree):
+        assert not moved & set(vars(module)), f"{module.__name__} keeps {moved & set(vars(module))}"
     for path in SRC.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         for word in copies:
             assert word not in text, f"{path.relative_to(SRC)} repeats {word} from schema/"
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                assert node.id not in moved, f"{path.relative_to(SRC)} defines {node.id}, which lives in schema/"
 
 
 def test_no_private_imports_across_modules():

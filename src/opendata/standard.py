@@ -95,6 +95,7 @@ class TableSpec:
     title_en: str
     kind: str
     two_sided: bool
+    flat: bool  # item rows form a flat list (no 类 / 款 / 项 outline): the `flat` column of tables.csv
     required_in: tuple[str, ...]
     keyed_by: str
     aliases: tuple[str, ...]
@@ -113,7 +114,8 @@ class TableSpec:
 class CodeList:
     """One code list of codelists/codelists.csv with its rows (read from codelists/<file>; [] when
     the file is absent). `open` lists may hold codes not listed; `year_versioned` rows carry
-    from_year/to_year; `provenance` names the official source of the codes."""
+    from_year/to_year; `code_lengths` are the digits of a code at each level of a classification
+    (类 / 款 / 项: 3 5 7), () for lists without levels; `provenance` names the official source of the codes."""
     id: str
     file: str
     title_zh: str
@@ -123,6 +125,7 @@ class CodeList:
     provenance: str
     description: str
     rows: list[dict[str, str]]
+    code_lengths: tuple[int, ...] = ()
 
     @cached_property
     def codes(self) -> set[str]:
@@ -167,6 +170,7 @@ class Standard:
                 open=row["open"] == "true", year_versioned=row["year_versioned"] == "true",
                 provenance=row["provenance"], description=row["description"],
                 rows=read_csv(path) if path.exists() else [],
+                code_lengths=tuple(int(n) for n in split_list(row.get("code_lengths", ""))),
             )
 
     @cached_property
@@ -189,6 +193,29 @@ class Standard:
         list is versioned by fiscal year, in the order of fields.csv."""
         return tuple(name for name, spec in self.fields.items()
                      if spec.codelist in self.codelists and self.codelists[spec.codelist].year_versioned)
+
+    @cached_property
+    def code_lengths(self) -> dict[str, tuple[int, ...]]:
+        """Classification code field (function_code, economic_code, gov_economic_code) -> the digits
+        of its codes at each level (类 / 款 / 项), shortest first: the `code_lengths` column of
+        codelists/codelists.csv for the code list that schema/fields.csv links to the field."""
+        return {name: self.codelists[spec.codelist].code_lengths for name, spec in self.fields.items()
+                if spec.codelist in self.codelists and self.codelists[spec.codelist].code_lengths}
+
+    @cached_property
+    def flat_tables(self) -> tuple[str, ...]:
+        """The tables whose item rows form a flat list, without a 类 / 款 / 项 outline (`flat` true in
+        codelists/tables.csv), in catalog order."""
+        return tuple(code for code, spec in self.tables.items() if spec.flat)
+
+    def row_words(self, kind: str) -> tuple[str, ...]:
+        """The words of printed row labels that mark a row of `kind` (codelists/row_words.csv):
+        `carry` for carry-over rows (结转 …), `current` for the current-year subtotal (本年收入 …);
+        KeyError for a kind not listed there."""
+        for row in self.codelists["row_words"].rows:
+            if row["code"] == kind:
+                return tuple(split_list(row["words"], "|"))
+        raise KeyError(f"row_words.csv has no kind {kind!r}")
 
     @cached_property
     def money_factors(self) -> dict[str, int]:
@@ -340,7 +367,7 @@ def _measure_spec(row: dict[str, str]) -> MeasureSpec:
 def _table_spec(row: dict[str, str]) -> TableSpec:
     return TableSpec(
         code=row["code"], title_zh=row["title_zh"], title_en=row["title_en"], kind=row["kind"],
-        two_sided=row["two_sided"] == "true", required_in=tuple(split_list(row["required_in"])),
+        two_sided=row["two_sided"] == "true", flat=row.get("flat") == "true", required_in=tuple(split_list(row["required_in"])),
         keyed_by=row["keyed_by"], aliases=tuple(split_list(row["aliases"], "|")),
         dimensions=tuple(split_list(row["dimensions"])), measures=tuple(split_list(row["measures"])),
         description=row["description"],

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ...model import Row, Table
+from ...standard import load_standard
 from ..rules import (
     EXPENDITURE_TREE, FUNDING_TREE, ZERO, Context, amount_of, ancestors, compact, function_class, label_measure, measures_of,
     mentions, ordinal, printed, strip_label,
@@ -29,10 +30,6 @@ class Block:
     measures: dict[str, Row] = field(default_factory=dict)  # measure id -> row, for rows naming a measure
 
 
-CARRY_WORDS = ("结转", "结余", "弥补收支差额")
-CURRENT_WORDS = ("本年收入", "本年支出", "本年拨款")
-
-
 def item_label(row: Row) -> str:
     """The printed `item` label of a row ('' when none)."""
     return str(row.values.get("item") or "")
@@ -40,15 +37,17 @@ def item_label(row: Row) -> str:
 
 def analyse_block(table: Table, rows: list[Row], side: str | None, year: int | None) -> Block:
     """Read one side (or an uncoded table) by its labels: grand total, 本年合计, carry-over, items and their outline."""
+    standard = load_standard()
+    carry_words, current_words = standard.row_words("carry"), standard.row_words("current")
     block = Block(side=side, rows=rows)
     labels = [compact(item_label(r)) for r in rows]
     grand = [r for r, l in zip(rows, labels) if "总计" in l]
     if not grand:
-        grand = [r for r, l in zip(rows, labels) if r.row_type == "total" and not any(w in l for w in CURRENT_WORDS)]
+        grand = [r for r, l in zip(rows, labels) if r.row_type == "total" and not any(w in l for w in current_words)]
     if not grand:
         grand = [r for r, l in zip(rows, labels) if strip_label(l) in ("合计", "收入合计", "支出合计")]
     block.grand = grand[-1] if grand else None
-    current = [r for r, l in zip(rows, labels) if r is not block.grand and any(w in l for w in CURRENT_WORDS)]
+    current = [r for r, l in zip(rows, labels) if r is not block.grand and any(w in l for w in current_words)]
     if not current and block.grand is not None and "总计" in compact(item_label(block.grand)):
         current = [r for r, l in zip(rows, labels) if r is not block.grand and strip_label(l) in ("收入合计", "支出合计", "合计")]
     block.current = current[0] if len(current) == 1 else None
@@ -62,7 +61,7 @@ def analyse_block(table: Table, rows: list[Row], side: str | None, year: int | N
     for i, row in enumerate(rows):
         if row is block.grand or row is block.current:
             continue
-        if mentions(item_label(row), *CARRY_WORDS):
+        if mentions(item_label(row), *carry_words):
             if block.current is not None and not leading and i < rows.index(block.current):
                 continue  # a use of funds named like a carry-over, among the items (转入事业基金 …)
             carry_start = i
@@ -92,7 +91,7 @@ def analyse_block(table: Table, rows: list[Row], side: str | None, year: int | N
     block.top, block.children = _outline(block.items)
     if block.top is None:
         block.top = _semantic_top(block, year)
-    if block.top is None and table.table_id in FLAT_TABLES and block.items and not any(
+    if block.top is None and table.table_id in standard.flat_tables and block.items and not any(
             ordinal(item_label(r))[0] or compact(item_label(r)).startswith("其中") for r in block.items):
         block.top = list(block.items)
     for row in block.items:
@@ -103,11 +102,6 @@ def analyse_block(table: Table, rows: list[Row], side: str | None, year: int | N
         if measure and measure not in block.measures:
             block.measures[measure] = row
     return block
-
-
-FLAT_TABLES = ("project_expenditure", "government_procurement", "government_purchased_services",
-               "transfer_payment_details", "three_public_expenses", "income_summary", "expenditure_summary",
-               "operating_costs", "general_budget_project_expenditure")
 
 
 def _has_value(row: Row) -> bool:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from itertools import product
 
 from ...model import Row, Table
+from ...standard import load_standard
 from ..rules import Context, measures_of, mentions
 from .common import HIERARCHY_FIELDS, check_sum, row_name
 
@@ -144,16 +145,13 @@ def _ancestor_index(nodes: list[Node]) -> dict:
     return index
 
 
-CODE_LENGTHS = {"function_code": (3, 5, 7), "economic_code": (3, 5, 7), "gov_economic_code": (3, 5)}
-
-
 def _prefixes(name: str, code: str | None, units: set[str]) -> list[str | None]:
     """The codes a row's ancestor may carry in one field: none, a shorter code, the same."""
     if code is None:
         return [None]
     if name == "unit_code":
         return [None, *(code[:n] for n in range(1, len(code)) if code[:n] in units), code]
-    return [None, *(code[:n] for n in CODE_LENGTHS[name] if n < len(code)), code]
+    return [None, *(code[:n] for n in load_standard().code_lengths[name] if n < len(code)), code]
 
 
 def _parent_fast(node: Node, nodes: list[Node], index: dict[tuple, list[Node]]) -> Node | None:
