@@ -348,3 +348,16 @@ def test_export_xlsx_help_says_what_is_not_kept():
     text = " ".join(CliRunner().invoke(main, ["export-xlsx", "--help"]).output.split())
     assert "source_line and source_page" in text and "performance tables" in text
     assert "Not kept: the source document" in text and "`created`" in text and "`conversion`" in text and "`version`" in text
+
+
+def test_narrative_with_tabs_and_table_like_lines_round_trips(tmp_path):
+    """Found by a new user: narrative text holding tab-separated lines (项目\\t预算数\\t绩效目标)
+    came back as a table, and the rows after it were lost; text is kept exactly, spaces too."""
+    original = read_package(PACKAGES / SEEDS[0])
+    narrative = original.tables["narrative"]
+    narrative.rows[0].values["text"] = "项目\t预算数（单位：万元）\t绩效目标\n信息化运维\t12.50\t按期完成 "
+    narrative.rows[1].values["text"] = "  前后有空格的说明\u00a0"
+    export_workbook(original, tmp_path / "book.xlsx")
+    back = convert_file(tmp_path / "book.xlsx").disclosure
+    assert [r.values for r in back.tables["narrative"].rows] == [r.values for r in narrative.rows]
+    assert set(back.tables) == set(original.tables)

@@ -29,8 +29,9 @@ def template(stage, out, year, unit):
 @click.argument("package", type=click.Path(path_type=Path))
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Workbook to write (.xlsx).")
 def export_xlsx(package, out):
-    """Write a package as an input workbook: money tables in the template's layout, the
-    narrative, performance tables on record sheets, and a hidden 数据包 sheet with each row's
+    """Write a package as an input workbook: money tables in the template's layout, every
+    other table (performance tables, narrative, key figures) on record sheets read back exactly,
+    and a hidden 数据包 sheet with each row's
     source_line / source_page and each table's printed title, source location and columns.
 
     `opendata convert` of the workbook gives the same package back: tables, rows, row ids, row

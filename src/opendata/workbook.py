@@ -323,9 +323,9 @@ def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
     """A package's tables written as an input workbook; converting the workbook gives the same
     package back: the same tables, rows, row ids, row types, values, declared columns, printed
     titles, source locations and each row's source_line / source_page; not kept are the source
-    document (the workbook becomes the source), created, conversion and version. Money tables in the template's layout (amounts in
-    each table's unit, its decimals as number format), the narrative on 文字说明, the
-    performance tables on record sheets, and the hidden 数据包 sheet with each table's printed
+    document (the workbook becomes the source), created, conversion and version. Money tables in
+    the template's layout (amounts in each table's unit, its decimals as number format); every
+    other table (performance forms, narrative, key figures) on a record sheet, read back exactly, and the hidden 数据包 sheet with each table's printed
     title, source lines, pages and declared columns and each row's source_line / source_page
     (`opendata.convert.package_sheet`). Returns `out`; WorkbookError for a money table the
     layout cannot hold."""
@@ -341,19 +341,8 @@ def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
             layouts[table.table_id] = ("sheet", write_table(book, table, disclosure.fiscal_year, ranges))
         elif kind == "performance":
             layouts[table.table_id] = ("records", records_sheet(book, table, disclosure.fiscal_year))
-        elif kind == "text":
-            layouts[table.table_id] = ("text", NARRATIVE_SHEET)
-        else:
-            layouts[table.table_id] = ("derived", None)
-    narrative = disclosure.tables.get("narrative")
-    sheet = book.create_sheet(NARRATIVE_SHEET)
-    sheet.column_dimensions["A"].width = 100
-    r = 1
-    for row in (narrative.rows if narrative else []):
-        for text in [row.values.get("heading"), *(str(row.values.get("text") or "").split("\n"))]:
-            if text:
-                text_cell(sheet, r, 1, text, None)
-                r += 1
+        else:  # performance forms, the narrative (its text may hold tabs and table-like lines), key figures
+            layouts[table.table_id] = ("records", records_sheet(book, table, disclosure.fiscal_year))
     package_sheet(book, disclosure, layouts)
     book.move_sheet(CODES_SHEET, offset=len(book.sheetnames))
     return save_workbook(book, out)

@@ -131,10 +131,11 @@ def assemble(tables: dict, narrative_lines, texts: list[str], source, year: int,
     name = stated.get("unit_name") or unit_name(texts, [])
     if name is None:
         raise ConversionError(f"{source.filename}: the unit's name was not found (单位名称); 未找到单位名称")
-    key_figures = narrative.key_figures_table(narrative_lines)
-    if key_figures.rows:
-        tables["key_figures"] = key_figures
-    tables["narrative"] = narrative.narrative_table(narrative_lines)
+    if "narrative" not in tables:  # (a workbook's record sheet may have given both exactly)
+        key_figures = narrative.key_figures_table(narrative_lines)
+        if key_figures.rows and "key_figures" not in tables:
+            tables["key_figures"] = key_figures
+        tables["narrative"] = narrative.narrative_table(narrative_lines)
     code, parent_code, parent_name = unit_codes(tables, name)
     if stated.get("division_code"):
         division_code, division_names = division_from_code(stated["division_code"], warnings)

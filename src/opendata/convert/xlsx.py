@@ -77,6 +77,7 @@ class Block:
     hidden: bool = False
     marker: str = ""
     rows: list[tuple[int, list[str]]] = field(default_factory=list)   # (row number, cell texts) of a sheet
+    exact_rows: list[tuple[int, list[str]]] = field(default_factory=list)  # the same, text cells as stored
 
 
 # -- cell values -----------------------------------------------------------------
@@ -127,6 +128,14 @@ def value_text(value, number_format: str | None = None) -> str:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return unescape_formula(str(value)).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
+
+
+def exact_text(value, number_format: str | None = None) -> str:
+    """A cell's text exactly as stored (only the formula-escape apostrophe removed) for text
+    cells; other values as `value_text`. Record sheets of an exported workbook are read so."""
+    if isinstance(value, str):
+        return unescape_formula(value)
+    return value_text(value, number_format)
 
 
 # -- rows to lines -----------------------------------------------------------------
@@ -192,12 +201,14 @@ def read_xlsx(path: Path, data: bytes, warnings: Warnings, limits: Limits | None
     for index, sheet in enumerate(book.worksheets, 1):
         block = Block(sheet.title, index, hidden=sheet.sheet_state != "visible")
         missing = []
-        rows = []
+        rows, exact = [], []
         for row in sheet.iter_rows():
             cells = [value_text(cell.value, cell.number_format) for cell in row]
             if any(cells):
                 rows.append((row[0].row, cells))
+                exact.append((row[0].row, [exact_text(cell.value, cell.number_format) for cell in row]))
         add_rows(block, rows)
+        block.exact_rows = exact
         if not missing and sheet.max_row:
             # formulas written without a computed value (a workbook never opened in Excel)
             if formulas is None:
@@ -298,7 +309,7 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
             continue   # the 说明 sheet of `opendata template`
         if sheets and not block.hidden and block.name in record_sheets:
             entry = record_sheets[block.name]
-            tables[entry.table_id] = records_table(entry, block.rows, source.filename)
+            tables[entry.table_id] = records_table(entry, block.exact_rows or block.rows, source.filename)
             continue
         if block.hidden:
             if block.marker not in (CODES_SHEET_MARK, PACKAGE_SHEET_MARK) and any(line.text.strip() for line in block.lines):
