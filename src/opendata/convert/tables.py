@@ -51,10 +51,11 @@ def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
 
 def split_code(text: str) -> tuple[str | None, str]:
     """A label cell that may start with a classification code -> (code, rest): '2010101 行政运行'
-    -> ('2010101', '行政运行') when the code has 3, 5 or 7 digits (类/款/项), else (None, the
-    cell stripped)."""
+    -> ('2010101', '行政运行') when the code has the digits of a 类/款/项 level of a classification
+    (3, 5 or 7: `code_lengths` in schema/codelists/codelists.csv), else (None, the cell stripped)."""
     match = CODE_NAME.match(text or "")
-    if match and len(match.group(1)) in (3, 5, 7):
+    lengths = {n for levels in load_standard().code_lengths.values() for n in levels}
+    if match and len(match.group(1)) in lengths:
         return match.group(1), match.group(2).strip()
     return None, (text or "").strip()
 
