@@ -167,6 +167,7 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
 
 HTML_START = re.compile(rb"^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|table)[\s>/]",
                         re.I | re.S)
+BINARY_SUFFIXES = (".pdf", ".docx", ".doc", ".xlsx", ".xls")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # a disclosure names itself so (the title or the text of its 情况说明)
 DISCLOSURE_NAME = re.compile(r"(部门|单位)(预算|决算)|(预算|决算)公开|预决算公开")
@@ -176,8 +177,9 @@ def detect_format(path: Path) -> str | None:
     """The format the file's first bytes show: pdf (%PDF), docx / xlsx (a zip holding word/ or
     xl/), xls (an OLE2 file; a .doc / .docx name keeps the Word converter's message), html
     (a doctype, <html>, <head>, <body> or <table> first, after a BOM and whitespace, in any
-    charset), text (what decodes as UTF-8 or GB18030 text). None where the content does not
-    tell (empty, an unknown binary, a broken zip): the extension decides."""
+    charset), text (anything else not binary). None where the content does not tell (empty,
+    an unknown binary, a broken zip, plain text under the name of a binary format): the
+    extension decides, and its converter says what the file is not."""
     with open(path, "rb") as handle:
         head = handle.read(8192)
     if not head.strip():
@@ -206,8 +208,8 @@ def detect_format(path: Path) -> str | None:
             break
     if HTML_START.match(start.lstrip()):
         return "html"
-    if b"\x00" in head[:4096]:
-        return None
+    if b"\x00" in head[:4096] or path.suffix.lower() in BINARY_SUFFIXES:
+        return None   # plain text named .pdf / .docx …: that converter says it is not one
     return "text"
 
 
