@@ -1,7 +1,7 @@
 """Source document -> canonical disclosure model -> data package.
 
-`convert_file(path)` reads a document, finds its tables by their titles and headers,
-maps them to the catalog, and returns the model with everything it did not understand
+`convert_file(path)` reads a document (its format told by its content, `detect_format`),
+finds its tables by their titles and headers, maps them to the catalog, and returns the model with everything it did not understand
 listed as warnings; it never writes anything. `convert_to_package(source, out)` and
 `convert_many(sources, out_dir=...)` are what `opendata convert` does: convert, refuse
 warnings under `strict`, check every output before writing any, keep the version and
@@ -9,7 +9,7 @@ creation time of a package being regenerated (`keep_version`), and write the pac
 (`opendata.package.write_package`). This module is also callable:
 `opendata.convert(source, out)` is `convert_to_package(source, out)`.
 Every conversion runs under input limits (`limits.Limits`: pages, decoded page streams,
-inflated zip size, memory), in a worker process with capped memory.
+inflated zip size, HTML size, memory), in a worker process with capped memory.
 """
 from __future__ import annotations
 
