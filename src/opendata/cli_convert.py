@@ -21,17 +21,20 @@ from .cli_base import EXIT_INVALID, fail, main
               help="Input limit: MB that one PDF page's streams may decode to [default 64; env OPENDATA_MAX_PAGE_STREAM_MB].")
 @click.option("--max-inflated-mb", type=int,
               help="Input limit: MB that a .docx/.xlsx zip may inflate to [default 256; env OPENDATA_MAX_INFLATED_MB].")
+@click.option("--max-html-mb", type=int,
+              help="Input limit: MB of an HTML page [default 32; env OPENDATA_MAX_HTML_MB].")
 @click.option("--max-memory-mb", type=int,
               help="Memory the conversion may take, in MB; 0: no cap [default 2048; env OPENDATA_MAX_MEMORY_MB].")
-def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_inflated_mb, max_memory_mb):
+def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_inflated_mb, max_html_mb, max_memory_mb):
     """Convert disclosure documents into data packages.
 
     \b
-    Input formats (by file extension):
+    Input formats (detected from the content; the extension only breaks ties):
       .txt / .text  text of the document (UTF-8, GB18030/GBK or with a BOM)
       .pdf          PDF with a text layer (scans without text are refused)
       .xlsx / .xls  Excel workbooks, including the standard's input workbook
       .docx         Word documents (tables and paragraphs)
+      .html / .htm  web pages, also saved as .pdf or .xls (tables and text)
 
     Everything the converter did not understand is printed as a warning (file, line, table).
     A document that cannot be converted, or exceeds an input limit, gets an error, exit 2
@@ -43,7 +46,8 @@ def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_in
         fail("give --out PACKAGE_DIR for one source, or --out-dir DIR for one or more sources")
     try:
         limits = Limits.from_env(max_pages=max_pages, max_page_stream_mb=max_page_stream_mb,
-                                 max_inflated_mb=max_inflated_mb, max_memory_mb=max_memory_mb)
+                                 max_inflated_mb=max_inflated_mb, max_html_mb=max_html_mb,
+                                 max_memory_mb=max_memory_mb)
     except ConversionError as exc:
         fail(str(exc))
 

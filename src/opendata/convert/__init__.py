@@ -1,7 +1,7 @@
 """Source document -> canonical disclosure model -> data package.
 
-`convert_file(path)` reads a document, finds its tables by their titles and headers,
-maps them to the catalog, and returns the model with everything it did not understand
+`convert_file(path)` reads a document (its format told by its content, `detect_format`),
+finds its tables by their titles and headers, maps them to the catalog, and returns the model with everything it did not understand
 listed as warnings; it never writes anything. `convert_to_package(source, out)` and
 `convert_many(sources, out_dir=...)` are what `opendata convert` does: convert, refuse
 warnings under `strict`, check every output before writing any, keep the version and
@@ -9,15 +9,17 @@ creation time of a package being regenerated (`keep_version`), and write the pac
 (`opendata.package.write_package`). This module is also callable:
 `opendata.convert(source, out)` is `convert_to_package(source, out)`.
 Every conversion runs under input limits (`limits.Limits`: pages, decoded page streams,
-inflated zip size, memory), in a worker process with capped memory.
+inflated zip size, HTML size, memory), in a worker process with capped memory.
 """
 from __future__ import annotations
 
 import os
 import pickle
+import re
 import sys
 import traceback
 import types
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -150,11 +152,12 @@ def address_space() -> int:
 
 
 def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
-    """The conversion itself, in this process (`convert_file` without the worker)."""
-    converter = CONVERTERS.get(path.suffix.lower(), convert_text)
+    """The conversion itself, in this process (`convert_file` without the worker): the
+    converter of the format the content shows (`detect_format`), else of the extension."""
+    converter = FORMATS.get(detect_format(path), CONVERTERS.get(path.suffix.lower(), convert_text))
     warnings = Warnings(path.name)
     disclosure = converter(path, warnings, limits)
-    check_complete(disclosure, path)
+    check_complete(disclosure, path, warnings)
     disclosure.name = package_name(disclosure)
     disclosure.title = package_title(disclosure)
     disclosure.standard_version = load_standard().version
@@ -162,13 +165,81 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
     return ConversionResult(disclosure, warnings.items)
 
 
-def check_complete(disclosure: Disclosure, path: Path) -> None:
+HTML_START = re.compile(rb"^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|table)[\s>/]",
+                        re.I | re.S)
+BINARY_SUFFIXES = (".pdf", ".docx", ".doc", ".xlsx", ".xls")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# a disclosure names itself so (the title or the text of its 情况说明)
+DISCLOSURE_NAME = re.compile(r"(部门|单位)(预算|决算)|(预算|决算)公开|预决算公开")
+
+
+def detect_format(path: Path) -> str | None:
+    """The format the file's first bytes show: pdf (%PDF), docx / xlsx (a zip holding word/ or
+    xl/), xls (an OLE2 file; a .doc / .docx name keeps the Word converter's message), html
+    (a doctype, <html>, <head>, <body> or <table> first, after a BOM and whitespace, in any
+    charset), text (anything else not binary). None where the content does not tell (empty,
+    an unknown binary, a broken zip, plain text under the name of a binary format): the
+    extension decides, and its converter says what the file is not."""
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    if not head.strip():
+        return None
+    start = head.lstrip()
+    if start[:5].startswith(b"%PDF"):
+        return "pdf"
+    if head[:8] == OLE_MAGIC:
+        return None if path.suffix.lower() in (".doc", ".docx") else "xls"
+    if head[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if any(name.startswith("word/") for name in names):
+            return "docx"
+        if any(name.startswith("xl/") for name in names):
+            return "xlsx"
+        return None
+    for bom, encoding in ((b"\xef\xbb\xbf", None), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            start = head[len(bom):]
+            if encoding:
+                start = start.decode(encoding, errors="ignore").encode("utf-8")
+            break
+    if HTML_START.match(start.lstrip()):
+        return "html"
+    if b"\x00" in head[:4096] or path.suffix.lower() in BINARY_SUFFIXES:
+        return None   # plain text named .pdf / .docx …: that converter says it is not one
+    return "text"
+
+
+FORMATS: dict[str, Callable] = {"text": convert_text}
+
+
+def check_complete(disclosure: Disclosure, path: Path, warnings: Warnings | None = None) -> None:
     """ConversionError when the disclosure read from `path` has no money table of the catalog
-    (schema/codelists/tables.csv, kind other than text): the document is not a budget or
-    final-accounts disclosure, or none of its tables was recognised."""
-    money_tables = [t for t in disclosure.tables.values() if load_standard().tables[t.table_id].kind != "text"]
-    if not money_tables:
-        raise ConversionError(f"{path}: no table of a budget disclosure was recognised (不是部门预算/决算公开文件?)")
+    (schema/codelists/tables.csv, kind other than text and figures) and is not a disclosure
+    given as narrative only: a document that names itself a budget or final-accounts
+    disclosure (部门预算, 单位决算, 预算公开 … in its text) and states key figures (主要数据)
+    becomes a package of its narrative and key figures, with a warning that it has no tables.
+    Anything else is not a budget or final-accounts disclosure, or none of its tables was
+    recognised."""
+    kinds = {t.table_id: load_standard().tables[t.table_id].kind for t in disclosure.tables.values()}
+    if any(kind not in ("text", "figures") for kind in kinds.values()):
+        return
+    figures = disclosure.tables.get("key_figures")
+    narrative = disclosure.tables.get("narrative")
+    text = " ".join(str(value) for row in (narrative.rows if narrative else []) for value in row.values.values() if value)
+    if figures is not None and figures.rows and DISCLOSURE_NAME.search(text):
+        if warnings is not None:
+            warnings.add(f"no table found: only the narrative and {len(figures.rows)} key figure(s) were read "
+                         "(没有表格，仅读取文字说明和主要数据)")
+        return
+    if narrative is not None and DISCLOSURE_NAME.search(text):
+        raise ConversionError(f"{path}: no table and no key figure of a budget disclosure was found; the document names a "
+                              "disclosure but does not hold it (a web page that only links to the disclosure? convert the "
+                              "attached file itself) (未找到表格或主要数据：网页可能只是附件链接，请下载附件转换)")
+    raise ConversionError(f"{path}: no table of a budget disclosure was recognised (不是部门预算/决算公开文件?)")
 
 
 def keep_version(disclosure: Disclosure, target: str | Path) -> None:
@@ -268,6 +339,11 @@ register(".pdf", convert_pdf)
 from .xlsx import convert_xlsx  # noqa: E402
 from .docx import convert_docx  # noqa: E402
 
+from .html import convert_html  # noqa: E402
+
 register(".xlsx", convert_xlsx)
 register(".xls", convert_xlsx)
 register(".docx", convert_docx)
+register(".html", convert_html)
+register(".htm", convert_html)
+FORMATS.update({"pdf": convert_pdf, "docx": convert_docx, "xlsx": convert_xlsx, "xls": convert_xlsx, "html": convert_html})

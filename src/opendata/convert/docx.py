@@ -28,16 +28,22 @@ def convert_docx(path: Path, warnings: Warnings, limits: Limits | None = None) -
     continues the table before it."""
     data = path.read_bytes()
     lines = docx_lines(path, data, limits)
+    return convert_blocks(table_blocks(path.name, lines), describe_source(path, data, "docx"), warnings, sheets=False)
+
+
+def table_blocks(name: str, lines: list[Line]) -> list[Block]:
+    """The document's lines in blocks, each closed by the last row of a table (also used for
+    web pages, `html`)."""
     blocks, current = [], []
     for index, line in enumerate(lines):
         current.append(line)
         following = lines[index + 1] if index + 1 < len(lines) else None
         if "\t" in line.text and (following is None or "\t" not in following.text):
-            blocks.append(Block(path.name, len(blocks) + 1, current))
+            blocks.append(Block(name, len(blocks) + 1, current))
             current = []
     if current or not blocks:
-        blocks.append(Block(path.name, len(blocks) + 1, current))
-    return convert_blocks(blocks, describe_source(path, data, "docx"), warnings, sheets=False)
+        blocks.append(Block(name, len(blocks) + 1, current))
+    return blocks
 
 
 def open_docx(path: Path, data: bytes, limits: Limits | None = None):

@@ -11,6 +11,8 @@ file, the limit, its value and how to raise it:
 - `max_inflated_mb`: inflated bytes of all members of a .docx / .xlsx zip, checked
   against both the sizes the zip declares and the bytes actually inflated while
   streaming (a zip can lie about its sizes);
+- `max_html_mb`: size of an HTML page (a web page is uncompressed text, but a huge one
+  would still be parsed into a huge tree), checked before it is decoded and parsed;
 - `max_memory_mb`: memory the conversion may take on top of what the program already
   uses. The conversion runs in a worker process whose address space is capped
   (RLIMIT_AS), so that whatever the other limits miss fails cleanly instead of
@@ -40,6 +42,7 @@ SETTINGS = {
     "max_pages": ("OPENDATA_MAX_PAGES", "--max-pages", "pages"),
     "max_page_stream_mb": ("OPENDATA_MAX_PAGE_STREAM_MB", "--max-page-stream-mb", "MB of decoded page streams on one page"),
     "max_inflated_mb": ("OPENDATA_MAX_INFLATED_MB", "--max-inflated-mb", "MB inflated from the zip"),
+    "max_html_mb": ("OPENDATA_MAX_HTML_MB", "--max-html-mb", "MB of HTML"),
     "max_memory_mb": ("OPENDATA_MAX_MEMORY_MB", "--max-memory-mb", "MB of memory for the conversion"),
 }
 
@@ -62,6 +65,7 @@ class Limits:
     max_pages: int = 2000
     max_page_stream_mb: int = 64
     max_inflated_mb: int = 256
+    max_html_mb: int = 32
     max_memory_mb: int = 2048
 
     @classmethod

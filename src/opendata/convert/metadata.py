@@ -11,6 +11,8 @@ from .recognise import clean_label, squash
 YEAR_STAGE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:[区市县省]级)?\s*(?:部门|单位)?\s*(?:[（(]?单位[）)]?)?\s*(预算|决算)")
 UNIT_NAME_LINE = re.compile(r"(?:单位名称|部门（单位）名称|部门\(单位\)名称|部门)\s*[:：]\s*([^\s:：]{4,40})")
 ORG_SUFFIX = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(中心|局|委员会|委|办公室|院|所|站|馆|队|处|会|社|厅|部)$")
+TITLE_ORG = re.compile(r"^([\u4e00-\u9fff（）()]{2,40}(?:中心|局|委员会|委|办公室|院|所|站|馆|队|处|会|社|厅|部)(?:（本级）|\(本级\))?)"
+                       r"\s*(?:19|20)\d\d\s*年度?\s*(?:部门|单位)?(?:预算|决算)")
 
 
 def year_and_stage(lines: list[str]) -> tuple[int | None, str | None]:
@@ -44,6 +46,10 @@ def unit_name(text_lines: list[str], table_unit_names: list[str]) -> str | None:
         match = ORG_SUFFIX.match(stripped)
         if match:
             return match.group(0)
+    for text in text_lines[:10]:   # a title that names the unit before the year (XX局2026年部门预算情况说明)
+        match = TITLE_ORG.match(clean_label(text))
+        if match:
+            return match.group(1)
     return None
 
 

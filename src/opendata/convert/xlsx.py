@@ -53,7 +53,7 @@ from .layout import tab_rows
 from .limits import Limits, check_zip_inflation
 from .recognise import match_title, squash
 from .segment import META_LINE, Segment, find_segments, is_unit_line, tabular
-from .source import Line, describe_source, require_zip_container
+from .source import OLE_MAGIC, Line, describe_source, require_zip_container
 from .tables import TableBuilder, finish_rows, merge_table
 
 CODES_SHEET_MARK = "opendata:codelists"
@@ -286,9 +286,12 @@ def convert_xlsx(path: Path, warnings: Warnings, limits: Limits | None = None) -
     read_xls, within `limits`) and converted by `convert_blocks`. ConversionError (LimitError) for
     a file that is not a readable workbook, inflates beyond the limits, or holds no disclosure."""
     data = path.read_bytes()
-    reader = read_xls if path.suffix.lower() == ".xls" else read_xlsx
+    if data[:8] == OLE_MAGIC or data[:2] == b"PK":   # the content decides; the extension only otherwise
+        reader = read_xls if data[:8] == OLE_MAGIC else read_xlsx
+    else:
+        reader = read_xls if path.suffix.lower() == ".xls" else read_xlsx
     blocks = reader(path, data, warnings, limits)
-    return convert_blocks(blocks, describe_source(path, data, path.suffix.lower().lstrip(".")), warnings)
+    return convert_blocks(blocks, describe_source(path, data, "xls" if reader is read_xls else "xlsx"), warnings)
 
 
 def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool = True) -> Disclosure:
