@@ -79,6 +79,23 @@ def test_title_names_unit_year_and_stage(title, name, year, stage):
     assert find_year_and_stage([title, "目录"]) == (year, stage, "title line 1")
 
 
+@pytest.mark.parametrize("lines, name, where", [
+    (["2026年测试市医疗保障局", "部门预算"], "测试市医疗保障局", "title line 1"),
+    (["2026年测试市审计局部门预算", "目录"], "测试市审计局", "title line 1"),
+    (["2026年中共测试市委宣传部部门", "预算"], "中共测试市委宣传部", "title line 1"),
+    (["2025 年度测试市信访局部门预算公开"], "测试市信访局", "title line 1"),
+    (["  2026 年度", "测试市科学技术局(本级)", "单位预算"], "测试市科学技术局(本级)", "title line 2"),
+    (["目录", "第二部分 测试市轨道交通局 2019 年部门决算表"], "测试市轨道交通局", "title line 2"),
+    (["收支预算总表", "部门：   测试省测试厅办公室     单位：万元"], "测试省测试厅办公室", "label 部门 line 2"),
+])
+def test_year_first_titles_name_alone_part_headings_and_the_department_label(lines, name, where):
+    assert find_unit_name(lines, []) == (name, where)
+
+
+def test_headings_are_not_names():
+    assert find_unit_name(["目录", "第一部分 单位概况", "单位主要职责", "2026年部门预算表", "部门预算编制说明"], []) == (None, None)
+
+
 def test_a_place_in_the_title_is_not_the_unit():
     assert find_unit_name(["测试市2026年市级单位预算", "目录"], [])[0] is None
 

@@ -15,7 +15,7 @@ UNIT_NAME_LINE = re.compile(r"(?:单位名称|部门（单位）名称|部门\(�
 ORG_SUFFIX = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(中心|局|委员会|委|办公室|院|所|站|馆|队|处|会|社|厅|部)$")
 
 
-LABELS = r"部门[（(]单位[)）]名称|预算单位名称|预算主管部门|单位名称|部门名称|预算单位|编制单位|编制部门"
+LABELS = r"部门[（(]单位[)）]名称|预算单位名称|预算主管部门|单位名称|部门名称|预算单位|编制单位|编制部门|部门(?=\s*[:：])"
 UNIT_LABEL = re.compile(rf"(?:^|(?<=\s))({LABELS})\s*([:：]?)\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()]{{1,60}})")
 ORG_END = re.compile(r"(中心|局|委员会|委|办公室|办事处|办|院|所|站|馆|队|处|会|社|厅|部|校|署|园|室|团|台|场|厂|公司|集团|组|庭|宫|司|政府|法院|检察院)$")
 PLACE_END = re.compile(r"[省市区县镇乡州旗]$")
@@ -24,6 +24,9 @@ TITLE = re.compile(r"^\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()]{1,60}?)\s*(?:[�
 TABLE_YEAR_STAGE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?[\u4e00-\u9fff“”\"（）()]{0,30}?(预算|决算)[\u4e00-\u9fff“”\"（）()]{0,20}表")
 STAGE_MARKER = re.compile(r"^\s*(预算|决算)\s*\d{1,2}(?:\s*[-—－]\s*\d{1,2})?\s*表")
 YEAR_LINE = re.compile(r"^\s*[（(]?\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]?\s*$")
+YEAR_FIRST_TITLE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*度?\s*([\u4e00-\u9fff（）()]{2,60}?)\s*(?:部门|单位)?\s*(?:汇总)?\s*(?:预算|决算)?\s*(?:信息)?\s*(?:公开)?\s*$")
+NAME_ALONE = re.compile(r"^[\u4e00-\u9fff（）()]{3,60}$")
+PART_PREFIX = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+[、.．])\s*")
 STAGES = {"预算": "budget", "决算": "final_accounts"}
 
 
@@ -126,14 +129,9 @@ def find_unit_name(text_lines: list[str], table_unit_names: list[str]) -> tuple[
                 where.setdefault(name, f"label {clean_label(match.group(1))} line {number}")
     title_org = title_where = None
     for number, text in enumerate(text_lines[:10], 1):
-        stripped = clean_label(text)
-        match = ORG_SUFFIX.match(stripped)
-        if match and is_org_name(match.group(0), strict=True):
-            title_org, title_where = match.group(0), f"title line {number}"
-            break
-        match = TITLE.match(stripped)
-        if match and is_org_name(match.group(1), strict=True):
-            title_org, title_where = clean_label(match.group(1)), f"title line {number}"
+        title = title_name(text)
+        if title:
+            title_org, title_where = title, f"title line {number}"
             break
     if names:
         best = names.most_common(1)[0][0]
@@ -141,6 +139,19 @@ def find_unit_name(text_lines: list[str], table_unit_names: list[str]) -> tuple[
             return title_org, title_where
         return best, where[best]
     return title_org, title_where
+
+
+def title_name(text: str) -> str | None:
+    """The unit a title line names: the line is the name alone (福州市某某局(本级)), or the name
+    before or after the year and stage (国家信访局2026年度部门预算, 2026年烟台市审计局部门预算);
+    a part heading before it (第二部分) aside."""
+    stripped = PART_PREFIX.sub("", clean_label(text))
+    candidates = [stripped] if NAME_ALONE.match(stripped) else []
+    for pattern, group in ((TITLE, 1), (YEAR_FIRST_TITLE, 2)):
+        match = pattern.match(stripped)
+        if match:
+            candidates.append(clean_label(match.group(group)))
+    return next((name for name in candidates if is_org_name(name, strict=True)), None)
 
 
 def unit_name(text_lines: list[str], table_unit_names: list[str]) -> str | None:
