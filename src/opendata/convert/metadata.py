@@ -24,7 +24,9 @@ TITLE = re.compile(r"^\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()]{1,60}?)\s*(?:[�
 TABLE_YEAR_STAGE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?[\u4e00-\u9fff“”\"（）()]{0,30}?(预算|决算)[\u4e00-\u9fff“”\"（）()]{0,20}表")
 STAGE_MARKER = re.compile(r"^\s*(预算|决算)\s*\d{1,2}(?:\s*[-—－]\s*\d{1,2})?\s*表")
 YEAR_LINE = re.compile(r"^\s*[（(]?\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]?\s*$")
-YEAR_FIRST_TITLE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*度?\s*([\u4e00-\u9fff（）()]{2,60}?)\s*(?:部门|单位)?\s*(?:汇总)?\s*(?:预算|决算)?\s*(?:信息)?\s*(?:公开)?\s*$")
+YEAR_FIRST_TITLE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*度?\s*([\u4e00-\u9fff（）()]{2,60})\s*$")
+TITLE_TAILS = [re.compile(r"(?:信息)?公开$"), re.compile(r"(?:预算|决算|预|决)$"), re.compile(r"汇总$"),
+               re.compile(r"(?:部门|单位|部|单)$")]
 NAME_ALONE = re.compile(r"^[\u4e00-\u9fff（）()]{3,60}$")
 PART_PREFIX = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+[、.．])\s*")
 STAGES = {"预算": "budget", "决算": "final_accounts"}
@@ -147,10 +149,16 @@ def title_name(text: str) -> str | None:
     a part heading before it (第二部分) aside."""
     stripped = PART_PREFIX.sub("", clean_label(text))
     candidates = [stripped] if NAME_ALONE.match(stripped) else []
-    for pattern, group in ((TITLE, 1), (YEAR_FIRST_TITLE, 2)):
-        match = pattern.match(stripped)
-        if match:
-            candidates.append(clean_label(match.group(group)))
+    match = TITLE.match(stripped)
+    if match:
+        candidates.append(clean_label(match.group(1)))
+    match = YEAR_FIRST_TITLE.match(stripped)
+    if match:  # the words after the name, perhaps cut by a line break (…局部 / 门预算): the shortest reading first
+        rest, readings = match.group(2), [match.group(2)]
+        for tail in TITLE_TAILS:
+            rest = tail.sub("", rest)
+            readings.append(rest)
+        candidates.extend(reversed(readings))
     return next((name for name in candidates if is_org_name(name, strict=True)), None)
 
 
