@@ -25,7 +25,11 @@ from .cli_base import EXIT_INVALID, fail, main
               help="Input limit: MB of an HTML page [default 32; env OPENDATA_MAX_HTML_MB].")
 @click.option("--max-memory-mb", type=int,
               help="Memory the conversion may take, in MB; 0: no cap [default 2048; env OPENDATA_MAX_MEMORY_MB].")
-def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_inflated_mb, max_html_mb, max_memory_mb):
+@click.option("--unit-name", help="The unit's name (单位名称), where the document does not print it (or to correct it).")
+@click.option("--year", type=int, help="The fiscal year (年度), where the document does not print it.")
+@click.option("--stage", help="The stage, budget (预算) or final_accounts (决算), where the document does not print it.")
+def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_inflated_mb, max_html_mb, max_memory_mb,
+            unit_name, year, stage):
     """Convert disclosure documents into data packages.
 
     \b
@@ -37,6 +41,9 @@ def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_in
       .html / .htm  web pages, also saved as .pdf or .xls (tables and text)
 
     Everything the converter did not understand is printed as a warning (file, line, table).
+    A unit name, year or stage the document does not print is a warning too (the package
+    records it as missing); give it with --unit-name, --year, --stage. The descriptor's
+    metadataSources says where each of the three came from.
     A document that cannot be converted, or exceeds an input limit, gets an error, exit 2
     and no output."""
     from .convert import ConversionError, Limits, StrictRefused, convert_many
@@ -61,9 +68,10 @@ def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_in
                    f"{len(result.warnings)} warning(s)")
 
     try:
-        convert_many(sources, out=out, out_dir=out_dir, strict=strict, limits=limits, converted=converted, written=written)
+        convert_many(sources, out=out, out_dir=out_dir, strict=strict, limits=limits, converted=converted, written=written,
+                     unit_name=unit_name, year=year, stage=stage)
     except StrictRefused as exc:
         fail(f"{exc.source}: {len(exc.result.warnings)} warning(s) with --strict; nothing written", EXIT_INVALID)
-    except (ConversionError, PackageError) as exc:
+    except (ConversionError, PackageError, ValueError) as exc:
         fail(str(exc))
     sys.exit(0)

@@ -72,9 +72,9 @@ class SourceDocument:
 @dataclass
 class Disclosure:
     """One disclosure: one unit, one fiscal year, one stage."""
-    unit_name: str
-    fiscal_year: int
-    stage: str
+    unit_name: str | None
+    fiscal_year: int | None
+    stage: str | None
     source: SourceDocument
     unit_code: str | None = None
     parent_name: str | None = None
@@ -90,6 +90,7 @@ class Disclosure:
     licenses: list[dict] = field(default_factory=list)
     conversion: dict = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
+    metadata_sources: dict[str, str] = field(default_factory=dict)
 
     def table(self, table_id: str) -> Table | None:
         """The table `table_id` (a code of codelists/tables.csv) if the document printed it, else None."""

@@ -56,19 +56,30 @@ from .package_reader import (  # noqa: F401
 # -- names -----------------------------------------------------------------
 
 def package_name(disclosure: Disclosure) -> str:
-    """Stable ASCII name: division, unit code (or a hash of the unit name), year, stage."""
-    unit = disclosure.unit_code or "u" + hashlib.sha1(disclosure.unit_name.encode("utf-8")).hexdigest()[:8]
+    """Stable ASCII name: division, unit code (or a hash of the unit name), year, stage. A unit
+    whose name was not found is named by a hash of the source document ("src" + the first 8
+    hex digits of its sha256), a missing year or stage by "unknown"."""
+    if disclosure.unit_code:
+        unit = disclosure.unit_code
+    elif disclosure.unit_name:
+        unit = "u" + hashlib.sha1(disclosure.unit_name.encode("utf-8")).hexdigest()[:8]
+    else:
+        unit = "src" + (disclosure.source.sha256 or hashlib.sha1(disclosure.source.filename.encode("utf-8")).hexdigest())[:8]
     division = disclosure.division_code or "000000"
-    stage = disclosure.stage.replace("_", "-")
-    return f"{division}-{unit}-{disclosure.fiscal_year}-{stage}".lower()
+    stage = disclosure.stage.replace("_", "-") if disclosure.stage else "unknown"
+    year = disclosure.fiscal_year if disclosure.fiscal_year is not None else "unknown"
+    return f"{division}-{unit}-{year}-{stage}".lower()
 
 
 def package_title(disclosure: Disclosure) -> str:
     """The package's title: unit name, fiscal year and the stage's Chinese title
-    (schema/codelists/stages.csv), e.g. 北京市东城区某单位2024年部门预算. StopIteration for a
-    stage the standard does not know."""
-    stage = next(row["title_zh"] for row in load_standard().codelists["stages"].rows if row["code"] == disclosure.stage)
-    return f"{disclosure.unit_name}{disclosure.fiscal_year}年{stage}"
+    (schema/codelists/stages.csv), e.g. 北京市东城区某单位2024年部门预算; what was not found
+    reads 单位名称未知 / 年度未知 / 阶段未知. StopIteration for a stage the standard does not know."""
+    stage = "阶段未知"
+    if disclosure.stage:
+        stage = next(row["title_zh"] for row in load_standard().codelists["stages"].rows if row["code"] == disclosure.stage)
+    year = f"{disclosure.fiscal_year}年" if disclosure.fiscal_year is not None else "年度未知"
+    return f"{disclosure.unit_name or '单位名称未知'}{year}{stage}"
 
 
 # -- writing ---------------------------------------------------------------
@@ -130,7 +141,8 @@ def descriptor_for(disclosure: Disclosure, resources: list[dict]) -> dict:
         "standardVersion": disclosure.standard_version or standard.version,
         "licenses": disclosure.licenses or [standard.meta["default_license"]],
         "countryCode": "CN",
-        "fiscalPeriod": {"start": f"{disclosure.fiscal_year}-01-01", "end": f"{disclosure.fiscal_year}-12-31"},
+        "fiscalPeriod": {"start": f"{disclosure.fiscal_year}-01-01", "end": f"{disclosure.fiscal_year}-12-31"}
+        if disclosure.fiscal_year is not None else None,
         "unit": {
             "name": disclosure.unit_name,
             "code": disclosure.unit_code,
@@ -141,6 +153,7 @@ def descriptor_for(disclosure: Disclosure, resources: list[dict]) -> dict:
         "fiscalYear": disclosure.fiscal_year,
         "stage": disclosure.stage,
         "moneyUnit": disclosure.money_unit,
+        **({"metadataSources": disclosure.metadata_sources} if disclosure.metadata_sources else {}),
         "source": source_descriptor,
         "conversion": disclosure.conversion or {"tool": f"opendata {__version__}"},
         "resources": resources,

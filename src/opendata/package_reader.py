@@ -382,7 +382,7 @@ def _disclosure(package: Package) -> Disclosure:
             division_code=d["division"]["code"], division_names=list(d["division"]["names"]),
             money_unit=d["moneyUnit"], title=d["title"], name=d["name"], version=d["version"],
             created=d["created"], standard_version=d["standardVersion"], licenses=d["licenses"],
-            conversion=d.get("conversion") or {},
+            conversion=d.get("conversion") or {}, metadata_sources=d.get("metadataSources") or {},
             source=SourceDocument(
                 filename=source["filename"], sha256=source["sha256"], bytes=source.get("bytes", 0),
                 format=source.get("format", ""), title=source.get("title"), url=source.get("url"),

@@ -28,6 +28,7 @@ from ..model import Disclosure
 from ..package import DESCRIPTOR, PackageError, check_output, load_descriptor, package_name, package_title, write_package
 from ..standard import load_standard
 from ..version import __version__
+from . import metadata
 from .errors import ConversionError, Warnings
 from .limits import LimitError, Limits
 from .text import convert_text
@@ -56,12 +57,23 @@ class StrictRefused(ConversionError):
         super().__init__(f"{source}: {len(result.warnings)} warning(s) with strict; nothing written")
 
 
-def convert_file(path: str | Path, limits: Limits | None = None) -> ConversionResult:
+def convert_file(path: str | Path, limits: Limits | None = None, *, unit_name: str | None = None,
+                 year: int | None = None, stage: str | None = None) -> ConversionResult:
     """Convert one document. `limits` default to `Limits.from_env()`; with
     `limits.max_memory_mb` > 0 the conversion runs in a forked worker process whose memory
-    is capped (see `run_capped`). Raises ConversionError (LimitError for a limit) for a
-    document that cannot be converted."""
+    is capped (see `run_capped`). `unit_name`, `year` and `stage` (budget / final_accounts,
+    or 预算 / 决算) supply what the document does not print, and win over what it does; the
+    descriptor's `metadataSources` records "option" for them. Raises ConversionError
+    (LimitError for a limit) for a document that cannot be converted, ValueError for a year
+    or stage that is not one."""
     path = Path(path)
+    given = given_metadata(unit_name, year, stage)
+    if given:
+        token = metadata.GIVEN.set(given)
+        try:
+            return convert_file(path, limits)
+        finally:
+            metadata.GIVEN.reset(token)
     limits = limits or Limits.from_env()
     if not path.exists():
         raise ConversionError(f"{path}: no such file")
@@ -70,6 +82,26 @@ def convert_file(path: str | Path, limits: Limits | None = None) -> ConversionRe
     if limits.max_memory_mb and hasattr(os, "fork"):
         return run_capped(path, limits, convert_in_process)
     return convert_in_process(path, limits)
+
+
+def given_metadata(unit_name: str | None, year: int | str | None, stage: str | None) -> dict:
+    """The metadata options as `metadata.GIVEN` holds them; ValueError for a year that is not
+    one (1990-2100) or a stage the standard does not know (schema/codelists/stages.csv)."""
+    given: dict = {}
+    if unit_name is not None and unit_name.strip():
+        given["unit_name"] = unit_name.strip()
+    if year is not None:
+        if not str(year).strip().isdigit() or not 1990 <= int(year) <= 2100:
+            raise ValueError(f"year {year!r}: give a fiscal year such as 2024 (1990-2100)")
+        given["fiscal_year"] = int(year)
+    if stage is not None:
+        from .xlsx import stage_code
+
+        code = stage_code(stage)
+        if code is None:
+            raise ValueError(f"stage {stage!r}: give budget (预算) or final_accounts (决算)")
+        given["stage"] = code
+    return given
 
 
 def run_capped(path: Path, limits: Limits, work):
@@ -259,7 +291,8 @@ def keep_version(disclosure: Disclosure, target: str | Path) -> None:
 def convert_many(sources: Iterable[str | Path], *, out: str | Path | None = None, out_dir: str | Path | None = None,
                  strict: bool = False, limits: Limits | None = None,
                  converted: Callable[[Path, ConversionResult], None] | None = None,
-                 written: Callable[[ConversionResult], None] | None = None) -> list[ConversionResult]:
+                 written: Callable[[ConversionResult], None] | None = None, unit_name: str | None = None,
+                 year: int | None = None, stage: str | None = None) -> list[ConversionResult]:
     """Convert documents into data packages: `out` is the package folder of one source,
     `out_dir` a folder that gets one package per source, named by its package name.
 
@@ -268,7 +301,8 @@ def convert_many(sources: Iterable[str | Path], *, out: str | Path | None = None
     output folder is checked (`opendata.package.check_output`) before any is written; a
     package being regenerated keeps its version and creation time (`keep_version`). Each
     package is written by `write_package` (`written(result)` after each; `result.path`
-    is its folder). Returns the results in the order of `sources`.
+    is its folder). `unit_name`, `year`, `stage` are given to every `convert_file`. Returns
+    the results in the order of `sources`.
 
     Errors: ValueError unless exactly one of `out` (one source) / `out_dir` is given;
     ConversionError (LimitError) for a document that cannot be converted; PackageError for
@@ -280,7 +314,7 @@ def convert_many(sources: Iterable[str | Path], *, out: str | Path | None = None
     limits = limits or Limits.from_env()
     results = []
     for source in sources:
-        result = convert_file(source, limits)
+        result = convert_file(source, limits, unit_name=unit_name, year=year, stage=stage)
         if converted:
             converted(source, result)
         if strict and result.warnings:
@@ -307,20 +341,21 @@ def convert_many(sources: Iterable[str | Path], *, out: str | Path | None = None
 
 
 def convert_to_package(source: str | Path, out: str | Path, *, strict: bool = False,
-                       limits: Limits | None = None) -> ConversionResult:
+                       limits: Limits | None = None, unit_name: str | None = None, year: int | None = None,
+                       stage: str | None = None) -> ConversionResult:
     """Convert one document into the data package folder `out` (what `opendata convert
-    SOURCE --out DIR` does; see `convert_many` for the steps and errors). Returns the
-    result, `result.path` being the package folder written."""
-    return convert_many([source], out=out, strict=strict, limits=limits)[0]
+    SOURCE --out DIR` does; see `convert_many` for the steps and errors; `unit_name`, `year`,
+    `stage` as in `convert_file`). Returns the result, `result.path` being the package folder written."""
+    return convert_many([source], out=out, strict=strict, limits=limits, unit_name=unit_name, year=year, stage=stage)[0]
 
 
 class _CallableModule(types.ModuleType):
     """This module, callable: `opendata.convert(source, out, ...)` is `convert_to_package`."""
 
     def __call__(self, source: str | Path, out: str | Path, *, strict: bool = False,
-                 limits: Limits | None = None) -> ConversionResult:
-        """`convert_to_package(source, out, strict=..., limits=...)`."""
-        return convert_to_package(source, out, strict=strict, limits=limits)
+                 limits: Limits | None = None, **given) -> ConversionResult:
+        """`convert_to_package(source, out, strict=..., limits=..., unit_name=..., year=..., stage=...)`."""
+        return convert_to_package(source, out, strict=strict, limits=limits, **given)
 
 
 sys.modules[__name__].__class__ = _CallableModule

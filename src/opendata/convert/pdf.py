@@ -30,7 +30,7 @@ AMOUNT_TOKEN = re.compile(r"^[-−]?\(?\d[\d,]*(\.\d+)?\)?%?$")
 
 def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
     """A PDF with a text layer -> Disclosure: pages as numbered lines (`pdf_lines`) read by `text.convert_lines`. Raises
-    ConversionError for an unreadable PDF, one over `limits`, no fiscal year/stage or a cut text; the rest -> `warnings`."""
+    ConversionError for an unreadable PDF, one over `limits` or a cut text; the rest (a unit name, year or stage not printed too) -> `warnings`."""
     from .text import convert_lines
 
     data = path.read_bytes()

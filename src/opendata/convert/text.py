@@ -29,16 +29,15 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
     model Table (performance forms by `performance`, spaced PDF text by `spaced`), then the
     metadata and narrative from the remaining lines (`metadata.assemble`). `source` describes
     the document; problems that do not stop conversion go to `warnings`. Amounts become
-    Decimal 元 from the printed unit. Raises ConversionError when no fiscal year and stage are
-    printed or the text stops inside a money table before its total row (truncated)."""
+    Decimal 元 from the printed unit. Unit name, year and stage not printed are None with a
+    warning (`metadata.resolve`). Raises ConversionError when the text stops inside a money
+    table before its total row (truncated)."""
     layout = detect_layout(lines)
     segments = find_segments(lines)
     tables: dict = {}
     used = set()
     texts = [line.text for line in lines]
-    year, stage = metadata.year_and_stage(texts)
-    if year is None:
-        raise ConversionError(f"{source.filename}: no fiscal year and stage found (such as 2021年部门预算); 未找到年度和预算/决算阶段")
+    year, stage, where = metadata.find_year_and_stage(texts)
     default_unit = "元"
     standard = load_standard()
     spaced_tables = spaced.convert_spaced(lines, warnings) if layout == "spaces" else None
@@ -75,7 +74,7 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
         finish_rows(table)
     check_not_truncated(lines, segments, tables, source.filename)
     narrative_lines = [line for i, line in enumerate(lines) if i not in used]
-    return metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings)
+    return metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, where=where)
 
 
 def check_not_truncated(lines, segments, tables, filename: str) -> None:

@@ -327,14 +327,13 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
     context = meta_context(meta)
     texts = [*context, *(line.text for block in visible for line in block.lines)]
     # the cover and the sheets' title rows state the year; the narrative also names other years (比2025年预算增加)
-    year, stage = metadata.year_and_stage([*context, *(line.text for block in visible for line in block.lines[:1])])
+    year, stage, where = metadata.find_year_and_stage([*context, *(line.text for block in visible for line in block.lines[:1])])
     if year is None:
-        year, stage = metadata.year_and_stage(texts)
+        year, stage, where = metadata.find_year_and_stage(texts)
     if meta.get("fiscal_year", "").strip().isdigit():
-        year = int(meta["fiscal_year"].strip())
-    stage = stage_code(meta.get("stage")) or stage
-    if year is None or stage is None:
-        raise ConversionError(f"{source.filename}: no fiscal year and stage found (such as 2021年部门预算); 未找到年度和预算/决算阶段")
+        year, where = int(meta["fiscal_year"].strip()), "metadata sheet"
+    if stage_code(meta.get("stage")):
+        stage, where = stage_code(meta.get("stage")), "metadata sheet"
     narrative_lines: list[Line] = []
     previous = None
     for block in visible:
@@ -381,7 +380,7 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
     for table in tables.values():
         if table.table_id not in record_tables:
             finish_rows(table)
-    disclosure = metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, stated=meta)
+    disclosure = metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, stated=meta, where=where)
     apply_package_sheet(disclosure, entries)
     return disclosure
 
