@@ -19,7 +19,7 @@ from ..model import Disclosure
 from .errors import ConversionError, Warnings
 from .limits import Limits, check_zip_inflation
 from .source import Line, describe_source, require_zip_container
-from .xlsx import Block, convert_blocks, row_lines
+from .xlsx import Block, convert_blocks, grid_lines
 
 
 def convert_docx(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
@@ -79,12 +79,7 @@ def docx_lines(path: Path, data: bytes, limits: Limits | None = None) -> list[Li
                 if part.strip():
                     lines.append(Line(no=len(lines) + 1, text=part.strip()))
         elif isinstance(item, Table):
-            grid = table_rows(item)
-            width = max((len(cells) for cells in grid), default=0)
-            for cells in grid:
-                for line in row_lines(cells, len(lines) + 1, None, width):
-                    line.no = len(lines) + 1
-                    lines.append(line)
+            grid_lines(lines, table_rows(item))
     return lines
 
 

@@ -24,7 +24,7 @@ from .docx import table_blocks
 from .errors import ConversionError, Warnings
 from .limits import MB, LimitError, Limits
 from .source import Line, describe_source
-from .xlsx import convert_blocks, row_lines
+from .xlsx import convert_blocks, grid_lines
 
 DROPPED = {"script", "style", "nav", "noscript", "template", "iframe", "select", "head", "button", "svg", "object"}
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "section", "article",
@@ -124,12 +124,7 @@ def html_lines(path: Path, data: bytes, limits: Limits | None = None) -> list[Li
             return
         if tag == "table" and not element.xpath(".//table"):
             flush()
-            grid = table_grid(element)
-            width = max((len(cells) for cells in grid), default=0)
-            for cells in grid:
-                for line in row_lines(cells, len(lines) + 1, None, width):
-                    line.no = len(lines) + 1
-                    lines.append(line)
+            grid_lines(lines, table_grid(element))
             return
         if tag == "br" or tag in BLOCKS:
             flush()

@@ -158,6 +158,16 @@ def row_lines(cells: list[str], row_no: int, page: int | None, width: int = 0) -
     return [Line(no=row_no, text="\t".join(flat), page=page)]
 
 
+def grid_lines(lines: list[Line], grid: list[list[str]]) -> None:
+    """Append a table's rows of cells (a grid, e.g. of a Word or HTML table) to `lines` as
+    pipeline lines (`row_lines`, padded to the grid's width), numbered on from len(lines)."""
+    width = max((len(cells) for cells in grid), default=0)
+    for cells in grid:
+        for line in row_lines(cells, len(lines) + 1, None, width):
+            line.no = len(lines) + 1
+            lines.append(line)
+
+
 def add_rows(block: Block, rows: list[tuple[int, list[str]]]) -> None:
     """A sheet's (row number, cell texts) pairs into the block: kept as they are in `block.rows`
     and as pipeline lines (`row_lines`) in `block.lines`."""
