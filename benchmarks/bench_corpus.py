@@ -1,0 +1,74 @@
+"""The converter on the national corpus (../shared/corpus), against what each document prints
+(tests/corpus/NNN.json, read by hand): prints, per document and in all, whether it converted
+or was refused as it should, and how many of its printed tables, grand totals and hand-read
+cells are in its package; and the time taken.
+
+    .venv/bin/python benchmarks/bench_corpus.py [--jobs N] [--out DIR] [--missing] [--json FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from opendata.convert.batch import CONVERTED, convert_batch  # noqa: E402
+from opendata.package import Package  # noqa: E402
+from tests.corpus_compare import CORPUS, compare, expectations, totals  # noqa: E402
+
+
+def run(out: Path, jobs: int):
+    """Convert the corpus files that have an expectation into `out`; returns (report, scores)."""
+    expected = expectations()
+    report = convert_batch([CORPUS / e["file"] for e in expected], out, jobs=jobs)
+    scores = []
+    for exp, item in zip(expected, report.items):
+        converted = item.status == CONVERTED
+        scores.append(compare(exp, converted, Package.open(item.package) if converted else None))
+    return report, scores
+
+
+def ratio(pair) -> str:
+    found, wanted = pair
+    return f"{found}/{wanted} ({100 * found / wanted:.0f}%)" if wanted else "0/0"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--jobs", type=int, default=0, help="documents converted at a time (0: one per CPU)")
+    parser.add_argument("--out", type=Path, help="keep the packages in this folder (default: a temporary one)")
+    parser.add_argument("--missing", action="store_true", help="list what was not found, per document")
+    parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        sys.exit(f"{CORPUS} not found: the corpus lies beside the repository in ../shared/corpus")
+    with tempfile.TemporaryDirectory() as tmp:
+        report, scores = run(args.out or Path(tmp), args.jobs)
+    print(f"{'file':8} {'outcome':9} {'tables':>8} {'totals':>8} {'cells':>8} {'warn':>6} {'s':>6}")
+    for score, item in zip(scores, report.items):
+        outcome = ("ok " if score.outcome_ok else "WRONG ") + ("conv" if score.converted else "ref")
+        print(f"{score.file:8} {outcome:9} {'%d/%d' % score.tables:>8} {'%d/%d' % score.totals:>8} "
+              f"{'%d/%d' % score.cells:>8} {item.warnings:6d} {item.seconds:6.1f}")
+        if args.missing:
+            for what in score.missing:
+                print(f"{'':10}missing {what}")
+            if not score.outcome_ok:
+                print(f"{'':10}{item.error or 'converted but should be refused'}")
+    figures = totals(scores)
+    summary = report.summary()
+    print(f"\n{figures['files']} documents: outcome right {figures['outcome_right']}, converted {figures['converted']}, "
+          f"refused {figures['files'] - figures['converted']}")
+    print(f"tables found {ratio(figures['tables'])}, printed totals found {ratio(figures['totals'])}, "
+          f"hand-read cells found {ratio(figures['cells'])}")
+    print(f"{summary['rows']} rows, {summary['amounts']} amounts, {summary['warnings']} warnings; "
+          f"{summary['seconds']} s wall with {args.jobs or 'one per CPU'} job(s), "
+          f"{sum(item.seconds for item in report.items):.1f} s of conversion")
+    if args.json:
+        args.json.write_text(json.dumps({"figures": figures, "summary": summary}, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Comparing the conversion of the corpus (../shared/corpus) with what each document prints, as
+recorded by hand in tests/corpus/NNN.json (read off the documents, never off the converter).
+
+Used by tests/test_corpus.py (thresholds) and benchmarks/bench_corpus.py (figures). For each
+expectation file, `compare(expected, item, package)` gives a `Score`:
+
+- outcome: a disclosure converts; a document that is not one, or a scan, is refused;
+- tables: each printed table with a catalog id and amounts is in the package under that id;
+- totals: each printed grand total is an amount of that table (as printed, in its unit);
+- cells: each hand-read cell's value is in that table (an amount equal to it, or a text that
+  contains it, spaces ignored); cells of tables without a catalog id are looked for anywhere."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+AMOUNT = re.compile(r"^[（(]?-?[\d,]+(\.\d+)?[)）]?$")
+
+
+def expectations() -> list[dict]:
+    """Every tests/corpus/NNN.json, in file order."""
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(HERE.glob("[0-9][0-9][0-9].json"))]
+
+
+def should_convert(expected: dict) -> bool:
+    """Whether the document is a disclosure with a text layer (it must convert)."""
+    return expected["kind"] == "disclosure"
+
+
+def amount_of(text: str | None) -> Decimal | None:
+    """The printed amount as a Decimal ("1,234.50" -> 1234.50, "(28.65)" -> -28.65), else None."""
+    if not text:
+        return None
+    text = text.strip().replace(" ", "")
+    if not AMOUNT.match(text):
+        return None
+    negative = text.startswith(("(", "（"))
+    try:
+        value = Decimal(text.strip("()（）").replace(",", ""))
+    except InvalidOperation:
+        return None
+    return -value if negative else value
+
+
+def squeeze(text) -> str:
+    """Text without any whitespace, for comparing what was printed across line wraps."""
+    return re.sub(r"\s+", "", str(text))
+
+
+@dataclass
+class Score:
+    """How one document's conversion agrees with its expectation: each list holds what was
+    looked for and not found (for the report); the counts are (found, expected)."""
+    file: str
+    outcome_ok: bool
+    converted: bool
+    tables: tuple[int, int] = (0, 0)
+    totals: tuple[int, int] = (0, 0)
+    cells: tuple[int, int] = (0, 0)
+    missing: list[str] = field(default_factory=list)
+
+
+def table_values(package) -> dict[str, tuple[set, str]]:
+    """{table id: (amounts, all text squeezed)} of a package read back from disk."""
+    out = {}
+    for table_id, table in package.disclosure().tables.items():
+        amounts, texts = set(), []
+        for row in table.rows:
+            for value in row.values.values():
+                if isinstance(value, Decimal):
+                    amounts.add(value)
+                elif value is not None:
+                    texts.append(squeeze(value))
+                    number = amount_of(str(value))
+                    if number is not None:
+                        amounts.add(number)
+        out[table_id] = (amounts, "\u0001".join(texts))
+    return out
+
+
+def compare(expected: dict, converted: bool, package=None) -> Score:
+    """Score one document: `converted` says whether a package was written; `package` is it,
+    read back (`opendata.package.Package.open`)."""
+    score = Score(expected["file"], converted == should_convert(expected), converted)
+    if not converted or package is None or not should_convert(expected):
+        return score
+    values = table_values(package)
+    by_title = {table["title"]: table.get("catalog_id") for table in expected["tables"]}
+    wanted = [t for t in expected["tables"] if t.get("catalog_id") and not t.get("empty")]
+    ids = {t["catalog_id"] for t in wanted}
+    found_ids = {table_id for table_id in ids if in_package(values, table_id)}
+    score.tables = (len(found_ids), len(ids))
+    score.missing += [f"table {table_id}" for table_id in sorted(ids - found_ids)]
+    totals = [(t["catalog_id"], amount_of(t.get("printed_total")), t["printed_total"]) for t in wanted]
+    totals = [total for total in totals if total[1] is not None]
+    found = 0
+    for table_id, value, printed in totals:
+        if any(value in amounts for amounts, _ in tables_of(values, table_id)):
+            found += 1
+        else:
+            score.missing.append(f"total {printed} of {table_id}")
+    score.totals = (found, len(totals))
+    found = 0
+    for cell in expected["cells"]:
+        table_id = by_title.get(cell["table_title"])
+        if cell_found(values, table_id, cell["value"]):
+            found += 1
+        else:
+            score.missing.append(f"cell {cell['value']!r} ({cell['row']} / {cell['column']}) of {table_id or cell['table_title']}")
+    score.cells = (found, len(expected["cells"]))
+    return score
+
+
+def in_package(values: dict, table_id: str) -> bool:
+    """Whether the package has rows in a table of this catalog id (`id` or `id_N` for repeats)."""
+    return any(values[key][0] or values[key][1] for key in values if key == table_id or key.startswith(table_id + "_"))
+
+
+def tables_of(values: dict, table_id: str | None) -> list[tuple[set, str]]:
+    """The (amounts, text) of the tables with this catalog id, or of every table for None."""
+    if table_id is None:
+        return list(values.values())
+    return [values[key] for key in values if key == table_id or key.startswith(table_id + "_")]
+
+
+def cell_found(values: dict, table_id: str | None, printed: str) -> bool:
+    """Whether a printed cell value is in the table (an equal amount, or a text containing it)."""
+    number = amount_of(printed)
+    for amounts, text in tables_of(values, table_id):
+        if number is not None and number in amounts:
+            return True
+        if number is None and squeeze(printed) and squeeze(printed) in text:
+            return True
+    return False
+
+
+def totals(scores: list[Score]) -> dict:
+    """Figures over the corpus: files, outcome right, converted, and (found, expected) of tables,
+    totals and cells."""
+    def add(name):
+        return (sum(getattr(s, name)[0] for s in scores), sum(getattr(s, name)[1] for s in scores))
+    return {"files": len(scores), "outcome_right": sum(s.outcome_ok for s in scores),
+            "converted": sum(s.converted for s in scores),
+            "tables": add("tables"), "totals": add("totals"), "cells": add("cells")}

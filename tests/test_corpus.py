@@ -1,0 +1,62 @@
+"""The converter on the national corpus (../shared/corpus): each document is converted as
+`opendata convert --keep-going --jobs 2` would, read back, and compared with what it prints
+(tests/corpus/NNN.json, read by hand off the documents; tests/corpus_compare.py).
+
+The floors below are the figures the converter reached when they were set (see the issue
+notes and `benchmarks/bench_corpus.py`, which prints the same figures with what is missing):
+they may only be raised. Skipped when ../shared/corpus is not beside the repository."""
+from __future__ import annotations
+
+import pytest
+
+from opendata.convert.batch import CONVERTED, convert_batch
+from opendata.package import Package
+from tests.corpus_compare import CORPUS, compare, expectations, should_convert, totals
+
+# floors: (found, expected) ratios over the corpus
+TABLES_FOUND = 0.0
+TOTALS_FOUND = 0.0
+CELLS_FOUND = 0.0
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    expected = expectations()
+    report = convert_batch([CORPUS / e["file"] for e in expected], tmp_path_factory.mktemp("corpus"), jobs=2)
+    scores = [compare(exp, item.status == CONVERTED, Package.open(item.package) if item.status == CONVERTED else None)
+              for exp, item in zip(expected, report.items)]
+    return expected, report, scores
+
+
+def test_every_disclosure_converts_and_every_other_document_is_refused(corpus):
+    expected, report, scores = corpus
+    wrong = [f"{s.file}: {'converted' if s.converted else item.error}" for s, item in zip(scores, report.items) if not s.outcome_ok]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_refusal_names_the_file_and_never_a_traceback(corpus):
+    expected, report, scores = corpus
+    for item in report.failed:
+        assert item.error and item.source in item.error and "Traceback" not in item.error
+
+
+def test_a_document_without_a_text_layer_says_so(corpus):
+    expected, report, scores = corpus
+    for exp, item in zip(expected, report.items):
+        if exp["kind"] == "scanned":
+            assert item.status != CONVERTED and "no text layer" in item.error, (exp["file"], item.error)
+
+
+@pytest.mark.parametrize("what, floor", [("tables", TABLES_FOUND), ("totals", TOTALS_FOUND), ("cells", CELLS_FOUND)])
+def test_printed_tables_totals_and_cells_are_found(corpus, what, floor):
+    expected, report, scores = corpus
+    found, wanted = totals(scores)[what]
+    missing = [f"{s.file}: {m}" for s in scores for m in s.missing if m.startswith(what.rstrip("s"))]
+    assert wanted and found / wanted >= floor, f"{what}: {found}/{wanted} below the floor {floor}\n" + "\n".join(missing[:60])
+
+
+def test_the_corpus_holds_both_kinds(corpus):
+    expected, report, scores = corpus
+    assert sum(should_convert(e) for e in expected) >= 40 and sum(not should_convert(e) for e in expected) >= 20
