@@ -6,8 +6,9 @@ expectation file, `compare(expected, item, package)` gives a `Score`:
 
 - outcome: a disclosure converts; a document that is not one, or a scan, is refused;
 - tables: each printed table with a catalog id and amounts is in the package under that id;
-- totals: each printed grand total is an amount of that table (as printed, in its unit);
-- cells: each hand-read cell's value is in that table (an amount equal to it, or a text that
+- totals: each printed grand total is an amount of that table (packages hold 元: an amount is
+  compared in the unit the table was printed in, its moneyUnit);
+- cells: each hand-read cell's printed value (blank cells aside) is in that table (an amount equal to it, or a text that
   contains it, spaces ignored); cells of tables without a catalog id are looked for anywhere."""
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "corpus"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+FACTORS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}  # packages hold 元; tables say what was printed
 AMOUNT = re.compile(r"^[（(]?-?[\d,]+(\.\d+)?[)）]?$")
 
 
@@ -70,10 +72,11 @@ def table_values(package) -> dict[str, tuple[set, str]]:
     out = {}
     for table_id, table in package.disclosure().tables.items():
         amounts, texts = set(), []
+        factor = FACTORS.get(table.money_unit or "元", Decimal(1))
         for row in table.rows:
             for value in row.values.values():
                 if isinstance(value, Decimal):
-                    amounts.add(value)
+                    amounts.update({value, value / factor})
                 elif value is not None:
                     texts.append(squeeze(value))
                     number = amount_of(str(value))
@@ -106,13 +109,14 @@ def compare(expected: dict, converted: bool, package=None) -> Score:
             score.missing.append(f"total {printed} of {table_id}")
     score.totals = (found, len(totals))
     found = 0
-    for cell in expected["cells"]:
+    cells = [cell for cell in expected["cells"] if squeeze(cell["value"])]  # a blank cell cannot be looked for by value
+    for cell in cells:
         table_id = by_title.get(cell["table_title"])
         if cell_found(values, table_id, cell["value"]):
             found += 1
         else:
             score.missing.append(f"cell {cell['value']!r} ({cell['row']} / {cell['column']}) of {table_id or cell['table_title']}")
-    score.cells = (found, len(expected["cells"]))
+    score.cells = (found, len(cells))
     return score
 
 

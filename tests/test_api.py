@@ -15,7 +15,7 @@ from opendata.validate import Report
 from .conftest import REPO
 from tests.seeds import seed_path
 
-API = ["convert", "convert_file", "convert_to_package", "convert_many", "validate", "facts", "publish", "pull",
+API = ["convert", "convert_file", "convert_to_package", "convert_batch", "validate", "facts", "publish", "pull",
        "release", "diff", "checkout", "upgrade", "read_package", "write_package", "Package"]
 SEEDS = REPO / "datapackages"
 
@@ -52,15 +52,15 @@ def test_regenerating_a_package_keeps_its_version_and_created(tmp_path):
     assert (again["version"], again["created"]) == ("3.1.4", "2020-01-02T03:04:05Z")
 
 
-def test_convert_many_checks_every_output_before_writing_any(tmp_path):
+def test_convert_batch_writes_each_package_on_its_own(tmp_path):
     out_dir = tmp_path / "packages"
     name = convert_file(seed_path("002")).disclosure.name
     out_dir.mkdir()
     (out_dir / name).write_text("a file where the second package would go", encoding="utf-8")
-    with pytest.raises(PackageError) as caught:
-        opendata.convert_many([seed_path("001"), seed_path("002")], out_dir=out_dir)
-    assert name in str(caught.value)
-    assert sorted(p.name for p in out_dir.iterdir()) == [name]  # the first package was not written either
+    report = opendata.convert_batch([seed_path("001"), seed_path("002")], out_dir, jobs=1)
+    assert [item.status for item in report.items] == ["converted", "not_written"]
+    assert name in report.items[1].error
+    assert (out_dir / name).read_text(encoding="utf-8") == "a file where the second package would go"
 
 
 def test_convert_under_strict_refuses_warnings_and_writes_nothing(tmp_path):
@@ -70,11 +70,12 @@ def test_convert_under_strict_refuses_warnings_and_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_convert_many_wants_exactly_one_destination(tmp_path):
-    with pytest.raises(ValueError):
-        opendata.convert_many([seed_path("001")])
-    with pytest.raises(ValueError):
-        opendata.convert_many([seed_path("001"), seed_path("002")], out=tmp_path / "one")
+def test_convert_batch_refuses_an_out_dir_that_is_a_file(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("mine", encoding="utf-8")
+    with pytest.raises(PackageError):
+        opendata.convert_batch([seed_path("001")], afile)
+    assert afile.read_text(encoding="utf-8") == "mine"
 
 
 def test_validate_takes_several_paths_once_each_and_reports_progress(tmp_path):

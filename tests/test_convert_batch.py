@@ -1,7 +1,7 @@
-"""`opendata convert --keep-going` (`opendata.convert.batch.convert_batch`): every source is
-converted on its own; the packages of those that convert are written, each refused one is
-named with its reason, a summary and a JSON report give the counts; `--jobs` converts in
-parallel and gives the same packages."""
+"""`opendata convert SOURCES --out-dir DIR` (`opendata.convert.batch.convert_batch`): every
+source is converted on its own; the packages of those that convert are written, each refused
+one is named with its reason, a summary table and a JSON report give the counts; `--jobs`
+converts in parallel and gives the same packages."""
 from __future__ import annotations
 
 import json
@@ -29,13 +29,14 @@ def package_files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_keep_going_writes_the_good_names_the_bad_and_exits_2(tmp_path):
+def test_out_dir_writes_the_good_names_the_bad_and_exits_2(tmp_path):
     bad = not_a_disclosure(tmp_path)
     out, report = tmp_path / "out", tmp_path / "report.json"
-    done = convert(seed_path("000"), bad, seed_path("001"), "--out-dir", out, "--keep-going", "--report", report)
+    done = convert(seed_path("000"), bad, seed_path("001"), "--out-dir", out, "--report", report)
     assert done.returncode == 2, done.stderr
     assert f"错误 / error: {bad}" in done.stderr
-    assert "summary: 3 source(s), 2 converted, 1 refused, 0 not written" in done.stdout
+    assert "summary: 3 source(s), 2 converted, 1 refused, 0 refused by --strict, 0 not written" in done.stdout
+    assert done.stdout.count("converted ") >= 2 and "refused " in done.stdout  # the summary table
     assert len([p for p in out.iterdir()]) == 2 and not any(p.name.startswith(".") for p in out.iterdir())
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["summary"]["converted"] == 2 and data["summary"]["refused"] == 1
@@ -49,7 +50,7 @@ def test_keep_going_writes_the_good_names_the_bad_and_exits_2(tmp_path):
 
 
 def test_all_converted_exits_0(tmp_path):
-    done = convert(seed_path("002"), "--out-dir", tmp_path / "out", "--keep-going")
+    done = convert(seed_path("002"), "--out-dir", tmp_path / "out")
     assert done.returncode == 0, done.stderr
     assert "1 converted, 0 refused" in done.stdout
 
@@ -70,7 +71,7 @@ def test_parallel_jobs_give_the_same_packages(tmp_path):
 def test_two_sources_giving_one_package_the_second_is_not_written(tmp_path):
     copy = tmp_path / "copy.txt"
     copy.write_bytes(seed_path("000").read_bytes())
-    report = convert_batch([seed_path("000"), copy], tmp_path / "out")
+    report = convert_batch([seed_path("000"), copy], tmp_path / "out", jobs=1)
     assert [i.status for i in report.items] == [CONVERTED, NOT_WRITTEN]
     assert "already gives the package" in report.items[1].error and str(seed_path("000")) in report.items[1].error
 
@@ -85,12 +86,18 @@ def test_a_refused_output_folder_is_not_written_and_the_rest_go_on(tmp_path):
     assert (foreign / "data" / "mine.txt").read_text(encoding="utf-8") == "the user's own file"
 
 
-def test_options_that_need_keep_going_are_refused(tmp_path):
-    for args in (["--jobs", "2"], ["--report", tmp_path / "r.json"]):
-        done = convert(seed_path("000"), "--out-dir", tmp_path / "out", *args)
-        assert done.returncode == 2 and "--keep-going" in done.stderr
-    done = convert(seed_path("000"), "--out", tmp_path / "pkg", "--keep-going")
+def test_strict_refuses_each_document_with_warnings_and_exits_1(tmp_path):
+    """Seed 002 converts with warnings, seed 003 without (datapackages/*/datapackage.json: conversion.warnings)."""
+    out = tmp_path / "out"
+    done = convert(seed_path("003"), seed_path("002"), "--out-dir", out, "--strict")
+    assert done.returncode == 1, done.stderr
+    assert "warning(s) with --strict; not written" in done.stderr and "1 refused by --strict" in done.stdout
+    assert len(list(out.iterdir())) == 1
+
+
+def test_bad_options_are_refused_before_anything_is_written(tmp_path):
+    done = convert(seed_path("000"), "--out", tmp_path / "pkg", "--report", tmp_path / "r.json")
     assert done.returncode == 2 and "--out-dir" in done.stderr
-    done = convert(seed_path("000"), "--out-dir", tmp_path / "out", "--keep-going", "--jobs", "-1")
+    done = convert(seed_path("000"), "--out-dir", tmp_path / "out", "--jobs", "-1")
     assert done.returncode == 2 and "jobs" in done.stderr
-    assert not (tmp_path / "out").exists() and not (tmp_path / "r.json").exists()
+    assert not (tmp_path / "out").exists() and not (tmp_path / "pkg").exists() and not (tmp_path / "r.json").exists()

@@ -201,7 +201,7 @@ def test_out_empty_current_folder_is_refused_too(tmp_path):
     assert list(cwd.iterdir()) == []
 
 
-def test_out_dir_checks_every_output_before_writing_any(tmp_path):
+def test_out_dir_refuses_a_foreign_folder_and_writes_the_rest(tmp_path):
     first, second = small_source(tmp_path, "a.txt"), small_source(tmp_path, "b.txt")
     second.write_text(second.read_text(encoding="utf-8").replace("测试中心", "另一中心"), encoding="utf-8")
     probe = tmp_path / "probe"
@@ -212,7 +212,9 @@ def test_out_dir_checks_every_output_before_writing_any(tmp_path):
     (out_dir / name / "draft.xlsx").write_bytes(b"PK\x03\x04 mine")
     run = convert(first, second, "--out-dir", out_dir)
     assert run.returncode == 2 and "draft.xlsx" in run.stderr and "Traceback" not in run.stderr, run.stderr
-    assert tree(out_dir) == {f"{name}/draft.xlsx": b"PK\x03\x04 mine"}
+    written = tree(out_dir)
+    assert written.pop(f"{name}/draft.xlsx") == b"PK\x03\x04 mine" and not any(k.startswith(name + "/") for k in written)
+    assert any(k.endswith("/datapackage.json") for k in written), "the other document's package is written"
     assert run_in(tmp_path, "convert", first, "--out-dir", ".").returncode == 0  # `--out-dir .` is fine
     assert (tmp_path / name / "datapackage.json").exists()
 
@@ -260,11 +262,12 @@ def test_reconverting_a_package_with_its_source_document_is_allowed(tmp_path):
 
 def test_out_dir_refuses_two_sources_that_give_the_same_package(tmp_path):
     """Found by a new user: the same document twice (or two documents whose names collide)
-    silently overwrote the first package with the second."""
+    silently overwrote the first package with the second. Now the first is written and the
+    second refused, naming both."""
     source = small_source(tmp_path)
     twin = tmp_path / "twin.txt"
     twin.write_bytes(source.read_bytes())
     run = convert(source, twin, "--out-dir", tmp_path / "out")
     assert run.returncode == 2, run.stderr
-    assert "both give the package" in run.stderr and "Traceback" not in run.stderr
-    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+    assert "already gives the package" in run.stderr and str(source) in run.stderr and "Traceback" not in run.stderr
+    assert len(list((tmp_path / "out").iterdir())) == 1

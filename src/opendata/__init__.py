@@ -5,7 +5,7 @@ site/docs/guide/cli.md for the table):
 
     opendata.convert(source, out)       `opendata convert SOURCE --out DIR`: `opendata.convert` is the
                                         subpackage, callable as `convert_to_package`; also
-                                        `opendata.convert_to_package`, `opendata.convert_many` (--out-dir)
+                                        `opendata.convert_to_package`, `opendata.convert_batch` (--out-dir)
                                         and `opendata.convert_file` (the model, nothing written)
     opendata.validate(paths)            `opendata validate PATH...` -> Report
     opendata.facts(path)                `opendata facts PATH` -> iterator of dicts
@@ -28,13 +28,13 @@ from .validate import validate
 from .upgrade import upgrade
 
 __all__ = ["Package", "read_package", "write_package", "facts", "validate", "upgrade", "convert", "convert_file",
-           "convert_to_package", "convert_many", "release", "diff", "checkout", "publish", "pull", "__version__"]
+           "convert_to_package", "convert_batch", "release", "diff", "checkout", "publish", "pull", "__version__"]
 
 _LAZY = {  # name -> (module, attribute; None for the module itself)
     "convert": ("opendata.convert", None),
     "convert_file": ("opendata.convert", "convert_file"),
     "convert_to_package": ("opendata.convert", "convert_to_package"),
-    "convert_many": ("opendata.convert", "convert_many"),
+    "convert_batch": ("opendata.convert.batch", "convert_batch"),
     "release": ("opendata.versions", "release"),
     "diff": ("opendata.versions", "diff"),
     "checkout": ("opendata.versions", "checkout"),

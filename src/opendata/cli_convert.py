@@ -28,15 +28,12 @@ from .cli_base import EXIT_INVALID, fail, main
 @click.option("--unit-name", help="The unit's name (单位名称), where the document does not print it (or to correct it).")
 @click.option("--year", type=int, help="The fiscal year (年度), where the document does not print it.")
 @click.option("--stage", help="The stage, budget (预算) or final_accounts (决算), where the document does not print it.")
-@click.option("--keep-going", is_flag=True,
-              help="With --out-dir: convert every source on its own; a refused one does not stop the others "
-                   "(exit 2 if any was refused, after writing the rest).")
-@click.option("--jobs", type=int, default=1, show_default=True,
-              help="With --keep-going: documents converted in parallel (0: one per CPU).")
+@click.option("--jobs", type=int, default=0, show_default=True,
+              help="With --out-dir: documents converted at a time (0: one per CPU).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
-              help="With --keep-going: write a JSON report (summary and one item per source) to this file.")
+              help="With --out-dir: write the outcome of every source (and the summary) as JSON to this file.")
 def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_inflated_mb, max_html_mb, max_memory_mb,
-            unit_name, year, stage, keep_going, jobs, report_path):
+            unit_name, year, stage, jobs, report_path):
     """Convert disclosure documents into data packages.
 
     \b
@@ -51,75 +48,86 @@ def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_in
     A unit name, year or stage the document does not print is a warning too (the package
     records it as missing); give it with --unit-name, --year, --stage. The descriptor's
     metadataSources says where each of the three came from.
-    A document that cannot be converted, or exceeds an input limit, gets an error, exit 2
-    and no output; without --keep-going nothing is written if any source is refused.
 
     \b
-    With --keep-going (and --out-dir) every source is converted on its own: the packages
-    of those that convert are written, each refused one is named with its reason, and a
-    summary line gives the counts (converted, refused, tables, rows, amounts, warnings).
-    --jobs N converts N documents at a time; --report FILE writes the outcome of every
-    source as JSON. Exit 0 if all converted, 2 if any was refused or not written."""
-    from .convert import ConversionError, Limits, StrictRefused, convert_many
+    --out DIR: one document; one that cannot be converted, or exceeds an input limit,
+    gets an error, exit 2 and no output (--strict: exit 1 on warnings, nothing written).
+    --out-dir DIR: every document on its own, --jobs at a time, each package written to
+    DIR/<package name> all or nothing; one refused document never stops the others. A
+    progress bar (on a terminal), each refusal with its reason, and a summary table;
+    --report FILE writes the outcome of every source as JSON. Exit 0 when every package
+    was written, 1 when the only failures are --strict refusals, 2 otherwise."""
+    from .convert import ConversionError, Limits, StrictRefused, convert_to_package
     from .package import PackageError
 
     if bool(out) == bool(out_dir) or (out and len(sources) > 1):
         fail("give --out PACKAGE_DIR for one source, or --out-dir DIR for one or more sources")
-    if (jobs != 1 or report_path) and not keep_going:
-        fail("--jobs and --report go with --keep-going")
-    if keep_going and (not out_dir or strict):
-        fail("--keep-going needs --out-dir and cannot be combined with --strict")
+    if out and (jobs or report_path):
+        fail("--jobs and --report go with --out-dir")
     try:
         limits = Limits.from_env(max_pages=max_pages, max_page_stream_mb=max_page_stream_mb,
                                  max_inflated_mb=max_inflated_mb, max_html_mb=max_html_mb,
                                  max_memory_mb=max_memory_mb)
     except ConversionError as exc:
         fail(str(exc))
-
-    def converted(source, result):
-        for warning in result.warnings:
-            click.echo(f"警告 / warning: {warning}", err=True)
-
-    def written(result):
-        tables = result.disclosure.tables
-        click.echo(f"{result.path}: {len(tables)} tables, {sum(len(t.rows) for t in tables.values())} rows, "
-                   f"{len(result.warnings)} warning(s)")
-
-    if keep_going:
-        keep_going_batch(sources, out_dir, jobs, limits, report_path, unit_name=unit_name, year=year, stage=stage)
+    given = {"unit_name": unit_name, "year": year, "stage": stage}
+    if out_dir:
+        convert_into_folder(sources, out_dir, jobs, strict, limits, report_path, given)
     try:
-        convert_many(sources, out=out, out_dir=out_dir, strict=strict, limits=limits, converted=converted, written=written,
-                     unit_name=unit_name, year=year, stage=stage)
+        result = convert_to_package(sources[0], out, strict=strict, limits=limits, **given)
     except StrictRefused as exc:
+        show_warnings(exc.result.warnings)
         fail(f"{exc.source}: {len(exc.result.warnings)} warning(s) with --strict; nothing written", EXIT_INVALID)
     except (ConversionError, PackageError, ValueError) as exc:
         fail(str(exc))
+    show_warnings(result.warnings)
+    tables = result.disclosure.tables
+    click.echo(f"{result.path}: {len(tables)} tables, {sum(len(t.rows) for t in tables.values())} rows, "
+               f"{len(result.warnings)} warning(s)")
     sys.exit(0)
 
 
-def keep_going_batch(sources, out_dir, jobs, limits, report_path, **given):
-    """`convert --keep-going`: `opendata.convert.batch.convert_batch`, printing each outcome and
-    the summary; exits 0 if every source converted, else 2."""
+def show_warnings(warnings) -> None:
+    """Print each warning of a conversion on stderr."""
+    for warning in warnings:
+        click.echo(f"警告 / warning: {warning}", err=True)
+
+
+def convert_into_folder(sources, out_dir, jobs, strict, limits, report_path, given):
+    """`convert --out-dir`: `opendata.convert.batch.convert_batch`, with a progress bar on a
+    terminal, each document's warnings or refusal, a summary table and the JSON report; exits
+    0 when every package was written, 1 when only --strict refused some, else 2."""
     import json
 
-    from .convert.batch import CONVERTED, convert_batch
-    from .package import write_atomic
+    from .convert.batch import CONVERTED, STRICT_REFUSED, convert_batch
+    from .package import PackageError, write_atomic
+
+    bar = click.progressbar(length=len(sources), label="converting", file=sys.stderr) if sys.stderr.isatty() else None
 
     def done(item, result):
-        if item.status == CONVERTED:
-            for warning in item.warning_texts:
-                click.echo(f"警告 / warning: {warning}", err=True)
-            click.echo(f"{item.package}: {len(item.tables)} tables, {item.rows} rows, {item.warnings} warning(s)")
-        else:
+        show_warnings(item.warning_texts)
+        if item.status != CONVERTED:
             click.echo(f"错误 / error: {item.error}", err=True)
+        if bar:
+            bar.update(1)
 
     try:
-        report = convert_batch(sources, out_dir, jobs=jobs, limits=limits, done=done, **given)
-    except ValueError as exc:
+        report = convert_batch(sources, out_dir, jobs=jobs, strict=strict, limits=limits, done=done, **given)
+    except (PackageError, ValueError) as exc:
         fail(str(exc))
+    if bar:
+        bar.render_finish()
+    click.echo(f"{'status':14} {'tables':>6} {'rows':>6} {'warnings':>8}  package / source")
+    for item in report.items:
+        click.echo(f"{item.status:14} {len(item.tables):6d} {item.rows:6d} {item.warnings:8d}  {item.package or item.source}")
     summary = report.summary()
-    click.echo("summary: {sources} source(s), {converted} converted, {refused} refused, {not_written} not written; "
-               "{tables} tables, {rows} rows, {amounts} amounts, {warnings} warning(s); {seconds} s".format(**summary))
+    click.echo("summary: {sources} source(s), {converted} converted, {refused} refused, {refused_strict} refused by --strict, "
+               "{not_written} not written; {tables} tables, {rows} rows, {amounts} amounts, {warnings} warning(s); "
+               "{seconds} s".format(**summary))
     if report_path:
-        write_atomic(report_path, (json.dumps(report.as_json(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-    sys.exit(0 if not report.failed else 2)
+        try:
+            write_atomic(report_path, (json.dumps(report.as_json(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        except OSError as exc:
+            fail(f"{report_path}: the report was not written ({exc})")
+    failed = {item.status for item in report.failed}
+    sys.exit(0 if not failed else EXIT_INVALID if failed == {STRICT_REFUSED} else 2)

@@ -2,11 +2,11 @@
 
 `convert_file(path)` reads a document (its format told by its content, `detect_format`),
 finds its tables by their titles and headers, maps them to the catalog, and returns the model with everything it did not understand
-listed as warnings; it never writes anything. `convert_to_package(source, out)` and
-`convert_many(sources, out_dir=...)` are what `opendata convert` does: convert, refuse
-warnings under `strict`, check every output before writing any, keep the version and
-creation time of a package being regenerated (`keep_version`), and write the packages
-(`opendata.package.write_package`). This module is also callable:
+listed as warnings; it never writes anything. `convert_to_package(source, out)` is what
+`opendata convert SOURCE --out DIR` does: convert, refuse warnings under `strict`, check the
+output, keep the version and creation time of a package being regenerated (`keep_version`),
+and write the package (`write_result`). Many documents at once, each on its own and in
+parallel, are `batch.convert_batch` (`opendata convert SOURCES --out-dir DIR`). This module is also callable:
 `opendata.convert(source, out)` is `convert_to_package(source, out)`.
 Every conversion runs under input limits (`limits.Limits`: pages, decoded page streams,
 inflated zip size, HTML size, memory), in a worker process with capped memory.
@@ -22,7 +22,7 @@ import types
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from ..model import Disclosure
 from ..package import DESCRIPTOR, PackageError, check_output, load_descriptor, package_name, package_title, write_package
@@ -34,7 +34,7 @@ from .limits import LimitError, Limits
 from .text import convert_text
 
 __all__ = ["ConversionError", "ConversionResult", "LimitError", "Limits", "StrictRefused", "convert_file",
-           "convert_many", "convert_to_package", "keep_version"]
+           "convert_to_package", "keep_version", "write_result"]
 
 CONVERTERS = {".txt": convert_text, ".text": convert_text}
 
@@ -288,65 +288,39 @@ def keep_version(disclosure: Disclosure, target: str | Path) -> None:
         disclosure.version = old.get("version") or disclosure.version
 
 
-def convert_many(sources: Iterable[str | Path], *, out: str | Path | None = None, out_dir: str | Path | None = None,
-                 strict: bool = False, limits: Limits | None = None,
-                 converted: Callable[[Path, ConversionResult], None] | None = None,
-                 written: Callable[[ConversionResult], None] | None = None, unit_name: str | None = None,
-                 year: int | None = None, stage: str | None = None) -> list[ConversionResult]:
-    """Convert documents into data packages: `out` is the package folder of one source,
-    `out_dir` a folder that gets one package per source, named by its package name.
-
-    All sources are converted first (`converted(source, result)` after each, e.g. to show
-    its warnings); with `strict` the first one with warnings raises StrictRefused. Then every
-    output folder is checked (`opendata.package.check_output`) before any is written; a
-    package being regenerated keeps its version and creation time (`keep_version`). Each
-    package is written by `write_package` (`written(result)` after each; `result.path`
-    is its folder). `unit_name`, `year`, `stage` are given to every `convert_file`. Returns
-    the results in the order of `sources`.
-
-    Errors: ValueError unless exactly one of `out` (one source) / `out_dir` is given;
-    ConversionError (LimitError) for a document that cannot be converted; PackageError for
-    two sources that give the same package name, or an output that is refused or cannot be
-    written (naming it) — in every case before anything is written."""
-    sources = [Path(source) for source in sources]
-    if (out is None) == (out_dir is None) or (out is not None and len(sources) != 1):
-        raise ValueError("give out (a package folder) for one source, or out_dir for one or more sources")
-    limits = limits or Limits.from_env()
-    results = []
-    for source in sources:
-        result = convert_file(source, limits, unit_name=unit_name, year=year, stage=stage)
-        if converted:
-            converted(source, result)
-        if strict and result.warnings:
-            raise StrictRefused(source, result)
-        results.append(result)
-    targets = [Path(out) if out is not None else Path(out_dir) / result.disclosure.name for result in results]
-    first_of: dict[Path, Path] = {}
-    for source, target in zip(sources, targets):  # two documents must not write one package
-        if target in first_of:
-            raise PackageError(f"{first_of[target]} and {source} both give the package {target.name!r}; "
-                               "nothing written (convert them one at a time, each with its own --out)")
-        first_of[target] = source
-    for target in targets:  # every output is checked before any is written
-        check_output(target)
-    for result, target in zip(results, targets):
-        keep_version(result.disclosure, target)
-        try:
-            result.path = write_package(result.disclosure, target)
-        except OSError as exc:
-            raise PackageError(f"{target}: not written ({exc})") from exc
-        if written:
-            written(result)
-    return results
+def write_result(result: ConversionResult, target: str | Path) -> Path:
+    """Write a converted document as the package folder `target`: the folder is checked first
+    (`opendata.package.check_output`), a package being regenerated keeps its version and
+    creation time (`keep_version`), and the package is written all or nothing
+    (`write_package`). Sets and returns `result.path`. Raises PackageError for an output that is
+    refused or cannot be written (naming it)."""
+    target = Path(target)
+    check_output(target)
+    keep_version(result.disclosure, target)
+    try:
+        result.path = write_package(result.disclosure, target)
+    except OSError as exc:
+        raise PackageError(f"{target}: not written ({exc})") from exc
+    return result.path
 
 
 def convert_to_package(source: str | Path, out: str | Path, *, strict: bool = False,
                        limits: Limits | None = None, unit_name: str | None = None, year: int | None = None,
                        stage: str | None = None) -> ConversionResult:
     """Convert one document into the data package folder `out` (what `opendata convert
-    SOURCE --out DIR` does; see `convert_many` for the steps and errors; `unit_name`, `year`,
-    `stage` as in `convert_file`). Returns the result, `result.path` being the package folder written."""
-    return convert_many([source], out=out, strict=strict, limits=limits, unit_name=unit_name, year=year, stage=stage)[0]
+    SOURCE --out DIR` does): `convert_file` (`limits`, `unit_name`, `year`, `stage` as there),
+    then `write_result`. Returns the result, `result.path` being the package folder written.
+    Many documents at once: `opendata.convert.batch.convert_batch` (`--out-dir`).
+
+    Errors: ConversionError (LimitError) for a document that cannot be converted;
+    StrictRefused with `strict` when there are warnings; PackageError for an output that is
+    refused or cannot be written — in every case before anything is written."""
+    source = Path(source)
+    result = convert_file(source, limits, unit_name=unit_name, year=year, stage=stage)
+    if strict and result.warnings:
+        raise StrictRefused(source, result)
+    write_result(result, out)
+    return result
 
 
 class _CallableModule(types.ModuleType):

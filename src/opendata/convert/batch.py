@@ -3,8 +3,9 @@
 and records, for each one that does not, why. One refused document does not stop the others;
 each package is still written all or nothing (`opendata.package.output_folder`).
 
-This is `opendata convert --keep-going` (with `--jobs`, `--report`): what a publishing agency
-runs over a year's disclosures, and what measures the converter on a corpus."""
+This is `opendata convert SOURCES --out-dir DIR` (with `--jobs`, `--report`): what a
+publishing agency runs over a year's disclosures, and what measures the converter on the
+corpus (benchmarks/bench_corpus.py, tests/test_corpus.py)."""
 from __future__ import annotations
 
 import multiprocessing
@@ -16,17 +17,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..package import PackageError, check_output, write_package
-from . import ConversionError, ConversionResult, Limits, convert_file, keep_version
+from ..package import PackageError
+from . import ConversionError, ConversionResult, Limits, convert_file, write_result
 
-CONVERTED, REFUSED, NOT_WRITTEN = "converted", "refused", "not_written"
+CONVERTED, REFUSED, STRICT_REFUSED, NOT_WRITTEN = "converted", "refused", "refused_strict", "not_written"
 
 
 @dataclass
 class BatchItem:
     """What became of one source: `status` is converted (its package was written to
-    `package`), refused (the document could not be converted: `error` says why) or
-    not_written (it converted but its package could not be written: `error`). For a converted
+    `package`), refused (the document could not be converted: `error` says why),
+    refused_strict (it converted with warnings under `strict`: not written) or not_written
+    (it converted but its package could not be written: `error`). For a converted
     source: `tables` (table ids), `rows`, `amounts` (cells holding a Decimal amount), and
     `warnings` (how many; the texts are in `warning_texts`). `seconds` is the conversion's
     wall time."""
@@ -64,10 +66,11 @@ class BatchReport:
         return [item for item in self.items if item.status != CONVERTED]
 
     def summary(self) -> dict:
-        """Counts over the batch: sources, converted, refused, not_written, tables, rows,
-        amounts, warnings, seconds."""
+        """Counts over the batch: sources, converted, refused, refused_strict, not_written,
+        tables, rows, amounts, warnings (of the converted), seconds."""
         return {"sources": len(self.items), "converted": len(self.converted),
                 "refused": sum(item.status == REFUSED for item in self.items),
+                "refused_strict": sum(item.status == STRICT_REFUSED for item in self.items),
                 "not_written": sum(item.status == NOT_WRITTEN for item in self.items),
                 "tables": sum(len(item.tables) for item in self.converted),
                 "rows": sum(item.rows for item in self.converted),
@@ -111,21 +114,42 @@ def count_amounts(result: ConversionResult) -> tuple[int, int]:
             sum(isinstance(value, Decimal) for table in tables for row in table.rows for value in row.values.values()))
 
 
-def convert_batch(sources: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 1, limits: Limits | None = None,
-                  unit_name: str | None = None, year: int | None = None, stage: str | None = None,
-                  done: Callable[[BatchItem, ConversionResult | None], None] | None = None) -> BatchReport:
-    """Convert every source into a package under `out_dir` (named by its package name), each on
-    its own: a document that cannot be converted is recorded as refused and the others go on.
-    `jobs` worker processes convert in parallel (0: one per CPU); packages are written by this
-    process, in the order of `sources`, each all or nothing. A package name given by two
-    sources is written for the first; the second is not_written. `done(item, result)` is called
-    after each source (result None when refused), e.g. to print its warnings. `unit_name`,
-    `year`, `stage` are given to every `convert_file`.
+def write_one(source: Path, result: ConversionResult, target: Path, strict: bool,
+              written_by: dict[Path, Path]) -> tuple[str, str | None]:
+    """Write one converted source unless `strict` refuses its warnings or an earlier source of
+    the batch (`written_by`: folder -> source) wrote that folder: (status, error)."""
+    if strict and result.warnings:
+        return STRICT_REFUSED, f"{source}: {len(result.warnings)} warning(s) with --strict; not written"
+    if target in written_by:
+        return NOT_WRITTEN, f"{target}: not written ({written_by[target]} already gives the package {target.name!r})"
+    try:
+        write_result(result, target)
+    except PackageError as exc:
+        return NOT_WRITTEN, str(exc)
+    written_by[target] = source
+    return CONVERTED, None
 
-    Returns a BatchReport. Errors: ValueError for a `jobs` below 0; nothing is raised for a
-    document (each outcome is in the report)."""
+
+def convert_batch(sources: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 0, strict: bool = False,
+                  limits: Limits | None = None, unit_name: str | None = None, year: int | None = None,
+                  stage: str | None = None, done: Callable[[BatchItem, ConversionResult | None], None] | None = None,
+                  folder_of: Callable[[Path, ConversionResult], str] | None = None) -> BatchReport:
+    """Convert every source into a package under `out_dir` (named by its package name, or by
+    `folder_of(source, result)`), each on its own: a document that cannot be converted is
+    recorded as refused and the others go on; with `strict` one with warnings is
+    refused_strict. `jobs` worker processes convert in parallel (0: one per CPU); packages are
+    written by this process, in the order of `sources`, each all or nothing
+    (`opendata.convert.write_result`). A package folder given by two sources is written for
+    the first; the second is not_written. `done(item, result)` is called after each source
+    (result None when refused), e.g. to print its warnings. `unit_name`, `year`, `stage` are
+    given to every `convert_file`.
+
+    Returns a BatchReport. Errors: ValueError for a `jobs` below 0, PackageError for an
+    `out_dir` that is a file; nothing is raised for a document (each outcome is in the report)."""
     if jobs < 0:
         raise ValueError(f"jobs must be 0 (one per CPU) or more, not {jobs}")
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise PackageError(f"{out_dir}: is a file, not a folder (--out-dir takes the folder to write the packages into)")
     jobs = jobs or os.cpu_count() or 1
     sources = [Path(source) for source in sources]
     limits = limits or Limits.from_env()
@@ -134,19 +158,11 @@ def convert_batch(sources: Iterable[str | Path], out_dir: str | Path, *, jobs: i
     for source, result, error, seconds in convert_results(sources, limits, given, jobs):
         item = BatchItem(str(source), REFUSED, error=error, seconds=round(seconds, 2))
         if result is not None:
-            target = Path(out_dir) / result.disclosure.name
+            target = Path(out_dir) / (folder_of(source, result) if folder_of else result.disclosure.name)
             item.warnings, item.warning_texts = len(result.warnings), list(result.warnings)
-            try:
-                if target in written_by:
-                    raise PackageError(f"{written_by[target]} already gives the package {target.name!r}")
-                check_output(target)
-                keep_version(result.disclosure, target)
-                result.path = write_package(result.disclosure, target)
-                written_by[target] = source
-            except (PackageError, OSError) as exc:
-                item.status, item.error = NOT_WRITTEN, f"{target}: not written ({exc})"
-            else:
-                item.status, item.package = CONVERTED, str(result.path)
+            item.status, item.error = write_one(source, result, target, strict, written_by)
+            if item.status == CONVERTED:
+                item.package = str(result.path)
                 item.tables = list(result.disclosure.tables)
                 item.rows, item.amounts = count_amounts(result)
         items.append(item)
