@@ -1,7 +1,8 @@
 """The converter on the national corpus (../shared/corpus), against what each document prints
 (tests/corpus/NNN.json, read by hand): prints, per document and in all, whether it converted
-or was refused as it should, and how many of its printed tables, grand totals and hand-read
-cells are in its package; and the time taken.
+or was refused as it should, how many of its printed tables, grand totals and hand-read cells
+are in its package, the share of the distinct amounts it prints (as poppler's pdftotext reads
+them) that are among the package's amounts, and pages per second.
 
     .venv/bin/python benchmarks/bench_corpus.py [--jobs N] [--out DIR] [--missing] [--json FILE]
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -17,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from opendata.convert.batch import CONVERTED, convert_batch  # noqa: E402
 from opendata.package import Package  # noqa: E402
-from tests.corpus_compare import CORPUS, compare, expectations, totals  # noqa: E402
+from tests.corpus_compare import CORPUS, amount_share, compare, expectations, printed_amounts, totals  # noqa: E402
 
 
 def run(out: Path, jobs: int):
@@ -28,7 +30,10 @@ def run(out: Path, jobs: int):
     scores = []
     for exp, item in zip(expected, report.items):
         converted = item.status == CONVERTED
-        scores.append(compare(exp, converted, Package.open(item.package) if converted else None))
+        package = Package.open(item.package) if converted else None
+        score = compare(exp, converted, package)
+        score.share = amount_share(printed_amounts(CORPUS / exp["file"]), package) if package else None
+        scores.append(score)
     return report, scores
 
 
@@ -48,11 +53,12 @@ def main() -> None:
         sys.exit(f"{CORPUS} not found: the corpus lies beside the repository in ../shared/corpus")
     with tempfile.TemporaryDirectory() as tmp:
         report, scores = run(args.out or Path(tmp), args.jobs)
-    print(f"{'file':8} {'outcome':9} {'tables':>8} {'totals':>8} {'cells':>8} {'warn':>6} {'s':>6}")
+    print(f"{'file':8} {'outcome':10} {'tables':>8} {'totals':>8} {'cells':>8} {'amounts':>8} {'warn':>6} {'s':>6}")
     for score, item in zip(scores, report.items):
         outcome = ("ok " if score.outcome_ok else "WRONG ") + ("conv" if score.converted else "ref")
-        print(f"{score.file:8} {outcome:9} {'%d/%d' % score.tables:>8} {'%d/%d' % score.totals:>8} "
-              f"{'%d/%d' % score.cells:>8} {item.warnings:6d} {item.seconds:6.1f}")
+        share = f"{100 * score.share:.0f}%" if score.share is not None else "-"
+        print(f"{score.file:8} {outcome:10} {'%d/%d' % score.tables:>8} {'%d/%d' % score.totals:>8} "
+              f"{'%d/%d' % score.cells:>8} {share:>8} {item.warnings:6d} {item.seconds:6.1f}")
         if args.missing:
             for what in score.missing:
                 print(f"{'':10}missing {what}")
@@ -60,10 +66,21 @@ def main() -> None:
                 print(f"{'':10}{item.error or 'converted but should be refused'}")
     figures = totals(scores)
     summary = report.summary()
+    shares = sorted(s.share for s in scores if s.share is not None)
+    figures["amount_share_median"] = statistics.median(shares) if shares else None
+    figures["below_95"] = [s.file for s in scores if s.share is not None and s.share < 0.95]
+    pages = sum(e.get("pages") or 0 for e, s in zip(expectations(), scores) if s.converted)
+    conversion = sum(item.seconds for item in report.items if item.status == CONVERTED)
+    figures["pages_per_second"] = pages / conversion if conversion else None
     print(f"\n{figures['files']} documents: outcome right {figures['outcome_right']}, converted {figures['converted']}, "
           f"refused {figures['files'] - figures['converted']}")
     print(f"tables found {ratio(figures['tables'])}, printed totals found {ratio(figures['totals'])}, "
           f"hand-read cells found {ratio(figures['cells'])}")
+    if shares:
+        print(f"printed amounts found: median {100 * figures['amount_share_median']:.1f}% over {len(shares)} converted PDFs; "
+              f"below 95%: {len(figures['below_95'])} ({' '.join(figures['below_95'])})")
+    if figures["pages_per_second"]:
+        print(f"{pages} pages of converted documents at {figures['pages_per_second']:.2f} pages/s of conversion (one process)")
     print(f"{summary['rows']} rows, {summary['amounts']} amounts, {summary['warnings']} warnings; "
           f"{summary['seconds']} s wall with {args.jobs or 'one per CPU'} job(s), "
           f"{sum(item.seconds for item in report.items):.1f} s of conversion")

@@ -65,6 +65,7 @@ class Score:
     totals: tuple[int, int] = (0, 0)
     cells: tuple[int, int] = (0, 0)
     missing: list[str] = field(default_factory=list)
+    share: float | None = None  # of the distinct printed amounts, found in the package (amount_share)
 
 
 def table_values(package) -> dict[str, tuple[set, str]]:
@@ -72,11 +73,13 @@ def table_values(package) -> dict[str, tuple[set, str]]:
     out = {}
     for table_id, table in package.disclosure().tables.items():
         amounts, texts = set(), []
-        factor = FACTORS.get(table.money_unit or "元", Decimal(1))
+        factors = {FACTORS.get(table.money_unit or "元", Decimal(1))}
+        if table_id == "key_figures":  # each figure in the unit its sentence says
+            factors = set(FACTORS.values())
         for row in table.rows:
             for value in row.values.values():
                 if isinstance(value, Decimal):
-                    amounts.update({value, value / factor})
+                    amounts.update({value} | {value / factor for factor in factors})
                 elif value is not None:
                     texts.append(squeeze(value))
                     number = amount_of(str(value))
@@ -151,3 +154,50 @@ def totals(scores: list[Score]) -> dict:
     return {"files": len(scores), "outcome_right": sum(s.outcome_ok for s in scores),
             "converted": sum(s.converted for s in scores),
             "tables": add("tables"), "totals": add("totals"), "cells": add("cells")}
+
+
+PRINTED = re.compile(r"(?<![\d.,%／/:-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})(?![\d%％年月日号])")
+
+
+def printed_amounts(path: Path) -> set[Decimal] | None:
+    """The distinct amounts a PDF prints, as poppler's pdftotext -layout reads them (an extractor
+    independent of the converter's pdfplumber): numbers with a thousands separator or decimals,
+    or bare integers of five digits or more (not percentages, dates or codes glued to text).
+    None when pdftotext is not installed or the file is not a PDF."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext") or path.read_bytes()[:5] != b"%PDF-":
+        return None
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          errors="replace").stdout
+    codes = classification_codes()
+    return {Decimal(token.replace(",", "")) for token in PRINTED.findall(text) if token not in codes}
+
+
+def classification_codes() -> set[str]:
+    """Every function and economic classification code of the standard's code lists (类款项 codes
+    printed in tables are not amounts)."""
+    from opendata.standard import load_standard
+
+    lists = load_standard().codelists
+    return {row["code"] for name in ("function_classification", "economic_classification_department",
+                                     "economic_classification_government") for row in lists[name].rows}
+
+
+def package_amounts(package) -> set[Decimal]:
+    """Every amount of a package (tables and key figures), in 元 and in the unit each table was printed in."""
+    amounts = set()
+    for amounts_of_table, _ in table_values(package).values():
+        amounts |= amounts_of_table
+    return amounts
+
+
+def amount_share(printed: set[Decimal] | None, package) -> float | None:
+    """The share of the distinct printed amounts that are among the package's amounts (1.0 when
+    the document prints none); None without `printed`."""
+    if printed is None:
+        return None
+    if not printed:
+        return 1.0
+    return len(printed & package_amounts(package)) / len(printed)
