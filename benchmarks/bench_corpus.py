@@ -1,8 +1,9 @@
 """The converter on the national corpus (../shared/corpus), against what each document prints
 (tests/corpus/NNN.json, read by hand): prints, per document and in all, whether it converted
 or was refused as it should, how many of its printed tables, grand totals and hand-read cells
-are in its package, the share of the distinct amounts it prints (as poppler's pdftotext reads
-them) that are among the package's amounts, and pages per second.
+are in its package, the share of the distinct amounts printed in its tables (lines laid out in
+columns, as poppler's pdftotext reads them: an extractor independent of the converter) that
+are among the package's amounts, and pages per second.
 
     .venv/bin/python benchmarks/bench_corpus.py [--jobs N] [--out DIR] [--missing] [--json FILE]
 """

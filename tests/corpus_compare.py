@@ -159,11 +159,13 @@ def totals(scores: list[Score]) -> dict:
 PRINTED = re.compile(r"(?<![\d.,%／/:-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})(?![\d%％年月日号])")
 
 
-def printed_amounts(path: Path) -> set[Decimal] | None:
+def printed_amounts(path: Path, tables_only: bool = True) -> set[Decimal] | None:
     """The distinct amounts a PDF prints, as poppler's pdftotext -layout reads them (an extractor
     independent of the converter's pdfplumber): numbers with a thousands separator or decimals,
-    or bare integers of five digits or more (not percentages, dates or codes glued to text).
-    None when pdftotext is not installed or the file is not a PDF."""
+    or bare integers of five digits or more (not percentages, dates, classification codes).
+    `tables_only`: only from lines laid out in columns (two or more gaps of two spaces or
+    more), i.e. table rows, not the sentences of the narrative. None when pdftotext is not
+    installed or the file is not a PDF."""
     import shutil
     import subprocess
 
@@ -172,7 +174,8 @@ def printed_amounts(path: Path) -> set[Decimal] | None:
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           errors="replace").stdout
     codes = classification_codes()
-    return {Decimal(token.replace(",", "")) for token in PRINTED.findall(text) if token not in codes}
+    lines = [line for line in text.splitlines() if not tables_only or len(re.findall(r"\S\s{2,}(?=\S)", line)) >= 2]
+    return {Decimal(token.replace(",", "")) for line in lines for token in PRINTED.findall(line) if token not in codes}
 
 
 def classification_codes() -> set[str]:
