@@ -15,6 +15,12 @@ COUNT = re.compile(r"(\d+)\s*(人|个|名)")
 PERCENT = re.compile(r"^[^。；\d]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
 LOOKBACK = 16
 QUALIFIERS = ("行政", "事业", "工勤", "其中")
+# a source of funds named before a total's name makes it that source's part (政府性基金拨款支出预算 0.00万元)
+SOURCE_BEFORE = re.compile(r"(政府性基金|国有资本经营|一般公共预算|财政拨款|财政专户|事业收入|经营收入|上级补助|其他收入)[^，,。；]*$")
+TOTALS = ("total_income_expenditure", "income_total", "expenditure_total")
+# a sentence on performance targets states the money of the projects that have targets (编报绩效目标的项目49个，
+# 涉及项目预算资金8825.98万元), not a headline figure
+TARGETS_SENTENCE = re.compile(r"绩效目标")
 # words that may stand between a figure's name and its amount (收支总预算为 …, 政府采购项目资金 …)
 FILLER = re.compile(r"^\s*(总额|总预算|预算数|决算数|预算|决算|财政拨款|支出|资金|项目资金|合计|总计|共计|安排|经费|数|为|是|共|计|约|:|：|\s)*$")
 
@@ -84,12 +90,16 @@ def key_figures_table(lines: list[Line]) -> Table:
                 found = next(((alias, code) for alias, code, k in aliases if k == kind and alias in before), None)
                 if found and before[max(0, before.rfind(found[0]) - 2):before.rfind(found[0])] in QUALIFIERS:
                     continue
+                if found and found[1] in TOTALS and SOURCE_BEFORE.search(before[:before.rfind(found[0])]):
+                    continue
                 if not found or re.search(r"(比|较|增加|减少|增长|下降|上年|年初预算)", before[before.find(found[0]):]):
                     continue
                 if not FILLER.match(before[before.rfind(found[0]) + len(found[0]):]):
                     continue  # 政府采购货物支出 …: a part of the figure, not the figure
                 line_no = numbers[bisect_right(offsets, match.start()) - 1]
                 sentence = sentence_around(text, match.start())
+                if kind == "money" and TARGETS_SENTENCE.search(sentence):
+                    continue
                 values = {"figure": found[1], "item": found[0], "text": sentence}
                 if kind == "money":
                     unit = match.group(2)
