@@ -55,8 +55,8 @@ def match_title(text: str) -> TitleMatch | None:
 
 def _qualified(key: str, alias: str) -> bool:
     """Is the alias qualified by the words printed before it into the name of another amount
-    (基本 + 支出总表 reads 基本支出 总表, not 支出总表)? True when a measure alias of
-    codelists/measures.csv starts before the alias and ends inside it."""
+    (基本 + 支出总表 reads 基本支出 总表, not 支出总表)? True when the header word of a part of
+    expenditure (`_measure_words`) starts before the alias and ends inside it."""
     at = key.index(alias)
     for word in _measure_words():
         start = key.find(word, max(0, at - len(word) + 1))
@@ -67,7 +67,12 @@ def _qualified(key: str, alias: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _measure_words() -> set[str]:
-    return {part for pattern, _ in measure_patterns() for part in pattern if len(part) >= 4 and "*" not in part}
+    """Header words of the parts of expenditure (children in the expenditure tree of
+    codelists/measure_tree.csv: 基本支出, 项目支出 …), which name a table of their own."""
+    parts = {child for row in load_standard().codelists["measure_tree"].rows if row["tree"] == "expenditure"
+             for child in split_list(row["children"], " ")}
+    return {part for pattern, code in measure_patterns() if code in parts
+            for part in pattern if len(part) >= 4 and "*" not in part}
 
 
 # -- column headers ----------------------------------------------------------
