@@ -7,7 +7,7 @@ from itertools import combinations
 from ..money import is_amount
 from ..standard import TableSpec, load_standard
 from .layout import CellRow
-from .recognise import row_type_for, header_key, is_column_number, is_header_word, match_dimension, match_measure, measure_patterns, segment_matches
+from .recognise import row_type_for, squash, header_key, is_column_number, is_header_word, is_row_content, match_dimension, match_measure, measure_patterns, segment_matches
 
 CODE_FIELDS = load_standard().code_fields  # function, government economic, department economic codes (fields.csv)
 CODE_PARTS = {"类": 0, "款": 1, "项": 2}
@@ -29,9 +29,16 @@ class Column:
 
 def is_header_row(row: CellRow) -> bool:
     """True when the row has filled cells and every one could be a header word
-    (`recognise.is_header_word`)."""
+    (`recognise.is_header_word`), or when none is row content (an amount, a code, a numbered
+    label: `recognise.is_row_content`) and at least half are header words or 其中 sub-headings
+    (a header printing words the vocabulary does not know beside words it knows)."""
     filled = row.filled
-    return bool(filled) and all(is_header_word(cell) for cell in filled)
+    if not filled:
+        return False
+    known = sum(1 for cell in filled if is_header_word(cell) or squash(cell).startswith("其中"))
+    if known == len(filled):
+        return all(is_header_word(cell) for cell in filled) or not any(is_row_content(cell) for cell in filled)
+    return known * 2 >= len(filled) and not any(is_row_content(cell) for cell in filled)
 
 
 def split_header(rows: list[CellRow]) -> tuple[list[CellRow], list[CellRow]]:
@@ -244,7 +251,18 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
             elif measure:
                 column.kind, column.name = "measure", measure
         columns.append(column)
+    name_as_label(columns)
     return columns
+
+
+def name_as_label(columns: list[Column]) -> None:
+    """A table whose only names are those printed beside economic codes (部门预算支出经济分类科目名称
+    …) has no other label column: the first such name column is the rows' label (item)."""
+    if any(c.kind == "dimension" and c.name == "item" for c in columns):
+        return
+    first = next((c for c in columns if c.kind == "dimension" and c.name in ("economic_name", "gov_economic_name")), None)
+    if first is not None:
+        first.name = "item"
 
 
 def _dimension_keys(name: str) -> set[str]:

@@ -45,12 +45,34 @@ def match_title(text: str) -> TitleMatch | None:
         return None
     key = _LEADING_NUMBERING.sub("", key)
     for alias, table_id in _title_aliases():
-        if alias in key:
+        if alias in key and not _qualified(key, alias):
             rest = key.replace(alias, "", 1)
             rest = _YEAR.sub("", rest)
             if len(rest) <= 40:
                 return TitleMatch(table_id, alias)
     return None
+
+
+def _qualified(key: str, alias: str) -> bool:
+    """Is the alias qualified by the words printed before it into the name of another amount
+    (基本 + 支出总表 reads 基本支出 总表, not 支出总表)? True when the header word of a part of
+    expenditure (`_measure_words`) starts before the alias and ends inside it."""
+    at = key.index(alias)
+    for word in _measure_words():
+        start = key.find(word, max(0, at - len(word) + 1))
+        if 0 <= start < at < start + len(word) <= at + len(alias):
+            return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def _measure_words() -> set[str]:
+    """Header words of the parts of expenditure (children in the expenditure tree of
+    codelists/measure_tree.csv: 基本支出, 项目支出 …), which name a table of their own."""
+    parts = {child for row in load_standard().codelists["measure_tree"].rows if row["tree"] == "expenditure"
+             for child in split_list(row["children"], " ")}
+    return {part for pattern, code in measure_patterns() if code in parts
+            for part in pattern if len(part) >= 4 and "*" not in part}
 
 
 # -- column headers ----------------------------------------------------------
@@ -132,6 +154,13 @@ def is_header_word(text: str) -> bool:
     if key in _dimension_aliases() or match_measure([key]) is not None or key in _header_group_words():
         return True
     return len(key) <= 16 and any(len(word) >= 4 and word in key for word in _header_vocabulary())
+
+
+def is_row_content(text: str) -> bool:
+    """True for a cell that belongs to a table's rows, never to its header: an amount, a
+    code (3 or more digits) or a numbered label (一、…, (一), 1、…)."""
+    key = header_key(text)
+    return bool(key) and bool(_NUMBERED.match(squash(text)) or _CODE_LIKE.match(key) or is_amount(key))
 
 
 @lru_cache(maxsize=None)

@@ -64,15 +64,17 @@ def find_segments(lines: list[Line]) -> list[Segment]:
     """list[Line] -> list[Segment], in document order: a line naming a catalog table (title
     aliases of codelists/tables.csv, `recognise.match_title`) with tabular or unit lines near
     it starts a segment; each runs to the next title (or its marker line) or to where prose
-    resumes once rows have begun."""
+    resumes once rows have begun, or to the marker of another table (表4 after 表3)."""
     segments: list[Segment] = []
     pending_marker: tuple[int, str] | None = None
+    markers: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
         text = line.text.strip()
         if not text:
             continue
         if is_table_marker(text):
             pending_marker = (index, squash(text))
+            markers.append(pending_marker)
             continue
         match: TitleMatch | None = match_title(text) if "\t" not in line.text.strip("\t") else None
         if match is None or not confirmed(lines, index):
@@ -90,6 +92,9 @@ def find_segments(lines: list[Line]) -> list[Segment]:
                 if squash(lines[j].text) == following.marker:
                     limit = j
                     break
+        if current.marker:
+            # another table's marker (表4 after 表3) ends the table, even when its title is not one of the catalog's
+            limit = next((j for j, m in markers if current.start <= j < limit and m != current.marker), limit)
         current.end = body_end(lines, current.start, limit)
         current.lines = lines[current.start:current.end]
     return segments

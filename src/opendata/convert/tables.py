@@ -75,6 +75,8 @@ def join_code_parts(parts: list[str]) -> str | None:
         code += part.zfill(2)
     return code
 
+YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")
+
 
 class TableBuilder:
     """Turns the rows of one segment into a Table of the model."""
@@ -148,11 +150,15 @@ class TableBuilder:
                 continue
             key = (column.side, column.name)
             if key in seen:
-                self.warnings.add(f"columns '{'/'.join(seen[key].path)}' and '{'/'.join(column.path)}' both read as measure "
-                                  f"{column.name}; the second is not converted", line, self.spec.code)
-                column.kind = "unknown"
-                column.name = None
-                column.path = []
+                kept, dropped = seen[key], column
+                if header_year(dropped.path) > header_year(kept.path) > 0:
+                    kept, dropped = dropped, kept   # 2025年预算数 beside 2026年预算数: the later year is the table's
+                    seen[key] = kept
+                self.warnings.add(f"columns '{'/'.join(kept.path)}' and '{'/'.join(dropped.path)}' both read as measure "
+                                  f"{column.name}; '{'/'.join(dropped.path)}' is not converted", line, self.spec.code)
+                dropped.kind = "unknown"
+                dropped.name = None
+                dropped.path = []
             else:
                 seen[key] = column
 
@@ -331,6 +337,12 @@ class TableBuilder:
             values[name] = clean_label(cell)
         else:
             labels.append(cell)
+
+
+def header_year(path: list[str]) -> int:
+    """The year a column's header prints (2026 for 2026年预算数), 0 when none."""
+    years = [int(m) for part in path for m in YEAR_IN_HEADER.findall(part)]
+    return max(years, default=0)
 
 
 def finish_rows(table: Table) -> None:

@@ -7,7 +7,7 @@ from ..model import Disclosure
 from . import metadata, performance, spaced
 from .errors import ConversionError, Warnings
 from .layout import cell_per_line_rows, detect_layout, tab_rows
-from .segment import find_segments
+from .segment import NOTE_LINE, find_segments
 from .source import decode_text, describe_source, text_lines
 from .tables import TableBuilder, finish_rows, merge_table
 from ..standard import load_standard
@@ -87,6 +87,9 @@ def check_not_truncated(lines, segments, tables, filename: str) -> None:
     table = tables.get(last.table_id)
     if rest or table is None or load_standard().tables[last.table_id].kind != "money":
         return
+    printed = [line.text for line in lines[last.start:last.end] if line.text.strip()]
+    if printed and NOTE_LINE.search(printed[-1]):
+        return   # the table ends on its note (注：…): it was printed to its end
     items = [row for row in table.rows if row.row_type == "item"]
     if items and not any(row.row_type in ("total", "subtotal") for row in table.rows):
         end = lines[last.end - 1].no if last.end else len(lines)

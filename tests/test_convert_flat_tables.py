@@ -1,0 +1,109 @@
+"""Flat money tables as other regions print them (issue #11): headers with words the
+vocabulary does not know beside words it knows, economic-code name columns, a previous
+year's column beside the current one, titles qualified into another table, table markers,
+and a last table ending on its note. Inputs are small text documents built here."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from opendata.convert import convert_file
+from opendata.convert.recognise import match_title
+
+
+def document(tmp_path: Path, *parts: str) -> Path:
+    lines = ["测试市测试局2026年部门预算", "", "单位名称：测试市测试局", ""]
+    for part in parts:
+        lines += [part, ""]
+    source = tmp_path / "doc.txt"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    return source
+
+
+def table(title: str, *rows: str, marker: str | None = None) -> str:
+    return "\n".join(([marker] if marker else []) + [title, "单位：万元", *rows])
+
+
+def test_header_with_unknown_words_beside_known_ones_is_read(tmp_path):
+    """预算单位 / 支出总计 / a procurement group with 其中 sub-headings: the header is read, the
+    total is 支出总计 (not the procurement 小计), the unknown columns are reported."""
+    source = document(tmp_path, table(
+        "支出总表",
+        "预算单位\t科目编码\t科目名称\t支出总计\t基本支出\t项目支出\t2026年政府采购项目\t",
+        "\t\t\t\t\t\t小计\t其中：2026年政府采购项目中预留给中小企业的项目资金规模",
+        "测试市测试局\t\t\t30.00\t10.00\t20.00\t5.00\t1.00",
+        "\t201\t一般公共服务支出\t30.00\t10.00\t20.00\t5.00\t1.00",
+        "注：本表金额单位转换时可能存在尾数误差。"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["expenditure_summary"].rows
+    row = next(r for r in rows if r.values.get("function_code") == "201")
+    assert (str(row.values["total"]), str(row.values["basic"]), str(row.values["project"])) == ("300000.00", "100000.00", "200000.00")
+    assert row.values["item"] == "一般公共服务支出"
+    assert any(r.values.get("unit_name") == "测试市测试局" for r in rows)
+    assert any("'2026年政府采购项目/小计' is not converted" in w for w in result.warnings)
+    assert any("中小企业" in w and "not recognised" in w for w in result.warnings)
+
+
+def test_economic_name_columns(tmp_path):
+    """部门预算支出经济分类科目名称 is the rows' label; 政府预算支出经济分类科目名称 its own field."""
+    source = document(tmp_path, table(
+        "一般公共预算基本支出表",
+        "部门预算支出经济分类科目编码\t部门预算支出经济分类科目名称\t政府预算支出经济分类科目编码\t政府预算支出经济分类科目名称\t合计\t人员经费\t公用经费",
+        "301\t工资福利支出\t501\t机关工资福利支出\t10.00\t10.00\t0.00",
+        "\t合计\t\t\t10.00\t10.00\t0.00"))
+    result = convert_file(source)
+    row = next(r for r in result.disclosure.tables["general_budget_basic_expenditure"].rows if r.values.get("economic_code") == "301")
+    assert row.values["item"] == "工资福利支出"
+    assert row.values["gov_economic_code"] == "501"
+    assert row.values["gov_economic_name"] == "机关工资福利支出"
+    assert not [w for w in result.warnings if "not recognised" in w or "not converted" in w]
+
+
+def test_income_columns_under_fiscal_appropriation_income(tmp_path):
+    source = document(tmp_path, table(
+        "收入总表",
+        "科目编码\t科目名称\t合计\t财政拨款收入\t\t事业收入",
+        "\t\t\t小计\t一般公共预算收入\t",
+        "201\t一般公共服务支出\t12.00\t10.00\t10.00\t2.00",
+        "\t合计\t12.00\t10.00\t10.00\t2.00"))
+    result = convert_file(source)
+    row = result.disclosure.tables["income_summary"].row("201")
+    assert {k: str(row.values[k]) for k in ("total", "fiscal_appropriation", "general_budget", "business_income")} == \
+        {"total": "120000.00", "fiscal_appropriation": "100000.00", "general_budget": "100000.00", "business_income": "20000.00"}
+    assert not [w for w in result.warnings if "both read" in w or "not recognised" in w]
+
+
+def test_later_year_column_wins(tmp_path):
+    """A 三公 table printing last year's budget beside this year's keeps this year's."""
+    source = document(tmp_path, table(
+        "“三公”经费支出表",
+        "2025年预算数\t2026年预算数",
+        "8.00\t9.00"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["three_public_expenses"].rows
+    assert [str(r.values["total"]) for r in rows] == ["90000.00"]
+    assert any("'2025年预算数' is not converted" in w for w in result.warnings)
+
+
+def test_qualified_titles_are_other_tables():
+    assert match_title("基本支出总表") is None
+    assert match_title("项目支出总表").table_id == "project_expenditure"
+    assert match_title("支出总表").table_id == "expenditure_summary"
+    assert match_title("2026年预算单位支出预算总表").table_id == "expenditure_summary"
+    assert match_title("一般公共预算基本支出表").table_id == "general_budget_basic_expenditure"
+
+
+def test_another_marker_ends_a_table_and_a_note_ends_the_document(tmp_path):
+    """表2 支出总表 then 表3 with a title outside the catalog: its rows are not read into 支出总表;
+    the document ends on the last table's note without a 合计 row and is not refused."""
+    source = document(
+        tmp_path,
+        table("支出总表", "科目编码\t科目名称\t支出总计\t基本支出\t项目支出",
+              "201\t一般公共服务支出\t3.00\t1.00\t2.00", marker="表2"),
+        table("基本支出总表", "科目编码\t科目名称\t总计\t人员经费\t公用经费",
+              "301\t工资福利支出\t1.00\t1.00\t0.00", marker="表3"),
+        table("国有资本经营预算支出表", "科目编码\t科目名称\t支出总计\t基本支出\t项目支出",
+              "测试市测试局\t\t0.00\t0.00\t0.00", "注：本表本年无发生额。", marker="表4"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["expenditure_summary"].rows
+    assert [r.values.get("function_code") for r in rows] == ["201"]
+    assert "state_capital_expenditure" in result.disclosure.tables
