@@ -75,7 +75,7 @@ class IndicatorTables(FormReader):
             values = self._row_values(row, columns, op_index, width, decimals)
             if values is None:
                 continue
-            if not any(k in values for k in ("indicator_level1", "indicator_level2", "indicator_level3", "project_name", "project_code")):
+            if values and set(values) <= {"target_unit", "operator", "operator_printed"}:
                 fragment.update(values)  # a part of a merged cell set on a row of its own
                 continue
             for k, v in fragment.items():
