@@ -21,11 +21,9 @@ from pathlib import Path
 from ..model import Disclosure
 from .errors import ConversionError, Warnings
 from .limits import Limits, check_page_count, check_page_streams
+from .pdf_cells import AMOUNT_TOKEN, group_lines, inside, join_words, joiner, open_rule_ends, ruled_rows, visible_page
 from .source import Line, describe_source
 
-CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
-CODE_PART_WORDS = {"类", "款", "项"}
-AMOUNT_TOKEN = re.compile(r"^[-−]?\(?\d[\d,]*(\.\d+)?\)?%?$")
 
 
 def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
@@ -34,7 +32,12 @@ def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) ->
     from .text import convert_lines
 
     data = path.read_bytes()
-    lines, pages = pdf_lines(path, data, limits)
+    hidden: dict[int, int] = {}
+    lines, pages = pdf_lines(path, data, limits, hidden)
+    if hidden:
+        pages_listed = ", ".join(str(n) for n in sorted(hidden)[:10]) + (" …" if len(hidden) > 10 else "")
+        warnings.add(f"{sum(hidden.values())} character(s) drawn outside the visible page (clipped, not printed) "
+                     f"were not read, on page(s) {pages_listed}", page=min(hidden))
     source = describe_source(path, data, "pdf")
     disclosure = convert_lines(lines, source, warnings)
     return disclosure
@@ -71,9 +74,10 @@ def open_pdf(path: Path, data: bytes, limits: Limits | None = None):
     return pdf
 
 
-def pdf_lines(path: Path, data: bytes, limits: Limits | None = None) -> tuple[list[Line], int]:
+def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dict | None = None) -> tuple[list[Line], int]:
     """The document as numbered lines with page numbers; table rows as tab-separated cells.
-    Each page's streams are checked against `limits` before they are decoded."""
+    Each page's streams are checked against `limits` before they are decoded. Characters drawn
+    outside a page's box are not read; `hidden` (when given) gets page number -> their count."""
     limits = limits or Limits.from_env()
     pdf = open_pdf(path, data, limits)
     sizes: dict = {}
@@ -89,6 +93,9 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None) -> tuple[li
                 images += len(page.images)
                 if not page_chars:
                     continue
+                page, off_page = visible_page(page)
+                if off_page and hidden is not None:
+                    hidden[number] = off_page
                 for text in page_text_lines(page, state):
                     lines.append(Line(no=len(lines) + 1, text=text, page=number))
             except ConversionError:
@@ -111,7 +118,8 @@ def page_text_lines(page, state: dict | None = None) -> list[str]:
     words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False, use_text_flow=False)
     tables = []
     try:
-        found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+        found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines",
+                                  "explicit_horizontal_lines": open_rule_ends(page)})
     except Exception:
         found = []
     for table in found:
@@ -135,115 +143,6 @@ def page_text_lines(page, state: dict | None = None) -> list[str]:
         state.pop("gap_leaves", None)
         return texts
     return split_unruled(unruled, state if state is not None else {})
-
-
-def inside(bbox, x: float, y: float) -> bool:
-    """True when point (x, y) lies in `bbox` (x0, top, x1, bottom, PDF points), half a point of slack each side."""
-    x0, top, x1, bottom = bbox
-    return x0 - 0.5 <= x <= x1 + 0.5 and top - 0.5 <= y <= bottom + 0.5
-
-
-def ruled_rows(table, words, state: dict) -> list[str]:
-    """Rows of a ruled table: one cell per border cell; a merged cell is printed once at
-    its top-left grid position and leaves the positions it covers empty."""
-    grid = []
-    for row in table.rows:
-        cell_words = []
-        for bbox in row.cells:
-            inner = [] if bbox is None else [w for w in words if inside(bbox, (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2)]
-            cell_words.append(inner)
-        cells = [cell_text(inner) for inner in cell_words]
-        for part in split_code_part_header(cells):
-            if any(c.strip() for c in part):
-                grid.append(part)
-    return ["\t".join(cells) for cells in unfold_blocks(grid, state)]
-
-
-def unfold_blocks(grid: list[list[str]], state: dict) -> list[list[str]]:
-    """A table printed as two identical column blocks side by side (经济分类 科目名称 决算数 |
-    经济分类 科目名称 决算数) is one list: the left block's rows, then the right block's."""
-    if not grid:
-        return grid
-    width = len(grid[0])
-    half = width // 2
-    first = [c.strip() for c in grid[0]]
-    repeated = width >= 4 and not width % 2 and any(first[:half]) and first[:half] == first[half:]
-    continued = state.get("unfold_width") == width and not repeated and any(AMOUNT_TOKEN.match(c.strip()) or c.strip().isdigit() for c in grid[0])
-    state["unfold_width"] = width if (repeated or continued) else None
-    if not (repeated or continued):
-        return grid
-    header_count = 0 if continued else next((i for i, cells in enumerate(grid) if any(AMOUNT_TOKEN.match(c.strip()) or c.strip().isdigit() for c in cells)), len(grid))
-    header = [cells[:half] for cells in grid[:header_count]]
-    left = [cells[:half] for cells in grid[header_count:]]
-    right = [cells[half:] for cells in grid[header_count:]]
-    return header + [r for r in left if any(c.strip() for c in r)] + [r for r in right if any(c.strip() for c in r)]
-
-
-def split_code_part_header(cells: list[str]) -> list[list[str]]:
-    """A bordered row that holds the 类 / 款 / 项 header cells above the first data row
-    (a border the document left out): the header cells become a row of their own."""
-    parts = {i for i, c in enumerate(cells) if c.strip() in CODE_PART_WORDS}
-    if not parts or not any(AMOUNT_TOKEN.match(c.strip()) for c in cells):
-        return [cells]
-    return [[c if i in parts else "" for i, c in enumerate(cells)], [c if i not in parts else "" for i, c in enumerate(cells)]]
-
-
-def group_lines(words) -> list[list[dict]]:
-    """Words into printed lines: a word belongs to a line when its vertical middle lies
-    within the line's extent (labels and numbers set at slightly different heights)."""
-    lines: list[list[dict]] = []
-    extents: list[list[float]] = []
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        middle = (word["top"] + word["bottom"]) / 2
-        placed = False
-        for extent, line in zip(reversed(extents), reversed(lines)):
-            if extent[0] - 0.5 <= middle <= extent[1] + 0.5:
-                line.append(word)
-                extent[0], extent[1] = min(extent[0], word["top"]), max(extent[1], word["bottom"])
-                placed = True
-                break
-            if extent[1] < word["top"] - 20:
-                break
-        if not placed:
-            lines.append([word])
-            extents.append([word["top"], word["bottom"]])
-    for line in lines:
-        line.sort(key=lambda w: w["x0"])
-    return lines
-
-
-def joiner(left: str, right: str) -> str:
-    """What joins two texts on one line: '' when either is empty or the join touches a CJK character, else ' '."""
-    if not left or not right:
-        return ""
-    return "" if CJK.match(left[-1]) or CJK.match(right[0]) else " "
-
-
-def join_words(words, gap_is_space: bool = True) -> str:
-    """pdfplumber words of one line (dicts: text, x0, x1, top, bottom), left to right -> text, joined by `joiner`;
-    with `gap_is_space` a gap wider than 1.5 word heights is a space even between CJK characters."""
-    text = ""
-    previous = None
-    for word in words:
-        if previous is not None:
-            gap = word["x0"] - previous["x1"]
-            size = max(1.0, word["bottom"] - word["top"])
-            sep = joiner(text, word["text"])
-            if gap_is_space and gap > size * 1.5:
-                sep = " "
-            text += sep
-        text += word["text"]
-        previous = word
-    return text.strip()
-
-
-def cell_text(words) -> str:
-    """A cell's words: line by line, lines joined (a wrapped label is one label)."""
-    parts = [join_words(line, gap_is_space=False) for line in group_lines(words)]
-    text = ""
-    for part in parts:
-        text += joiner(text, part) + part
-    return text.strip()
 
 
 # -- tables without rules ----------------------------------------------------------

@@ -62,23 +62,25 @@ class IndicatorTables(FormReader):
         decimals: list[int] = []
         project: dict = {}
         levels: dict = {}
+        width = max(len(r.cells) for r in header)
+        fragment: dict = {}
+        loose: list[CellRow] = []
         for row in data:
             if tuple(header_key(c) for c in row.cells) in header_keys:
                 continue
-            aligned = op_index is not None and op_index < len(row.cells) and operator_of(row.cells[op_index]) is not None
-            values: dict = {}
-            if aligned or op_index is None:
-                for i, name in columns.items():
-                    cell = row.cells[i].strip() if i < len(row.cells) else ""
-                    if cell:
-                        self._put(values, name, cell, decimals)
-                extra = [c for i, c in enumerate(row.cells) if c.strip() and i not in columns]
-                if extra:
-                    self.warn(f"cells outside the header's columns not converted: {extra[:3]}", row.line, spec.code)
-            else:
-                values = self._realign(row, decimals)
-                if values is None:
-                    continue
+            if len(row.cells) == 1 and operator_of(row.cells[0]) is None:
+                loose.append(row)  # a line outside the table's cells (wrapped or clipped text)
+                continue
+            self._loose(loose)
+            values = self._row_values(row, columns, op_index, width, decimals)
+            if values is None:
+                continue
+            if values and set(values) <= {"target_unit", "operator", "operator_printed"}:
+                fragment.update(values)  # a part of a merged cell set on a row of its own
+                continue
+            for k, v in fragment.items():
+                values.setdefault(k, v)
+            fragment = {}
             project_values = {k: v for k, v in values.items() if k not in INDICATOR_FIELDS}
             if project_values.get("project_name") or project_values.get("project_code"):
                 # the unit (a cell merged over several projects) carries over to the next project
@@ -94,8 +96,49 @@ class IndicatorTables(FormReader):
             for name in values:
                 table.add_column(name)
             table.rows.append(Row("", "item", values, row.line, row.page))
+        self._loose(loose)
+        if fragment:
+            self.warn(f"cells on a row of their own, with no indicator to join, not converted: {list(fragment.values())[:3]}", first, spec.code)
         table.money_decimals = max(decimals) if decimals else None
         return table
+
+    def _row_values(self, row: CellRow, columns: dict[int, str], op_index: int | None, width: int, decimals: list[int]) -> dict | None:
+        """A data row's values: by the header's columns when its operator stands in the operator
+        column or its cells stand where the header puts them (`_in_place`: an empty or unknown
+        operator is then kept as printed, or absent), else placed by what its cells are (`_realign`)."""
+        aligned = op_index is None or (op_index < len(row.cells) and operator_of(row.cells[op_index]) is not None) or self._in_place(row, columns)
+        if not aligned:
+            return self._realign(row, decimals)
+        values: dict = {}
+        for i, name in columns.items():
+            cell = row.cells[i].strip() if i < len(row.cells) else ""
+            if cell:
+                self._put(values, name, cell, decimals)
+        extra = [c for i, c in enumerate(row.cells) if c.strip() and i not in columns]
+        if extra:
+            self.warn(f"cells outside the header's columns not converted: {extra[:3]}", row.line, self.spec.code)
+        return values
+
+    def _in_place(self, row: CellRow, columns: dict[int, str]) -> bool:
+        """True when the row's filled cells all lie in the header's columns and its 一级 / 二级
+        cells, where filled, hold 一级 / 二级 words, with no operator outside the operator column
+        (a row shifted left has one)."""
+        for i, cell in enumerate(row.cells):
+            name = columns.get(i)
+            if not cell.strip():
+                continue
+            if name is None or (name != "operator" and operator_of(cell)) or (name == "indicator_level1" and not is_level1(cell)) or (name == "indicator_level2" and not is_level2(cell)):
+                return False
+        return any(c.strip() for c in row.cells)
+
+    def _loose(self, loose: list[CellRow]) -> None:
+        """One warning for a run of lines that stand outside the table's cells (text of a merged
+        cell wrapped or clipped at a page edge); the run is emptied."""
+        if loose:
+            text = "".join(r.cells[0].strip() for r in loose)
+            lines = f"lines {loose[0].line}–{loose[-1].line}" if len(loose) > 1 else f"line {loose[0].line}"
+            self.warn(f"{len(loose)} line(s) of text outside the table's cells not converted ({lines}): {text[:60]!r}", loose[0].line, self.spec.code)
+            loose.clear()
 
     def _is_header(self, row: CellRow) -> bool:
         filled = row.filled
@@ -131,11 +174,22 @@ class IndicatorTables(FormReader):
         一级 / 二级 words."""
         cells = [c.strip() for c in row.cells if c.strip()]
         k = next((i for i, c in enumerate(cells) if operator_of(c)), None)
-        if k is None or k == 0:
-            self.warn(f"row not converted: no indicator operator found to place its cells {cells[:4]}", row.line)
-            return None
         values: dict = {}
-        self._put(values, "operator", cells[k], decimals)
+        if k is None:
+            # no operator printed: after the 一级 / 二级 words come 三级指标 and its value
+            start = 0
+            while start < len(cells) and (is_level1(cells[start]) or is_level2(cells[start])):
+                start += 1
+            if start == 0 or len(cells) - start < 2:
+                self.warn(f"row not converted: no indicator operator nor indicator levels found to place its cells {cells[:4]}", row.line)
+                return None
+            k = start + 1
+            cells = cells[:k] + [""] + cells[k:]
+        if k == 0:
+            self.warn(f"row not converted: no indicator found before the operator to place its cells {cells[:4]}", row.line)
+            return None
+        if cells[k]:
+            self._put(values, "operator", cells[k], decimals)
         values["indicator_level3"] = cells[k - 1]
         tail = cells[k + 1:]
         if tail:

@@ -1,0 +1,192 @@
+"""PDF pages, word level: words into printed lines and cell texts, what is visible on a
+page, and ruled tables (cell borders) cut into rows of cells.
+
+A page may carry text drawn outside its visible box (a merged cell continued on the next page is
+often drawn whole on both pages and clipped): only what lies on the page is read. A ruled table
+whose merged cell has no closing border (it runs on past the page bottom) leaves its words inside
+the table but in no cell: they are placed in the column they stand in, at the row where the
+merged cell starts.
+"""
+from __future__ import annotations
+
+import re
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
+CODE_PART_WORDS = {"类", "款", "项"}
+AMOUNT_TOKEN = re.compile(r"^[-−]?\(?\d[\d,]*(\.\d+)?\)?%?$")
+
+
+def visible_page(page):
+    """(page, count): the pdfplumber page with only the characters whose middle lies inside
+    its box (text drawn off the page is clipped, not printed), and how many were left out."""
+    x0, top, x1, bottom = page.bbox
+
+    def shown(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return x0 <= cx <= x1 and top <= cy <= bottom
+
+    hidden = sum(1 for c in page.chars if not shown(c))
+    return (page.filter(shown) if hidden else page), hidden
+
+
+def group_lines(words) -> list[list[dict]]:
+    """Words into printed lines: a word belongs to a line when its vertical middle lies
+    within the line's extent (labels and numbers set at slightly different heights)."""
+    lines: list[list[dict]] = []
+    extents: list[list[float]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        placed = False
+        for extent, line in zip(reversed(extents), reversed(lines)):
+            if extent[0] - 0.5 <= middle <= extent[1] + 0.5:
+                line.append(word)
+                extent[0], extent[1] = min(extent[0], word["top"]), max(extent[1], word["bottom"])
+                placed = True
+                break
+            if extent[1] < word["top"] - 20:
+                break
+        if not placed:
+            lines.append([word])
+            extents.append([word["top"], word["bottom"]])
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+    return lines
+
+
+def joiner(left: str, right: str) -> str:
+    """What joins two texts on one line: '' when either is empty or the join touches a CJK character, else ' '."""
+    if not left or not right:
+        return ""
+    return "" if CJK.match(left[-1]) or CJK.match(right[0]) else " "
+
+
+def join_words(words, gap_is_space: bool = True) -> str:
+    """pdfplumber words of one line (dicts: text, x0, x1, top, bottom), left to right -> text, joined by `joiner`;
+    with `gap_is_space` a gap wider than 1.5 word heights is a space even between CJK characters."""
+    text = ""
+    previous = None
+    for word in words:
+        if previous is not None:
+            gap = word["x0"] - previous["x1"]
+            size = max(1.0, word["bottom"] - word["top"])
+            sep = joiner(text, word["text"])
+            if gap_is_space and gap > size * 1.5:
+                sep = " "
+            text += sep
+        text += word["text"]
+        previous = word
+    return text.strip()
+
+
+def cell_text(words) -> str:
+    """A cell's words: line by line, lines joined (a wrapped label is one label)."""
+    parts = [join_words(line, gap_is_space=False) for line in group_lines(words)]
+    text = ""
+    for part in parts:
+        text += joiner(text, part) + part
+    return text.strip()
+
+
+
+def inside(bbox, x: float, y: float) -> bool:
+    """True when point (x, y) lies in `bbox` (x0, top, x1, bottom, PDF points), half a point of slack each side."""
+    x0, top, x1, bottom = bbox
+    return x0 - 0.5 <= x <= x1 + 0.5 and top - 0.5 <= y <= bottom + 0.5
+
+
+def ruled_rows(table, words, state: dict) -> list[str]:
+    """Rows of a ruled table: one cell per border cell; a merged cell is printed once at
+    its top-left grid position and leaves the positions it covers empty. Words inside the
+    table but in no cell (a merged cell without its closing border) go to `open_cells`."""
+    rows = table.rows
+    middle = [((w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2) for w in words]
+    grid_words = [[[] if bbox is None else [w for w, (x, y) in zip(words, middle) if inside(bbox, x, y)] for bbox in row.cells]
+                  for row in rows]
+    placed = {id(w) for row in grid_words for cell in row for w in cell}
+    stray = [w for w, (x, y) in zip(words, middle) if id(w) not in placed and inside(table.bbox, x, y)]
+    for r, k, word in open_cells(rows, stray):
+        grid_words[r][k].append(word)
+    grid = []
+    for cell_words in grid_words:
+        cells = [cell_text(inner) for inner in cell_words]
+        for part in split_code_part_header(cells):
+            if any(c.strip() for c in part):
+                grid.append(part)
+    return ["\t".join(cells) for cells in unfold_blocks(grid, state)]
+
+
+def open_cells(rows, stray) -> list[tuple[int, int, dict]]:
+    """(row index, column index, word) for words of a ruled table that lie in no cell: the
+    column whose borders hold the word's middle, and the first row below the lowest closed
+    cell above the word in that column (where the open merged cell starts)."""
+    width = max((len(row.cells) for row in rows), default=0)
+    edges = []
+    for k in range(width):
+        boxes = [row.cells[k] for row in rows if k < len(row.cells) and row.cells[k] is not None]
+        edges.append((max(b[0] for b in boxes), min(b[2] for b in boxes)) if boxes else None)
+    out = []
+    for word in stray:
+        x, y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+        k = next((k for k, e in enumerate(edges) if e and e[0] - 0.5 <= x <= e[1] + 0.5), None)
+        if k is None:
+            continue
+        above = [b[3] for row in rows for b in row.cells if b is not None and b[0] - 0.5 <= x <= b[2] + 0.5 and b[3] <= y + 0.5]
+        start = max(above, default=rows[0].bbox[1])
+        r = next((i for i, row in enumerate(rows) if row.bbox[1] >= start - 0.5), len(rows) - 1)
+        out.append((r, k, word))
+    return out
+
+
+def unfold_blocks(grid: list[list[str]], state: dict) -> list[list[str]]:
+    """A table printed as two identical column blocks side by side (经济分类 科目名称 决算数 |
+    经济分类 科目名称 决算数) is one list: the left block's rows, then the right block's."""
+    if not grid:
+        return grid
+    width = len(grid[0])
+    half = width // 2
+    first = [c.strip() for c in grid[0]]
+    repeated = width >= 4 and not width % 2 and any(first[:half]) and first[:half] == first[half:]
+    continued = state.get("unfold_width") == width and not repeated and any(AMOUNT_TOKEN.match(c.strip()) or c.strip().isdigit() for c in grid[0])
+    state["unfold_width"] = width if (repeated or continued) else None
+    if not (repeated or continued):
+        return grid
+    header_count = 0 if continued else next((i for i, cells in enumerate(grid) if any(AMOUNT_TOKEN.match(c.strip()) or c.strip().isdigit() for c in cells)), len(grid))
+    header = [cells[:half] for cells in grid[:header_count]]
+    left = [cells[:half] for cells in grid[header_count:]]
+    right = [cells[half:] for cells in grid[header_count:]]
+    return header + [r for r in left if any(c.strip() for c in r)] + [r for r in right if any(c.strip() for c in r)]
+
+
+def split_code_part_header(cells: list[str]) -> list[list[str]]:
+    """A bordered row that holds the 类 / 款 / 项 header cells above the first data row
+    (a border the document left out): the header cells become a row of their own."""
+    parts = {i for i, c in enumerate(cells) if c.strip() in CODE_PART_WORDS}
+    if not parts or not any(AMOUNT_TOKEN.match(c.strip()) for c in cells):
+        return [cells]
+    return [[c if i in parts else "" for i, c in enumerate(cells)], [c if i not in parts else "" for i, c in enumerate(cells)]]
+
+
+
+
+def open_rule_ends(page) -> list[float]:
+    """Heights (PDF points from the top) where two or more vertical rules of the page end with
+    no horizontal rule joining them, level with the page's first or last horizontal rule: the
+    border of a merged cell cut off where the table is cut at the page's edge. As
+    explicit horizontal lines they close those cells, so their words are read as cells."""
+    vertical = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 3]
+    horizontal = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 3]
+
+    def joined(x: float, y: float) -> bool:
+        return any(abs(e["top"] - y) <= 1.5 and e["x0"] - 1.5 <= x <= e["x1"] + 1.5 for e in horizontal)
+
+    counts: dict[int, int] = {}
+    for edge in vertical:
+        for y in (edge["top"], edge["bottom"]):
+            if not joined(edge["x0"], y):
+                counts[round(y)] = counts.get(round(y), 0) + 1
+    if not horizontal:
+        return []
+    top, bottom = min(e["top"] for e in horizontal), max(e["top"] for e in horizontal)
+    return sorted(float(y) for y, n in counts.items() if n >= 2 and (y >= bottom - 2 or y <= top + 2))

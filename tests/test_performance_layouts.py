@@ -1,0 +1,98 @@
+"""Performance target tables as real producers print them: rows without an operator, a unit
+cell set on a row of its own, merged cells cut at the page edge and text drawn off the page."""
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("reportlab")
+
+from reportlab.pdfbase import pdfmetrics  # noqa: E402
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: E402
+from reportlab.pdfgen import canvas  # noqa: E402
+
+from opendata.convert import convert_file  # noqa: E402
+from opendata.convert.pdf import pdf_lines  # noqa: E402
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+HEADER = "项目名称\t绩效目标\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位"
+
+
+def text_disclosure(tmp_path, body: list[str]):
+    path = tmp_path / "targets.txt"
+    path.write_text("\n".join(["某某局2026年部门预算", "项目支出绩效目标表", HEADER] + body) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    return result.disclosure.tables["project_performance_targets"], [str(w) for w in result.warnings]
+
+
+def test_rows_without_operator_and_unit_fragment_are_kept(tmp_path):
+    table, warnings = text_disclosure(tmp_path, [
+        "办公经费\t保障运转\t产出指标\t数量指标\t会议次数\t≥\t12\t次",
+        "\t\t成本指标\t经济成本指标\t项目总成本\t\t控制在预算之内\t",
+        "\t\t\t\t\t\t\t项",
+        "\t\t产出指标\t数量指标\t设备购置数\t≥\t37\t",
+        "\t\t效益指标\t社会效益指标\t群众满意\t\t≥95%\t",
+    ])
+    rows = {r.values["indicator_level3"]: r.values for r in table.rows}
+    assert set(rows) == {"会议次数", "项目总成本", "设备购置数", "群众满意"}
+    cost = rows["项目总成本"]
+    assert (cost["project_name"], cost["indicator_level1"], cost["target_value"]) == ("办公经费", "成本指标", "控制在预算之内")
+    assert "operator" not in cost
+    assert rows["设备购置数"]["target_unit"] == "项"  # the unit printed on a row of its own joins the next indicator
+    assert rows["群众满意"]["target_value"] == "≥95%"
+    assert not [w for w in warnings if "project_performance_targets" in w and "not converted" in w]
+
+
+def test_shifted_row_without_operator_is_placed_by_its_words(tmp_path):
+    table, warnings = text_disclosure(tmp_path, [
+        "办公经费\t保障运转\t产出指标\t数量指标\t会议次数\t≥\t12\t次",
+        "成本指标\t经济成本指标\t项目总成本\t控制在预算之内",
+    ])
+    last = table.rows[-1].values
+    assert (last["indicator_level1"], last["indicator_level2"], last["indicator_level3"], last["target_value"]) == (
+        "成本指标", "经济成本指标", "项目总成本", "控制在预算之内")
+    assert last["project_name"] == "办公经费"
+
+
+def test_loose_lines_are_one_warning(tmp_path):
+    table, warnings = text_disclosure(tmp_path, [
+        "办公经费\t保障运转\t产出指标\t数量指标\t会议次数\t≥\t12\t次",
+        "被裁在页边的",
+        "一段文字",
+        "\t\t产出指标\t时效指标\t完成时间\t≤\t12\t月",
+    ])
+    assert len(table.rows) == 2
+    loose = [w for w in warnings if "outside the table's cells" in w]
+    assert len(loose) == 1 and "2 line(s)" in loose[0] and "被裁在页边的一段文字" in loose[0]
+
+
+def test_merged_cell_cut_at_page_edge_and_text_off_page(tmp_path):
+    """A ruled table whose left merged cell has no bottom border (it continues on the next
+    page) keeps its text as a cell; a copy of the text drawn above the page is not read."""
+    path = tmp_path / "cut.pdf"
+    c = canvas.Canvas(str(path), pagesize=(600, 400))
+    c.setFont(FONT, 9)
+    xs = [50, 150, 250, 350, 450]
+    top, bottom = 350, 100
+    for x in xs:
+        c.line(x, top, x, bottom)
+    c.line(xs[0], top, xs[-1], top)
+    c.line(xs[0], 320, xs[-1], 320)
+    for y in (260, 200, 150, 100):  # the rows of the right part; the left cell is left open
+        c.line(xs[1], y, xs[-1], y)
+    for x, word in zip(xs, ["项目名称", "一级指标", "三级指标", "指标值"]):
+        c.drawString(x + 5, 330, word)
+    c.drawString(55, 220, "合并单元格文字")
+    c.drawString(55, 420, "页外的重复文字")  # above the page: clipped, not printed
+    for y, (a, b, v) in zip((280, 220, 170, 115), [("产出指标", "数量", "1"), ("产出指标", "质量", "2"), ("效益指标", "社会", "3"), ("满意度指标", "满意", "4")]):
+        c.drawString(155, y, a)
+        c.drawString(255, y, b)
+        c.drawString(355, y, v)
+    c.showPage()
+    c.save()
+    lines, _ = pdf_lines(path, path.read_bytes())
+    text = "\n".join(line.text for line in lines)
+    assert "页外的重复文字" not in text
+    cells = [line.text.split("\t") for line in lines if "\t" in line.text]
+    assert any(row[0] == "合并单元格文字" and "产出指标" in row for row in cells), text
