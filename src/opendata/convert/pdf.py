@@ -21,11 +21,12 @@ from pathlib import Path
 from ..model import Disclosure
 from .errors import ConversionError, Warnings
 from .limits import Limits, check_page_count, check_page_streams
+from .pdf_page import readable_page
 from .source import Line, describe_source
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
 CODE_PART_WORDS = {"类", "款", "项"}
-AMOUNT_TOKEN = re.compile(r"^[-−]?\(?\d[\d,]*(\.\d+)?\)?%?$")
+AMOUNT_TOKEN = re.compile(r"^[-−]?[(（]?\d[\d,]*(\.\d+)?[)）]?%?$")
 
 
 def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) -> Disclosure:
@@ -36,8 +37,7 @@ def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) ->
     data = path.read_bytes()
     lines, pages = pdf_lines(path, data, limits)
     source = describe_source(path, data, "pdf")
-    disclosure = convert_lines(lines, source, warnings)
-    return disclosure
+    return convert_lines(lines, source, warnings)
 
 
 # -- opening -------------------------------------------------------------------
@@ -84,11 +84,11 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None) -> tuple[li
         for number, page in enumerate(pdf.pages, 1):
             try:
                 check_page_streams(path, number, page.page_obj, limits, sizes)
-                page_chars = page.chars
-                chars += len(page_chars)
                 images += len(page.images)
-                if not page_chars:
+                if not page.chars:
                     continue
+                page = readable_page(page, path, number)   # snapped, overprinting read once, Unicode checked
+                chars += len(page.chars)
                 for text in page_text_lines(page, state):
                     lines.append(Line(no=len(lines) + 1, text=text, page=number))
             except ConversionError:
