@@ -21,7 +21,7 @@ from reportlab.pdfgen import canvas  # noqa: E402
 
 from opendata.convert import ConversionError, convert_file  # noqa: E402
 from opendata.convert.pdf import pdf_lines  # noqa: E402
-from opendata.convert.pdf_page import check_unicode, unreadable  # noqa: E402
+from opendata.convert.pdf_page import check_unicode, text_direction, unreadable  # noqa: E402
 from opendata.money import is_amount, parse_amount, printed_decimals  # noqa: E402
 
 from .test_convert_pdf_edges import (  # noqa: E402
@@ -106,10 +106,10 @@ def test_overprinting_keeps_repeated_characters(tmp_path):
 
 # -- 2. pages stored rotated ------------------------------------------------------------
 
-def stored_rotated(source: Path, target: Path, rotate: int) -> Path:
+def stored_rotated(source: Path, target: Path, rotate: int, set_rotate: bool = True) -> Path:
     """`source` with every page's content drawn through a rotated matrix (cos/sin computed in floating point,
     as producers do, so 90° leaves noise of 1e-17) inside a MediaBox turned to match, and /Rotate set so that
-    the page displays as the original."""
+    the page displays as the original; without `set_rotate` the page displays turned (content printed sideways)."""
     with pikepdf.open(source) as pdf:
         for page in pdf.pages:
             width, height = float(page.mediabox[2]), float(page.mediabox[3])
@@ -123,7 +123,8 @@ def stored_rotated(source: Path, target: Path, rotate: int) -> Path:
             page.mediabox = [0, 0, stored_w, stored_h]
             page.contents_add(pikepdf.Stream(pdf, ("q " + " ".join(f"{v:.20f}" for v in (a, b, c, d, e, f)) + " cm\n").encode()), prepend=True)
             page.contents_add(pikepdf.Stream(pdf, b"\nQ\n"))
-            page.obj.Rotate = rotate
+            if set_rotate:
+                page.obj.Rotate = rotate
         pdf.save(target)
     return target
 
@@ -141,6 +142,20 @@ def test_page_stored_rotated_reads_upright(tmp_path, borders, rotate):
     check_amounts(turned.tables["expenditure_summary"], EXP_EXPECTED)
     assert table_values(turned) == table_values(clean)
     assert pdf_lines(rotated, rotated.read_bytes())[0] == pdf_lines(clean_path, clean_path.read_bytes())[0]
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+@pytest.mark.parametrize("borders", [False, True], ids=["no_borders", "borders"])
+def test_content_printed_sideways_reads_as_the_reader_turns_the_page(tmp_path, borders, rotate):
+    """No /Rotate: the table itself is drawn turned (a landscape table printed sideways on a portrait sheet)."""
+    clean_path = expenditure_pdf(tmp_path / "clean.pdf", borders)
+    sideways = stored_rotated(clean_path, tmp_path / f"sideways{rotate}.pdf", rotate, set_rotate=False)
+    import pdfplumber
+    with pdfplumber.open(sideways) as pdf:
+        assert pdf.pages[0].rotation == 0 and text_direction(pdf.pages[0].chars[0]) == {90: "up", 180: "left", 270: "down"}[rotate]
+    turned = convert_file(sideways).disclosure
+    check_amounts(turned.tables["expenditure_summary"], EXP_EXPECTED)
+    assert table_values(turned) == table_values(convert_file(clean_path).disclosure)
 
 
 # -- 3. fonts without a Unicode map -----------------------------------------------------

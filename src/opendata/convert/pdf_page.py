@@ -8,6 +8,8 @@
   `dedupe_chars`: characters with the same text, font and size whose positions are within `DEDUPE_TOLERANCE`
   of each other, chained, are one character; a genuinely repeated character, the second "1" of "11", is a
   character width away and stays).
+- A page whose content is drawn sideways or upside down (a landscape table printed turned on a portrait page,
+  no /Rotate) is turned so that most of its text reads left to right, as a reader turns the sheet.
 - A page whose text cannot be read (a font without a Unicode map: pdfminer gives "(cid:123)", or private-use
   code points) is a ConversionError, never a package of garbage.
 """
@@ -29,7 +31,7 @@ def readable_page(page, path: Path, number: int):
     """The pdfplumber page `page` (page `number` of `path`) with its objects' coordinates snapped and its
     overprinted characters read once: a pdfplumber (Filtered)Page with the same API (chars, extract_words,
     find_tables, height). Raises ConversionError naming the file and page when the page's text cannot be read."""
-    snapped = _snapped(page)
+    snapped = _snapped(_turned(page))
     deduped = snapped.dedupe_chars(tolerance=DEDUPE_TOLERANCE)
     check_unicode(deduped.chars, path, number)
     return deduped
@@ -59,6 +61,61 @@ def _snap(obj: dict) -> dict:
     if "pts" in snapped:
         snapped["pts"] = [(round(x, SNAP_DECIMALS), round(y, SNAP_DECIMALS)) for x, y in snapped["pts"]]
     return snapped
+
+
+def text_direction(char: dict) -> str:
+    """Which way a character's text runs on the page as displayed: "right" (upright), "up", "down" or "left", from
+    its text matrix (a, b, c, d, e, f), whose (a, b) is the direction of the baseline (PDF y up)."""
+    a, b = char["matrix"][0], char["matrix"][1]
+    if abs(a) >= abs(b):
+        return "right" if a > 0 else "left"
+    return "up" if b > 0 else "down"
+
+
+def _turned(page):
+    """`page` as it is when most of its printed characters run "right"; else a copy turned (clockwise for text
+    running up, counter-clockwise for text running down, half a turn for text upside down) so that they do:
+    every object's box and points moved into the turned page, whose width and height are swapped for a quarter turn."""
+    printed = [c for c in page.chars if c["text"].strip()]
+    directions = [text_direction(c) for c in printed]
+    way = max(("up", "down", "left"), key=directions.count)
+    if not printed or directions.count(way) * 2 <= len(printed):
+        return page
+    width, height = page.width, page.height
+    x_left, y_top = page.bbox[0], page.bbox[1]
+
+    def point(x: float, top: float) -> tuple[float, float]:
+        x, top = x - x_left, top - y_top
+        if way == "up":
+            return height - top, x
+        if way == "down":
+            return top, width - x
+        return width - x, height - top
+
+    objects = {}
+    for kind, items in page.objects.items():
+        moved = []
+        for obj in items:
+            obj = dict(obj)
+            if "x0" in obj and "top" in obj:
+                corners = [point(obj["x0"], obj["top"]), point(obj["x1"], obj["bottom"])]
+                offset = obj.get("doctop", obj["top"]) - obj["top"]
+                obj["x0"], obj["x1"] = sorted(c[0] for c in corners)
+                obj["top"], obj["bottom"] = sorted(c[1] for c in corners)
+                obj["doctop"] = obj["top"] + offset
+                obj["width"], obj["height"] = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+                if "pts" in obj:
+                    obj["pts"] = [point(x, top) for x, top in obj["pts"]]
+                if kind == "char":
+                    obj["upright"] = text_direction(obj) == way
+            moved.append(obj)
+        objects[kind] = moved
+    from pdfplumber.page import FilteredPage
+
+    copy = FilteredPage(page, lambda obj: True)
+    copy.bbox = (0, 0, height, width) if way in ("up", "down") else (0, 0, width, height)
+    copy._objects = objects
+    return copy
 
 
 def unreadable(text: str) -> bool:
