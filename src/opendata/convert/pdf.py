@@ -22,6 +22,7 @@ from ..model import Disclosure
 from .errors import ConversionError, Warnings
 from .limits import Limits, check_page_count, check_page_streams
 from .pdf_cells import AMOUNT_TOKEN, group_lines, inside, join_words, joiner, open_rule_ends, ruled_rows, visible_page
+from .pdf_page import readable_page
 from .source import Line, describe_source
 
 
@@ -39,8 +40,7 @@ def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) ->
         warnings.add(f"{sum(hidden.values())} character(s) drawn outside the visible page (clipped, not printed) "
                      f"were not read, on page(s) {pages_listed}", page=min(hidden))
     source = describe_source(path, data, "pdf")
-    disclosure = convert_lines(lines, source, warnings)
-    return disclosure
+    return convert_lines(lines, source, warnings)
 
 
 # -- opening -------------------------------------------------------------------
@@ -88,14 +88,14 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
         for number, page in enumerate(pdf.pages, 1):
             try:
                 check_page_streams(path, number, page.page_obj, limits, sizes)
-                page_chars = page.chars
-                chars += len(page_chars)
                 images += len(page.images)
-                if not page_chars:
+                if not page.chars:
                     continue
-                page, off_page = visible_page(page)
+                page = readable_page(page, path, number)   # snapped, overprinting read once, Unicode checked
+                page, off_page = visible_page(page)         # text drawn off the page is clipped, not printed
                 if off_page and hidden is not None:
                     hidden[number] = off_page
+                chars += len(page.chars)
                 for text in page_text_lines(page, state):
                     lines.append(Line(no=len(lines) + 1, text=text, page=number))
             except ConversionError:

@@ -13,7 +13,7 @@ import re
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
 CODE_PART_WORDS = {"类", "款", "项"}
-AMOUNT_TOKEN = re.compile(r"^[-−]?\(?\d[\d,]*(\.\d+)?\)?%?$")
+AMOUNT_TOKEN = re.compile(r"^[-−]?[(（]?\d[\d,]*(\.\d+)?[)）]?%?$")
 
 
 def visible_page(page):

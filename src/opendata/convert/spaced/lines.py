@@ -9,7 +9,8 @@ from ..source import Line
 from ..recognise import is_table_marker, match_title, squash
 from ..segment import META_LINE, is_unit_line
 
-AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d+$")  # money in this layout always has decimals
+# money in this layout always has decimals; a negative has a minus sign or brackets, "(28.65)" (money.parse_amount)
+AMOUNT = re.compile(r"^(-?(\d{1,3}(,\d{3})+|\d+)\.\d+|[(（](\d{1,3}(,\d{3})+|\d+)\.\d+[)）])$")
 CODE = re.compile(r"^\d{3}$|^\d{5}$|^\d{7}$")
 UNIT_CODE = re.compile(r"^\d{6,9}$")
 SMALL_INT = re.compile(r"^\d{1,3}$")
