@@ -24,6 +24,11 @@ def document(*head: str) -> str:
     return "\n".join([*head, "", "一般公共预算基本支出表", "", "单位：万元", "", TABLE, ""])
 
 
+def three(sources: dict) -> dict:
+    """The sources of unit name, year and stage."""
+    return {key: sources[key] for key in ("unitName", "fiscalYear", "stage")}
+
+
 def run_convert(*args) -> subprocess.CompletedProcess:
     cli = Path(sys.executable).with_name("opendata")
     return subprocess.run([str(cli), "convert", *map(str, args)], capture_output=True, text=True,
@@ -132,7 +137,7 @@ def test_conversion_takes_what_only_the_file_name_says(tmp_path):
     result = convert_file(source)
     d = result.disclosure
     assert (d.unit_name, d.fiscal_year, d.stage) == ("测试市测试中心", 2021, "final_accounts")
-    assert d.metadata_sources == {"unitName": "file name", "fiscalYear": "file name", "stage": "file name"}
+    assert three(d.metadata_sources) == {"unitName": "file name", "fiscalYear": "file name", "stage": "file name"}
 
 
 # -- missing, options ------------------------------------------------------------------------
@@ -146,7 +151,9 @@ def test_missing_metadata_is_a_warning_and_recorded(tmp_path):
     assert any("未找到单位名称" in w and "--unit-name" in w for w in result.warnings)
     assert any("--year" in w for w in result.warnings) and any("--stage" in w for w in result.warnings)
     descriptor = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
-    assert descriptor["metadataSources"] == {"unitName": "missing", "fiscalYear": "missing", "stage": "missing"}
+    assert descriptor["metadataSources"] == {"unitName": "missing", "fiscalYear": "missing", "stage": "missing",
+                                             "level": "missing", "consolidated": "not stated",
+                                             "governmentLevel": "missing", "division": "missing"}
     assert descriptor["unit"]["name"] is None and descriptor["fiscalYear"] is None and descriptor["stage"] is None
     assert descriptor["fiscalPeriod"] is None
     assert descriptor["title"] == "单位名称未知年度未知阶段未知"
@@ -167,7 +174,7 @@ def test_options_supply_and_are_recorded(tmp_path):
     assert (d.unit_name, d.fiscal_year, d.stage) == ("测试市测试局", 2025, "final_accounts")
     assert not any("未找到" in w for w in result.warnings)
     descriptor = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
-    assert descriptor["metadataSources"] == {"unitName": "option", "fiscalYear": "option", "stage": "option"}
+    assert three(descriptor["metadataSources"]) == {"unitName": "option", "fiscalYear": "option", "stage": "option"}
     assert descriptor["title"] == "测试市测试局2025年部门决算"
 
 
@@ -176,7 +183,7 @@ def test_options_win_over_the_document(tmp_path):
     source.write_text(document("测试市甲局2024年部门预算", "单位名称：测试市甲局"), encoding="utf-8")
     d = convert_file(source, year=2023).disclosure
     assert (d.unit_name, d.fiscal_year, d.stage) == ("测试市甲局", 2023, "budget")
-    assert d.metadata_sources == {"unitName": "label 单位名称 line 2", "fiscalYear": "option", "stage": "title line 1"}
+    assert three(d.metadata_sources) == {"unitName": "label 单位名称 line 2", "fiscalYear": "option", "stage": "title line 1"}
 
 
 def test_bad_options_are_refused(tmp_path):
