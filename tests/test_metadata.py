@@ -219,16 +219,56 @@ def test_a_text_that_is_no_disclosure_is_still_refused(tmp_path):
 # -- the corpus ------------------------------------------------------------------------------
 
 METADATA_ERRORS = ("the unit's name was not found", "no fiscal year and stage found")
+EXPECTATIONS = (Path(__file__).resolve().parent / "corpus", CORPUS.parents[1] / "exp")
+"""Hand-read expectation files: tests/corpus/001-030.json, ../exp/031-091.json where present."""
+READ_OFF_THE_COVERS = {  # 001-030 do not record government level and division: read off their covers and titles
+    **{f"{n:03d}": ("provincial", "310000") for n in range(1, 7)},    # 上海市2026年市级单位预算
+    **{f"{n:03d}": ("provincial", "110000") for n in range(7, 13)},   # 部门名称 北京市…
+    **{f"{n:03d}": ("municipal", "440300") for n in range(13, 19)},   # 2026 年深圳市…部门预算
+    "019": ("provincial", "500000"), "020": ("provincial", "500000"), "021": ("county", "500102"),  # 重庆市… / 重庆市涪陵区…
+    "022": ("provincial", "500000"), "023": ("provincial", "500000"), "024": ("provincial", "500000"),
+    **{f"{n:03d}": ("municipal", "440100") for n in range(25, 31)},   # 2026年 广州市…部门预算
+    "027": (None, None),
+}
+AGREEMENT = {"unit": 55, "year": 55, "stage": 55, "level": 58, "consolidated": 58, "government_level": 58, "division": 58}
+"""How many converted corpus documents agree with the hand-read expectation, per field (issue #11)."""
 
 
-def test_no_corpus_file_stops_for_metadata():
+def expectations() -> dict[str, dict]:
+    """File stem -> the fields of its expectation file compared below."""
+    found = {}
+    for folder in EXPECTATIONS:
+        for path in sorted(folder.glob("[0-9][0-9][0-9].json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            level, division = READ_OFF_THE_COVERS.get(path.stem, (data.get("government_level"), data.get("division_code")))
+            found[path.stem] = {"unit": data.get("unit"), "year": data.get("year"), "stage": data.get("stage"),
+                                "level": data.get("level"), "consolidated": data.get("consolidated"),
+                                "government_level": level, "division": division}
+    return found
+
+
+def test_no_corpus_file_stops_for_metadata_and_metadata_agrees_with_the_documents():
+    """No corpus file stops for metadata, and unit, year, stage, level, consolidation, government
+    level and division of the converted documents agree with the hand-read expectations."""
     if not CORPUS.is_dir():
         pytest.skip(f"{CORPUS} not found")
-    stopped = []
+    expected = expectations()
+    stopped, agree, disagree = [], dict.fromkeys(AGREEMENT, 0), []
     for path in sorted(CORPUS.glob("*.pdf")):
         try:
-            convert_file(path)
+            d = convert_file(path).disclosure
         except ConversionError as error:
             if any(message in str(error) for message in METADATA_ERRORS):
                 stopped.append(f"{path.name}: {error}")
+            continue
+        if path.stem not in expected:
+            continue
+        got = {"unit": d.unit_name, "year": d.fiscal_year, "stage": d.stage, "level": d.level,
+               "consolidated": d.consolidated, "government_level": d.government_level, "division": d.division_code}
+        for key, value in got.items():
+            if value == expected[path.stem][key]:
+                agree[key] += 1
+            else:
+                disagree.append(f"{path.name} {key}: {value!r}, read {expected[path.stem][key]!r}")
     assert not stopped, stopped
+    assert all(agree[key] >= least for key, least in AGREEMENT.items()), (agree, disagree)
