@@ -161,3 +161,17 @@ def test_a_document_whose_only_table_is_a_performance_form_converts():
     table = result.disclosure.tables["department_performance_targets"]
     assert len(table.rows) >= 30
     assert result.disclosure.level == "department" and result.disclosure.division_code == "440100"
+
+
+def test_a_mark_broken_by_a_space_on_the_cover():
+    assert consolidation(["2026 年测试市测试委员会（本 级）部门预算"], None, "department") == (False, "title line 1")
+
+
+def test_disclosure_words_are_listed():
+    from opendata.standard import load_standard
+    standard = load_standard()
+    for kind in ("central", "consolidated_mark", "department", "department_label", "no_subordinates", "own_level",
+                 "subordinate", "unit", "unit_label"):
+        assert standard.disclosure_words(kind)
+    with pytest.raises(KeyError):
+        standard.disclosure_words("regional")

@@ -91,7 +91,7 @@ def consolidation(lines: list[str], unit_name: str | None, level: str | None) ->
     mark = re.compile(rf"[（(]\s*({words('consolidated_mark')}|{words('own_level')})\s*[)）]")
     own = load_standard().disclosure_words("own_level")
     for text, where in [(unit_name or "", "unit name")] + [(t, f"title line {n}") for n, t in enumerate(lines[:COVER_LINES], 1)]:
-        match = mark.search(text)
+        match = mark.search(re.sub(r"\s+", "", text))
         if match:
             return match.group(1) not in own, where
     squashed = Squashed(lines)
