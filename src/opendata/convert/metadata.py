@@ -295,6 +295,12 @@ def assemble(tables: dict, narrative_lines, texts: list[str], source, year: int 
         warnings.add("administrative division not found in the unit name or the title; 未识别行政区划")
     level, level_where = scope.disclosure_level(texts)
     consolidated, consolidated_where = scope.consolidation(texts, name, level)
+    sheet = scope.from_sheet(stated)
+    level, level_where = (sheet["level"], "metadata sheet") if "level" in sheet else (level, level_where)
+    if "consolidated" in sheet:
+        consolidated, consolidated_where = sheet["consolidated"], "metadata sheet"
+    if "government_level" in sheet:
+        place.update(governmentLevel=sheet["government_level"], level="metadata sheet")
     sources.update(level=level_where or "missing", consolidated=consolidated_where or "not stated",
                    governmentLevel=place["level"], division=place["division"])
     unit = stated.get("money_unit")

@@ -14,6 +14,9 @@ COVER_LINES = 10
 """The first lines of a document read as its cover and title (places, 本级/汇总 marks)."""
 GOVERNMENT_LEVELS = {"province": "provincial", "prefecture": "municipal", "county": "county"}
 NUMERALS = {"零": 0, "〇": 0, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+SHEET_WORDS = {"level": {"department": "部门", "unit": "单位"}, "consolidated": {True: "汇总", False: "本级"},
+               "government_level": {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}}
+"""How the input workbook's 填报信息 sheet writes level, consolidation and government level."""
 SHORT_SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市)$")
 
 
@@ -50,6 +53,17 @@ class Squashed:
     def line(self, offset: int) -> int:
         """The 1-based line holding character `offset` of `text`."""
         return bisect.bisect_right(self.starts, offset)
+
+
+def from_sheet(stated: dict) -> dict:
+    """Level, consolidated and government level as the workbook's 填报信息 sheet states them
+    (部门 / 单位, 汇总 / 本级, 中央 / 省级 / 市级 / 县级; see `SHEET_WORDS`): key -> value, only
+    those given and understood."""
+    found = {}
+    for key, values in SHEET_WORDS.items():
+        text = str(stated.get(key) or "").strip()
+        found.update({key: value for value, word in values.items() if text == word})
+    return found
 
 
 # -- department or unit ------------------------------------------------------------------------
