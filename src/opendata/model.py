@@ -81,6 +81,12 @@ class Disclosure:
     parent_code: str | None = None
     division_code: str | None = None
     division_names: list[str] = field(default_factory=list)
+    # who the disclosure covers: "department" (部门预算) or "unit" (单位预算); whether it
+    # consolidates subordinate units (True), covers the own level only (False) or does not say
+    # (None); the government level: "central", "provincial", "municipal" or "county"
+    level: str | None = None
+    consolidated: bool | None = None
+    government_level: str | None = None
     money_unit: str = "元"
     title: str | None = None
     name: str | None = None

@@ -150,6 +150,7 @@ def descriptor_for(disclosure: Disclosure, resources: list[dict]) -> dict:
             if (disclosure.parent_name or disclosure.parent_code) else None,
         },
         "division": {"code": disclosure.division_code or "000000", "names": disclosure.division_names or ["未知"]},
+        "governmentLevel": disclosure.government_level, "level": disclosure.level, "consolidated": disclosure.consolidated,
         "fiscalYear": disclosure.fiscal_year,
         "stage": disclosure.stage,
         "moneyUnit": disclosure.money_unit,

@@ -380,6 +380,7 @@ def _disclosure(package: Package) -> Disclosure:
             parent_name=parent.get("name"), parent_code=parent.get("code"),
             fiscal_year=d["fiscalYear"], stage=d["stage"],
             division_code=d["division"]["code"], division_names=list(d["division"]["names"]),
+            level=d.get("level"), consolidated=d.get("consolidated"), government_level=d.get("governmentLevel"),
             money_unit=d["moneyUnit"], title=d["title"], name=d["name"], version=d["version"],
             created=d["created"], standard_version=d["standardVersion"], licenses=d["licenses"],
             conversion=d.get("conversion") or {}, metadata_sources=d.get("metadataSources") or {},

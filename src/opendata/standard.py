@@ -217,6 +217,15 @@ class Standard:
                 return tuple(split_list(row["words"], "|"))
         raise KeyError(f"row_words.csv has no kind {kind!r}")
 
+    def disclosure_words(self, kind: str) -> tuple[str, ...]:
+        """The words of titles and narratives that say who a disclosure covers
+        (codelists/disclosure_words.csv): `department`, `unit`, `consolidated_mark`, `own_level`,
+        `subordinate`, `no_subordinates`, `central`; KeyError for a kind not listed there."""
+        for row in self.codelists["disclosure_words"].rows:
+            if row["code"] == kind:
+                return tuple(split_list(row["words"], "|"))
+        raise KeyError(f"disclosure_words.csv has no kind {kind!r}")
+
     @cached_property
     def money_factors(self) -> dict[str, int]:
         """Printed money unit (元, 万元) -> its factor to 元, from codelists/money_units.csv."""

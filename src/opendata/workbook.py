@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from .convert.scope import SHEET_WORDS
 from .formulas import escape_formula
 from .model import Disclosure, Table
 from .money import UNIT_FACTORS
@@ -249,7 +250,8 @@ def meta_sheet(book, ranges: dict, values: dict) -> None:
 
     sheet = book.create_sheet(META_SHEET)
     labels = [("单位名称", "unit_name"), ("单位代码", "unit_code"), ("上级单位名称", "parent_name"), ("上级单位代码", "parent_code"),
-              ("年度", "fiscal_year"), ("阶段", "stage"), ("行政区划代码", "division_code"), ("金额单位", "money_unit")]
+              ("年度", "fiscal_year"), ("阶段", "stage"), ("行政区划代码", "division_code"), ("金额单位", "money_unit"),
+              ("公开层级", "level"), ("是否汇总", "consolidated"), ("政府层级", "government_level")]
     for r, (label, key) in enumerate(labels, 1):
         sheet.cell(row=r, column=1, value=label).font = _styles()["header"]
         value = values.get(key)
@@ -332,7 +334,8 @@ def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
     standard = load_standard()
     values = {"unit_name": disclosure.unit_name, "unit_code": disclosure.unit_code, "parent_name": disclosure.parent_name,
               "parent_code": disclosure.parent_code, "fiscal_year": disclosure.fiscal_year, "stage": stage_title(disclosure.stage),
-              "division_code": disclosure.division_code, "money_unit": disclosure.money_unit}
+              "division_code": disclosure.division_code, "money_unit": disclosure.money_unit,
+              **{key: SHEET_WORDS[key].get(getattr(disclosure, key)) for key in SHEET_WORDS}}
     book, ranges = new_book(disclosure.stage, disclosure.fiscal_year, values)
     layouts: dict[str, tuple[str, str | None]] = {}
     for table in disclosure.tables.values():

@@ -1,4 +1,5 @@
-"""Metadata from the document itself: unit, year, stage, division, money unit."""
+"""Metadata from the document itself: unit, year, stage, money unit; level, consolidation,
+government level and division through `scope`."""
 from __future__ import annotations
 
 import re
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from ..model import Table
 from ..standard import load_standard
+from . import scope
 from .recognise import clean_label, squash
 
 YEAR_STAGE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:[区市县省]级)?\s*(?:部门|单位)?\s*(?:[（(]?单位[）)]?)?\s*(预算|决算)")
@@ -189,28 +191,6 @@ def unit_codes(tables: dict[str, Table], name: str) -> tuple[str | None, str | N
     return code, parent_code, parent_name
 
 
-def division(unit: str, full_text: str) -> tuple[str | None, list[str]]:
-    """The GB/T 2260 division of the unit, from its name and the document's text."""
-    rows = load_standard().codelists["divisions"].rows
-    by_code = {row["code"]: row for row in rows}
-    candidates = []
-    for row in rows:
-        if row["level"] != "county" or len(row["name"]) < 2:
-            continue
-        if row["name"] in unit or row["name"] in full_text:
-            chain = ancestors(row, by_code)
-            names = [r["name"] for r in chain]
-            in_unit = row["name"] in unit
-            parents_named = sum(1 for n in names[:-1] if n in unit or n in full_text)
-            candidates.append((in_unit, parents_named, full_text.count(row["name"]), row["code"], names))
-    if not candidates:
-        return None, []
-    best = max(candidates)
-    if best[1] == 0 and sum(1 for c in candidates if c[0] == best[0]) > 1:
-        return None, []
-    return best[3], best[4]
-
-
 def ancestors(row: dict, by_code: dict) -> list[dict]:
     """The chain of code-list rows from the top ancestor down to `row` itself, following each
     row's `parent` code through `by_code` (code -> row of codelists/divisions.csv); stops at a
@@ -237,6 +217,13 @@ def division_from_code(code: str, warnings) -> tuple[str | None, list[str]]:
         warnings.add(f"行政区划代码 {code} is not in the division code list; kept as given")
         return code, []
     return code, [row["name"] for row in ancestors(by_code[code], by_code)]
+
+
+def government_level(code: str | None) -> str | None:
+    """The government level of a division code of codelists/divisions.csv (province ->
+    provincial, prefecture -> municipal, county -> county); None for a code not listed."""
+    row = next((r for r in load_standard().codelists["divisions"].rows if r["code"] == code), None)
+    return scope.GOVERNMENT_LEVELS.get(row["level"]) if row else None
 
 
 GIVEN: ContextVar[dict] = ContextVar("given_metadata", default={})
@@ -299,16 +286,28 @@ def assemble(tables: dict, narrative_lines, texts: list[str], source, year: int 
             tables["key_figures"] = key_figures
         tables["narrative"] = narrative.narrative_table(narrative_lines)
     code, parent_code, parent_name = unit_codes(tables, name) if name else (None, None, None)
+    place = scope.division_and_level(name, texts, warnings)
+    division_code, division_names = place["code"], place["names"]
     if stated.get("division_code"):
         division_code, division_names = division_from_code(stated["division_code"], warnings)
-    else:
-        division_code, division_names = division(name or "", "\n".join(texts))
-    if division_code is None:
-        warnings.add("administrative division not found from the unit name or the text; 未识别行政区划")
+        place.update(division="metadata sheet", level="metadata sheet", governmentLevel=government_level(division_code))
+    if division_code is None and place["governmentLevel"] != "central":
+        warnings.add("administrative division not found in the unit name or the title; 未识别行政区划")
+    level, level_where = scope.disclosure_level(texts)
+    consolidated, consolidated_where = scope.consolidation(texts, name, level)
+    sheet = scope.from_sheet(stated)
+    level, level_where = (sheet["level"], "metadata sheet") if "level" in sheet else (level, level_where)
+    if "consolidated" in sheet:
+        consolidated, consolidated_where = sheet["consolidated"], "metadata sheet"
+    if "government_level" in sheet:
+        place.update(governmentLevel=sheet["government_level"], level="metadata sheet")
+    sources.update(level=level_where or "missing", consolidated=consolidated_where or "not stated",
+                   governmentLevel=place["level"], division=place["division"])
     unit = stated.get("money_unit")
     return Disclosure(
         unit_name=name, unit_code=stated.get("unit_code") or code,
         parent_code=stated.get("parent_code") or parent_code, parent_name=stated.get("parent_name") or parent_name,
         fiscal_year=year, stage=stage, source=source, division_code=division_code, division_names=division_names,
+        level=level, consolidated=consolidated, government_level=place["governmentLevel"],
         money_unit=unit if unit in ("元", "万元") else money_unit(tables), tables=tables, metadata_sources=sources,
     )

@@ -63,6 +63,7 @@ META_LABELS = {
     "主管部门": "parent_name", "主管部门代码": "parent_code",
     "年度": "fiscal_year", "预算年度": "fiscal_year", "决算年度": "fiscal_year", "财政年度": "fiscal_year",
     "阶段": "stage", "公开阶段": "stage", "行政区划代码": "division_code", "金额单位": "money_unit",
+    "公开层级": "level", "是否汇总": "consolidated", "政府层级": "government_level",
 }
 _FORMAT_DECIMALS = re.compile(r"\.([0#?]+)")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
