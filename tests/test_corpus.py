@@ -58,6 +58,31 @@ def test_printed_tables_totals_and_cells_are_found(corpus, what, floor):
     assert wanted and found / wanted >= floor, f"{what}: {found}/{wanted} below the floor {floor}\n" + "\n".join(missing[:60])
 
 
+# how many converted corpus documents agree with the hand-read expectation, per field (issue #11:
+# before the level work, level 0, government level 0, division 2); 029 prints no stage, 064 is named
+# with its （本级）
+AGREEMENT = {"unit": 59, "fiscal_year": 60, "stage": 59, "level": 60, "consolidated": 60, "government_level": 60,
+             "division_code": 60}
+EXPECTED_FIELD = {"unit": "unit", "fiscal_year": "year", "stage": "stage", "level": "level",
+                  "consolidated": "consolidated", "government_level": "government_level", "division_code": "division_code"}
+
+
+def test_unit_year_stage_level_and_division_agree_with_the_documents(corpus):
+    expected, report, scores = corpus
+    agree, disagree = dict.fromkeys(AGREEMENT, 0), []
+    for exp, item in zip(expected, report.items):
+        if item.status != CONVERTED:
+            continue
+        disclosure = Package.open(item.package).disclosure()
+        got = {**{field: getattr(disclosure, field) for field in AGREEMENT if field != "unit"}, "unit": disclosure.unit_name}
+        for field, key in EXPECTED_FIELD.items():
+            if got[field] == exp.get(key):
+                agree[field] += 1
+            else:
+                disagree.append(f"{exp['file']} {field}: {got[field]!r}, read {exp.get(key)!r}")
+    assert all(agree[field] >= least for field, least in AGREEMENT.items()), (agree, disagree)
+
+
 def test_the_corpus_holds_both_kinds(corpus):
     expected, report, scores = corpus
     assert sum(should_convert(e) for e in expected) >= 40 and sum(not should_convert(e) for e in expected) >= 20
