@@ -1,0 +1,52 @@
+"""The two-sided summaries (收支总表, 财政拨款收支总表) as regions other than the seeds print them:
+a section heading above the printed title, a following table whose title the catalog does not
+name, and (below) the expenditure side printed in several label / amount column pairs."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from opendata.convert import convert_file
+
+HEAD = "2026年度福山市某某局部门预算\n"
+
+
+def convert(tmp_path, text: str):
+    path = tmp_path / "doc.txt"
+    path.write_text(HEAD + text, encoding="utf-8")
+    return convert_file(path)
+
+
+SUMMARY = """一、收支预算总表
+2026年度收支预算总表
+单位：万元
+收入\t\t支出\t
+项目\t预算数\t项目\t预算数
+一、一般公共预算拨款收入\t120.50\t一、一般公共服务支出\t100.00
+二、政府性基金预算拨款收入\t\t二、外交支出\t
+\t\t三、住房保障支出\t20.50
+收入合计\t120.50\t支出合计\t120.50
+"""
+
+UNKNOWN_NEXT = """五、某某拨款支出预算明细表
+2026年度某某拨款支出预算明细表
+单位：万元
+科目编码\t科目名称\t小计\t基本支出\t项目支出
+合计\t\t120.50\t100.00\t20.50
+208\t社会保障和就业支出\t120.50\t100.00\t20.50
+"""
+
+
+def test_heading_above_the_title_is_one_title(tmp_path):
+    result = convert(tmp_path, SUMMARY)
+    table = result.disclosure.tables["income_expenditure_summary"]
+    totals = {r.values["side"]: r.values["total"] for r in table.rows if r.row_type == "total"}
+    assert totals == {"income": Decimal("1205000"), "expenditure": Decimal("1205000")}
+    assert not any("has no rows" in str(w) for w in result.warnings)
+
+
+def test_an_unknown_title_ends_the_table_with_a_warning(tmp_path):
+    result = convert(tmp_path, SUMMARY + UNKNOWN_NEXT)
+    table = result.disclosure.tables["income_expenditure_summary"]
+    assert [r.values["item"] for r in table.rows if r.values["side"] == "expenditure"][-1] == "支出合计"
+    assert not any("without a label" in str(w) or "not converted" in str(w) for w in result.warnings)
+    assert any("五、某某拨款支出预算明细表" in str(w) and "not recognised" in str(w) for w in result.warnings)
