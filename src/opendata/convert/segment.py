@@ -16,7 +16,7 @@ META_LINE = re.compile(r"^\s*(单位名称|部门|编制单位|金额单位|单�
 NOTE_LINE = re.compile(r"^\s*(注|备注|说明)\s*[:：]|本套报表金额转换|故本表无数据|本表无数据|无此项")
 PROSE_LINE = re.compile(r"[。；]|^第[一二三四五六七八九十]+部分|^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")
 HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")   # 一、收支情况说明, however short
-TITLE_LIKE = re.compile(r"表\s*([(（]?续[)）]?)?\s*$")   # a line naming some table: ends in 表 (or 表（续）)
+TITLE_LIKE = re.compile(r"表\s*([(（][^()（）]{0,30}[)）])?\s*$")   # ends in 表, or 表（续）, 表（按…分类）
 CONFIRM_WINDOW = 14
 
 
@@ -108,9 +108,13 @@ def find_segments(lines: list[Line]) -> list[Segment]:
 
 def looks_like_title(lines: list[Line], index: int) -> bool:
     """True when line `index` reads as the title of a table that `match_title` does not know:
-    one untabbed cell of 4 to 60 characters ending in 表 (or 表（续）), no sentence punctuation,
-    with a unit line or tabular lines right below it (`confirmed`)."""
+    one untabbed cell of 4 to 60 characters ending in 表 (or 表 and a bracketed remark), no sentence punctuation,
+    with a unit line or tabular lines right below it; a title wrapped over two lines is read as one."""
     text = lines[index].text
+    below = lines[index + 1].text if index + 1 < len(lines) else ""
+    if not TITLE_LIKE.search(squash(text)) and below.strip() and "\t" not in below.strip("\t") and "\t" not in text.strip("\t"):
+        if TITLE_LIKE.search(squash(below)) and not is_unit_line(below):
+            text, index = text + below, index + 1   # a title wrapped over two lines
     key = squash(text)
     if "\t" in text.strip("\t") or not 4 <= len(key) <= 60 or not TITLE_LIKE.search(key) or re.search(r"[。；，,]", key):
         return False
@@ -132,6 +136,8 @@ def body_end(lines: list[Line], start: int, limit: int) -> int:
             continue
         if started and looks_like_title(lines, j):
             return j
+        if started and is_table_marker(text.strip()) and j + 1 < limit and looks_like_title(lines, j + 1):
+            return j   # 表5 above the title of another table
         if started and "\t" not in text and PROSE_LINE.search(text) and not NOTE_LINE.search(text) and (len(squash(text)) > 12 or HEADING_LINE.match(text)):
             return j
     return limit
