@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..money import is_amount
+from ..standard import load_standard
 from .recognise import TitleMatch, is_table_marker, match_title, squash
 from .source import Line
 
@@ -15,6 +16,7 @@ META_LINE = re.compile(r"^\s*(单位名称|部门|编制单位|金额单位|单�
 NOTE_LINE = re.compile(r"^\s*(注|备注|说明)\s*[:：]|本套报表金额转换|故本表无数据|本表无数据|无此项")
 PROSE_LINE = re.compile(r"[。；]|^第[一二三四五六七八九十]+部分|^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")
 HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")   # 一、收支情况说明, however short
+TITLE_LIKE = re.compile(r"表\s*([(（][^()（）]{0,30}[)）])?\s*$")   # ends in 表, or 表（续）, 表（按…分类）
 CONFIRM_WINDOW = 14
 
 
@@ -30,6 +32,7 @@ class Segment:
     end: int = 0              # one past the last line index
     marker: str | None = None
     lines: list[Line] = field(default_factory=list)
+    stopped_at: Line | None = None   # an unrecognised table title that ended the body, if any
 
 
 def tabular(line: Line) -> bool:
@@ -63,8 +66,9 @@ def confirmed(lines: list[Line], index: int) -> bool:
 def find_segments(lines: list[Line]) -> list[Segment]:
     """list[Line] -> list[Segment], in document order: a line naming a catalog table (title
     aliases of codelists/tables.csv, `recognise.match_title`) with tabular or unit lines near
-    it starts a segment; each runs to the next title (or its marker line) or to where prose
-    resumes once rows have begun, or to the marker of another table (表4 after 表3)."""
+    it starts a segment (a heading right above the title of the same money table is one title
+    with it); each runs to the next title (or its marker line) or to where prose resumes once
+    rows have begun, or to the marker of another table (表4 after 表3)."""
     segments: list[Segment] = []
     pending_marker: tuple[int, str] | None = None
     markers: list[tuple[int, str]] = []
@@ -83,6 +87,12 @@ def find_segments(lines: list[Line]) -> list[Segment]:
         if pending_marker and index - pending_marker[0] <= 6:
             marker = pending_marker[1]
         pending_marker = None
+        previous = segments[-1] if segments else None
+        if previous and previous.table_id == match.table_id and load_standard().tables[match.table_id].kind == "money" and not any(l.text.strip() for l in lines[previous.start:index]):
+            # a section heading (一、收支预算总表) right above the printed title names the same table:
+            # one title of two lines, the body under the second
+            previous.start = index + 1
+            continue
         segments.append(Segment(table_id=match.table_id, title=text.strip("\t "), title_line=index, start=index + 1, marker=marker))
     for current, following in zip(segments, segments[1:] + [None]):
         limit = following.title_line if following else len(lines)
@@ -97,11 +107,31 @@ def find_segments(lines: list[Line]) -> list[Segment]:
             limit = next((j for j, m in markers if current.start <= j < limit and m != current.marker), limit)
         current.end = body_end(lines, current.start, limit)
         current.lines = lines[current.start:current.end]
+        if current.end < limit and looks_like_title(lines, current.end) and match_title(lines[current.end].text) is None:
+            current.stopped_at = lines[current.end]
     return segments
 
 
+def looks_like_title(lines: list[Line], index: int) -> bool:
+    """True when line `index` reads as the title of a table that `match_title` does not know:
+    one untabbed cell of 4 to 60 characters ending in 表 (or 表 and a bracketed remark), no sentence punctuation,
+    with a unit line or tabular lines right below it; a title wrapped over two lines is read as one."""
+    text = lines[index].text
+    below = lines[index + 1].text if index + 1 < len(lines) else ""
+    if not TITLE_LIKE.search(squash(text)) and below.strip() and "\t" not in below.strip("\t") and "\t" not in text.strip("\t"):
+        if TITLE_LIKE.search(squash(below)) and not is_unit_line(below):
+            text, index = text + below, index + 1   # a title wrapped over two lines
+    key = squash(text)
+    if "\t" in text.strip("\t") or not 4 <= len(key) <= 60 or not TITLE_LIKE.search(key) or re.search(r"[。；，,]", key):
+        return False
+    if NOTE_LINE.search(text) or key.startswith("关于") or "说明" in key:
+        return False
+    return any(tabular(lines[j]) or is_unit_line(lines[j].text) for j in range(index + 1, min(len(lines), index + 4)))
+
+
 def body_end(lines: list[Line], start: int, limit: int) -> int:
-    """Where the table stops: the limit, or an earlier prose line once rows have begun."""
+    """Where the table stops: the limit, or an earlier prose line or title of another table
+    (`looks_like_title`, one the catalog does not name) once rows have begun."""
     started = False
     for j in range(start, limit):
         text = lines[j].text
@@ -110,6 +140,10 @@ def body_end(lines: list[Line], start: int, limit: int) -> int:
         if tabular(lines[j]):
             started = True
             continue
+        if started and looks_like_title(lines, j):
+            return j
+        if started and is_table_marker(text.strip()) and j + 1 < limit and looks_like_title(lines, j + 1):
+            return j   # 表5 above the title of another table
         if started and "\t" not in text and PROSE_LINE.search(text) and not NOTE_LINE.search(text) and (len(squash(text)) > 12 or HEADING_LINE.match(text)):
             return j
     return limit

@@ -21,17 +21,19 @@ UNIT_IN_TEXT = re.compile(r"(万元|元)")
 KEEP_DECIMALS = re.compile(r"保留(\S)位小数")
 TEXT_FIELDS_INHERITED = ("project_code", "project_name", "project_category", "department", "unit_name", "unit_code",
                          "responsible_person", "contact_phone", "goal", "indicator_level1", "indicator_level2")
+LABEL_FIELDS = ("item", "project_name")   # dimensions that hold a two-sided table's row labels
 EMPTY_MARKS = {"-", "—", "--", "——", "/", "无"}
 
 
 def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
-    """Take unit lines, notes and 单位名称 lines out of the rows."""
+    """Take unit lines, notes and 单位名称 lines out of the rows (a row whose every cell is one of
+    them, such as 编制单位：… beside 单位：元, too)."""
     meta = {"unit": None, "decimals": None, "notes": [], "unit_name": None}
     kept = []
     for row in rows:
         filled = row.filled
         text = " ".join(filled)
-        if len(filled) == 1 and (META_LINE.search(text) or is_unit_line(text)):
+        if filled and all(META_LINE.search(cell) or is_unit_line(cell) for cell in filled):   # 编制单位：… | 单位：元
             unit = UNIT_IN_TEXT.search(text.split("单位名称")[-1]) if "单位名称" not in text or "单位：" in text or "单位:" in text else None
             if "单位名称" in text:
                 name = re.split(r"单位名称[:：]", text)[-1]
@@ -103,11 +105,15 @@ class TableBuilder:
         width = max(width_of(header), width_of(data))
         fixed = realign([r.cells for r in header], width)
         columns = classify(header_paths(fixed, width), self.spec)
-        self._one_column_per_measure(columns, first_line)
         self.columns = columns
+        self.extra_labels = [c.index for c in self.expenditure_labels()[1:]] if self.spec.two_sided else []
+        self.extra_amounts: dict[int, list[int]] = {}
+        self._one_column_per_measure(columns, first_line)
         self.two_sided = None
         layout = self.two_sided_layout() if self.spec.two_sided else None
-        if layout:
+        if layout and self.extra_labels:
+            self.two_sided = (layout[0], layout[1], layout[0])   # a grid of label / amount pairs: no shifted rows
+        elif layout:
             anchor, placed = layout
             positions = Counter(next((i for i in reversed(range(len(r.cells))) if r.cells[i].strip() and not is_amount(r.cells[i].strip()) and i >= anchor), None) for r in data)
             positions.pop(None, None)
@@ -135,6 +141,7 @@ class TableBuilder:
                 continue  # a header repeated after a page break
             for parsed in self.parse_row(row, table.money_unit, decimals):
                 table.rows.append(parsed)
+        self._report_extra_blocks(first_line)
         for what, lines in self.unconverted.items():
             self.warnings.add(f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
         table.money_decimals = meta["decimals"] if meta["decimals"] is not None else (max(decimals) if decimals else None)
@@ -148,7 +155,7 @@ class TableBuilder:
         for column in columns:
             if column.kind != "measure":
                 continue
-            key = (column.side, column.name)
+            key = (column.side, self.block_of(column), column.name)
             if key in seen:
                 kept, dropped = seen[key], column
                 if header_year(dropped.path) > header_year(kept.path) > 0:
@@ -174,13 +181,34 @@ class TableBuilder:
 
     # -- rows ------------------------------------------------------------------
 
+    def expenditure_labels(self) -> list[Column]:
+        """The label columns of the expenditure side, left to right: one, or one per classification
+        where the side is printed as several label / amount column pairs (功能分类 beside 支出用途 or
+        经济分类, each with its own 预算数 / 金额)."""
+        return [c for c in self.columns if c.side == "expenditure" and c.kind == "dimension" and c.name in LABEL_FIELDS]
+
+    def block_of(self, column: Column) -> int:
+        """0 for the income side and the first expenditure list, k for the amounts of the k-th further
+        expenditure label column (`extra_labels`)."""
+        if column.side != "expenditure":
+            return 0
+        return sum(1 for index in self.extra_labels if index <= column.index)
+
+    def _report_extra_blocks(self, line: int) -> None:
+        for k, index in enumerate(self.extra_labels, 1):
+            lines = self.extra_amounts.get(k, [])
+            what = "/".join(next(c.path for c in self.columns if c.index == index))
+            self.warnings.add(f"expenditure side printed a {k + 1}. time, by '{what}': {len(lines)} amount(s) not converted "
+                              f"(lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''}); table {self.spec.code} of "
+                              "the standard carries one expenditure list, the first printed", lines[0] if lines else line, self.spec.code)
+
     def two_sided_layout(self) -> tuple[int, list[Column]] | None:
         """The expenditure label column and the columns placed relative to it, when the
         header shows both sides."""
-        labels = [c for c in self.columns if c.side == "expenditure" and c.kind == "dimension" and c.name == "item"]
+        labels = self.expenditure_labels()
         if not labels or not any(c.side == "income" for c in self.columns):
             return None
-        return labels[0].index, [c for c in self.columns if c.side and c.kind in ("measure", "dimension") and c.name != "item"]
+        return labels[0].index, [c for c in self.columns if c.side and c.kind in ("measure", "dimension") and c.name not in LABEL_FIELDS]
 
     def parse_two_sided(self, row: CellRow, unit: str, decimals: list[int], anchor: int, placed: list[Column], default_at: int) -> list[Row]:
         """Two-sided rows are aligned on the expenditure label: the cells printed before it
@@ -189,12 +217,15 @@ class TableBuilder:
         cells = [c.strip() for c in row.cells]
         texts = [i for i, c in enumerate(cells) if c and not is_amount(c)]
         at = next((i for i in reversed(texts) if i >= anchor), None)
+        if self.extra_labels:
+            at = anchor if anchor in texts else None
         position = at if at is not None else default_at
+        self._extra_blocks(cells, row.line, placed)
         result = []
         for side in ("income", "expenditure"):
             values: dict = {}
             for column in placed:
-                if column.side != side:
+                if column.side != side or self.block_of(column):
                     continue
                 i = position + (column.index - anchor)
                 cell = cells[i] if 0 <= i < len(cells) else ""
@@ -213,6 +244,8 @@ class TableBuilder:
             else:
                 labels = [cells[at]] if at is not None else []
             label = " / ".join(clean_label(l) for l in labels if clean_label(l))
+            if side == "expenditure" and label and not values and self.extra_labels:
+                values = self._spanning_amounts(cells, placed, unit, decimals)
             if not label:
                 if values and any(isinstance(v, Decimal) for v in values.values()):
                     self.warnings.add(f"{side} amounts printed without a label", row.line, self.spec.code)
@@ -220,6 +253,30 @@ class TableBuilder:
             values["item"], values["side"] = label, side
             result.append(Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page))
         return result
+
+    def _extra_blocks(self, cells: list[str], line: int, placed: list[Column]) -> None:
+        """Count the amounts of the further expenditure lists printed with their own labels."""
+        for k, index in enumerate(self.extra_labels, 1):
+            label = cells[index] if index < len(cells) else ""
+            amounts = [c for c in placed if self.block_of(c) == k and c.kind == "measure" and c.index < len(cells) and is_amount(cells[c.index])]
+            if label and not is_amount(label) and amounts:
+                self.extra_amounts.setdefault(k, []).append(line)
+
+    def _spanning_amounts(self, cells: list[str], placed: list[Column], unit: str, decimals: list[int]) -> dict:
+        """A total row printed across the expenditure lists (支出合计 under the first label, its amount
+        under the last list's amount column): the amounts of the first further list that prints
+        amounts without a label of its own."""
+        for k, index in enumerate(self.extra_labels, 1):
+            if index < len(cells) and cells[index]:
+                continue
+            values = {}
+            for column in placed:
+                if self.block_of(column) == k and column.kind == "measure" and column.index < len(cells) and is_amount(cells[column.index]):
+                    values[column.name] = parse_amount(cells[column.index], unit)
+                    decimals.append(printed_decimals(cells[column.index]))
+            if values:
+                return values
+        return {}
 
     def parse_row(self, row: CellRow, unit: str, decimals: list[int]) -> list[Row]:
         """One data row -> list[Row]: one row, none (nothing to keep), or in a two-sided table one

@@ -60,6 +60,9 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
                 merge_table(tables, table)
             continue
         used.update(range(segment.title_line, segment.end))
+        if segment.stopped_at is not None:
+            warnings.add(f"table title '{segment.stopped_at.text.strip()}' not recognised: table {segment.table_id} ends above it "
+                         "and the lines under it are read as narrative", segment.stopped_at.no, segment.table_id)
         rows = ROW_READERS[layout](segment.lines)
         builder = TableBuilder(spec, warnings, default_unit)
         first = lines[segment.title_line]

@@ -1,0 +1,82 @@
+"""The two-sided summaries (收支总表, 财政拨款收支总表) as regions other than the seeds print them:
+a section heading above the printed title, a following table whose title the catalog does not
+name, and (below) the expenditure side printed in several label / amount column pairs."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from opendata.convert import convert_file
+
+HEAD = "2026年度福山市某某局部门预算\n"
+
+
+def convert(tmp_path, text: str):
+    path = tmp_path / "doc.txt"
+    path.write_text(HEAD + text, encoding="utf-8")
+    return convert_file(path)
+
+
+SUMMARY = """一、收支预算总表
+2026年度收支预算总表
+单位：万元
+收入\t\t支出\t
+项目\t预算数\t项目\t预算数
+一、一般公共预算拨款收入\t120.50\t一、一般公共服务支出\t100.00
+二、政府性基金预算拨款收入\t\t二、外交支出\t
+\t\t三、住房保障支出\t20.50
+收入合计\t120.50\t支出合计\t120.50
+"""
+
+UNKNOWN_NEXT = """五、某某拨款支出预算明细表
+2026年度某某拨款支出预算明细表
+单位：万元
+科目编码\t科目名称\t小计\t基本支出\t项目支出
+合计\t\t120.50\t100.00\t20.50
+208\t社会保障和就业支出\t120.50\t100.00\t20.50
+"""
+
+
+def test_heading_above_the_title_is_one_title(tmp_path):
+    result = convert(tmp_path, SUMMARY)
+    table = result.disclosure.tables["income_expenditure_summary"]
+    totals = {r.values["side"]: r.values["total"] for r in table.rows if r.row_type == "total"}
+    assert totals == {"income": Decimal("1205000"), "expenditure": Decimal("1205000")}
+    assert not any("has no rows" in str(w) for w in result.warnings)
+
+
+def test_an_unknown_title_ends_the_table_with_a_warning(tmp_path):
+    result = convert(tmp_path, SUMMARY + UNKNOWN_NEXT)
+    table = result.disclosure.tables["income_expenditure_summary"]
+    assert [r.values["item"] for r in table.rows if r.values["side"] == "expenditure"][-1] == "支出合计"
+    assert not any("without a label" in str(w) or "not converted" in str(w) for w in result.warnings)
+    assert any("五、某某拨款支出预算明细表" in str(w) and "not recognised" in str(w) for w in result.warnings)
+
+
+TWO_LISTS = """收支总表
+编制单位：某某局\t\t\t\t单位：元\t
+收入\t\t支出\t\t\t
+项目名称\t金额\t功能分类\t\t支出用途\t
+\t\t功能科目名称\t金额\t项目名称\t金额
+一、财政拨款\t300.00\t一、一般公共服务支出\t200.00\t一、基本支出\t250.00
+二、其他资金\t\t二、住房保障支出\t100.00\t二、项目支出\t50.00
+\t\t三、外交支出\t\t\t
+\t\t四、国防支出\t\t\t
+\t\t五、教育支出\t\t\t
+当年收入小计\t300.00\t当年支出小计\t\t\t300.00
+收入合计\t300.00\t支出合计\t\t\t300.00
+"""
+
+
+def test_expenditure_printed_in_two_lists(tmp_path):
+    """功能分类 beside 支出用途: the first list is the expenditure side, the second a warning
+    naming it and its amounts; a total printed across both lists keeps its amount."""
+    result = convert(tmp_path, TWO_LISTS)
+    table = result.disclosure.tables["income_expenditure_summary"]
+    expenditure = {r.values["item"]: r.values["total"] for r in table.rows if r.values["side"] == "expenditure" and "total" in r.values}
+    assert expenditure == {"一、一般公共服务支出": Decimal("200.00"), "二、住房保障支出": Decimal("100.00"),
+                           "当年支出小计": Decimal("300.00"), "支出合计": Decimal("300.00")}
+    income = {r.values["item"]: r.values.get("total") for r in table.rows if r.values["side"] == "income"}
+    assert income["一、财政拨款"] == Decimal("300.00") and income["当年收入小计"] == Decimal("300.00")
+    messages = [str(w) for w in result.warnings]
+    assert any("支出用途" in m and "2 amount(s) not converted" in m for m in messages), messages
+    assert not any("without a label" in m or "in amount column" in m for m in messages), messages
