@@ -91,10 +91,10 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
                 images += len(page.images)
                 if not page.chars:
                     continue
-                page = readable_page(page, path, number)   # snapped, overprinting read once, Unicode checked
                 page, off_page = visible_page(page)         # text drawn off the page is clipped, not printed
                 if off_page and hidden is not None:
                     hidden[number] = off_page
+                page = readable_page(page, path, number)   # snapped, overprinting read once, Unicode checked
                 chars += len(page.chars)
                 for text in page_text_lines(page, state):
                     lines.append(Line(no=len(lines) + 1, text=text, page=number))
