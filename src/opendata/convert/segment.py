@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..money import is_amount
-from .recognise import TitleMatch, is_table_marker, match_title, squash
+from .recognise import TitleMatch, is_table_marker, match_title, squash, unlisted_title
 from .source import Line
 
 UNIT_LINE = re.compile(r"(金额)?单位[:：]\s*(万元|元)|单位[:：]?\s*(万元|元)\s*$|\(?(万元|元)\)?$")
@@ -60,11 +60,13 @@ def confirmed(lines: list[Line], index: int) -> bool:
     return False
 
 
-def find_segments(lines: list[Line]) -> list[Segment]:
+def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> list[Segment]:
     """list[Line] -> list[Segment], in document order: a line naming a catalog table (title
     aliases of codelists/tables.csv, `recognise.match_title`) with tabular or unit lines near
     it starts a segment; each runs to the next title (or its marker line) or to where prose
-    resumes once rows have begun."""
+    resumes once rows have begun. The title of a table outside the catalog
+    (`recognise.unlisted_title`, with rows near it) ends the segment before it too; such tables
+    are appended to `unlisted` (table_id empty) when a list is given, for the caller to report."""
     segments: list[Segment] = []
     pending_marker: tuple[int, str] | None = None
     for index, line in enumerate(lines):
@@ -74,7 +76,10 @@ def find_segments(lines: list[Line]) -> list[Segment]:
         if is_table_marker(text):
             pending_marker = (index, squash(text))
             continue
-        match: TitleMatch | None = match_title(text) if "\t" not in line.text.strip("\t") else None
+        one_cell = "\t" not in line.text.strip("\t")
+        match: TitleMatch | None = match_title(text) if one_cell else None
+        if match is None and one_cell and unlisted_title(text) and confirmed(lines, index):
+            match = TitleMatch("", "")
         if match is None or not confirmed(lines, index):
             continue
         marker = None
@@ -92,7 +97,9 @@ def find_segments(lines: list[Line]) -> list[Segment]:
                     break
         current.end = body_end(lines, current.start, limit)
         current.lines = lines[current.start:current.end]
-    return segments
+    if unlisted is not None:
+        unlisted.extend(segment for segment in segments if not segment.table_id)
+    return [segment for segment in segments if segment.table_id]
 
 
 def body_end(lines: list[Line], start: int, limit: int) -> int:
