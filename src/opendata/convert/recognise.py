@@ -47,7 +47,8 @@ _CONTENTS_LINE = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,})|\s\d{1,3}\s*$")
 
 def _number_pattern() -> re.Pattern:
     prefixes = "|".join(map(re.escape, _title_words("marker")))
-    return re.compile(rf"^表[一二三四五六七八九十\d]+|(?:{prefixes})表[一二三四五六七八九十\d]+|(?:{prefixes})\d{{1,2}}表")
+    number = r"(?:\d+|[一二三四五六七八九十]+)"
+    return re.compile(rf"^表{number}|(?:{prefixes})表{number}|(?:{prefixes})\d{{1,2}}表")
 
 
 def _drop_words(key: str) -> str:
