@@ -102,3 +102,13 @@ def test_a_table_outside_the_catalog_is_a_warning_with_its_page(tmp_path):
     assert result.disclosure.tables["general_budget_expenditure"].last_line < 9                  # the unlisted title is line 9
     warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
     assert len(warned) == 1 and "not in the table catalog" in warned[0] and "line 9" in warned[0], result.warnings
+
+
+def test_a_title_printed_on_two_lines_is_read_whole():
+    lines = _lines(["表13", "2021年部门综合预算一般公共预算拨款“三公”经费及", "会议费、培训费支出预算表（不含上年结转）", *BODY,
+                    "表12", "2021年部门综合预算政府采购（资产配置、购买服务）", "预算表（不含上年结转）", *BODY])
+    segments = find_segments(lines)
+    assert [(s.table_id, s.title_line, s.start) for s in segments] == [
+        ("three_public_expenses", 1, 3), ("government_procurement", 8, 10)]
+    assert segments[0].title.endswith("会议费、培训费支出预算表（不含上年结转）")
+    assert segments[0].end == 7                        # up to 表12, the next table's marker

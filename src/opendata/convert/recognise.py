@@ -94,7 +94,7 @@ def is_contents_line(text: str) -> bool:
 
 
 def _not_a_title(key: str, text: str) -> bool:
-    return (not key or len(key) > 60 or "。" in key or "说明" in key or key.startswith("关于") or "详见" in key
+    return (not key or len(key) > 60 or "。" in key or "," in key or "；" in key or "说明" in key or key.startswith("关于") or "详见" in key
             or "见附件" in key or is_contents_line(text))
 
 
@@ -121,7 +121,7 @@ def unlisted_title(text: str) -> str | None:
     (单位：元) are dropped, no sentence or contents line; not a heading of a part (第二部分 …) or of the set of tables (collection words). Returns the title as printed, else None.
     Use only where `match_title` found nothing and table rows stand near (`segment.confirmed`)."""
     squashed = squash(text)
-    if _not_a_title(squashed, text) or "，" in text or "注" in squashed[:2]:
+    if _not_a_title(squashed, text) or "注" in squashed[:2]:
         return None
     key, _ = title_key(text)
     if len(key) < 4 or len(key) > 40 or not key.endswith("表") or squashed.endswith(_title_words("collection")) or re.search(r"\d", key) or _PART.match(squashed):

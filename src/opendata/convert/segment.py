@@ -69,15 +69,16 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
     are appended to `unlisted` (table_id empty) when a list is given, for the caller to report."""
     segments: list[Segment] = []
     pending_marker: tuple[int, str] | None = None
+    skip = -1
     for index, line in enumerate(lines):
         text = line.text.strip()
-        if not text:
+        if not text or index <= skip:
             continue
         if is_table_marker(text):
             pending_marker = (index, squash(text))
             continue
         one_cell = "\t" not in line.text.strip("\t")
-        match: TitleMatch | None = match_title(text) if one_cell else None
+        match, text, wrapped = title_at(lines, index) if one_cell else (None, text, 0)
         if match is None and one_cell and unlisted_title(text) and confirmed(lines, index):
             match = TitleMatch("", "")
         if match is None or not confirmed(lines, index):
@@ -86,7 +87,8 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
         if pending_marker and index - pending_marker[0] <= 6:
             marker = pending_marker[1]
         pending_marker = None
-        segments.append(Segment(table_id=match.table_id, title=text.strip("\t "), title_line=index, start=index + 1, marker=marker))
+        skip = index + wrapped
+        segments.append(Segment(table_id=match.table_id, title=text.strip("\t "), title_line=index, start=index + 1 + wrapped, marker=marker))
     for current, following in zip(segments, segments[1:] + [None]):
         limit = following.title_line if following else len(lines)
         if following and following.marker:
@@ -100,6 +102,24 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
     if unlisted is not None:
         unlisted.extend(segment for segment in segments if not segment.table_id)
     return [segment for segment in segments if segment.table_id]
+
+
+def title_at(lines: list[Line], index: int) -> tuple[TitleMatch | None, str, int]:
+    """The title at line `index`: (match or None, title text, 1 when the title wraps onto the
+    next line else 0). A long title printed on two lines (…拨款“三公”经费及 / 会议费、培训费支出
+    预算表) is read whole when the two lines together name a table by a longer alias than
+    either line alone."""
+    text = lines[index].text.strip()
+    single = match_title(text)
+    following = lines[index + 1] if index + 1 < len(lines) else None
+    if following is None or len(squash(text)) >= 40 or "\t" in following.text.strip("\t") or not following.text.strip() \
+            or tabular(following) or is_unit_line(following.text) or META_LINE.match(following.text):
+        return single, text, 0
+    joined = text + following.text.strip()
+    both, alone = match_title(joined), match_title(following.text.strip())
+    if both and all(other is None or len(both.alias) > len(other.alias) for other in (single, alone)):
+        return both, joined, 1
+    return single, text, 0
 
 
 def body_end(lines: list[Line], start: int, limit: int) -> int:
