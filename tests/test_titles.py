@@ -112,3 +112,26 @@ def test_a_title_printed_on_two_lines_is_read_whole():
         ("three_public_expenses", 1, 3), ("government_procurement", 8, 10)]
     assert segments[0].title.endswith("会议费、培训费支出预算表（不含上年结转）")
     assert segments[0].end == 7                        # up to 表12, the next table's marker
+
+
+def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    sheets = {
+        "表5": [["2022年一般公共预算支出表"], ["单位：元"], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+                ["", "合计", 300, 100, 200], ["201", "一般公共服务支出", 300, 100, 200]],
+        "表6": [["2022年财政拨款结转资金支出表"], ["单位：元"], ["科目编码", "科目名称", "金额"],
+                ["", "合计", 50], ["201", "一般公共服务支出", 50]],
+    }
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "unlisted.xlsx"
+    book.save(path)
+    result = convert_file(path)
+    table = result.disclosure.tables["general_budget_expenditure"]
+    assert all(row.values.get("total") != 50 for row in table.rows)
+    warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
+    assert len(warned) == 1 and "not in the table catalog" in warned[0], result.warnings
