@@ -33,6 +33,13 @@ from opendata.convert.source import Line
     ("项目支出绩效自评表3", "performance_self_evaluation"),
     ("预算01表 部门收支总表", "income_expenditure_summary"),
     ("支出决算表", "expenditure_summary"),
+    ("公开表七 一般公共预算支出预算表（功能科目）", "general_budget_expenditure"),   # 七 then 一般
+    ("公开表十二 2019年政府采购预算表", "government_procurement"),
+    ("2026年度一般公共预算拨款支出预算表", "general_budget_expenditure"),
+    ("2026 年度国有资本经营预算拨款支出预算表", "state_capital_expenditure"),
+    ("2026年度一般公共预算基本支出经济分类情况表", "general_budget_basic_expenditure"),
+    ("项目支出总表", "project_expenditure"),
+    ("科学普及活动项目项目绩效目标表", "project_performance_targets"),
 ])
 def test_titles_of_the_national_variety(title, table_id):
     match = match_title(title)
@@ -45,6 +52,8 @@ def test_titles_of_the_national_variety(title, table_id):
     "财政拨款结转资金支出表",
     "财政拨款支出预算表（功能科目）",
     "部门预算基本支出预算表",
+    "基本支出总表",                                   # a part (基本) of the 支出总表, not the whole
+    "一般公共预算支出表（按经济分类）",
 ])
 def test_tables_outside_the_catalog_are_not_matched_but_read_as_titles(title):
     assert match_title(title) is None

@@ -47,12 +47,12 @@ _CONTENTS_LINE = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,})|\s\d{1,3}\s*$")
 
 def _number_pattern() -> re.Pattern:
     prefixes = "|".join(map(re.escape, _title_words("marker")))
-    number = r"(?:\d+|[一二三四五六七八九十]+)"
+    number = r"(?:\d+|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"   # 表七一般… is 表七 + 一般
     return re.compile(rf"^表{number}|(?:{prefixes})表{number}|(?:{prefixes})\d{{1,2}}表")
 
 
 def _drop_words(key: str) -> str:
-    for word in _title_words("filler"):
+    for word in _title_words("filler") + _title_words("function") + _title_words("economic"):
         key = key.replace(word, "")
     return re.sub(r"[、,.．:：;；\-—_/]", "", key)
 
@@ -61,13 +61,15 @@ def _drop_words(key: str) -> str:
 def title_key(text: str) -> tuple[str, str]:
     """A printed title line -> (key, qualifiers): the squashed title without what follows 部门： /
     单位：, the year (2022年, 2022), the table number (表1, 公开表一, 预算表 5, 预算01表), leading
-    numbering (五、), bracketed qualifiers and filler words (codelists/title_words.csv); the
-    qualifiers are the bracketed parts, kept to check the classification a title names."""
-    key = _META_TAIL.sub("", squash(text))
+    numbering (五、), bracketed qualifiers, filler and classification words (codelists/title_words.csv);
+    the qualifiers are the bracketed parts and classification words, kept to check the
+    classification a title names."""
+    spaced = re.sub(rf"({_number_pattern().pattern})\s", " ", text.strip())   # 公开表七 一般…: the space ends the number
+    key = _META_TAIL.sub("", squash(spaced))
     key = re.sub(r"(19|20)\d{2}(年度|年)?", "", key)
     key = _number_pattern().sub("", key)
     key = _LEADING_NUMBERING.sub("", key)
-    qualifiers = "".join(_BRACKETS.findall(key))
+    qualifiers = "".join(_BRACKETS.findall(key)) + "".join(w for w in _title_words("function") + _title_words("economic") if w in key)
     key = _BRACKETS.sub("", key)
     return _drop_words(key), qualifiers
 
@@ -109,6 +111,8 @@ def match_title(text: str) -> TitleMatch | None:
     key, qualifiers = title_key(text)
     for alias, table_id in _title_aliases():
         if alias and alias in key and (len(alias) >= _WHOLE_TITLE_ONLY or alias == key):
+            if key[:key.index(alias)].endswith(_title_words("part")) and not alias.startswith(_title_words("part")):
+                continue   # 基本支出总表 is not the 支出总表
             rest = key.replace(alias, "", 1)
             if len(rest) <= 40 and _keyed_by_agrees(table_id, key + qualifiers):
                 return TitleMatch(table_id, alias)
