@@ -25,7 +25,7 @@ from .seeds import seed_path
 SRC = Path(__file__).resolve().parents[1] / "src" / "opendata"
 REPO = Path(__file__).resolve().parents[1]
 STANDARD = load_standard()
-KNOWLEDGE = ("layouts", "indicator_levels", "performance_vocabulary", "measure_tree", "identities", "row_words", "disclosure_words")
+KNOWLEDGE = ("layouts", "indicator_levels", "performance_vocabulary", "measure_tree", "identities", "row_words", "disclosure_words", "title_words")
 DECLARED = {f.name for f in dataclasses.fields(Table)}
 
 

@@ -12,7 +12,6 @@ from ..money import is_amount
 from ..standard import load_standard, split_list
 
 _LEADING_NUMBERING = re.compile(r"^(表[一二三四五六七八九十\d]+[、.．:]?|[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\d+[、.．]|\(\d+\)|（\d+）)")
-_YEAR = re.compile(r"(19|20)\d{2}\s*年(度)?")
 _TABLE_MARKER = re.compile(r"^\s*(预算\s*\d{1,2}\s*表|表\s*\d{1,2}|表[一二三四五六七八九十]{1,3}[、.．]?)(\s|$)")
 _COLUMN_NUMBER = re.compile(r"^(\*+|\(\d+\)|\d{1,2}|栏次|[A-Z])$")
 
@@ -31,24 +30,91 @@ class TitleMatch:
 
 
 @lru_cache(maxsize=None)
+def _title_words(code: str) -> tuple[str, ...]:
+    """The words of codelists/title_words.csv of kind `code`, longest first."""
+    for row in load_standard().codelists["title_words"].rows:
+        if row["code"] == code:
+            return tuple(sorted(split_list(row["words"], "|"), key=len, reverse=True))
+    raise KeyError(f"title_words.csv has no kind {code!r}")
+
+
+_PART = re.compile(r"^第[一二三四五六七八九十\d]+部分")   # 第二部分 部门预算表: a part of the document, not a table
+_WHOLE_TITLE_ONLY = 4   # an alias key shorter than this (支出表 from 支出决算表) must be the whole title
+_BRACKETS = re.compile(r"\([^()]*\)")
+_META_TAIL = re.compile(r"(编制单位|金额单位|单位名称|部门名称|部门|单位)[:：].*$")
+_CONTENTS_LINE = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,})|\s\d{1,3}\s*$")
+
+
+def _number_pattern() -> re.Pattern:
+    prefixes = "|".join(map(re.escape, _title_words("marker")))
+    number = r"(?:\d+|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"   # 表七一般… is 表七 + 一般
+    return re.compile(rf"^表{number}|(?:{prefixes})表{number}|(?:{prefixes})\d{{1,2}}表")
+
+
+def _drop_words(key: str) -> str:
+    for word in _title_words("filler") + _title_words("function") + _title_words("economic"):
+        key = key.replace(word, "")
+    return re.sub(r"[、,.．:：;；\-—_/]", "", key)
+
+
+@lru_cache(maxsize=4096)
+def title_key(text: str) -> tuple[str, str]:
+    """A printed title line -> (key, qualifiers): the squashed title without what follows 部门： /
+    单位：, the year (2022年, 2022), the table number (表1, 公开表一, 预算表 5, 预算01表), leading
+    numbering (五、), bracketed qualifiers, filler and classification words (codelists/title_words.csv);
+    the qualifiers are the bracketed parts and classification words, kept to check the
+    classification a title names."""
+    spaced = re.sub(rf"({_number_pattern().pattern})\s", " ", text.strip())   # 公开表七 一般…: the space ends the number
+    key = _META_TAIL.sub("", squash(spaced))
+    key = re.sub(r"(19|20)\d{2}(年度|年)?", "", key)
+    key = _number_pattern().sub("", key)
+    key = _LEADING_NUMBERING.sub("", key)
+    qualifiers = "".join(_BRACKETS.findall(key)) + "".join(w for w in _title_words("function") + _title_words("economic") if w in key)
+    key = _BRACKETS.sub("", key)
+    return _drop_words(key), qualifiers
+
+
+@lru_cache(maxsize=None)
 def _title_aliases() -> list[tuple[str, str]]:
     standard = load_standard()
-    pairs = [(squash(alias), table.code) for table in standard.tables.values() for alias in table.aliases]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+    pairs = {(_drop_words(_BRACKETS.sub("", squash(alias))), table.code) for table in standard.tables.values() for alias in table.aliases}
+    return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))
+
+
+def _keyed_by_agrees(table_id: str, title: str) -> bool:
+    """A title naming a classification (按功能科目分, 经济科目) names a table keyed by it."""
+    keyed_by = load_standard().tables[table_id].keyed_by
+    for code in ("function", "economic"):
+        if any(word in title for word in _title_words(code)) and code not in keyed_by:
+            return False
+    return True
+
+
+def is_contents_line(text: str) -> bool:
+    """A line of a contents page (目录): dot leaders, or a title followed by its page number."""
+    return bool(_CONTENTS_LINE.search(text.strip()))
+
+
+def _not_a_title(key: str, text: str) -> bool:
+    return (not key or len(key) > 60 or "。" in key or "," in key or "；" in key or "说明" in key or key.startswith("关于") or "详见" in key
+            or "见附件" in key or is_contents_line(text))
 
 
 def match_title(text: str) -> TitleMatch | None:
-    """The catalog table a title line names, or None. Narrative sentences and headings
-    about a table (关于收支总表的说明) are not titles."""
-    key = squash(text)
-    if not key or len(key) > 60 or "。" in key or "说明" in key or key.startswith("关于") or "详见" in key or "见附件" in key:
+    """The catalog table a title line names, or None. Titles are compared after `title_key`
+    (year, table number, numbering, brackets and filler words dropped), so 表1 2022年部门综合预算收支总表
+    and 收支预算总表 公开表一 both name income_expenditure_summary. Narrative sentences and headings
+    about a table (关于收支总表的说明), contents lines (收支总表……3) and a title whose classification
+    (（按经济分类科目分）) is not the one the table is keyed by are not titles."""
+    if _not_a_title(squash(text), text):
         return None
-    key = _LEADING_NUMBERING.sub("", key)
+    key, qualifiers = title_key(text)
     for alias, table_id in _title_aliases():
-        if alias in key and not _qualified(key, alias):
+        if alias and alias in key and (len(alias) >= _WHOLE_TITLE_ONLY or alias == key) and not _qualified(key, alias):
+            if key[:key.index(alias)].endswith(_title_words("part")) and not alias.startswith(_title_words("part")):
+                continue   # 基本支出总表 is not the 支出总表
             rest = key.replace(alias, "", 1)
-            rest = _YEAR.sub("", rest)
-            if len(rest) <= 40:
+            if len(rest) <= 40 and _keyed_by_agrees(table_id, key + qualifiers):
                 return TitleMatch(table_id, alias)
     return None
 
@@ -73,6 +139,20 @@ def _measure_words() -> set[str]:
              for child in split_list(row["children"], " ")}
     return {part for pattern, code in measure_patterns() if code in parts
             for part in pattern if len(part) >= 4 and "*" not in part}
+
+
+def unlisted_title(text: str) -> str | None:
+    """A line that reads as the title of a table outside the catalog (财政拨款结转资金支出表,
+    基本支出明细表（按功能科目分））: short, ending in 表 once year, number, brackets and meta
+    (单位：元) are dropped, no sentence or contents line; not a heading of a part (第二部分 …) or of the set of tables (collection words). Returns the title as printed, else None.
+    Use only where `match_title` found nothing and table rows stand near (`segment.confirmed`)."""
+    squashed = squash(text)
+    if _not_a_title(squashed, text) or "注" in squashed[:2]:
+        return None
+    key, _ = title_key(text)
+    if len(key) < 4 or len(key) > 40 or not key.endswith("表") or squashed.endswith(_title_words("collection")) or re.search(r"\d", key) or _PART.match(squashed):
+        return None
+    return text.strip("\t ")
 
 
 # -- column headers ----------------------------------------------------------

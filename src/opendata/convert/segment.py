@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..money import is_amount
 from ..standard import load_standard
-from .recognise import TitleMatch, is_table_marker, match_title, squash
+from .recognise import TitleMatch, is_table_marker, match_title, squash, unlisted_title
 from .source import Line
 
 UNIT_LINE = re.compile(r"(金额)?单位[:：]\s*(万元|元)|单位[:：]?\s*(万元|元)\s*$|\(?(万元|元)\)?$")
@@ -63,37 +63,47 @@ def confirmed(lines: list[Line], index: int) -> bool:
     return False
 
 
-def find_segments(lines: list[Line]) -> list[Segment]:
+def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> list[Segment]:
     """list[Line] -> list[Segment], in document order: a line naming a catalog table (title
     aliases of codelists/tables.csv, `recognise.match_title`) with tabular or unit lines near
     it starts a segment (a heading right above the title of the same money table is one title
     with it); each runs to the next title (or its marker line) or to where prose resumes once
-    rows have begun, or to the marker of another table (表4 after 表3)."""
+    rows have begun, or to the marker of another table (表4 after 表3). The title of a table
+    outside the catalog (`recognise.unlisted_title`, with rows near it) ends the segment before
+    it too; such tables are appended to `unlisted` (table_id empty) when a list is given, for
+    the caller to report."""
     segments: list[Segment] = []
     pending_marker: tuple[int, str] | None = None
     markers: list[tuple[int, str]] = []
+    skip = -1
     for index, line in enumerate(lines):
         text = line.text.strip()
-        if not text:
+        if not text or index <= skip:
             continue
         if is_table_marker(text):
             pending_marker = (index, squash(text))
             markers.append(pending_marker)
             continue
-        match: TitleMatch | None = match_title(text) if "\t" not in line.text.strip("\t") else None
+        one_cell = "\t" not in line.text.strip("\t")
+        match, text, wrapped = title_at(lines, index) if one_cell else (None, text, 0)
+        if match is None and one_cell and unlisted_title(text) and confirmed(lines, index):
+            match = TitleMatch("", "")
         if match is None or not confirmed(lines, index):
             continue
         marker = None
         if pending_marker and index - pending_marker[0] <= 6:
             marker = pending_marker[1]
         pending_marker = None
+        skip = index + wrapped
         previous = segments[-1] if segments else None
-        if previous and previous.table_id == match.table_id and load_standard().tables[match.table_id].kind == "money" and not any(l.text.strip() for l in lines[previous.start:index]):
+        if (match.table_id and previous and previous.table_id == match.table_id
+                and load_standard().tables[match.table_id].kind == "money"
+                and not any(l.text.strip() for l in lines[previous.start:index])):
             # a section heading (一、收支预算总表) right above the printed title names the same table:
             # one title of two lines, the body under the second
-            previous.start = index + 1
+            previous.start = index + 1 + wrapped
             continue
-        segments.append(Segment(table_id=match.table_id, title=text.strip("\t "), title_line=index, start=index + 1, marker=marker))
+        segments.append(Segment(table_id=match.table_id, title=text.strip("\t "), title_line=index, start=index + 1 + wrapped, marker=marker))
     for current, following in zip(segments, segments[1:] + [None]):
         limit = following.title_line if following else len(lines)
         if following and following.marker:
@@ -109,7 +119,27 @@ def find_segments(lines: list[Line]) -> list[Segment]:
         current.lines = lines[current.start:current.end]
         if current.end < limit and looks_like_title(lines, current.end) and match_title(lines[current.end].text) is None:
             current.stopped_at = lines[current.end]
-    return segments
+    if unlisted is not None:
+        unlisted.extend(segment for segment in segments if not segment.table_id)
+    return [segment for segment in segments if segment.table_id]
+
+
+def title_at(lines: list[Line], index: int) -> tuple[TitleMatch | None, str, int]:
+    """The title at line `index`: (match or None, title text, 1 when the title wraps onto the
+    next line else 0). A long title printed on two lines (…拨款“三公”经费及 / 会议费、培训费支出
+    预算表) is read whole when the two lines together name a table by a longer alias than
+    either line alone."""
+    text = lines[index].text.strip()
+    single = match_title(text)
+    following = lines[index + 1] if index + 1 < len(lines) else None
+    if following is None or len(squash(text)) >= 40 or "\t" in following.text.strip("\t") or not following.text.strip() \
+            or tabular(following) or is_unit_line(following.text) or META_LINE.match(following.text):
+        return single, text, 0
+    joined = text + following.text.strip()
+    both, alone = match_title(joined), match_title(following.text.strip())
+    if both and all(other is None or len(both.alias) > len(other.alias) for other in (single, alone)):
+        return both, joined, 1
+    return single, text, 0
 
 
 def looks_like_title(lines: list[Line], index: int) -> bool:

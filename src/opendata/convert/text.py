@@ -33,7 +33,8 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
     warning (`metadata.resolve`). Raises ConversionError when the text stops inside a money
     table before its total row (truncated)."""
     layout = detect_layout(lines)
-    segments = find_segments(lines)
+    unlisted: list = []
+    segments = find_segments(lines, unlisted)
     tables: dict = {}
     used = set()
     texts = [line.text for line in lines]
@@ -43,14 +44,16 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
     spaced_tables = spaced.convert_spaced(lines, warnings) if layout == "spaces" else None
     if spaced_tables is not None:
         # PDF text with cells run together and 预算NN表 markers: see spaced.py
-        segments = []
+        segments, unlisted = [], []
         for table in spaced_tables[0]:
             merge_table(tables, table)
         used.update(spaced_tables[1])
-    for number, segment in enumerate(segments):
+    report_unlisted(lines, unlisted, used, warnings)
+    titles = sorted(segment.title_line for segment in segments + unlisted)
+    for segment in segments:
         spec = standard.tables[segment.table_id]
         if spec.kind == "performance":
-            following = segments[number + 1].title_line if number + 1 < len(segments) else len(lines)
+            following = next((t for t in titles if t > segment.title_line), len(lines))
             performance.extend_segment(lines, segment, following)
             used.update(range(segment.title_line, segment.end))
             first = lines[segment.title_line]
@@ -78,6 +81,16 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
     check_not_truncated(lines, segments, tables, source.filename)
     narrative_lines = [line for i, line in enumerate(lines) if i not in used]
     return metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, where=where)
+
+
+def report_unlisted(lines, unlisted, used: set, warnings: Warnings) -> None:
+    """Tables whose title names no catalog table (`segment.find_segments(lines, unlisted)`): one
+    warning each with its page and title; their lines are marked `used` (they are not narrative)."""
+    for segment in unlisted:
+        first = lines[segment.title_line]
+        warnings.add(f"table '{segment.title}' is not in the table catalog (codelists/tables.csv); its "
+                     f"{len(segment.lines)} lines were not converted", first.no, page=first.page)
+        used.update(range(segment.title_line, segment.end))
 
 
 def check_not_truncated(lines, segments, tables, filename: str) -> None:

@@ -354,13 +354,16 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
         if not has_rows and not named:
             narrative_lines.extend(lines)
             continue
-        segments = find_segments(lines)
+        unlisted: list[Segment] = []
+        segments = find_segments(lines, unlisted)
         if not segments and named:
             first = next((i for i, line in enumerate(lines) if tabular(line) or is_unit_line(line.text)), 0)
             title = Line(no=lines[first].no if lines else 1, text=block.name, page=lines[first].page if lines else block.index)
             lines = lines[:first] + [title] + lines[first:]
             segments = find_segments(lines)
-        if not segments and previous is not None and has_rows:
+        for segment in unlisted:   # read as text, never as the previous table
+            warnings.add(f"table '{segment.title}' is not in the table catalog (codelists/tables.csv); its rows were read as text", lines[segment.title_line].no, page=block.index)
+        if not segments and not unlisted and previous is not None and has_rows:
             warnings.add(f"{'sheet' if sheets else 'table in'} '{block.name}' has a table but no title; read as the continuation of {previous}", page=block.index if sheets else None)
             start = next(i for i, line in enumerate(lines) if "\t" in line.text)
             segments = [Segment(previous, block.name, -1, start, len(lines), lines=list(lines[start:]))]
