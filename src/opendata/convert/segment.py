@@ -96,8 +96,8 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
         pending_marker = None
         skip = index + wrapped
         previous = segments[-1] if segments else None
-        if (match.table_id and previous and previous.table_id == match.table_id
-                and load_standard().tables[match.table_id].kind == "money"
+        if (previous and previous.table_id == match.table_id
+                and (not match.table_id or load_standard().tables[match.table_id].kind == "money")
                 and not any(l.text.strip() for l in lines[previous.start:index])):
             # a section heading (一、收支预算总表) right above the printed title names the same table:
             # one title of two lines, the body under the second
