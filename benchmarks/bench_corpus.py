@@ -5,7 +5,8 @@ are in its package, the share of the distinct amounts printed in its tables (lin
 columns, as poppler's pdftotext reads them: an extractor independent of the converter) that
 are among the package's amounts, and pages per second.
 
-    .venv/bin/python benchmarks/bench_corpus.py [--jobs N] [--out DIR] [--missing] [--json FILE]
+    .venv/bin/python benchmarks/bench_corpus.py [--jobs N] [--out DIR] [--missing] [--unfound]
+                                                [--json FILE] [--only NNN ...]
 """
 from __future__ import annotations
 
@@ -20,12 +21,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from opendata.convert.batch import CONVERTED, convert_batch  # noqa: E402
 from opendata.package import Package  # noqa: E402
-from tests.corpus_compare import CORPUS, amount_share, compare, expectations, printed_amounts, totals  # noqa: E402
+from tests.corpus_compare import (CORPUS, amount_share, compare, expectations, printed_amounts, totals,  # noqa: E402
+                                  unfound_lines)  # noqa: E402
 
 
-def run(out: Path, jobs: int):
-    """Convert the corpus files that have an expectation into `out`; returns (report, scores)."""
-    expected = expectations()
+def run(out: Path, jobs: int, only=None):
+    """Convert the corpus files that have an expectation (those whose file name starts with one
+    of `only`, when given) into `out`; returns (expectations, report, scores)."""
+    expected = [e for e in expectations() if not only or e["file"].startswith(tuple(only))]
     report = convert_batch([CORPUS / e["file"] for e in expected], out, jobs=jobs,
                            folder_of=lambda source, result: source.stem)  # two parts of one disclosure share a name
     scores = []
@@ -34,8 +37,9 @@ def run(out: Path, jobs: int):
         package = Package.open(item.package) if converted else None
         score = compare(exp, converted, package)
         score.share = amount_share(printed_amounts(CORPUS / exp["file"]), package) if package else None
+        score.unfound = unfound_lines(CORPUS / exp["file"], package) if package else []
         scores.append(score)
-    return report, scores
+    return expected, report, scores
 
 
 def ratio(pair) -> str:
@@ -48,12 +52,15 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=0, help="documents converted at a time (0: one per CPU)")
     parser.add_argument("--out", type=Path, help="keep the packages in this folder (default: a temporary one)")
     parser.add_argument("--missing", action="store_true", help="list what was not found, per document")
+    parser.add_argument("--unfound", action="store_true",
+                        help="print, per document, the table lines (page: line) holding an amount not in the package")
+    parser.add_argument("--only", nargs="+", metavar="NNN", help="only the corpus files whose name starts so")
     parser.add_argument("--json", type=Path, help="write the figures as JSON to this file")
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"{CORPUS} not found: the corpus lies beside the repository in ../shared/corpus")
     with tempfile.TemporaryDirectory() as tmp:
-        report, scores = run(args.out or Path(tmp), args.jobs)
+        expected, report, scores = run(args.out or Path(tmp), args.jobs, args.only)
     print(f"{'file':8} {'outcome':10} {'tables':>8} {'totals':>8} {'cells':>8} {'amounts':>8} {'warn':>6} {'s':>6}")
     for score, item in zip(scores, report.items):
         outcome = ("ok " if score.outcome_ok else "WRONG ") + ("conv" if score.converted else "ref")
@@ -65,12 +72,15 @@ def main() -> None:
                 print(f"{'':10}missing {what}")
             if not score.outcome_ok:
                 print(f"{'':10}{item.error or 'converted but should be refused'}")
+        if args.unfound:
+            for page, line in score.unfound:
+                print(f"{'':10}p{page}: {line}")
     figures = totals(scores)
     summary = report.summary()
     shares = sorted(s.share for s in scores if s.share is not None)
     figures["amount_share_median"] = statistics.median(shares) if shares else None
     figures["below_95"] = [s.file for s in scores if s.share is not None and s.share < 0.95]
-    pages = sum(e.get("pages") or 0 for e, s in zip(expectations(), scores) if s.converted)
+    pages = sum(e.get("pages") or 0 for e, s in zip(expected, scores) if s.converted)
     conversion = sum(item.seconds for item in report.items if item.status == CONVERTED)
     figures["pages_per_second"] = pages / conversion if conversion else None
     print(f"\n{figures['files']} documents: outcome right {figures['outcome_right']}, converted {figures['converted']}, "

@@ -66,6 +66,7 @@ class Score:
     cells: tuple[int, int] = (0, 0)
     missing: list[str] = field(default_factory=list)
     share: float | None = None  # of the distinct printed amounts, found in the package (amount_share)
+    unfound: list[tuple[int, str]] = field(default_factory=list)  # table lines with an amount not found (unfound_lines)
 
 
 def table_values(package) -> dict[str, tuple[set, str]]:
@@ -176,6 +177,27 @@ def printed_amounts(path: Path, tables_only: bool = True) -> set[Decimal] | None
     codes = classification_codes()
     lines = [line for line in text.splitlines() if not tables_only or len(re.findall(r"\S\s{2,}(?=\S)", line)) >= 2]
     return {Decimal(token.replace(",", "")) for line in lines for token in PRINTED.findall(line) if token not in codes}
+
+
+def unfound_lines(path: Path, package) -> list[tuple[int, str]]:
+    """The table lines of a PDF (as `printed_amounts` reads them) holding an amount that is not
+    among the package's amounts: [(page number from 1, the line as pdftotext -layout prints it)],
+    for finding what the converter lost. Empty when pdftotext is not installed or not a PDF."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext") or path.read_bytes()[:5] != b"%PDF-":
+        return []
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          errors="replace").stdout
+    codes, found, lines = classification_codes(), package_amounts(package), []
+    for number, page in enumerate(text.split("\f"), 1):
+        for line in page.splitlines():
+            if len(re.findall(r"\S\s{2,}(?=\S)", line)) < 2:
+                continue
+            if any(Decimal(token.replace(",", "")) not in found for token in PRINTED.findall(line) if token not in codes):
+                lines.append((number, line.strip()))
+    return lines
 
 
 def classification_codes() -> set[str]:
