@@ -3,7 +3,8 @@
 or was refused as it should, how many of its printed tables, grand totals and hand-read cells
 are in its package, the share of the distinct amounts printed in its tables (lines laid out in
 columns, as poppler's pdftotext reads them: an extractor independent of the converter) that
-are among the package's amounts, and pages per second.
+are among the package's amounts, the share of the accounting identities the validator compared
+that hold (a misread shows as a broken identity as often as a misprint does), and pages per second.
 
     .venv/bin/python benchmarks/bench_corpus.py [--jobs N] [--out DIR] [--missing] [--unfound]
                                                 [--json FILE] [--only NNN ...]
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from opendata.convert.batch import CONVERTED, convert_batch  # noqa: E402
 from opendata.package import Package  # noqa: E402
+from opendata.validate import validate_package  # noqa: E402
 from tests.corpus_compare import (CORPUS, amount_share, compare, expectations, printed_amounts, totals,  # noqa: E402
                                   unfound_lines)  # noqa: E402
 
@@ -38,6 +40,9 @@ def run(out: Path, jobs: int, only=None):
         score = compare(exp, converted, package)
         score.share = amount_share(printed_amounts(CORPUS / exp["file"]), package) if package else None
         score.unfound = unfound_lines(CORPUS / exp["file"], package) if package else []
+        if package:
+            checked = validate_package(item.package)
+            score.identities = (checked.identities_held, checked.identities_checked)
         scores.append(score)
     return expected, report, scores
 
@@ -61,12 +66,13 @@ def main() -> None:
         sys.exit(f"{CORPUS} not found: the corpus lies beside the repository in ../shared/corpus")
     with tempfile.TemporaryDirectory() as tmp:
         expected, report, scores = run(args.out or Path(tmp), args.jobs, args.only)
-    print(f"{'file':8} {'outcome':10} {'tables':>8} {'totals':>8} {'cells':>8} {'amounts':>8} {'warn':>6} {'s':>6}")
+    print(f"{'file':8} {'outcome':10} {'tables':>8} {'totals':>8} {'cells':>8} {'amounts':>8} {'identities':>11} "
+          f"{'warn':>6} {'s':>6}")
     for score, item in zip(scores, report.items):
         outcome = ("ok " if score.outcome_ok else "WRONG ") + ("conv" if score.converted else "ref")
         share = f"{100 * score.share:.0f}%" if score.share is not None else "-"
         print(f"{score.file:8} {outcome:10} {'%d/%d' % score.tables:>8} {'%d/%d' % score.totals:>8} "
-              f"{'%d/%d' % score.cells:>8} {share:>8} {item.warnings:6d} {item.seconds:6.1f}")
+              f"{'%d/%d' % score.cells:>8} {share:>8} {'%d/%d' % score.identities:>11} {item.warnings:6d} {item.seconds:6.1f}")
         if args.missing:
             for what in score.missing:
                 print(f"{'':10}missing {what}")
@@ -79,6 +85,8 @@ def main() -> None:
     summary = report.summary()
     shares = sorted(s.share for s in scores if s.share is not None)
     figures["amount_share_median"] = statistics.median(shares) if shares else None
+    held, checked = (sum(s.identities[i] for s in scores) for i in (0, 1))
+    figures["identities"] = (held, checked)
     figures["below_95"] = [s.file for s in scores if s.share is not None and s.share < 0.95]
     pages = sum(e.get("pages") or 0 for e, s in zip(expected, scores) if s.converted)
     conversion = sum(item.seconds for item in report.items if item.status == CONVERTED)
@@ -90,6 +98,7 @@ def main() -> None:
     if shares:
         print(f"printed amounts found: median {100 * figures['amount_share_median']:.1f}% over {len(shares)} converted PDFs; "
               f"below 95%: {len(figures['below_95'])} ({' '.join(figures['below_95'])})")
+    print(f"accounting identities that hold: {ratio(figures['identities'])} of those the validator compared")
     if figures["pages_per_second"]:
         print(f"{pages} pages of converted documents at {figures['pages_per_second']:.2f} pages/s of conversion (one process)")
     print(f"{summary['rows']} rows, {summary['amounts']} amounts, {summary['warnings']} warnings; "

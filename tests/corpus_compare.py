@@ -67,6 +67,7 @@ class Score:
     missing: list[str] = field(default_factory=list)
     share: float | None = None  # of the distinct printed amounts, found in the package (amount_share)
     unfound: list[tuple[int, str]] = field(default_factory=list)  # table lines with an amount not found (unfound_lines)
+    identities: tuple[int, int] = (0, 0)  # accounting identities (held, compared) by the validator
 
 
 def table_values(package) -> dict[str, tuple[set, str]]:

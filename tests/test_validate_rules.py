@@ -176,6 +176,25 @@ def test_a_sum_may_differ_by_half_a_digit_per_figure(tmp_path, off, fires):
     assert ("sum.three-public" in {f.rule for f in report.findings}) is fires
 
 
+def test_the_report_counts_the_identities_compared_and_those_that_hold(tmp_path):
+    """A 三公 row whose total is the sum of its parts is one identity held; print the total
+    151 元 off and the same identity is compared and broken (the figures bench_corpus prints)."""
+    counts = []
+    for off in (0, 151):
+        d = clean_disclosure(0)
+        t = Table("three_public_expenses", columns=["item", "total", "overseas_travel", "vehicle", "reception"],
+                  money_unit="万元", money_decimals=2)
+        t.rows = [Row("x", values={"item": "某单位", "total": Decimal(30000) + off, "overseas_travel": Decimal(10000),
+                                   "vehicle": Decimal(20000), "reception": None})]
+        d.tables = {"three_public_expenses": t}
+        report = validate_package(write_package(d, tmp_path / f"p{off}"))
+        counts.append((report.identities_held, report.identities_checked))
+        assert report.to_dict()["identities"] == {"held": report.identities_held, "checked": report.identities_checked}
+    (held0, checked0), (held1, checked1) = counts
+    assert checked0 == checked1 >= 1
+    assert held0 == checked0 and held1 == checked1 - 1
+
+
 # -- the fast structural check and frictionless ------------------------------------------------------
 
 SCHEMA = {"fields": [
@@ -286,7 +305,7 @@ def test_json_report(luoyang):
     result = run_cli("validate", luoyang, "--json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report["reportFormat"] == REPORT_FORMAT_VERSION == "1.0"
+    assert report["reportFormat"] == REPORT_FORMAT_VERSION == "1.1"
     findings = report["packages"][0]["findings"]
     total = next(f for f in findings if f["rule"] == "sum.total-row")
     assert {"rule", "severity", "table", "row_id", "label", "measure", "expected", "found", "difference", "location",

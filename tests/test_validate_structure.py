@@ -303,7 +303,8 @@ def test_json_report_keys(package):
     assert set(report["summary"]) == {"packages", "invalid", "errors", "warnings", "infos"}
     assert {k: report["summary"][k] for k in ("packages", "invalid", "errors")} == {"packages": 1, "invalid": 1, "errors": 1}
     (entry,) = report["packages"]
-    assert set(entry) == {"path", "name", "valid", "tables", "rows", "errors", "warnings", "findings"}
+    assert set(entry) == {"path", "name", "valid", "tables", "rows", "identities", "errors", "warnings",
+                          "findings"}
     assert entry["name"] == "110101-257004-2024-budget"
     (finding,) = [f for f in entry["findings"] if structural(f["rule"])]
     assert {"rule", "severity", "message"} <= set(finding)

@@ -27,7 +27,9 @@ def render_text(report: Report, console: Console | None = None) -> None:
     for package in report.packages:
         status = "[green]有效 valid[/green]" if package.valid else "[red]无效 invalid[/red]"
         console.print(f"[bold]{package.name or package.path}[/bold]  {status}  "
-                      f"({package.tables} tables, {package.rows} rows, {package.count('error')} errors, {package.count('warning')} warnings)")
+                      f"({package.tables} tables, {package.rows} rows, accounting identities held "
+                      f"{package.identities_held}/{package.identities_checked}, "
+                      f"{package.count('error')} errors, {package.count('warning')} warnings)")
         for table, findings in _by_table(package.findings).items():
             grid = RichTable(title=table, show_lines=False, title_justify="left")
             cells = [(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.rule, f.row_id or "", f.measure or "",

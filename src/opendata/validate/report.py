@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from ..standard import read_csv, schema_dir
 
-REPORT_FORMAT_VERSION = "1.0"
+REPORT_FORMAT_VERSION = "1.1"  # 1.1: identities {checked, held} per package
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -46,13 +46,17 @@ class Finding:
 
 @dataclass
 class PackageReport:
-    """The findings on one package (`path` as given, `name` from its descriptor) and how many
-    tables and rows were checked."""
+    """The findings on one package (`path` as given, `name` from its descriptor), how many
+    tables and rows were checked, and how many accounting identities (codelists/identities.csv:
+    a printed whole against its printed parts, or one quantity in two tables) were compared
+    (`identities_checked`) and held within tolerance (`identities_held`)."""
     path: str
     name: str | None = None
     findings: list[Finding] = field(default_factory=list)
     tables: int = 0
     rows: int = 0
+    identities_checked: int = 0
+    identities_held: int = 0
 
     def add(self, finding: Finding) -> None:
         """Append `finding` to `findings`."""
@@ -68,10 +72,11 @@ class PackageReport:
         return self.count("error") == 0
 
     def to_dict(self) -> dict:
-        """The package's part of the JSON report: path, name, valid, tables, rows, error and
-        warning counts, and the findings as dicts."""
+        """The package's part of the JSON report: path, name, valid, tables, rows, identities
+        ({"checked": n, "held": n}), error and warning counts, and the findings as dicts."""
         return {
             "path": self.path, "name": self.name, "valid": self.valid, "tables": self.tables, "rows": self.rows,
+            "identities": {"checked": self.identities_checked, "held": self.identities_held},
             "errors": self.count("error"), "warnings": self.count("warning"),
             "findings": [f.to_dict() for f in self.findings],
         }

@@ -221,6 +221,13 @@ class Context:
 
     # findings
 
+    def identity(self, held: bool) -> bool:
+        """Count one accounting identity compared on this package (held or not) in the report;
+        returns `held`."""
+        self.report.identities_checked += 1
+        self.report.identities_held += held
+        return held
+
     def add(self, rule: str, message: str, *, table: Table | str | None = None, row: Row | None = None,
             measure: str | None = None, expected: Decimal | str | None = None, found: Decimal | str | None = None,
             difference: Decimal | str | None = None, location: dict | None = None, label: str | None = None) -> Finding:

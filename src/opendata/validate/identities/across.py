@@ -60,7 +60,7 @@ def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, top
         return
     allowed = a.tolerance(ctx) + b.tolerance(ctx)
     diff = b.value - a.value
-    if abs(diff) <= allowed:
+    if ctx.identity(abs(diff) <= allowed):
         return
     ctx.add(rule,
             f"{topic}：{a.table.table_id}「{a.what}」{printed(a.value, a.table)}，{b.table.table_id}「{b.what}」"

@@ -213,7 +213,7 @@ def check_balance(ctx: Context, table: Table, tol: Decimal) -> None:
     if income is None or expenditure is None:
         return
     a, b = amount_of(income, "total"), amount_of(expenditure, "total")
-    if a is None or b is None or abs(a - b) <= tol * 2:
+    if a is None or b is None or ctx.identity(abs(a - b) <= tol * 2):
         return
     ctx.add("sum.two-sided-balance",
             f"「{row_name(income)}」{printed(a, table)} ≠ 「{row_name(expenditure)}」{printed(b, table)}"

@@ -48,10 +48,7 @@ def check_sum(ctx: Context, table: Table, whole: Row, parts: list[Row], measure:
     value, count = sum_values(v for _, v in values)
     allowed = tol * (count + 1)
     diff = total - value
-    if at_most:
-        if value <= total + allowed:
-            return True
-    elif abs(diff) <= allowed:
+    if ctx.identity(value <= total + allowed if at_most else abs(diff) <= allowed):
         return True
     if callable(what):
         what = what()

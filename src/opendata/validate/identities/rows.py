@@ -58,10 +58,12 @@ def check_parts(ctx: Context, table: Table, row: Row, rule: str, whole: str, opt
         value, count = sum_values(amount_of(row, p) for p in parts)
         allowed = tol * (count + 1)
         if abs(total - value) <= allowed:
+            ctx.identity(True)
             return
         if best is None or abs(total - value) < abs(total - best[0]):
             best = (value, parts)
     value, parts = best
+    ctx.identity(False)
     names = " + ".join(measure_title(ctx, p) for p in parts if amount_of(row, p) is not None) or "0"
     diff = total - value
     ctx.add(rule,
