@@ -71,6 +71,16 @@ def test_the_name_most_labels_state_wins():
     assert find_unit_name(lines, []) == ("测试市乙局", "label 单位名称 line 2")
 
 
+
+def test_a_title_adding_only_a_scope_note_does_not_replace_the_labelled_name():
+    """The cover says 测试市测试局（本级）2026年部门预算 and every table 预算单位：测试市测试局: the unit
+    is the labelled name, （本级） its scope; a title that spells the name out in full still wins."""
+    lines = ["测试市测试局（本级）2026年部门预算", "预算单位：测试市测试局", "预算单位：测试市测试局"]
+    assert find_unit_name(lines, []) == ("测试市测试局", "label 预算单位 line 2")
+    lines = ["测试市测试局机关服务中心2026年部门预算", "预算单位：测试市测试局"]
+    assert find_unit_name(lines, [])[0] == "测试市测试局机关服务中心"
+
+
 # -- titles ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("title, name, year, stage", [

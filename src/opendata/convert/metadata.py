@@ -97,11 +97,14 @@ def from_file_name(filename: str) -> tuple[str | None, int | None, str | None]:
     return name, year, stage
 
 
+BRACKET_NOTE = re.compile(r"[（(][^（）()]*[)）]")
+
+
 def is_org_name(name: str, strict: bool = False) -> bool:
     """Whether `name` reads as the name of a body (ends as an organisation does: 局, 中心,
     委员会 …, a bracketed note such as （本级） aside); never a bare place (上海市). Without
     `strict` (a name after a label and a colon) any such name that is not a place will do."""
-    core = re.sub(r"[（(][^（）()]*[)）]$", "", name)
+    core = re.sub(BRACKET_NOTE.pattern + "$", "", name)
     if len(core) < 3 or NOT_A_NAME.search(core) or PLACE_END.search(core):
         return False
     return bool(ORG_END.search(core)) or not strict
@@ -122,7 +125,8 @@ def find_unit_name(text_lines: list[str], table_unit_names: list[str]) -> tuple[
     预算单位, 编制单位, 编制部门, 预算主管部门, 部门（单位）名称, with a full-width, ASCII or no
     colon) most often — "label 单位名称 line 3" — else the title (国家信访局2026年度部门预算,
     or a first line that is the name alone) — "title line 1"; (None, None) when none is printed.
-    A title that extends the labelled name (its full form) is preferred."""
+    A title that extends the labelled name (its full form) is preferred, unless it only adds a
+    bracketed note (长春市信访局（本级）: the scope, recorded as `consolidated`)."""
     names = Counter(clean_label(n) for n in table_unit_names if n and len(n) >= 4)
     where = {clean_label(n): "table" for n in table_unit_names if n and len(n) >= 4}
     for number, text in enumerate(text_lines, 1):
@@ -139,7 +143,8 @@ def find_unit_name(text_lines: list[str], table_unit_names: list[str]) -> tuple[
             break
     if names:
         best = names.most_common(1)[0][0]
-        if title_org and title_org.startswith(best) and len(title_org) > len(best):
+        if title_org and title_org.startswith(best) and len(title_org) > len(best) and not BRACKET_NOTE.fullmatch(
+                title_org[len(best):]):  # a note such as （本级） is the scope, not a fuller name
             return title_org, title_where
         return best, where[best]
     return title_org, title_where
