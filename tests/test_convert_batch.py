@@ -101,3 +101,27 @@ def test_bad_options_are_refused_before_anything_is_written(tmp_path):
     done = convert(seed_path("000"), "--out-dir", tmp_path / "out", "--jobs", "-1")
     assert done.returncode == 2 and "jobs" in done.stderr
     assert not (tmp_path / "out").exists() and not (tmp_path / "pkg").exists() and not (tmp_path / "r.json").exists()
+
+
+def test_an_out_dir_or_report_that_cannot_be_written_is_said_before_converting(tmp_path):
+    """Under a file nothing can be created (even for root): the run stops at once, naming the
+    folder, with no document converted; an --out-dir that is a file still gets a report saying why."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    done = convert(seed_path("000"), "--out-dir", blocker / "out")
+    assert done.returncode == 2 and f"{blocker}: is a file, not a folder" in done.stderr
+    assert "converting" not in done.stderr and "summary:" not in done.stdout
+    done = convert(seed_path("000"), "--out-dir", tmp_path / "out", "--report", blocker / "r.json")
+    assert done.returncode == 2 and "--report" in done.stderr and not (tmp_path / "out").exists()
+    report = tmp_path / "r.json"
+    done = convert(seed_path("000"), "--out-dir", blocker, "--report", report)
+    assert done.returncode == 2
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert "is a file" in data["error"] and data["items"] == [] and data["summary"]["sources"] == 0
+
+
+def test_warnings_of_documents_not_written_are_counted(tmp_path):
+    """--strict refuses seed 002 for its warnings: the summary still counts them, as its row does."""
+    report = convert_batch([seed_path("002")], tmp_path / "out", strict=True)
+    item = report.items[0]
+    assert item.warnings > 0 and report.summary()["warnings"] == item.warnings and report.summary()["converted"] == 0

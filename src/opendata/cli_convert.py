@@ -99,21 +99,36 @@ def convert_into_folder(sources, out_dir, jobs, strict, limits, report_path, giv
     0 when every package was written, 1 when only --strict refused some, else 2."""
     import json
 
-    from .convert.batch import CONVERTED, STRICT_REFUSED, convert_batch
+    from .convert.batch import CONVERTED, STRICT_REFUSED, BatchReport, check_writable, convert_batch
     from .package import PackageError, write_atomic
+
+    def write_report(data: dict) -> None:
+        try:
+            write_atomic(report_path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        except OSError as exc:
+            fail(f"{report_path}: the report was not written ({exc.strerror or exc})")
 
     bar = click.progressbar(length=len(sources), label="converting", file=sys.stderr) if sys.stderr.isatty() else None
 
     def done(item, result):
+        if bar:  # the bar's line is cleared so that what follows starts a line of its own
+            sys.stderr.write("\r\x1b[K")
         show_warnings(item.warning_texts)
         if item.status != CONVERTED:
             click.echo(f"错误 / error: {item.error}", err=True)
         if bar:
             bar.update(1)
 
+    if report_path:
+        try:
+            check_writable(Path(report_path).parent, "--report")
+        except PackageError as exc:
+            fail(str(exc))
     try:
         report = convert_batch(sources, out_dir, jobs=jobs, strict=strict, limits=limits, done=done, **given)
     except (PackageError, ValueError) as exc:
+        if report_path:  # the report says why nothing was converted
+            write_report({"error": str(exc), **BatchReport([]).as_json()})
         fail(str(exc))
     if bar:
         bar.render_finish()
@@ -125,9 +140,6 @@ def convert_into_folder(sources, out_dir, jobs, strict, limits, report_path, giv
                "{not_written} not written; {tables} tables, {rows} rows, {amounts} amounts, {warnings} warning(s); "
                "{seconds} s".format(**summary))
     if report_path:
-        try:
-            write_atomic(report_path, (json.dumps(report.as_json(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-        except OSError as exc:
-            fail(f"{report_path}: the report was not written ({exc})")
+        write_report(report.as_json())
     failed = {item.status for item in report.failed}
     sys.exit(0 if not failed else EXIT_INVALID if failed == {STRICT_REFUSED} else 2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -66,8 +67,10 @@ class BatchReport:
         return [item for item in self.items if item.status != CONVERTED]
 
     def summary(self) -> dict:
-        """Counts over the batch: sources, converted, refused, refused_strict, not_written,
-        tables, rows, amounts, warnings (of the converted), seconds."""
+        """Counts over the batch: sources, converted, refused, refused_strict, not_written;
+        tables, rows, amounts of the packages written; warnings of every document that
+        converted (written or not: refused_strict and not_written items have theirs too);
+        seconds."""
         return {"sources": len(self.items), "converted": len(self.converted),
                 "refused": sum(item.status == REFUSED for item in self.items),
                 "refused_strict": sum(item.status == STRICT_REFUSED for item in self.items),
@@ -75,7 +78,7 @@ class BatchReport:
                 "tables": sum(len(item.tables) for item in self.converted),
                 "rows": sum(item.rows for item in self.converted),
                 "amounts": sum(item.amounts for item in self.converted),
-                "warnings": sum(item.warnings for item in self.converted),
+                "warnings": sum(item.warnings for item in self.items),
                 "seconds": round(self.seconds, 1)}
 
     def as_json(self) -> dict:
@@ -130,6 +133,22 @@ def write_one(source: Path, result: ConversionResult, target: Path, strict: bool
     return CONVERTED, None
 
 
+def check_writable(folder: Path, what: str) -> None:
+    """Raise PackageError unless files can be created in `folder` (or, when it does not exist
+    yet, in the nearest folder above it that does): checked before any document is converted,
+    so that an unwritable --out-dir or --report is said at once. Leaves nothing behind."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise PackageError(f"{existing}: is a file, not a folder ({what})")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise PackageError(f"{folder}: cannot write there ({what}): {exc.strerror or exc}") from None
+
+
 def convert_batch(sources: Iterable[str | Path], out_dir: str | Path, *, jobs: int = 0, strict: bool = False,
                   limits: Limits | None = None, unit_name: str | None = None, year: int | None = None,
                   stage: str | None = None, done: Callable[[BatchItem, ConversionResult | None], None] | None = None,
@@ -144,12 +163,14 @@ def convert_batch(sources: Iterable[str | Path], out_dir: str | Path, *, jobs: i
     (result None when refused), e.g. to print its warnings. `unit_name`, `year`, `stage` are
     given to every `convert_file`.
 
-    Returns a BatchReport. Errors: ValueError for a `jobs` below 0, PackageError for an
-    `out_dir` that is a file; nothing is raised for a document (each outcome is in the report)."""
+    Returns a BatchReport. Errors, before any document is converted: ValueError for a `jobs`
+    below 0, PackageError for an `out_dir` that is a file or where nothing can be written
+    (`check_writable`); nothing is raised for a document (each outcome is in the report)."""
     if jobs < 0:
         raise ValueError(f"jobs must be 0 (one per CPU) or more, not {jobs}")
     if Path(out_dir).exists() and not Path(out_dir).is_dir():
         raise PackageError(f"{out_dir}: is a file, not a folder (--out-dir takes the folder to write the packages into)")
+    check_writable(Path(out_dir), "the folder to write the packages into")
     jobs = jobs or os.cpu_count() or 1
     sources = [Path(source) for source in sources]
     limits = limits or Limits.from_env()
