@@ -73,6 +73,32 @@ def narrative_table(lines: list[Line]) -> Table:
     return table
 
 
+WHOLE_MEASURES = {"total", "budget_initial", "budget_full_year", "current_year_subtotal", "amount"}
+
+
+def part_words() -> re.Pattern:
+    """The names of the parts of a total, from the standard's measures (schema/codelists/
+    measures.csv: every measure but the totals themselves, e.g. 其他资金, 公务接待费, 基本支出):
+    one of them in the words before a total's name (其他资金收入预算总计 15 万元, 公务接待费支出
+    决算为 0.16 万元) makes the amount that part's, not the headline total."""
+    if not hasattr(part_words, "pattern"):
+        names = {alias for key, measure in load_standard().measures.items() if key not in WHOLE_MEASURES
+                 for alias in (*measure.aliases, *measure.title_zh.split(" / "))
+                 if len(alias) >= 3 and not re.search(r"[/*]", alias)}
+        part_words.pattern = re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
+    return part_words.pattern
+
+
+def part_of_total(before: str, at: int, alias: str) -> bool:
+    """Whether the words `before` a total's name `alias` (found at `at`) make the amount a part:
+    a source of funds before it (SOURCE_BEFORE) or a part's name (`part_words`) beginning before
+    it, perhaps running into it (基本支出预算数为 … : 基本支出, not 支出预算)."""
+    if SOURCE_BEFORE.search(before[:at]):
+        return True
+    match = part_words().search(before[:at + len(alias)])
+    return bool(match) and match.start() < at
+
+
 def _figure_aliases() -> list[tuple[str, str, str]]:
     return sorted(load_standard().key_figure_aliases(), key=lambda p: -len(p[0]))
 
@@ -90,7 +116,7 @@ def key_figures_table(lines: list[Line]) -> Table:
                 found = next(((alias, code) for alias, code, k in aliases if k == kind and alias in before), None)
                 if found and before[max(0, before.rfind(found[0]) - 2):before.rfind(found[0])] in QUALIFIERS:
                     continue
-                if found and found[1] in TOTALS and SOURCE_BEFORE.search(before[:before.rfind(found[0])]):
+                if found and found[1] in TOTALS and part_of_total(before, before.rfind(found[0]), found[0]):
                     continue
                 if not found or re.search(r"(比|较|增加|减少|增长|下降|上年|年初预算)", before[before.find(found[0]):]):
                     continue
