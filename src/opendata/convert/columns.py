@@ -239,6 +239,8 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
             dimension = match_dimension(path[-1:])
             measure = match_measure(path)
             if measure is not None and measure not in allowed:
+                measure = own_fund_measure(path, spec) or measure
+            if measure is not None and measure not in allowed:
                 column.kind, column.name = "unknown", measure
                 columns.append(column)
                 continue
@@ -253,6 +255,17 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
         columns.append(column)
     name_as_label(columns)
     return columns
+
+
+def own_fund_measure(path: list[str], spec: TableSpec) -> str | None:
+    """A column split by the fund the table's own title names (因公出国(境)费 / 一般公共预算 in
+    the 一般公共预算“三公”经费支出表) is the measure of its heading, when the table carries it;
+    None otherwise (the other funds' columns stay unknown)."""
+    keys = [header_key(p) for p in path if header_key(p)]
+    if len(keys) < 2 or keys[-1] not in header_key(spec.title_zh):
+        return None
+    heading = match_measure(keys[:-1])
+    return heading if heading in spec.measures else None
 
 
 def name_as_label(columns: list[Column]) -> None:

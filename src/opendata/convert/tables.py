@@ -136,6 +136,7 @@ class TableBuilder:
             table.add_column("side")
         decimals = []
         self.unconverted: dict[str, list[int]] = {}
+        self.period_unit: dict = {}
         for row in data:
             if tuple(c.strip() for c in row.cells) in self.header_rows:
                 continue  # a header repeated after a page break
@@ -331,6 +332,7 @@ class TableBuilder:
                 labels.insert(0, " ".join(code_parts[i] for i in sorted(code_parts)))
         if values.get("unit_name") and row_type_for(values["unit_name"]) != "item":
             labels.insert(0, values.pop("unit_name"))  # 合计 printed in the unit-name column is the row's label
+        self.carry_unit(values, labels)
         if not labels and values.get("project_name"):
             labels.append(values["project_name"])
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
@@ -352,6 +354,17 @@ class TableBuilder:
         if side:
             values["side"] = side
         return Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page)
+
+    def carry_unit(self, values: dict, labels: list[str]) -> None:
+        """A unit printed once over its rows by period (2025 年 / 2026 年 / 增减变化金额): a row
+        printing a period but no unit and no label belongs to the unit of the period row above it.
+        Updates `values` in place and remembers the unit of a period row that prints one."""
+        if not values.get("period"):
+            self.period_unit = {}
+        elif values.get("unit_name") or values.get("unit_code"):
+            self.period_unit = {k: values[k] for k in ("unit_code", "unit_name") if values.get(k)}
+        elif not labels:
+            values.update(self.period_unit)
 
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
         """Put one dimension cell into the row: a code field's cell is split into code and name (the
@@ -440,6 +453,8 @@ def row_key(row: Row) -> str:
         key = values["unit_code"]
     else:
         key = header_key(values.get("item") or "") or "row"
+    if values.get("period"):
+        key += "/" + header_key(values["period"])
     return f"{side}/{key}" if side else key
 
 
