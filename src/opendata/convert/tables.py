@@ -144,7 +144,7 @@ class TableBuilder:
                 table.rows.append(parsed)
         self._report_extra_blocks(first_line)
         for what, lines in self.unconverted.items():
-            self.warnings.add(f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
+            self.warnings.add_once(f"not converted: {what}", f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
         table.money_decimals = meta["decimals"] if meta["decimals"] is not None else (max(decimals) if decimals else None)
         finish_rows(table)
         return table
@@ -162,8 +162,9 @@ class TableBuilder:
                 if header_year(dropped.path) > header_year(kept.path) > 0:
                     kept, dropped = dropped, kept   # 2025年预算数 beside 2026年预算数: the later year is the table's
                     seen[key] = kept
-                self.warnings.add(f"columns '{'/'.join(kept.path)}' and '{'/'.join(dropped.path)}' both read as measure "
-                                  f"{column.name}; '{'/'.join(dropped.path)}' is not converted", line, self.spec.code)
+                message = (f"columns '{'/'.join(kept.path)}' and '{'/'.join(dropped.path)}' both read as measure "
+                           f"{column.name}; '{'/'.join(dropped.path)}' is not converted")
+                self.warnings.add_once(message, message, line, self.spec.code)
                 dropped.kind = "unknown"
                 dropped.name = None
                 dropped.path = []
@@ -176,9 +177,11 @@ class TableBuilder:
                 used = any(column.index < len(r.cells) and r.cells[column.index].strip() for r in data)
                 what = "/".join(column.path)
                 if column.name:
-                    self.warnings.add(f"column '{what}' means measure {column.name}, which table {self.spec.code} does not carry in the standard; its cells are not converted" + ("" if used else " (the column is empty)"), line, self.spec.code)
+                    message = f"column '{what}' means measure {column.name}, which table {self.spec.code} does not carry in the standard; its cells are not converted"
+                    self.warnings.add_once(message, message + ("" if used else " (the column is empty)"), line, self.spec.code)
                 elif used:
-                    self.warnings.add(f"column '{what}' not recognised; its cells are not converted", line, self.spec.code)
+                    message = f"column '{what}' not recognised; its cells are not converted"
+                    self.warnings.add_once(message, message, line, self.spec.code)
 
     # -- rows ------------------------------------------------------------------
 
