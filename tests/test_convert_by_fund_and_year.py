@@ -84,3 +84,12 @@ def test_a_header_warning_repeated_by_each_page_is_reported_once(tmp_path):
     assert len(header) == 1 and "again in 1 later part(s)" in header[0], result.warnings
     cells = [w for w in result.warnings if "cell(s) not converted" in w and "未知的列" in w]
     assert len(cells) == 1 and "again in 1 later part(s)" in cells[0], result.warnings
+
+
+def test_an_amount_wrapped_in_a_narrow_cell_is_one_amount():
+    from opendata.convert.pdf_cells import join_lines
+    assert join_lines("1,040,000", ".00") == "1,040,000.00"
+    assert join_lines("1,263,231.7", "8") == "1,263,231.78"
+    assert join_lines("上级转移支付资金", "（中央预算内投资）") == "上级转移支付资金（中央预算内投资）"
+    assert join_lines("12.00", "3.00") == "12.00 3.00"        # two amounts stay two
+    assert join_lines("1,234", "5,678") == "1,234 5,678"
