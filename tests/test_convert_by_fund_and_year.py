@@ -93,3 +93,17 @@ def test_an_amount_wrapped_in_a_narrow_cell_is_one_amount():
     assert join_lines("上级转移支付资金", "（中央预算内投资）") == "上级转移支付资金（中央预算内投资）"
     assert join_lines("12.00", "3.00") == "12.00 3.00"        # two amounts stay two
     assert join_lines("1,234", "5,678") == "1,234 5,678"
+
+
+def test_period_rows_continued_on_the_next_page_keep_their_unit(tmp_path):
+    """The page breaks between a unit's 2025 年 row and its 2026 年 row: the header is printed
+    again and the rows under it still belong to the unit above the break."""
+    source = document(tmp_path,
+                      three_public("测试市测试局\t2025 年\t" + amounts("20.00", "10.00", "5.00", "5.00", "0.00", "5.00")),
+                      three_public("\t2026 年\t" + amounts("18.00", "9.00", "4.00", "5.00", "1.00", "4.00"),
+                                   "\t增减变化金额\t" + amounts("-2.00", "-1.00", "-1.00", "0.00", "1.00", "-1.00")))
+    result = convert_file(source)
+    rows = result.disclosure.tables["three_public_expenses"].rows
+    assert [(r.values.get("unit_name"), r.values["period"].replace(" ", "")) for r in rows] == [
+        ("测试市测试局", "2025年"), ("测试市测试局", "2026年"), ("测试市测试局", "增减变化金额")]
+    assert not [w for w in result.warnings if "without a label" in w]

@@ -83,11 +83,14 @@ YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")
 class TableBuilder:
     """Turns the rows of one segment into a Table of the model."""
 
-    def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str):
+    def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str, carried: dict | None = None):
+        """`carried`: what one part of a table printed page by page leaves to the next (the unit
+        of the period rows at the foot of a page); give every part of one table the same dict."""
         self.spec = spec
         self.warnings = warnings
         self.default_unit = default_unit
         self.standard = load_standard()
+        self.carried = carried if carried is not None else {}
 
     def build(self, rows: list[CellRow], title: str, first_line: int, last_line: int) -> Table:
         """The CellRows of one segment -> one Table of the builder's spec (`title` as printed,
@@ -136,7 +139,6 @@ class TableBuilder:
             table.add_column("side")
         decimals = []
         self.unconverted: dict[str, list[int]] = {}
-        self.period_unit: dict = {}
         for row in data:
             if tuple(c.strip() for c in row.cells) in self.header_rows:
                 continue  # a header repeated after a page break
@@ -361,13 +363,14 @@ class TableBuilder:
     def carry_unit(self, values: dict, labels: list[str]) -> None:
         """A unit printed once over its rows by period (2025 年 / 2026 年 / 增减变化金额): a row
         printing a period but no unit and no label belongs to the unit of the period row above it.
-        Updates `values` in place and remembers the unit of a period row that prints one."""
+        Updates `values` in place and remembers the unit of a period row that prints one, also for
+        the next part of the table (`carried`: rows continued on the next page)."""
         if not values.get("period"):
-            self.period_unit = {}
+            self.carried.pop("period_unit", None)
         elif values.get("unit_name") or values.get("unit_code"):
-            self.period_unit = {k: values[k] for k in ("unit_code", "unit_name") if values.get(k)}
+            self.carried["period_unit"] = {k: values[k] for k in ("unit_code", "unit_name") if values.get(k)}
         elif not labels:
-            values.update(self.period_unit)
+            values.update(self.carried.get("period_unit", {}))
 
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
         """Put one dimension cell into the row: a code field's cell is split into code and name (the
