@@ -258,14 +258,20 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
 
 
 def own_fund_measure(path: list[str], spec: TableSpec) -> str | None:
-    """A column split by the fund the table's own title names (因公出国(境)费 / 一般公共预算 in
-    the 一般公共预算“三公”经费支出表) is the measure of its heading, when the table carries it;
-    None otherwise (the other funds' columns stay unknown)."""
+    """A column split by source of funds under a heading naming a measure the table carries
+    (因公出国(境)费 / 一般公共预算): the fund the table's own title names (一般公共预算 in the
+    一般公共预算“三公”经费支出表) is the heading's measure itself, another fund F the measure
+    `<heading>_<F>` (overseas_travel_government_fund) when the table carries it; None otherwise."""
     keys = [header_key(p) for p in path if header_key(p)]
-    if len(keys) < 2 or keys[-1] not in header_key(spec.title_zh):
+    if len(keys) < 2:
         return None
     heading = match_measure(keys[:-1])
-    return heading if heading in spec.measures else None
+    if heading not in spec.measures:
+        return None
+    if keys[-1] in header_key(spec.title_zh):
+        return heading
+    fund = match_measure(keys[-1:])
+    return f"{heading}_{fund}" if fund and f"{heading}_{fund}" in spec.measures else None
 
 
 def name_as_label(columns: list[Column]) -> None:
