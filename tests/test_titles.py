@@ -144,3 +144,13 @@ def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(t
     assert all(row.values.get("total") != 50 for row in table.rows)
     warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
     assert len(warned) == 1 and "not in the table catalog" in warned[0], result.warnings
+
+
+def test_a_section_heading_followed_by_prose_is_not_a_title():
+    """一、机关运行经费 right under the last rows of a table, followed by sentences, heads a part of
+    the narrative: no operating_costs table starts there."""
+    lines = _lines(["项目支出表", *BODY, "第八部分 其他需要说明情况", "一、机关运行经费",
+                    "2026年本单位机关运行经费财政拨款预算1,040.46万元，", "较上年减少73.33万元。",
+                    "二、国有资产占用情况", "截至2025年10月，共有车辆2辆。"])
+    segments = find_segments(lines)
+    assert [s.table_id for s in segments] == ["project_expenditure"]
