@@ -440,7 +440,8 @@ def row_key(row: Row) -> str:
     """The base row id of a row (before #2, #3 … are added for repeats): total for the grand total
     of a one-sided table, else the row's codes joined with |, else its project (code or name,
     with the indicator or item), else its unit code, else its label's header key (row when
-    empty); prefixed with side/ in two-sided tables."""
+    empty); followed by /period where the row prints one (深圳市审计局/2026年); prefixed with
+    side/ in two-sided tables."""
     values = row.values
     side = values.get("side")
     if row.row_type == "total" and not side:
