@@ -25,7 +25,8 @@ def table(title: str, *rows: str, marker: str | None = None) -> str:
 
 def test_header_with_unknown_words_beside_known_ones_is_read(tmp_path):
     """预算单位 / 支出总计 / a procurement group with 其中 sub-headings: the header is read, the
-    total is 支出总计 (not the procurement 小计), the unknown columns are reported."""
+    total is 支出总计 (not the procurement 小计), the procurement 小计 and the part of it reserved
+    for small and medium enterprises are their own measures."""
     source = document(tmp_path, table(
         "支出总表",
         "预算单位\t科目编码\t科目名称\t支出总计\t基本支出\t项目支出\t2026年政府采购项目\t",
@@ -39,8 +40,8 @@ def test_header_with_unknown_words_beside_known_ones_is_read(tmp_path):
     assert (str(row.values["total"]), str(row.values["basic"]), str(row.values["project"])) == ("300000.00", "100000.00", "200000.00")
     assert row.values["item"] == "一般公共服务支出"
     assert any(r.values.get("unit_name") == "测试市测试局" for r in rows)
-    assert any("'2026年政府采购项目/小计' is not converted" in w for w in result.warnings)
-    assert any("中小企业" in w and "not recognised" in w for w in result.warnings)
+    assert (str(row.values["procurement"]), str(row.values["procurement_sme"])) == ("50000.00", "10000.00")
+    assert not [w for w in result.warnings if "not converted" in w or "not recognised" in w]
 
 
 def test_economic_name_columns(tmp_path):
@@ -85,7 +86,9 @@ def test_later_year_column_wins(tmp_path):
 
 
 def test_qualified_titles_are_other_tables():
-    assert match_title("基本支出总表") is None
+    assert match_title("基本支出总表").table_id == "basic_expenditure"   # its own table, not the 支出总表
+    assert match_title("一般公共预算支出表（按经济分类）").table_id == "general_budget_expenditure_economic"
+    assert match_title("一般公共预算支出表").table_id == "general_budget_expenditure"
     assert match_title("项目支出总表").table_id == "project_expenditure"
     assert match_title("支出总表").table_id == "expenditure_summary"
     assert match_title("2026年预算单位支出预算总表").table_id == "expenditure_summary"
@@ -99,7 +102,7 @@ def test_another_marker_ends_a_table_and_a_note_ends_the_document(tmp_path):
         tmp_path,
         table("支出总表", "科目编码\t科目名称\t支出总计\t基本支出\t项目支出",
               "201\t一般公共服务支出\t3.00\t1.00\t2.00", marker="表2"),
-        table("基本支出总表", "科目编码\t科目名称\t总计\t人员经费\t公用经费",
+        table("财政拨款结转资金支出表", "科目编码\t科目名称\t总计\t人员经费\t公用经费",
               "301\t工资福利支出\t1.00\t1.00\t0.00", marker="表3"),
         table("国有资本经营预算支出表", "科目编码\t科目名称\t支出总计\t基本支出\t项目支出",
               "测试市测试局\t\t0.00\t0.00\t0.00", "注：本表本年无发生额。", marker="表4"))

@@ -40,6 +40,9 @@ from opendata.convert.source import Line
     ("2026年度一般公共预算基本支出经济分类情况表", "general_budget_basic_expenditure"),
     ("项目支出总表", "project_expenditure"),
     ("科学普及活动项目项目绩效目标表", "project_performance_targets"),
+    ("基本支出总表", "basic_expenditure"),                          # a part (基本) of the 支出总表: its own table
+    ("一般公共预算支出表（按经济分类）", "general_budget_expenditure_economic"),  # general_budget_expenditure is by function
+    ("一般公共预算支出明细表（按经济分类科目分）", "general_budget_expenditure_economic"),
 ])
 def test_titles_of_the_national_variety(title, table_id):
     match = match_title(title)
@@ -47,13 +50,10 @@ def test_titles_of_the_national_variety(title, table_id):
 
 
 @pytest.mark.parametrize("title", [
-    "一般公共预算支出明细表（按经济分类科目分）",      # by economic code: general_budget_expenditure is by function
     "一般公共预算基本支出明细表（按功能科目分）",      # by function: the basic table is by economic code
     "财政拨款结转资金支出表",
     "财政拨款支出预算表（功能科目）",
     "部门预算基本支出预算表",
-    "基本支出总表",                                   # a part (基本) of the 支出总表, not the whole
-    "一般公共预算支出表（按经济分类）",
 ])
 def test_tables_outside_the_catalog_are_not_matched_but_read_as_titles(title):
     assert match_title(title) is None
@@ -91,14 +91,14 @@ BODY = ["单位：元", "项目\t合计\t基本支出\t项目支出", "合计\t3
 
 def test_a_table_outside_the_catalog_ends_the_table_before_it():
     lines = _lines(["表5 2022年一般公共预算支出明细表（按功能科目分）", *BODY,
-                    "表6 2022年一般公共预算支出明细表（按经济分类科目分）", *BODY,
+                    "表6 2022年一般公共预算基本支出明细表（按功能科目分）", *BODY,
                     "表7 2022年部门综合预算专项业务经费支出表", *BODY])
     unlisted = []
     segments = find_segments(lines, unlisted)
     assert [s.table_id for s in segments] == ["general_budget_expenditure", "project_expenditure"]
     assert segments[0].end == 5                       # not swallowing 表6's rows
     assert [(u.title, u.title_line, u.end) for u in unlisted] == [
-        ("表6 2022年一般公共预算支出明细表（按经济分类科目分）", 5, 10)]
+        ("表6 2022年一般公共预算基本支出明细表（按功能科目分）", 5, 10)]
 
 
 def test_a_table_outside_the_catalog_is_a_warning_with_its_page(tmp_path):
@@ -144,3 +144,13 @@ def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(t
     assert all(row.values.get("total") != 50 for row in table.rows)
     warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
     assert len(warned) == 1 and "not in the table catalog" in warned[0], result.warnings
+
+
+def test_a_section_heading_followed_by_prose_is_not_a_title():
+    """一、机关运行经费 right under the last rows of a table, followed by sentences, heads a part of
+    the narrative: no operating_costs table starts there."""
+    lines = _lines(["项目支出表", *BODY, "第八部分 其他需要说明情况", "一、机关运行经费",
+                    "2026年本单位机关运行经费财政拨款预算1,040.46万元，", "较上年减少73.33万元。",
+                    "二、国有资产占用情况", "截至2025年10月，共有车辆2辆。"])
+    segments = find_segments(lines)
+    assert [s.table_id for s in segments] == ["project_expenditure"]

@@ -239,6 +239,8 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
             dimension = match_dimension(path[-1:])
             measure = match_measure(path)
             if measure is not None and measure not in allowed:
+                measure = own_fund_measure(path, spec) or measure
+            if measure is not None and measure not in allowed:
                 column.kind, column.name = "unknown", measure
                 columns.append(column)
                 continue
@@ -253,6 +255,23 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
         columns.append(column)
     name_as_label(columns)
     return columns
+
+
+def own_fund_measure(path: list[str], spec: TableSpec) -> str | None:
+    """A column split by source of funds under a heading naming a measure the table carries
+    (因公出国(境)费 / 一般公共预算): the fund the table's own title names (一般公共预算 in the
+    一般公共预算“三公”经费支出表) is the heading's measure itself, another fund F the measure
+    `<heading>_<F>` (overseas_travel_government_fund) when the table carries it; None otherwise."""
+    keys = [header_key(p) for p in path if header_key(p)]
+    if len(keys) < 2:
+        return None
+    heading = match_measure(keys[:-1])
+    if heading not in spec.measures:
+        return None
+    if keys[-1] in header_key(spec.title_zh):
+        return heading
+    fund = match_measure(keys[-1:])
+    return f"{heading}_{fund}" if fund and f"{heading}_{fund}" in spec.measures else None
 
 
 def name_as_label(columns: list[Column]) -> None:

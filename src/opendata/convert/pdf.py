@@ -21,7 +21,7 @@ from pathlib import Path
 from ..model import Disclosure
 from .errors import ConversionError, Warnings
 from .limits import Limits, check_page_count, check_page_streams
-from .pdf_cells import AMOUNT_TOKEN, group_lines, inside, join_words, joiner, open_rule_ends, ruled_rows, visible_page
+from .pdf_cells import AMOUNT_TOKEN, group_lines, inside, join_lines, join_words, joiner, open_rule_ends, ruled_rows, visible_page
 from .pdf_page import readable_page
 from .source import Line, describe_source
 
@@ -394,6 +394,6 @@ def gap_table(header_lines, body_lines, body_chunks, body_is_data, state: dict, 
         cells = [""] * width
         for _, index, text in sorted(parts[n], key=lambda p: p[0]):
             index = min(index, width - 1)
-            cells[index] += joiner(cells[index], text) + text
+            cells[index] = join_lines(cells[index], text)
         rows.append("\t".join(cells))
     return rows

@@ -80,13 +80,27 @@ def join_words(words, gap_is_space: bool = True) -> str:
     return text.strip()
 
 
+NUMBER_PIECE = re.compile(r"^[-−(（]?[\d,.]+$")
+ONE_AMOUNT = re.compile(r"^[-−]?[(（]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?[)）]?$")   # commas only as thousands separators
+
+
 def cell_text(words) -> str:
-    """A cell's words: line by line, lines joined (a wrapped label is one label)."""
+    """A cell's words: line by line, lines joined (a wrapped label is one label); an amount
+    wrapped in a narrow cell (1,040,000 / .00) is joined without a space when the pieces
+    together make one amount."""
     parts = [join_words(line, gap_is_space=False) for line in group_lines(words)]
     text = ""
     for part in parts:
-        text += joiner(text, part) + part
+        text = join_lines(text, part)
     return text.strip()
+
+
+def join_lines(text: str, part: str) -> str:
+    """`text` with the next printed line `part` of the same cell after it: by `joiner`, except
+    that two pieces of one wrapped amount (1,040,000 / .00) are joined without a space."""
+    if NUMBER_PIECE.match(text) and NUMBER_PIECE.match(part.rstrip(")）")) and ONE_AMOUNT.match(text + part):
+        return text + part
+    return text + joiner(text, part) + part
 
 
 

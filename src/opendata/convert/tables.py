@@ -83,11 +83,14 @@ YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")
 class TableBuilder:
     """Turns the rows of one segment into a Table of the model."""
 
-    def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str):
+    def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str, carried: dict | None = None):
+        """`carried`: what one part of a table printed page by page leaves to the next (the unit
+        of the period rows at the foot of a page); give every part of one table the same dict."""
         self.spec = spec
         self.warnings = warnings
         self.default_unit = default_unit
         self.standard = load_standard()
+        self.carried = carried if carried is not None else {}
 
     def build(self, rows: list[CellRow], title: str, first_line: int, last_line: int) -> Table:
         """The CellRows of one segment -> one Table of the builder's spec (`title` as printed,
@@ -143,7 +146,7 @@ class TableBuilder:
                 table.rows.append(parsed)
         self._report_extra_blocks(first_line)
         for what, lines in self.unconverted.items():
-            self.warnings.add(f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
+            self.warnings.add_once(f"not converted: {what}", f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
         table.money_decimals = meta["decimals"] if meta["decimals"] is not None else (max(decimals) if decimals else None)
         finish_rows(table)
         return table
@@ -161,8 +164,9 @@ class TableBuilder:
                 if header_year(dropped.path) > header_year(kept.path) > 0:
                     kept, dropped = dropped, kept   # 2025年预算数 beside 2026年预算数: the later year is the table's
                     seen[key] = kept
-                self.warnings.add(f"columns '{'/'.join(kept.path)}' and '{'/'.join(dropped.path)}' both read as measure "
-                                  f"{column.name}; '{'/'.join(dropped.path)}' is not converted", line, self.spec.code)
+                message = (f"columns '{'/'.join(kept.path)}' and '{'/'.join(dropped.path)}' both read as measure "
+                           f"{column.name}; '{'/'.join(dropped.path)}' is not converted")
+                self.warnings.add_once(message, message, line, self.spec.code)
                 dropped.kind = "unknown"
                 dropped.name = None
                 dropped.path = []
@@ -175,9 +179,11 @@ class TableBuilder:
                 used = any(column.index < len(r.cells) and r.cells[column.index].strip() for r in data)
                 what = "/".join(column.path)
                 if column.name:
-                    self.warnings.add(f"column '{what}' means measure {column.name}, which table {self.spec.code} does not carry in the standard; its cells are not converted" + ("" if used else " (the column is empty)"), line, self.spec.code)
+                    message = f"column '{what}' means measure {column.name}, which table {self.spec.code} does not carry in the standard; its cells are not converted"
+                    self.warnings.add_once(message, message + ("" if used else " (the column is empty)"), line, self.spec.code)
                 elif used:
-                    self.warnings.add(f"column '{what}' not recognised; its cells are not converted", line, self.spec.code)
+                    message = f"column '{what}' not recognised; its cells are not converted"
+                    self.warnings.add_once(message, message, line, self.spec.code)
 
     # -- rows ------------------------------------------------------------------
 
@@ -331,6 +337,7 @@ class TableBuilder:
                 labels.insert(0, " ".join(code_parts[i] for i in sorted(code_parts)))
         if values.get("unit_name") and row_type_for(values["unit_name"]) != "item":
             labels.insert(0, values.pop("unit_name"))  # 合计 printed in the unit-name column is the row's label
+        self.carry_unit(values, labels)
         if not labels and values.get("project_name"):
             labels.append(values["project_name"])
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
@@ -352,6 +359,18 @@ class TableBuilder:
         if side:
             values["side"] = side
         return Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page)
+
+    def carry_unit(self, values: dict, labels: list[str]) -> None:
+        """A unit printed once over its rows by period (2025 年 / 2026 年 / 增减变化金额): a row
+        printing a period but no unit and no label belongs to the unit of the period row above it.
+        Updates `values` in place and remembers the unit of a period row that prints one, also for
+        the next part of the table (`carried`: rows continued on the next page)."""
+        if not values.get("period"):
+            self.carried.pop("period_unit", None)
+        elif values.get("unit_name") or values.get("unit_code"):
+            self.carried["period_unit"] = {k: values[k] for k in ("unit_code", "unit_name") if values.get(k)}
+        elif not labels:
+            values.update(self.carried.get("period_unit", {}))
 
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
         """Put one dimension cell into the row: a code field's cell is split into code and name (the
@@ -421,7 +440,8 @@ def row_key(row: Row) -> str:
     """The base row id of a row (before #2, #3 … are added for repeats): total for the grand total
     of a one-sided table, else the row's codes joined with |, else its project (code or name,
     with the indicator or item), else its unit code, else its label's header key (row when
-    empty); prefixed with side/ in two-sided tables."""
+    empty); followed by /period where the row prints one (深圳市审计局/2026年); prefixed with
+    side/ in two-sided tables."""
     values = row.values
     side = values.get("side")
     if row.row_type == "total" and not side:
@@ -440,6 +460,8 @@ def row_key(row: Row) -> str:
         key = values["unit_code"]
     else:
         key = header_key(values.get("item") or "") or "row"
+    if values.get("period"):
+        key += "/" + header_key(values["period"])
     return f"{side}/{key}" if side else key
 
 

@@ -50,6 +50,7 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
         used.update(spaced_tables[1])
     report_unlisted(lines, unlisted, used, warnings)
     titles = sorted(segment.title_line for segment in segments + unlisted)
+    carried: dict = {}   # table id -> what one part of the table leaves to the next (TableBuilder)
     for segment in segments:
         spec = standard.tables[segment.table_id]
         if spec.kind == "performance":
@@ -67,7 +68,7 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
             warnings.add(f"table title '{segment.stopped_at.text.strip()}' not recognised: table {segment.table_id} ends above it "
                          "and the lines under it are read as narrative", segment.stopped_at.no, segment.table_id)
         rows = ROW_READERS[layout](segment.lines)
-        builder = TableBuilder(spec, warnings, default_unit)
+        builder = TableBuilder(spec, warnings, default_unit, carried.setdefault(segment.table_id, {}))
         first = lines[segment.title_line]
         last_line = segment.lines[-1].no if segment.lines else first.no
         table = builder.build(rows, segment.title, first.no, last_line)
@@ -85,12 +86,21 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
 
 def report_unlisted(lines, unlisted, used: set, warnings: Warnings) -> None:
     """Tables whose title names no catalog table (`segment.find_segments(lines, unlisted)`): one
-    warning each with its page and title; their lines are marked `used` (they are not narrative)."""
+    warning each with its page and title (a table printed page by page under its title repeated is
+    one warning naming its pages); their lines are marked `used` (they are not narrative)."""
+    runs: list[list] = []
     for segment in unlisted:
-        first = lines[segment.title_line]
-        warnings.add(f"table '{segment.title}' is not in the table catalog (codelists/tables.csv); its "
-                     f"{len(segment.lines)} lines were not converted", first.no, page=first.page)
         used.update(range(segment.title_line, segment.end))
+        if runs and runs[-1][-1].title == segment.title and runs[-1][-1].end >= segment.title_line - 8:
+            runs[-1].append(segment)
+        else:
+            runs.append([segment])
+    for run in runs:
+        first = lines[run[0].title_line]
+        pages = sorted({lines[s.title_line].page for s in run if lines[s.title_line].page})
+        on = f" (printed on pages {pages[0]}–{pages[-1]})" if len(pages) > 1 else ""
+        warnings.add(f"table '{run[0].title}' is not in the table catalog (codelists/tables.csv); its "
+                     f"{sum(len(s.lines) for s in run)} lines were not converted{on}", first.no, page=first.page)
 
 
 def check_not_truncated(lines, segments, tables, filename: str) -> None:
