@@ -82,6 +82,25 @@ def test_the_contents_and_the_narrative_start_no_table():
     assert find_segments([Line(no=i + 1, text=t, page=1) for i, t in enumerate(text)]) == []
 
 
+def test_a_contents_listing_without_page_numbers_starts_no_table(tmp_path):
+    """A 目录 whose entries are tab-led (so they look like table rows to each other) and carry no
+    page numbers names tables printed further on: the tables are read where they are printed,
+    with their own title and unit, not from the contents line."""
+    text = ["某某局2025年部门预算", "目 录", "第二部分 部门预算表", "\t1、部门收支总表", "\t2、部门收入总表",
+            "\t3、部门支出总表", "\t4、一般公共预算支出表", "\t\t注：以上报表中，空表表示本部门无相关收支情况", "",
+            "2025年一般公共预算支出情况表", "单位名称：某某局\t单位：万元", "项目\t合计\t基本支出\t项目支出",
+            "合计\t300.00\t100.00\t200.00", "201\t300.00\t100.00\t200.00", ""]
+    lines = [Line(no=i + 1, text=t, page=1 if i < 8 else 2) for i, t in enumerate(text)]
+    assert [(s.table_id, s.title_line) for s in find_segments(lines)] == [("general_budget_expenditure", 9)]
+    path = tmp_path / "contents.txt"
+    path.write_text("\n".join(text), encoding="utf-8")
+    result = convert_file(path)
+    table = result.disclosure.tables["general_budget_expenditure"]
+    assert (table.printed_title, table.money_unit, table.pages) == ("2025年一般公共预算支出情况表", "万元", [])
+    assert str(table.rows[0].values["total"]) == "3000000.00"
+    assert not [w for w in result.warnings if "no rows or header" in w]
+
+
 def _lines(texts: list[str]) -> list[Line]:
     return [Line(no=i + 1, text=t, page=1 + i // 8) for i, t in enumerate(texts)]
 

@@ -18,6 +18,7 @@ PROSE_LINE = re.compile(r"[。；]|^第[一二三四五六七八九十]+部分|^
 HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")   # 一、收支情况说明, however short
 TITLE_LIKE = re.compile(r"表\s*([(（][^()（）]{0,30}[)）])?\s*$")   # ends in 表, or 表（续）, 表（按…分类）
 CONFIRM_WINDOW = 14
+CONTENTS_RUN = 3   # this many titles of different tables on consecutive lines are a contents listing
 
 
 @dataclass
@@ -76,9 +77,10 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
     pending_marker: tuple[int, str] | None = None
     markers: list[tuple[int, str]] = []
     skip = -1
+    listing = contents_listing(lines)
     for index, line in enumerate(lines):
         text = line.text.strip()
-        if not text or index <= skip:
+        if not text or index <= skip or index in listing:
             continue
         if is_table_marker(text):
             pending_marker = (index, squash(text))
@@ -122,6 +124,26 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
     if unlisted is not None:
         unlisted.extend(segment for segment in segments if not segment.table_id)
     return [segment for segment in segments if segment.table_id]
+
+
+def contents_listing(lines: list[Line]) -> set[int]:
+    """The indices of the lines of a contents listing (目录) printed without page numbers: a run of
+    `CONTENTS_RUN` or more consecutive non-blank lines each naming a catalog table (`match_title`),
+    the tables all different. Such lines name tables printed further on; they start no segment."""
+    found: set[int] = set()
+    run: list[tuple[int, str]] = []
+    for index, line in enumerate(lines + [Line(0, "")]):
+        text = line.text.strip()
+        if not text and line.no:
+            continue
+        match = match_title(text) if text and "\t" not in text else None
+        if match is not None and match.table_id not in {table_id for _, table_id in run}:
+            run.append((index, match.table_id))
+            continue
+        if len(run) >= CONTENTS_RUN:
+            found.update(i for i, _ in run)
+        run = [(index, match.table_id)] if match is not None else []
+    return found
 
 
 def title_at(lines: list[Line], index: int) -> tuple[TitleMatch | None, str, int]:
