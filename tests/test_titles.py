@@ -18,6 +18,8 @@ from opendata.convert.source import Line
     ("收支预算总表 公开表一", "income_expenditure_summary"),
     ("财政拨款收支预算总表公开表四部门：某某局单位：万元", "fiscal_appropriation_summary"),
     ("收支总表（预算表 1）", "income_expenditure_summary"),
+    ("科技特派员专项项目绩效目标表", "project_performance_targets"),          # 专项 + 项目绩效目标表, not 专项项目 + 绩效目标表
+    ("市级科技创新专项（转移支付）项目绩效目标表", "project_performance_targets"),
     ("本年一般公共预算支出表（预算表 5）", "general_budget_expenditure"),
     ("2024年部门综合预算一般公共预算支出明细表（按功能科目分）", "general_budget_expenditure"),
     ("一般公共预算基本支出明细表（按支出经济分类科目-不含上年结转）", "general_budget_basic_expenditure"),

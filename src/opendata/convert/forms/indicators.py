@@ -5,7 +5,8 @@ from __future__ import annotations
 from ...model import Row, Table
 from ...standard import TableSpec
 from ..layout import CellRow
-from ..recognise import clean_label, header_key, match_dimension, match_measure, squash
+from ...money import is_amount
+from ..recognise import clean_label, header_key, is_column_number, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
 from .vocabulary import INDICATOR_FIELDS, PROJECT_CODE, carry_levels, is_level1, is_level2, is_number, operator_of
 
@@ -81,6 +82,15 @@ class IndicatorTables(FormReader):
             for k, v in fragment.items():
                 values.setdefault(k, v)
             fragment = {}
+            total = self._total_label(values)
+            if total:
+                # 合计 | | 270.00: the table's total row, no project nor indicator of its own
+                values = {k: v for k, v in values.items() if not isinstance(v, str)}
+                values["item"] = total
+                for name in values:
+                    table.add_column(name)
+                table.rows.append(Row("", row_type_for(total), values, row.line, row.page))
+                continue
             project_values = {k: v for k, v in values.items() if k not in INDICATOR_FIELDS}
             if project_values.get("project_name") or project_values.get("project_code"):
                 # the unit (a cell merged over several projects) carries over to the next project
@@ -119,6 +129,15 @@ class IndicatorTables(FormReader):
             self.warn(f"cells outside the header's columns not converted: {extra[:3]}", row.line, self.spec.code)
         return values
 
+    @staticmethod
+    def _total_label(values: dict) -> str | None:
+        """The total word (合计, 总计: codelists/row_types.csv) of a row that prints only a label and
+        amounts, else None."""
+        texts = [v for k, v in values.items() if isinstance(v, str) and not k.startswith("_")]
+        if len(texts) == 1 and row_type_for(texts[0]) in ("total", "subtotal") and not set(values) & set(INDICATOR_FIELDS):
+            return texts[0]
+        return None
+
     def _in_place(self, row: CellRow, columns: dict[int, str]) -> bool:
         """True when the row's filled cells all lie in the header's columns and its 一级 / 二级
         cells, where filled, hold 一级 / 二级 words, with no operator outside the operator column
@@ -143,7 +162,8 @@ class IndicatorTables(FormReader):
     def _is_header(self, row: CellRow) -> bool:
         filled = row.filled
         known = sum(1 for c in filled if match_dimension([c]) or match_measure([c]) or header_key(c) in ("其中", "其中:"))
-        return bool(filled) and known * 2 >= len(filled) and not any(operator_of(c) for c in filled)
+        amounts = any(is_amount(squash(c)) and not is_column_number(c) for c in filled)   # 合计 | 270.00: a row
+        return bool(filled) and known * 2 >= len(filled) and not any(operator_of(c) for c in filled) and not amounts
 
     def _put(self, values: dict, name: str, cell: str, decimals: list[int]) -> None:
         if name in self.spec.measures and name in self.standard.measures:
