@@ -139,3 +139,35 @@ def test_department_row_under_header_rows_above_the_indicator_header(tmp_path):
         "6567300.00", "3867300.00", "2700000.00", "保障运转")
     assert [r.values.get("indicator_level3") for r in rows] == ["项目支出", "场馆使用次数"]
     assert not [w for w in result.warnings if "not converted" in w]
+
+
+def test_project_form_with_funding_rows_and_indicator_grid(tmp_path):
+    """Fuzhou prints each project as a form under its own title, below a heading naming the table:
+    项目名称 | name (wrapped onto a line of its own), 主管部门 / 实施单位, 专项资金情况（万元） with
+    资金总额 / 财政拨款 / 其他资金 amounts, 年度目标, then the indicator grid. The amounts are read in
+    the unit the funding label prints; every indicator row carries the project."""
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join([
+        "某某局2026年部门预算", "1.项目支出绩效目标表",
+        "医疗服务补助资金项目绩效目标表\t\t\t\t",
+        "项目名称\t医疗服务补助资",
+        "\t金\t\t\t",
+        "主管部门\t某某局\t\t实施单位\t某某中心",
+        "专项资金情况（万元）\t资金总额\t\t745.00\t",
+        "\t财政拨款\t\t745.00\t",
+        "\t其他资金\t\t0.00\t",
+        "年度目标\t保障医疗服务\t\t\t",
+        "绩效目标指标\t一级指标\t二级指标\t三级指标\t指标值",
+        "\t成本指标\t社会成本指标\t案件完成及时率\t≥90%",
+        "\t产出指标\t数量指标\t检查覆盖率\t≥90%",
+        "\t\t质量指标\t宣传活动次数\t≥18次",
+        "备注\t\t\t\t"]) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    table = result.disclosure.tables["project_performance_targets"]
+    assert table.money_unit == "万元"
+    assert [r.values["indicator_level3"] for r in table.rows] == ["案件完成及时率", "检查覆盖率", "宣传活动次数"]
+    last = table.rows[-1].values
+    assert (last["project_name"], last["department"], last["unit_name"], last["goal"], last["indicator_level1"]) == (
+        "医疗服务补助资金", "某某局", "某某中心", "保障医疗服务", "产出指标")
+    assert (str(last["total"]), str(last["fiscal_appropriation"]), str(last["other_funds"])) == ("7450000.00", "7450000.00", "0.00")
+    assert not [w for w in result.warnings if "not converted" in w]

@@ -6,9 +6,9 @@ from ...model import Row, Table
 from ...standard import TableSpec
 from ..layout import CellRow
 from ...money import is_amount
-from ..recognise import clean_label, header_key, is_column_number, match_dimension, match_measure, row_type_for, squash
+from ..recognise import clean_label, header_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
-from .vocabulary import INDICATOR_FIELDS, PROJECT_CODE, carry_levels, is_level1, is_level2, is_number, operator_of
+from .vocabulary import INDICATOR_FIELDS, PROJECT_CODE, SELF_LABELS, UNIT_WORD, carry_levels, is_level1, is_level2, is_number, operator_of
 
 
 class IndicatorTables(FormReader):
@@ -43,6 +43,8 @@ class IndicatorTables(FormReader):
         the target split at its printed operator (operator words of the same file). Amounts are Decimal 元 from the reader's
         unit. Rows and cells that cannot be placed are warnings; a grid without header is one
         warning and an empty table. `projects` is accepted and not used here."""
+        if self._is_project_form(rows):
+            return self.project_form(rows, spec, title, first, last)
         table = self._table(spec, title, first, last)
         header, data = [], []
         for row in rows:
@@ -51,7 +53,8 @@ class IndicatorTables(FormReader):
             else:
                 data.append(row)
         if not header:
-            self.warn(f"table '{title}' has no header; its {len(data)} row(s) are not converted", first, spec.code)
+            if data:   # a heading naming the table right above a printed title has no rows to lose
+                self.warn(f"table '{title}' has no header; its {len(data)} row(s) are not converted", first, spec.code)
             return table
         columns = self.header_columns([[c.strip() for c in r.cells] for r in header], spec)
         for i, name in list(columns.items()):
@@ -111,6 +114,104 @@ class IndicatorTables(FormReader):
             self.warn(f"cells on a row of their own, with no indicator to join, not converted: {list(fragment.values())[:3]}", first, spec.code)
         table.money_decimals = max(decimals) if decimals else None
         return table
+
+    @staticmethod
+    def _is_project_form(rows: list[CellRow]) -> bool:
+        """True when the first filled row is a form's label and its value (项目名称 | the name), not
+        a grid header: one project printed as a form with its indicator grid inside."""
+        first = next((r for r in rows if r.filled), None)
+        if first is None or len(first.filled) != 2 or not first.cells[0].strip():
+            return False
+        return SELF_LABELS.get(header_key(first.cells[0])) == "project_name" and not is_header_word(first.filled[1])
+
+    def project_form(self, rows: list[CellRow], spec: TableSpec, title: str, first: int, last: int) -> Table:
+        """One project printed as a form -> Table of `spec`: label | value rows (项目名称, 主管部门,
+        实施单位: self_evaluation_label words of codelists/performance_vocabulary.csv, and field
+        aliases such as 年度目标), funding rows (专项资金情况（万元） | 资金总额 | 745.00: the amount
+        named by the measure its label names, in the unit the group label prints), a line holding
+        only the end of the value above it (a wrapped name), then the indicator grid under its
+        一级 / 二级 / 三级指标 header. One row per indicator carrying the project's values; a form
+        without indicators is one row. Cells that cannot be placed are warnings."""
+        allowed = set(spec.measures)
+        project: dict = {}
+        decimals: list[int] = []
+        last_text = None
+        grid = None
+        table = self._table(spec, title, first, last)
+        indicators = []
+        for row in rows:
+            cells = [c.strip() for c in row.cells]
+            keys = [header_key(c) for c in cells]
+            if grid is None and "一级指标" in keys and "三级指标" in keys:
+                grid = {i: n for i, n in self.header_columns([cells], spec).items() if n in INDICATOR_FIELDS}
+                continue
+            if grid is not None and not (cells[0] and (SELF_LABELS.get(keys[0]) or match_dimension([cells[0]]))):
+                values = {}
+                for i, name in grid.items():
+                    if i < len(cells) and cells[i]:
+                        self._put(values, name, cells[i], decimals)
+                lost = [c for i, c in enumerate(cells) if c and i not in grid]
+                if lost:
+                    self.warn(f"cells outside the indicator columns not converted: {lost[:3]}", row.line, spec.code)
+                if values:
+                    indicators.append((values, row))
+                continue
+            if not any(cells):
+                continue
+            lost = self._form_cells(cells, project, allowed, decimals)
+            if len(lost) == 1 and not cells[0] and last_text:
+                project[last_text] += lost[0]   # the end of a value wrapped onto a line of its own
+                continue
+            if lost:
+                self.warn(f"form cells not converted: {lost[:3]}", row.line, spec.code)
+            last_text = next((k for k in reversed(list(project)) if isinstance(project[k], str)), None) if not lost else last_text
+        table.money_unit = self.unit
+        levels: dict = {}
+        if not indicators and project:
+            indicators = [({}, next(r for r in rows if r.filled))]
+        for values, row in indicators:
+            levels = carry_levels(values, levels)
+            values.update({k: v for k, v in project.items() if k not in values})
+            values["item"] = values.get("indicator_level3") or values.get("indicator_level2") or values.get("project_name") or ""
+            self._append(table, values, row)
+        table.money_decimals = max(decimals) if decimals else None
+        return table
+
+    def _form_cells(self, cells: list[str], project: dict, allowed: set, decimals: list[int]) -> list[str]:
+        """Read one form row into `project`: label | value pairs and label | amount funding rows.
+        Returns the cells not placed; a label with nothing after it (备注) places nothing."""
+        filled = [(i, c) for i, c in enumerate(cells) if c]
+        amounts = [(i, c) for i, c in filled if is_amount(squash(c))]
+        if amounts:
+            lost = []
+            for i, cell in amounts:
+                label = next((c for j, c in reversed(filled) if j < i and not is_amount(squash(c))), "")
+                unit = UNIT_WORD.search(cells[0]) if cells[0] else None
+                if unit:
+                    self.unit = unit.group(1) or unit.group(2)
+                name = match_measure([label], allowed)
+                amount = self._amount(cell, decimals) if name else None
+                if amount is None:
+                    lost.append(cell)
+                else:
+                    project[name] = amount
+            return lost
+        lost = []
+        k = 0
+        while k < len(filled):
+            i, label = filled[k]
+            name = SELF_LABELS.get(header_key(label)) or match_dimension([label])
+            value = filled[k + 1][1] if k + 1 < len(filled) else None
+            if name in self.spec.dimensions or name == "project_name":
+                if value is not None and not (SELF_LABELS.get(header_key(value)) or match_dimension([value])):
+                    self._put(project, name, value, decimals)
+                    k += 2
+                    continue
+                k += 1
+                continue
+            lost.append(label)
+            k += 1
+        return lost
 
     def _row_values(self, row: CellRow, columns: dict[int, str], op_index: int | None, width: int, decimals: list[int]) -> dict | None:
         """A data row's values: by the header's columns when its operator stands in the operator
