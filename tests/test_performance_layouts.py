@@ -171,3 +171,30 @@ def test_project_form_with_funding_rows_and_indicator_grid(tmp_path):
         "医疗服务补助资金", "某某局", "某某中心", "保障医疗服务", "产出指标")
     assert (str(last["total"]), str(last["fiscal_appropriation"]), str(last["other_funds"])) == ("7450000.00", "7450000.00", "0.00")
     assert not [w for w in result.warnings if "not converted" in w]
+
+
+def test_project_form_with_group_label_on_every_indicator_row(tmp_path):
+    """Yantai's variant: 主管部门及代码, 项目资金（万元） | 年度预算资金总额： | amount, 总体目标, and 绩效指标
+    printed in the first cell of every indicator row; the text after the last form is reported."""
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join([
+        "某某局2026年部门预算", "政策和项目预算绩效目标表", "(2026年度)",
+        "项目名称\t\t\t公车统管费用\t\t",
+        "主管部门及代码\t\t\t273_某某局\t实施单位\t某某局",
+        "项目资金（万元）\t\t\t年度预算资金总额：\t18.00\t",
+        "\t\t\t其中：财政拨款\t18.00\t",
+        "\t\t\t其他资金\t0.00\t",
+        "总体目标\t保障机关运转。\t\t\t\t",
+        "\t一级指标\t二级指标\t三级指标\t指标值\t",
+        "绩效指标\t成本指标\t经济成本\t项目总成本控制\t≤18万元\t",
+        "绩效指标\t产出指标\t数量指标\t车辆租赁天数\t≥50天\t",
+        "第四部分", "名词解释"]) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    rows = result.disclosure.tables["project_performance_targets"].rows
+    assert [(r.values["indicator_level1"], r.values["indicator_level3"], r.values["target_value"]) for r in rows] == [
+        ("成本指标", "项目总成本控制", "≤18万元"), ("产出指标", "车辆租赁天数", "≥50天")]
+    first = rows[0].values
+    assert (first["project_name"], first["department"], first["goal"], str(first["total"]), str(first["fiscal_appropriation"])) == (
+        "公车统管费用", "273_某某局", "保障机关运转。", "180000.00", "180000.00")
+    assert [w for w in result.warnings if "not converted" in w] == [
+        next(w for w in result.warnings if "outside the table's cells" in w and "第四部分名词解释" in w)]

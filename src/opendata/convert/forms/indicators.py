@@ -139,18 +139,24 @@ class IndicatorTables(FormReader):
         grid = None
         table = self._table(spec, title, first, last)
         indicators = []
+        loose: list[CellRow] = []
         for row in rows:
             cells = [c.strip() for c in row.cells]
             keys = [header_key(c) for c in cells]
+            if grid is not None and len(cells) == 1 and cells[0] and operator_of(cells[0]) is None:
+                loose.append(row)   # a line outside the form's cells (the text after it)
+                continue
+            self._loose(loose)
             if grid is None and "一级指标" in keys and "三级指标" in keys:
                 grid = {i: n for i, n in self.header_columns([cells], spec).items() if n in INDICATOR_FIELDS}
                 continue
-            if grid is not None and not (cells[0] and (SELF_LABELS.get(keys[0]) or match_dimension([cells[0]]))):
+            label = cells[0] and (SELF_LABELS.get(keys[0]) or match_dimension([cells[0]]))
+            if grid is not None and (not label or label in INDICATOR_FIELDS):   # 绩效指标 | 成本指标 | …: the grid's group label
                 values = {}
                 for i, name in grid.items():
                     if i < len(cells) and cells[i]:
                         self._put(values, name, cells[i], decimals)
-                lost = [c for i, c in enumerate(cells) if c and i not in grid]
+                lost = [c for i, c in enumerate(cells) if c and i not in grid and match_dimension([c]) not in INDICATOR_FIELDS]
                 if lost:
                     self.warn(f"cells outside the indicator columns not converted: {lost[:3]}", row.line, spec.code)
                 if values:
@@ -165,6 +171,7 @@ class IndicatorTables(FormReader):
             if lost:
                 self.warn(f"form cells not converted: {lost[:3]}", row.line, spec.code)
             last_text = next((k for k in reversed(list(project)) if isinstance(project[k], str)), None) if not lost else last_text
+        self._loose(loose)
         table.money_unit = self.unit
         levels: dict = {}
         if not indicators and project:
