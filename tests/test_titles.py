@@ -165,3 +165,12 @@ def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(t
     assert all(row.values.get("total") != 50 for row in table.rows)
     warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
     assert len(warned) == 1 and "not in the table catalog" in warned[0], result.warnings
+
+
+def test_titles_of_empty_tables_in_a_row_are_not_a_contents_listing():
+    """Tables printed empty, title only, one after the other: the last title, with its unit line
+    and rows under it, still starts its table."""
+    text = ["政府性基金预算支出表", "国有资本经营预算支出表", "一般公共预算“三公”经费支出表", "一般公共预算支出表",
+            "单位：万元", "项目\t合计\t基本支出\t项目支出", "合计\t300.00\t100.00\t200.00"]
+    segments = find_segments([Line(no=i + 1, text=t, page=1) for i, t in enumerate(text)])
+    assert ("general_budget_expenditure", 3) in [(s.table_id, s.title_line) for s in segments]

@@ -129,7 +129,9 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
 def contents_listing(lines: list[Line]) -> set[int]:
     """The indices of the lines of a contents listing (目录) printed without page numbers: a run of
     `CONTENTS_RUN` or more consecutive non-blank lines each naming a catalog table (`match_title`),
-    the tables all different. Such lines name tables printed further on; they start no segment."""
+    the tables all different. Such lines name tables printed further on; they start no segment. The
+    last title of a run with a unit line, a 单位名称 line or amounts right under it is a table's own
+    title (the tables before it printed empty, title only)."""
     found: set[int] = set()
     run: list[tuple[int, str]] = []
     for index, line in enumerate(lines + [Line(0, "")]):
@@ -140,6 +142,10 @@ def contents_listing(lines: list[Line]) -> set[int]:
         if match is not None and match.table_id not in {table_id for _, table_id in run}:
             run.append((index, match.table_id))
             continue
+        if run:
+            below = next((l.text for l in lines[run[-1][0] + 1:run[-1][0] + 4] if l.text.strip()), "")
+            if is_unit_line(below) or META_LINE.match(below) or any(is_amount(t) for t in below.split()):
+                run = run[:-1]
         if len(run) >= CONTENTS_RUN:
             found.update(i for i, _ in run)
         run = [(index, match.table_id)] if match is not None else []
