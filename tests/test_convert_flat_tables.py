@@ -110,3 +110,34 @@ def test_another_marker_ends_a_table_and_a_note_ends_the_document(tmp_path):
     rows = result.disclosure.tables["expenditure_summary"].rows
     assert [r.values.get("function_code") for r in rows] == ["201"]
     assert "state_capital_expenditure" in result.disclosure.tables
+
+
+def test_hunan_headers_are_read(tmp_path):
+    """Headers as Hunan prints them: 本级财政拨款 over 金额 and 其中:经费拨款 (the fiscal appropriation and
+    its general-budget appropriation part), 经济科目编码 / 经济科目名称 with 人员类 / 公用经费, and a
+    三公 table keyed by 部门名称 with 其中：公务用车购置."""
+    source = document(tmp_path, table(
+        "部门收入总体情况表",
+        "功能科目\t合计\t本级财政拨款\t\t上级补助收入",
+        "\t\t金额\t其中:经费拨款\t",
+        "合计\t30.00\t30.00\t20.00\t",
+        "201\t30.00\t30.00\t20.00\t"), table(
+        "一般公共预算基本支出情况表",
+        "经济科目编码\t经济科目名称\t总计\t人员类\t公用经费",
+        "\t合计\t12.00\t10.00\t2.00",
+        "301\t工资福利支出\t12.00\t10.00\t2.00"), table(
+        "一般公共预算“三公”经费支出情况表",
+        "部门名称\t三公经费预（决）算数（财政拨款）\t\t\t\t",
+        "\t小计\t公务接待费\t公务用车购置及运行费\t其中：公务用车购置\t其中：公务用车运行费",
+        "合计\t5.00\t1.00\t4.00\t3.00\t1.00",
+        "某某局\t5.00\t1.00\t4.00\t3.00\t1.00"))
+    result = convert_file(source)
+    tables = result.disclosure.tables
+    income = next(r for r in tables["income_summary"].rows if r.values.get("function_code") == "201")
+    assert (str(income.values["total"]), str(income.values["fiscal_appropriation"]), str(income.values["general_budget_appropriation"])) == (
+        "300000.00", "300000.00", "200000.00")
+    basic = next(r for r in tables["general_budget_basic_expenditure"].rows if r.values.get("economic_code") == "301")
+    assert (basic.values["item"], str(basic.values["personnel"]), str(basic.values["public_use"])) == ("工资福利支出", "100000.00", "20000.00")
+    unit = next(r for r in tables["three_public_expenses"].rows if r.values.get("unit_name") == "某某局")
+    assert (str(unit.values["total"]), str(unit.values["vehicle_purchase"]), str(unit.values["vehicle_operation"])) == ("50000.00", "30000.00", "10000.00")
+    assert not [w for w in result.warnings if "not recognised" in w or "not converted" in w]

@@ -96,3 +96,105 @@ def test_merged_cell_cut_at_page_edge_and_text_off_page(tmp_path):
     assert "页外的重复文字" not in text
     cells = [line.text.split("\t") for line in lines if "\t" in line.text]
     assert any(row[0] == "合并单元格文字" and "产出指标" in row for row in cells), text
+
+
+def test_wide_project_grid_with_total_row_and_fund_column(tmp_path):
+    """Hunan's project grid: 单位编码 / 单位（项目）名称 / 资金总额 / 绩效目标 over the indicator columns,
+    a 合计 row first (the table's total, not a header row, and its 270.00 not a unit code), the
+    operator printed under 指标值类型."""
+    path = tmp_path / "wide.txt"
+    path.write_text("\n".join([
+        "某某局2026年部门预算", "2026年项目支出绩效目标表", "单位名称：某某局 单位：万元",
+        "单位编码\t单位（项目）名称\t资金总额\t绩效目标\t绩效指标\t\t\t\t",
+        "\t\t\t\t一级指标\t二级指标\t三级指标\t指标值\t度量单位\t指标值类型",
+        "合计\t\t270.00\t\t\t\t\t\t\t",
+        "201056\t水电气经费\t270.00\t保障运转\t成本指标\t经济成本指标\t水费\t120\t万元\t＝",
+        "\t\t\t\t\t\t电费\t140\t万元\t≤"]) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    table = result.disclosure.tables["project_performance_targets"]
+    total = table.rows[0]
+    assert (total.row_type, total.values["item"], str(total.values["total"])) == ("total", "合计", "2700000.00")
+    assert "unit_code" not in total.values
+    fee = next(r.values for r in table.rows if r.values.get("indicator_level3") == "电费")
+    assert (fee["project_name"], fee["unit_code"], str(fee["total"]), fee["operator"], fee["target_value"]) == (
+        "水电气经费", "201056", "2700000.00", "≤", "140")
+    assert not [w for w in result.warnings if "not converted" in w]
+
+
+def test_department_row_under_header_rows_above_the_indicator_header(tmp_path):
+    """A department form printed as one wide row: 年度预算申请 / 资金总额 and 整体绩效目标 in the
+    header rows above 一级指标 name the amounts and goal printed beside the first indicator."""
+    path = tmp_path / "dept.txt"
+    path.write_text("\n".join([
+        "某某局2026年部门预算", "2026年部门整体支出绩效目标表", "单位名称：某某局 单位：万元",
+        "年度预算申请\t\t\t整体绩效目标\t部门整体支出年度绩效目标\t\t\t",
+        "资金总额\t按支出性质分\t\t\t\t\t\t",
+        "\t基本支出\t项目支出\t\t一级指标\t二级指标\t三级指标\t指标值",
+        "656.73\t386.73\t270.00\t保障运转\t成本指标\t经济成本指标\t项目支出\t≤270",
+        "\t\t\t\t产出指标\t数量指标\t场馆使用次数\t≥160"]) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    rows = result.disclosure.tables["department_performance_targets"].rows
+    first = rows[0].values
+    assert (str(first["total"]), str(first["basic"]), str(first["project"]), first["goal"]) == (
+        "6567300.00", "3867300.00", "2700000.00", "保障运转")
+    assert [r.values.get("indicator_level3") for r in rows] == ["项目支出", "场馆使用次数"]
+    assert not [w for w in result.warnings if "not converted" in w]
+
+
+def test_project_form_with_funding_rows_and_indicator_grid(tmp_path):
+    """Fuzhou prints each project as a form under its own title, below a heading naming the table:
+    项目名称 | name (wrapped onto a line of its own), 主管部门 / 实施单位, 专项资金情况（万元） with
+    资金总额 / 财政拨款 / 其他资金 amounts, 年度目标, then the indicator grid. The amounts are read in
+    the unit the funding label prints; every indicator row carries the project."""
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join([
+        "某某局2026年部门预算", "1.项目支出绩效目标表",
+        "医疗服务补助资金项目绩效目标表\t\t\t\t",
+        "项目名称\t医疗服务补助资",
+        "\t金\t\t\t",
+        "主管部门\t某某局\t\t实施单位\t某某中心",
+        "专项资金情况（万元）\t资金总额\t\t745.00\t",
+        "\t财政拨款\t\t745.00\t",
+        "\t其他资金\t\t0.00\t",
+        "年度目标\t保障医疗服务\t\t\t",
+        "绩效目标指标\t一级指标\t二级指标\t三级指标\t指标值",
+        "\t成本指标\t社会成本指标\t案件完成及时率\t≥90%",
+        "\t产出指标\t数量指标\t检查覆盖率\t≥90%",
+        "\t\t质量指标\t宣传活动次数\t≥18次",
+        "备注\t\t\t\t"]) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    table = result.disclosure.tables["project_performance_targets"]
+    assert table.money_unit == "万元"
+    assert [r.values["indicator_level3"] for r in table.rows] == ["案件完成及时率", "检查覆盖率", "宣传活动次数"]
+    last = table.rows[-1].values
+    assert (last["project_name"], last["department"], last["unit_name"], last["goal"], last["indicator_level1"]) == (
+        "医疗服务补助资金", "某某局", "某某中心", "保障医疗服务", "产出指标")
+    assert (str(last["total"]), str(last["fiscal_appropriation"]), str(last["other_funds"])) == ("7450000.00", "7450000.00", "0.00")
+    assert not [w for w in result.warnings if "not converted" in w]
+
+
+def test_project_form_with_group_label_on_every_indicator_row(tmp_path):
+    """Yantai's variant: 主管部门及代码, 项目资金（万元） | 年度预算资金总额： | amount, 总体目标, and 绩效指标
+    printed in the first cell of every indicator row; the text after the last form is reported."""
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join([
+        "某某局2026年部门预算", "政策和项目预算绩效目标表", "(2026年度)",
+        "项目名称\t\t\t公车统管费用\t\t",
+        "主管部门及代码\t\t\t273_某某局\t实施单位\t某某局",
+        "项目资金（万元）\t\t\t年度预算资金总额：\t18.00\t",
+        "\t\t\t其中：财政拨款\t18.00\t",
+        "\t\t\t其他资金\t0.00\t",
+        "总体目标\t保障机关运转。\t\t\t\t",
+        "\t一级指标\t二级指标\t三级指标\t指标值\t",
+        "绩效指标\t成本指标\t经济成本\t项目总成本控制\t≤18万元\t",
+        "绩效指标\t产出指标\t数量指标\t车辆租赁天数\t≥50天\t",
+        "第四部分", "名词解释"]) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    rows = result.disclosure.tables["project_performance_targets"].rows
+    assert [(r.values["indicator_level1"], r.values["indicator_level3"], r.values["target_value"]) for r in rows] == [
+        ("成本指标", "项目总成本控制", "≤18万元"), ("产出指标", "车辆租赁天数", "≥50天")]
+    first = rows[0].values
+    assert (first["project_name"], first["department"], first["goal"], str(first["total"]), str(first["fiscal_appropriation"])) == (
+        "公车统管费用", "273_某某局", "保障机关运转。", "180000.00", "180000.00")
+    assert [w for w in result.warnings if "not converted" in w] == [
+        next(w for w in result.warnings if "outside the table's cells" in w and "第四部分名词解释" in w)]

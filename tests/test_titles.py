@@ -18,6 +18,8 @@ from opendata.convert.source import Line
     ("收支预算总表 公开表一", "income_expenditure_summary"),
     ("财政拨款收支预算总表公开表四部门：某某局单位：万元", "fiscal_appropriation_summary"),
     ("收支总表（预算表 1）", "income_expenditure_summary"),
+    ("科技特派员专项项目绩效目标表", "project_performance_targets"),          # 专项 + 项目绩效目标表, not 专项项目 + 绩效目标表
+    ("市级科技创新专项（转移支付）项目绩效目标表", "project_performance_targets"),
     ("本年一般公共预算支出表（预算表 5）", "general_budget_expenditure"),
     ("2024年部门综合预算一般公共预算支出明细表（按功能科目分）", "general_budget_expenditure"),
     ("一般公共预算基本支出明细表（按支出经济分类科目-不含上年结转）", "general_budget_basic_expenditure"),
@@ -80,6 +82,25 @@ def test_the_contents_and_the_narrative_start_no_table():
     text = ["目录", "一、收支总表……………………3", "二、支出总表……………………4",
             "三、关于收支总表的说明", "本年收入合计 100.00 万元，支出合计 100.00 万元。"]
     assert find_segments([Line(no=i + 1, text=t, page=1) for i, t in enumerate(text)]) == []
+
+
+def test_a_contents_listing_without_page_numbers_starts_no_table(tmp_path):
+    """A 目录 whose entries are tab-led (so they look like table rows to each other) and carry no
+    page numbers names tables printed further on: the tables are read where they are printed,
+    with their own title and unit, not from the contents line."""
+    text = ["某某局2025年部门预算", "目 录", "第二部分 部门预算表", "\t1、部门收支总表", "\t2、部门收入总表",
+            "\t3、部门支出总表", "\t4、一般公共预算支出表", "\t\t注：以上报表中，空表表示本部门无相关收支情况", "",
+            "2025年一般公共预算支出情况表", "单位名称：某某局\t单位：万元", "项目\t合计\t基本支出\t项目支出",
+            "合计\t300.00\t100.00\t200.00", "201\t300.00\t100.00\t200.00", ""]
+    lines = [Line(no=i + 1, text=t, page=1 if i < 8 else 2) for i, t in enumerate(text)]
+    assert [(s.table_id, s.title_line) for s in find_segments(lines)] == [("general_budget_expenditure", 9)]
+    path = tmp_path / "contents.txt"
+    path.write_text("\n".join(text), encoding="utf-8")
+    result = convert_file(path)
+    table = result.disclosure.tables["general_budget_expenditure"]
+    assert (table.printed_title, table.money_unit, table.pages) == ("2025年一般公共预算支出情况表", "万元", [])
+    assert str(table.rows[0].values["total"]) == "3000000.00"
+    assert not [w for w in result.warnings if "no rows or header" in w]
 
 
 def _lines(texts: list[str]) -> list[Line]:
@@ -154,3 +175,12 @@ def test_a_section_heading_followed_by_prose_is_not_a_title():
                     "二、国有资产占用情况", "截至2025年10月，共有车辆2辆。"])
     segments = find_segments(lines)
     assert [s.table_id for s in segments] == ["project_expenditure"]
+
+
+def test_titles_of_empty_tables_in_a_row_are_not_a_contents_listing():
+    """Tables printed empty, title only, one after the other: the last title, with its unit line
+    and rows under it, still starts its table."""
+    text = ["政府性基金预算支出表", "国有资本经营预算支出表", "一般公共预算“三公”经费支出表", "一般公共预算支出表",
+            "单位：万元", "项目\t合计\t基本支出\t项目支出", "合计\t300.00\t100.00\t200.00"]
+    segments = find_segments([Line(no=i + 1, text=t, page=1) for i, t in enumerate(text)])
+    assert ("general_budget_expenditure", 3) in [(s.table_id, s.title_line) for s in segments]

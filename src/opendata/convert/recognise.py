@@ -110,7 +110,7 @@ def match_title(text: str) -> TitleMatch | None:
         return None
     key, qualifiers = title_key(text)
     for alias, table_id in _title_aliases():
-        if alias and alias in key and (len(alias) >= _WHOLE_TITLE_ONLY or alias == key) and not _qualified(key, alias):
+        if alias and alias in key and (len(alias) >= _WHOLE_TITLE_ONLY or alias == key) and not _qualified(key, alias, table_id):
             if key[:key.index(alias)].endswith(_title_words("part")) and not alias.startswith(_title_words("part")):
                 continue   # 基本支出总表 is not the 支出总表
             rest = key.replace(alias, "", 1)
@@ -119,10 +119,13 @@ def match_title(text: str) -> TitleMatch | None:
     return None
 
 
-def _qualified(key: str, alias: str) -> bool:
+def _qualified(key: str, alias: str, table_id: str) -> bool:
     """Is the alias qualified by the words printed before it into the name of another amount
     (基本 + 支出总表 reads 基本支出 总表, not 支出总表)? True when the header word of a part of
-    expenditure (`_measure_words`) starts before the alias and ends inside it."""
+    expenditure (`_measure_words`) starts before the alias and ends inside it, in the title of a
+    money table (a project's performance form, 某专项 + 项目绩效目标表, stays one)."""
+    if load_standard().tables[table_id].kind != "money":
+        return False
     at = key.index(alias)
     for word in _measure_words():
         start = key.find(word, max(0, at - len(word) + 1))

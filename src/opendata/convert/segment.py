@@ -18,6 +18,7 @@ PROSE_LINE = re.compile(r"[。；]|^第[一二三四五六七八九十]+部分|^
 HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")   # 一、收支情况说明, however short
 TITLE_LIKE = re.compile(r"表\s*([(（][^()（）]{0,30}[)）])?\s*$")   # ends in 表, or 表（续）, 表（按…分类）
 CONFIRM_WINDOW = 14
+CONTENTS_RUN = 3   # this many titles of different tables on consecutive lines are a contents listing
 
 
 @dataclass
@@ -82,9 +83,10 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
     pending_marker: tuple[int, str] | None = None
     markers: list[tuple[int, str]] = []
     skip = -1
+    listing = contents_listing(lines)
     for index, line in enumerate(lines):
         text = line.text.strip()
-        if not text or index <= skip:
+        if not text or index <= skip or index in listing:
             continue
         if is_table_marker(text):
             pending_marker = (index, squash(text))
@@ -128,6 +130,32 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
     if unlisted is not None:
         unlisted.extend(segment for segment in segments if not segment.table_id)
     return [segment for segment in segments if segment.table_id]
+
+
+def contents_listing(lines: list[Line]) -> set[int]:
+    """The indices of the lines of a contents listing (目录) printed without page numbers: a run of
+    `CONTENTS_RUN` or more consecutive non-blank lines each naming a catalog table (`match_title`),
+    the tables all different. Such lines name tables printed further on; they start no segment. The
+    last title of a run with a unit line, a 单位名称 line or amounts right under it is a table's own
+    title (the tables before it printed empty, title only)."""
+    found: set[int] = set()
+    run: list[tuple[int, str]] = []
+    for index, line in enumerate(lines + [Line(0, "")]):
+        text = line.text.strip()
+        if not text and line.no:
+            continue
+        match = match_title(text) if text and "\t" not in text else None
+        if match is not None and match.table_id not in {table_id for _, table_id in run}:
+            run.append((index, match.table_id))
+            continue
+        if run:
+            below = next((l.text for l in lines[run[-1][0] + 1:run[-1][0] + 4] if l.text.strip()), "")
+            if is_unit_line(below) or META_LINE.match(below) or any(is_amount(t) for t in below.split()):
+                run = run[:-1]
+        if len(run) >= CONTENTS_RUN:
+            found.update(i for i, _ in run)
+        run = [(index, match.table_id)] if match is not None else []
+    return found
 
 
 def title_at(lines: list[Line], index: int) -> tuple[TitleMatch | None, str, int]:

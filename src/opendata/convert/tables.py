@@ -466,11 +466,15 @@ def row_key(row: Row) -> str:
 
 
 def merge_table(tables: dict[str, Table], table: Table) -> None:
-    """A table printed in several parts (page breaks, one block per project) is one table."""
+    """A table printed in several parts (page breaks, one block per project) is one table. A
+    first part without rows (a heading naming the table above its printed title) does not
+    decide the money unit and decimals: the first part with rows does."""
     existing = tables.get(table.table_id)
     if existing is None:
         tables[table.table_id] = table
         return
+    if not existing.rows and table.rows:
+        existing.money_unit, existing.money_decimals = table.money_unit, table.money_decimals
     existing.rows.extend(table.rows)
     for column in table.columns:
         existing.add_column(column)

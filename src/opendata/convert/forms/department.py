@@ -6,7 +6,7 @@ import re
 
 from ...model import Table
 from ..layout import CellRow
-from ..recognise import clean_label, header_key, match_dimension, match_measure, squash
+from ..recognise import clean_label, header_key, is_header_word, match_dimension, match_measure, squash
 from ...money import is_amount
 from .indicators import IndicatorTables
 from .vocabulary import INDICATOR_HEADERS, PROJECT_HEADERS, UNIT_WORD, is_level1, is_level2, is_number, operator_of
@@ -41,7 +41,7 @@ class DepartmentForms(IndicatorTables):
                 i = self.indicator_columns(rows, i + 1, projects_table)
                 continue
             if "一级指标" in keys and "三级指标" in keys:
-                indicator_header = keys
+                indicator_header = self._header_above(table, rows, i, keys)
                 level1 = level2 = None
                 i += 1
                 continue
@@ -64,6 +64,29 @@ class DepartmentForms(IndicatorTables):
         table.money_decimals = max(decimals) if decimals else None
         return tables
 
+    def _header_above(self, table: Table, rows: list[CellRow], i: int, keys: list[str]) -> list[str]:
+        """The indicator header `keys` of row i, its blank columns named by the header rows right
+        above it (单位编码 / 年度预算申请 / 资金总额 / 整体绩效目标 over a wide row that prints the
+        unit's amounts and goal beside its indicators), the lowest naming word first. Those rows were
+        read as form rows; they are taken out of `table`."""
+        above = []
+        for j in range(i - 1, max(-1, i - 3), -1):
+            filled = [c.strip() for c in rows[j].cells if c.strip()]
+            if len(filled) < 2 or any(is_amount(squash(c)) or operator_of(c) or len(squash(c)) > 16 for c in filled) \
+                    or not all(is_header_word(c) or len(squash(c)) <= 8 for c in filled):
+                break
+            above.append(rows[j])
+        if not above:
+            return keys
+        width = max([len(keys)] + [len(r.cells) for r in above])
+        named = list(keys) + [""] * (width - len(keys))
+        for k in range(width):
+            if not named[k]:
+                named[k] = next((header_key(r.cells[k]) for r in above if k < len(r.cells) and r.cells[k].strip()), "")
+        lines = {r.line for r in above}
+        table.rows[:] = [r for r in table.rows if r.source_line not in lines]
+        return named
+
     def _indicator_like(self, cells: list[str], header: list[str]) -> bool:
         filled = [c for c in cells if c]
         if not filled:
@@ -75,14 +98,20 @@ class DepartmentForms(IndicatorTables):
     def _dept_indicator(self, cells: list[str], header: list[str], row: CellRow, decimals: list[int]) -> dict:
         values: dict = {}
         names = INDICATOR_HEADERS
-        for i, key in enumerate(header):
+        allowed = set(self.spec.measures)
+
+        def name_of(key: str) -> str | None:
             name = names.get(key) or (match_dimension([key]) if key else None)
+            return name if name in self.spec.dimensions else (match_measure([key], allowed) if key else None)
+
+        for i, key in enumerate(header):
+            name = name_of(key)
             cell = cells[i] if i < len(cells) else ""
-            if not name or not cell or name not in self.spec.dimensions:
+            if not name or not cell:
                 continue
             self._put(values, name, cell, decimals)
         placed = {header[i] for i in range(min(len(header), len(cells))) if cells[i]}
-        lost = [c for i, c in enumerate(cells) if c and (i >= len(header) or not header[i] or (names.get(header[i]) or match_dimension([header[i]])) not in self.spec.dimensions)]
+        lost = [c for i, c in enumerate(cells) if c and (i >= len(header) or not header[i] or name_of(header[i]) is None)]
         if lost and "target_value" not in values and any(names.get(h) == "target_value" for h in header):
             target_at = max(i for i, h in enumerate(header) if names.get(h) == "target_value")
             right = [i for i, c in enumerate(cells) if c and i > target_at]

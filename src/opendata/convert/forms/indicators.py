@@ -5,9 +5,10 @@ from __future__ import annotations
 from ...model import Row, Table
 from ...standard import TableSpec
 from ..layout import CellRow
-from ..recognise import clean_label, header_key, match_dimension, match_measure, squash
+from ...money import is_amount
+from ..recognise import clean_label, header_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
-from .vocabulary import INDICATOR_FIELDS, PROJECT_CODE, carry_levels, is_level1, is_level2, is_number, operator_of
+from .vocabulary import INDICATOR_FIELDS, PROJECT_CODE, SELF_LABELS, UNIT_WORD, carry_levels, is_level1, is_level2, is_number, operator_of
 
 
 class IndicatorTables(FormReader):
@@ -42,6 +43,8 @@ class IndicatorTables(FormReader):
         the target split at its printed operator (operator words of the same file). Amounts are Decimal 元 from the reader's
         unit. Rows and cells that cannot be placed are warnings; a grid without header is one
         warning and an empty table. `projects` is accepted and not used here."""
+        if self._is_project_form(rows):
+            return self.project_form(rows, spec, title, first, last)
         table = self._table(spec, title, first, last)
         header, data = [], []
         for row in rows:
@@ -50,7 +53,8 @@ class IndicatorTables(FormReader):
             else:
                 data.append(row)
         if not header:
-            self.warn(f"table '{title}' has no header; its {len(data)} row(s) are not converted", first, spec.code)
+            if data:   # a heading naming the table right above a printed title has no rows to lose
+                self.warn(f"table '{title}' has no header; its {len(data)} row(s) are not converted", first, spec.code)
             return table
         columns = self.header_columns([[c.strip() for c in r.cells] for r in header], spec)
         for i, name in list(columns.items()):
@@ -81,6 +85,15 @@ class IndicatorTables(FormReader):
             for k, v in fragment.items():
                 values.setdefault(k, v)
             fragment = {}
+            total = self._total_label(values)
+            if total:
+                # 合计 | | 270.00: the table's total row, no project nor indicator of its own
+                values = {k: v for k, v in values.items() if not isinstance(v, str)}
+                values["item"] = total
+                for name in values:
+                    table.add_column(name)
+                table.rows.append(Row("", row_type_for(total), values, row.line, row.page))
+                continue
             project_values = {k: v for k, v in values.items() if k not in INDICATOR_FIELDS}
             if project_values.get("project_name") or project_values.get("project_code"):
                 # the unit (a cell merged over several projects) carries over to the next project
@@ -102,6 +115,111 @@ class IndicatorTables(FormReader):
         table.money_decimals = max(decimals) if decimals else None
         return table
 
+    @staticmethod
+    def _is_project_form(rows: list[CellRow]) -> bool:
+        """True when the first filled row is a form's label and its value (项目名称 | the name), not
+        a grid header: one project printed as a form with its indicator grid inside."""
+        first = next((r for r in rows if r.filled), None)
+        if first is None or len(first.filled) != 2 or not first.cells[0].strip():
+            return False
+        return SELF_LABELS.get(header_key(first.cells[0])) == "project_name" and not is_header_word(first.filled[1])
+
+    def project_form(self, rows: list[CellRow], spec: TableSpec, title: str, first: int, last: int) -> Table:
+        """One project printed as a form -> Table of `spec`: label | value rows (项目名称, 主管部门,
+        实施单位: self_evaluation_label words of codelists/performance_vocabulary.csv, and field
+        aliases such as 年度目标), funding rows (专项资金情况（万元） | 资金总额 | 745.00: the amount
+        named by the measure its label names, in the unit the group label prints), a line holding
+        only the end of the value above it (a wrapped name), then the indicator grid under its
+        一级 / 二级 / 三级指标 header. One row per indicator carrying the project's values; a form
+        without indicators is one row. Cells that cannot be placed are warnings."""
+        allowed = set(spec.measures)
+        project: dict = {}
+        decimals: list[int] = []
+        last_text = None
+        grid = None
+        table = self._table(spec, title, first, last)
+        indicators = []
+        loose: list[CellRow] = []
+        for row in rows:
+            cells = [c.strip() for c in row.cells]
+            keys = [header_key(c) for c in cells]
+            if grid is not None and len(cells) == 1 and cells[0] and operator_of(cells[0]) is None:
+                loose.append(row)   # a line outside the form's cells (the text after it)
+                continue
+            self._loose(loose)
+            if grid is None and "一级指标" in keys and "三级指标" in keys:
+                grid = {i: n for i, n in self.header_columns([cells], spec).items() if n in INDICATOR_FIELDS}
+                continue
+            label = cells[0] and (SELF_LABELS.get(keys[0]) or match_dimension([cells[0]]))
+            if grid is not None and (not label or label in INDICATOR_FIELDS):   # 绩效指标 | 成本指标 | …: the grid's group label
+                values = {}
+                for i, name in grid.items():
+                    if i < len(cells) and cells[i]:
+                        self._put(values, name, cells[i], decimals)
+                lost = [c for i, c in enumerate(cells) if c and i not in grid and match_dimension([c]) not in INDICATOR_FIELDS]
+                if lost:
+                    self.warn(f"cells outside the indicator columns not converted: {lost[:3]}", row.line, spec.code)
+                if values:
+                    indicators.append((values, row))
+                continue
+            if not any(cells):
+                continue
+            lost = self._form_cells(cells, project, allowed, decimals)
+            if len(lost) == 1 and not cells[0] and last_text:
+                project[last_text] += lost[0]   # the end of a value wrapped onto a line of its own
+                continue
+            if lost:
+                self.warn(f"form cells not converted: {lost[:3]}", row.line, spec.code)
+            last_text = next((k for k in reversed(list(project)) if isinstance(project[k], str)), None) if not lost else last_text
+        self._loose(loose)
+        table.money_unit = self.unit
+        levels: dict = {}
+        if not indicators and project:
+            indicators = [({}, next(r for r in rows if r.filled))]
+        for values, row in indicators:
+            levels = carry_levels(values, levels)
+            values.update({k: v for k, v in project.items() if k not in values})
+            values["item"] = values.get("indicator_level3") or values.get("indicator_level2") or values.get("project_name") or ""
+            self._append(table, values, row)
+        table.money_decimals = max(decimals) if decimals else None
+        return table
+
+    def _form_cells(self, cells: list[str], project: dict, allowed: set, decimals: list[int]) -> list[str]:
+        """Read one form row into `project`: label | value pairs and label | amount funding rows.
+        Returns the cells not placed; a label with nothing after it (备注) places nothing."""
+        filled = [(i, c) for i, c in enumerate(cells) if c]
+        amounts = [(i, c) for i, c in filled if is_amount(squash(c))]
+        if amounts:
+            lost = []
+            for i, cell in amounts:
+                label = next((c for j, c in reversed(filled) if j < i and not is_amount(squash(c))), "")
+                unit = UNIT_WORD.search(cells[0]) if cells[0] else None
+                if unit:
+                    self.unit = unit.group(1) or unit.group(2)
+                name = match_measure([label], allowed)
+                amount = self._amount(cell, decimals) if name else None
+                if amount is None:
+                    lost.append(cell)
+                else:
+                    project[name] = amount
+            return lost
+        lost = []
+        k = 0
+        while k < len(filled):
+            i, label = filled[k]
+            name = SELF_LABELS.get(header_key(label)) or match_dimension([label])
+            value = filled[k + 1][1] if k + 1 < len(filled) else None
+            if name in self.spec.dimensions or name == "project_name":
+                if value is not None and not (SELF_LABELS.get(header_key(value)) or match_dimension([value])):
+                    self._put(project, name, value, decimals)
+                    k += 2
+                    continue
+                k += 1
+                continue
+            lost.append(label)
+            k += 1
+        return lost
+
     def _row_values(self, row: CellRow, columns: dict[int, str], op_index: int | None, width: int, decimals: list[int]) -> dict | None:
         """A data row's values: by the header's columns when its operator stands in the operator
         column or its cells stand where the header puts them (`_in_place`: an empty or unknown
@@ -118,6 +236,15 @@ class IndicatorTables(FormReader):
         if extra:
             self.warn(f"cells outside the header's columns not converted: {extra[:3]}", row.line, self.spec.code)
         return values
+
+    @staticmethod
+    def _total_label(values: dict) -> str | None:
+        """The total word (合计, 总计: codelists/row_types.csv) of a row that prints only a label and
+        amounts, else None."""
+        texts = [v for k, v in values.items() if isinstance(v, str) and not k.startswith("_")]
+        if len(texts) == 1 and row_type_for(texts[0]) in ("total", "subtotal") and not set(values) & set(INDICATOR_FIELDS):
+            return texts[0]
+        return None
 
     def _in_place(self, row: CellRow, columns: dict[int, str]) -> bool:
         """True when the row's filled cells all lie in the header's columns and its 一级 / 二级
@@ -143,7 +270,8 @@ class IndicatorTables(FormReader):
     def _is_header(self, row: CellRow) -> bool:
         filled = row.filled
         known = sum(1 for c in filled if match_dimension([c]) or match_measure([c]) or header_key(c) in ("其中", "其中:"))
-        return bool(filled) and known * 2 >= len(filled) and not any(operator_of(c) for c in filled)
+        amounts = any(is_amount(squash(c)) and not is_column_number(c) for c in filled)   # 合计 | 270.00: a row
+        return bool(filled) and known * 2 >= len(filled) and not any(operator_of(c) for c in filled) and not amounts
 
     def _put(self, values: dict, name: str, cell: str, decimals: list[int]) -> None:
         if name in self.spec.measures and name in self.standard.measures:
