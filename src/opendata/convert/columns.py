@@ -251,8 +251,28 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
             elif measure:
                 column.kind, column.name = "measure", measure
         columns.append(column)
+    stand_in_for_parent(columns, spec)
     name_as_label(columns)
     return columns
+
+
+def stand_in_for_parent(columns: list[Column], spec: TableSpec) -> None:
+    """A column naming a measure the table does not carry, whose parent in a measure tree
+    (codelists/measure_tree.csv) the table carries while it carries none of the parent's other
+    parts, is that parent when no other column reads it: 本年支出合计 in a table without
+    carry-over columns is its total. Changes `columns` in place."""
+    trees = [load_standard().measure_tree(tree) for tree in ("funding", "expenditure")]
+    read = {c.name for c in columns if c.kind == "measure"}
+    for column in columns:
+        if column.kind != "unknown" or not column.name:
+            continue
+        for tree in trees:
+            parent = next((p for p, parts in tree.items() if column.name in parts and p in spec.measures
+                           and not any(q in spec.measures for q in parts if q != column.name)), None)
+            if parent and parent not in read and sum(1 for c in columns if c.kind == "unknown" and c.name in tree[parent]) == 1:
+                column.kind, column.name = "measure", parent
+                read.add(parent)
+                break
 
 
 def name_as_label(columns: list[Column]) -> None:
@@ -288,3 +308,27 @@ def best_shift(columns: list[Column], data: list[CellRow]) -> int:
     scores = {shift: score(shift) for shift in (0, 1, 2)}
     best = max(scores, key=lambda s: (scores[s], -s))
     return best if scores[best] > scores[0] else 0
+
+
+def _stage_word(code: str) -> str:
+    """The shortest word naming a stage (预算, 决算: codelists/stages.csv aliases)."""
+    row = next(r for r in load_standard().codelists["stages"].rows if r["code"] == code)
+    return min(row["aliases"].split("|"), key=len)
+
+
+def budget_beside_actual(a: Column, b: Column, spec: TableSpec) -> tuple[Column, str] | None:
+    """Two columns read as one measure, one under a 预算 heading and the other under a 决算
+    one (预算数 | 决算数 groups of a final-accounts 三公 table): (the 预算 column, the measure
+    it stands for: `<measure>_budget`, or budget_initial for total, when the table `spec`
+    carries it); None otherwise (the 决算 column keeps the measure)."""
+    budget, final = _stage_word("budget"), _stage_word("final_accounts")
+    words = ["".join(c.path) for c in (a, b)]
+    says = [(final in w, budget in w and final not in w) for w in words]
+    if says[0] == says[1] or not (says[0][0] or says[1][0]) or not (says[0][1] or says[1][1]):
+        return None
+    planned = a if says[0][1] else b
+    for name in (f"{a.name}_budget", "budget_initial" if a.name == "total" else ""):
+        if name in spec.measures:
+            return planned, name
+    return None
+

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..model import Row, Table
 from ..money import is_amount, parse_amount, printed_decimals
 from ..standard import TableSpec, load_standard
-from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, realign, split_header, width_of
+from .columns import CODE_FIELDS, Column, best_shift, budget_beside_actual, classify, header_paths, realign, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
 from .recognise import clean_label, header_key, row_type_for
@@ -158,6 +158,13 @@ class TableBuilder:
             key = (column.side, self.block_of(column), column.name)
             if key in seen:
                 kept, dropped = seen[key], column
+                planned = budget_beside_actual(kept, dropped, self.spec)
+                if planned is not None and (column.side, self.block_of(column), planned[1]) not in seen:
+                    # 预算数 beside 决算数: the 预算 one is the measure's budget counterpart
+                    planned[0].name = planned[1]
+                    seen[key] = kept if planned[0] is dropped else dropped
+                    seen[(column.side, self.block_of(column), planned[1])] = planned[0]
+                    continue
                 if header_year(dropped.path) > header_year(kept.path) > 0:
                     kept, dropped = dropped, kept   # 2025年预算数 beside 2026年预算数: the later year is the table's
                     seen[key] = kept

@@ -105,7 +105,7 @@ class DepartmentForms(IndicatorTables):
         if len(filled) > 1 and all(match_measure([c], allowed) for c in filled[1:]):
             unit = UNIT_WORD.search(filled[0])
             if unit:
-                self.unit = unit.group(1) or unit.group(2)
+                self.unit = table.money_unit = unit.group(1) or unit.group(2)
             return  # a header row of the amounts below
         label = clean_label(filled[0])
         rest = filled[1:]
@@ -118,51 +118,55 @@ class DepartmentForms(IndicatorTables):
         if amounts and len(amounts) == len(rest):
             measures = self._form_measures(rows, i, cells)
             if measures:
-                for name, cell in measures:
+                groups: dict[str, dict] = {}
+                for group, name, cell in measures:
                     amount = self._amount(cell, decimals)
                     if amount is not None:
-                        values[name] = amount
+                        (groups.setdefault(group, {"item": clean_label(group)}) if group else values)[name] = amount
                 self._append(table, values, row)
+                for group_values in groups.values():
+                    self._append(table, group_values, row)
                 return
         text = " | ".join(rest)
         if text:
             values["goal"] = text
         self._append(table, values, row)
 
-    def _form_measures(self, rows, i, cells):
+    def _form_measures(self, rows, i, cells) -> list[tuple[str | None, str, str]]:
         """Amounts of a form row, named by the header rows above it: a group row (预算支出总额 /
         财政拨款 / 其他资金, printed once per merged group) and a lower row (合计 / 基本支出 /
-        项目支出) whose 合计 cells open the groups in order."""
+        项目支出) whose 合计 cells open the groups in order. Returns (group, measure, cell)
+        triples: an amount under a group's 合计 is the form row's measure of that group
+        (fiscal_appropriation, other_funds) and, with group = the printed group heading, the
+        total of that group's own row; one under 基本支出 / 项目支出 belongs to the group's row
+        only; one under a heading without a lower row (预算支出总额) is the form row's (group
+        None). Amounts under headings the standard does not name are a warning."""
         allowed = set(self.spec.measures)
         above = [[c.strip() for c in r.cells] for r in rows[max(0, i - 3):i]]
         group_row = next((r for r in above if sum(1 for c in r if c and match_measure([c], allowed)) >= 2), None)
         if group_row is None:
             return []
-        positional = {j: match_measure([c], allowed) for j, c in enumerate(group_row) if c and match_measure([c], allowed)}
+        positional = {j: (c, match_measure([c], allowed)) for j, c in enumerate(group_row) if c and match_measure([c], allowed)}
         lowest = above[-1]
-        groups = [m for j, m in sorted(positional.items()) if not (j < len(lowest) and not lowest[j].strip())]
-        out, current, first_group = [], None, None
+        groups = [g for j, g in sorted(positional.items()) if not (j < len(lowest) and not lowest[j].strip())]
+        out, current = [], None
         for j, cell in enumerate(cells):
             sub = header_key(lowest[j]) if j < len(lowest) else ""
+            owners: list[tuple[str | None, str | None]] = []
             if not sub and j in positional:
-                name = positional[j]
-            elif not sub:
-                name = None
+                owners = [(None, positional[j][1])]
             elif sub in ("合计", "小计"):
                 current = groups.pop(0) if groups else None
-                if sub and first_group is None:
-                    first_group = current
-                name = current
-            else:
-                name = match_measure([sub], allowed)
-                if current != first_group:
-                    name = None
+                owners = [(None, current[1]), (current[0], "total")] if current else [(None, None)]
+            elif sub:
+                owners = [(current[0] if current else None, match_measure([sub], allowed) if current else None)]
             if not cell or not is_amount(squash(cell)):
                 continue
-            if name is None:
-                self.warn(f"amount {cell} under {current}/{sub}: the standard has no measure for it; not converted", rows[i].line)
-                continue
-            out.append((name, cell))
+            for group, name in owners or [(None, None)]:
+                if name is None:
+                    self.warn(f"amount {cell} under {current[0] if current else ''}/{sub}: the standard has no measure for it; not converted", rows[i].line)
+                    continue
+                out.append((group, name, cell))
         return out
 
     # -- project tables inside a form (header-recognised) ------------------------------
