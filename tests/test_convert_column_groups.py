@@ -93,13 +93,11 @@ def test_department_form_groups_and_money_unit(tmp_path):
     ]
 
 
-pytest.importorskip("pdfplumber")
-pytest.importorskip("reportlab")
-
-
 def test_personnel_and_public_use_blocks_side_by_side(tmp_path):
     """A ruled 基本支出表 printed as 人员经费 (code, name, 金额) | 公用经费 (code, name, 金额): one
     row per code, its amount under personnel or public_use, on both pages."""
+    pytest.importorskip("pdfplumber")
+    pytest.importorskip("reportlab")
     from tests.test_convert_pdf_edges import Column, build, draw_table, page_head
 
     columns = [Column(40, 90), Column(90, 200), Column(200, 290, "right"), Column(290, 340), Column(340, 450), Column(450, 550, "right")]
@@ -130,6 +128,8 @@ def test_personnel_and_public_use_blocks_side_by_side(tmp_path):
 def test_personnel_and_public_use_under_basic_in_the_summary(tmp_path):
     """预算数 / 基本支出 / 人员经费 · 公用经费 (three header levels) on the expenditure side of
     the 收支总表: measures the summary carries, converted."""
+    pytest.importorskip("pdfplumber")
+    pytest.importorskip("reportlab")
     from tests.test_convert_pdf_edges import Column, build, draw_table, page_head
 
     columns = [Column(40, 120), Column(120, 190, "right"), Column(190, 300), Column(300, 365, "right"),
@@ -152,3 +152,41 @@ def test_personnel_and_public_use_under_basic_in_the_summary(tmp_path):
         {"total": "100.00", "personnel": "60.00", "public_use": "30.00", "project": "10.00"}
     assert not [w for w in result.warnings if "not converted" in w]
 
+
+
+def test_basic_expenditure_with_two_economic_codes_side_by_side(tmp_path):
+    """基本支出预算情况表 (all sources of funds): 科目编码 类 / 款 under a bare heading, then the
+    classification's name column (部门预算支出经济分类科目), twice: each run of 类 / 款 is the
+    code of the classification named beside it, the names go to item and gov_economic_name."""
+    source = document(tmp_path, table(
+        "公开表10 基本支出预算情况表",
+        "科目编码\t\t部门预算支出经济分类科目\t科目编码\t\t政府预算支出经济分类科目\t合计\t财政拨款\t\t单位资金",
+        "类\t款\t\t类\t款\t\t\t小计\t一般公共预算\t",
+        "\t\t合计\t\t\t\t12.00\t10.00\t10.00\t2.00",
+        "301\t01\t基本工资\t501\t01\t工资奖金津补贴\t12.00\t10.00\t10.00\t2.00"))
+    result = convert_file(source)
+    row = result.disclosure.tables["basic_expenditure"].row("50101|30101")
+    assert {k: str(row.values[k]) for k in ("economic_code", "gov_economic_code", "item", "gov_economic_name", "total",
+                                            "general_budget", "unit_funds")} == \
+        {"economic_code": "30101", "gov_economic_code": "50101", "item": "基本工资", "gov_economic_name": "工资奖金津补贴",
+         "total": "120000.00", "general_budget": "100000.00", "unit_funds": "20000.00"}
+
+
+def test_department_form_indicator_grid_headed_by_activity(tmp_path):
+    """活动 / 绩效指标 / 指标性质 / 指标值 / 度量单位 heads an indicator grid: its rows are
+    indicators, a stray cell inside the grid does not end it."""
+    source = document(tmp_path, "\n".join([
+        "部门整体支出绩效目标表",
+        "部门名称\t测试市测试局",
+        "活动\t绩效指标\t指标性质\t指标值\t度量单位",
+        "监测\t产出指标数量指标监测人员\t≥\t200\t人",
+        "\t\t\t\t项",
+        "服务\t成本指标经济成本指标所需成本\t≤\t15910.48\t万元",
+        "整体绩效目标\t做好测试工作。"]))
+    result = convert_file(source)
+    rows = [r.values for r in result.disclosure.tables["department_performance_targets"].rows]
+    cost = next(r for r in rows if r.get("activity") == "服务")
+    assert {k: cost[k] for k in ("indicator_level3", "operator", "target_value", "target_unit")} == \
+        {"indicator_level3": "成本指标经济成本指标所需成本",
+         "operator": "≤", "target_value": "15910.48", "target_unit": "万元"}
+    assert next(r for r in rows if r.get("activity") == "监测")["target_value"] == "200"

@@ -252,8 +252,31 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
                 column.kind, column.name = "measure", measure
         columns.append(column)
     stand_in_for_parent(columns, spec)
+    codes_named_beside(columns, spec)
     name_as_label(columns)
     return columns
+
+
+NAME_OF_CODE = {"economic_code": "economic_name", "gov_economic_code": "gov_economic_name"}
+
+
+def codes_named_beside(columns: list[Column], spec: TableSpec) -> None:
+    """类 / 款 columns under a bare 科目编码 followed by a column headed by the classification
+    (科目编码 类 款 | 部门预算支出经济分类科目, twice side by side): the code parts are that
+    classification's code and the column under its heading holds the codes' names. Changes
+    `columns` in place."""
+    for k, column in enumerate(columns):
+        if column.kind != "dimension" or column.name not in NAME_OF_CODE or NAME_OF_CODE[column.name] not in spec.dimensions:
+            continue
+        run = []
+        for before in reversed(columns[:k]):
+            if before.kind != "code_part":
+                break
+            run.append(before)
+        if run and not any("经济" in "".join(c.path) for c in run):
+            for part in run:
+                part.name = column.name
+            column.name = NAME_OF_CODE[column.name]
 
 
 def stand_in_for_parent(columns: list[Column], spec: TableSpec) -> None:

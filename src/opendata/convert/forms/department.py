@@ -40,7 +40,7 @@ class DepartmentForms(IndicatorTables):
             if keys and keys[0] == "绩效指标" and len([c for c in cells if c]) == 1 and projects_table is not None:
                 i = self.indicator_columns(rows, i + 1, projects_table)
                 continue
-            if "一级指标" in keys and "三级指标" in keys:
+            if self._indicator_header(keys):
                 indicator_header = keys
                 level1 = level2 = None
                 i += 1
@@ -58,11 +58,22 @@ class DepartmentForms(IndicatorTables):
                 self._append(table, values, row)
                 i += 1
                 continue
-            indicator_header = None
+            if cells and cells[0]:
+                indicator_header = None   # a form label ends the grid; a stray cell inside it does not
             self._form_row(table, cells, row, rows, i, decimals)
             i += 1
         table.money_decimals = max(decimals) if decimals else None
         return tables
+
+    @staticmethod
+    def _indicator_header(keys: list[str]) -> bool:
+        """Whether a row of header keys heads an indicator grid: 一级指标 and 三级指标, or three
+        or more indicator_header words (codelists/performance_vocabulary.csv) among them the
+        target value (活动 / 绩效指标 / 指标性质 / 指标值 / 度量单位)."""
+        if "一级指标" in keys and "三级指标" in keys:
+            return True
+        fields = [INDICATOR_HEADERS[k] for k in keys if k in INDICATOR_HEADERS]
+        return "target_value" in fields and len(set(fields)) >= 3 and len(fields) == len([k for k in keys if k])
 
     def _indicator_like(self, cells: list[str], header: list[str]) -> bool:
         filled = [c for c in cells if c]
