@@ -280,14 +280,17 @@ def codes_named_beside(columns: list[Column], spec: TableSpec) -> None:
 
 
 def stand_in_for_parent(columns: list[Column], spec: TableSpec) -> None:
-    """A column naming a measure the table does not carry, whose parent in a measure tree
-    (codelists/measure_tree.csv) the table carries while it carries none of the parent's other
-    parts, is that parent when no other column reads it: 本年支出合计 in a table without
-    carry-over columns is its total. Changes `columns` in place."""
-    trees = [load_standard().measure_tree(tree) for tree in ("funding", "expenditure")]
+    """A column of the year's subtotal (its header says 本年支出 …: the `current` words of
+    codelists/row_words.csv) naming a measure the table does not carry, whose parent in a
+    measure tree (codelists/measure_tree.csv) the table carries while it carries none of the
+    parent's other parts, is that parent when no other column reads it: 本年支出合计 in a
+    table without carry-over columns is its total. Changes `columns` in place."""
+    standard = load_standard()
+    trees = [standard.measure_tree(tree) for tree in ("funding", "expenditure")]
+    current = standard.row_words("current")
     read = {c.name for c in columns if c.kind == "measure"}
     for column in columns:
-        if column.kind != "unknown" or not column.name:
+        if column.kind != "unknown" or not column.name or not any(w in "".join(column.path) for w in current):
             continue
         for tree in trees:
             parent = next((p for p, parts in tree.items() if column.name in parts and p in spec.measures
