@@ -75,8 +75,11 @@ def test_001_department_targets():
     money = at("001", "department_performance_targets", 1709)
     assert money["total"] == Decimal("68353777.63")
     assert money["fiscal_appropriation"] == Decimal("68353777.63")
-    assert money["basic"] == Decimal("52212451.06") and money["project"] == Decimal("16141326.57")
-    assert "other_funds" not in money
+    assert "basic" not in money and "other_funds" not in money
+    # 合计 / 基本支出 / 项目支出 under 财政拨款 are that group's own row (其他资金 printed blank: no row)
+    groups = [r.values for r in rows_of("001", "department_performance_targets") if r.source_line == 1709][1:]
+    assert groups == [{"item": "财政拨款", "total": Decimal("68353777.63"), "basic": Decimal("52212451.06"),
+                       "project": Decimal("16141326.57")}]
     goal = at("001", "department_performance_targets", 1718)
     assert "严格落实北京市社会保险政策和经办规定" in goal["goal"]
 

@@ -45,6 +45,9 @@ from opendata.convert.source import Line
     ("基本支出总表", "basic_expenditure"),                          # a part (基本) of the 支出总表: its own table
     ("一般公共预算支出表（按经济分类）", "general_budget_expenditure_economic"),  # general_budget_expenditure is by function
     ("一般公共预算支出明细表（按经济分类科目分）", "general_budget_expenditure_economic"),
+    ("公开表10 基本支出预算情况表", "basic_expenditure"),            # all sources of funds, by economic code
+    ("部门预算基本支出预算表", "basic_expenditure"),
+    ("2021年一般公共预算基本支出情况表", "general_budget_basic_expenditure"),
 ])
 def test_titles_of_the_national_variety(title, table_id):
     match = match_title(title)
@@ -55,7 +58,6 @@ def test_titles_of_the_national_variety(title, table_id):
     "一般公共预算基本支出明细表（按功能科目分）",      # by function: the basic table is by economic code
     "财政拨款结转资金支出表",
     "财政拨款支出预算表（功能科目）",
-    "部门预算基本支出预算表",
 ])
 def test_tables_outside_the_catalog_are_not_matched_but_read_as_titles(title):
     assert match_title(title) is None

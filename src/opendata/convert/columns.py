@@ -253,6 +253,8 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
             elif measure:
                 column.kind, column.name = "measure", measure
         columns.append(column)
+    stand_in_for_parent(columns, spec)
+    codes_named_beside(columns, spec)
     name_as_label(columns)
     return columns
 
@@ -272,6 +274,50 @@ def own_fund_measure(path: list[str], spec: TableSpec) -> str | None:
         return heading
     fund = match_measure(keys[-1:])
     return f"{heading}_{fund}" if fund and f"{heading}_{fund}" in spec.measures else None
+
+
+NAME_OF_CODE = {"economic_code": "economic_name", "gov_economic_code": "gov_economic_name"}
+
+
+def codes_named_beside(columns: list[Column], spec: TableSpec) -> None:
+    """类 / 款 columns under a bare 科目编码 followed by a column headed by the classification
+    (科目编码 类 款 | 部门预算支出经济分类科目, twice side by side): the code parts are that
+    classification's code and the column under its heading holds the codes' names. Changes
+    `columns` in place."""
+    for k, column in enumerate(columns):
+        if column.kind != "dimension" or column.name not in NAME_OF_CODE or NAME_OF_CODE[column.name] not in spec.dimensions:
+            continue
+        run = []
+        for before in reversed(columns[:k]):
+            if before.kind != "code_part":
+                break
+            run.append(before)
+        if run and not any("经济" in "".join(c.path) for c in run):
+            for part in run:
+                part.name = column.name
+            column.name = NAME_OF_CODE[column.name]
+
+
+def stand_in_for_parent(columns: list[Column], spec: TableSpec) -> None:
+    """A column of the year's subtotal (its header says 本年支出 …: the `current` words of
+    codelists/row_words.csv) naming a measure the table does not carry, whose parent in a
+    measure tree (codelists/measure_tree.csv) the table carries while it carries none of the
+    parent's other parts, is that parent when no other column reads it: 本年支出合计 in a
+    table without carry-over columns is its total. Changes `columns` in place."""
+    standard = load_standard()
+    trees = [standard.measure_tree(tree) for tree in ("funding", "expenditure")]
+    current = standard.row_words("current")
+    read = {c.name for c in columns if c.kind == "measure"}
+    for column in columns:
+        if column.kind != "unknown" or not column.name or not any(w in "".join(column.path) for w in current):
+            continue
+        for tree in trees:
+            parent = next((p for p, parts in tree.items() if column.name in parts and p in spec.measures
+                           and not any(q in spec.measures for q in parts if q != column.name)), None)
+            if parent and parent not in read and sum(1 for c in columns if c.kind == "unknown" and c.name in tree[parent]) == 1:
+                column.kind, column.name = "measure", parent
+                read.add(parent)
+                break
 
 
 def name_as_label(columns: list[Column]) -> None:
@@ -307,3 +353,27 @@ def best_shift(columns: list[Column], data: list[CellRow]) -> int:
     scores = {shift: score(shift) for shift in (0, 1, 2)}
     best = max(scores, key=lambda s: (scores[s], -s))
     return best if scores[best] > scores[0] else 0
+
+
+def _stage_word(code: str) -> str:
+    """The shortest word naming a stage (预算, 决算: codelists/stages.csv aliases)."""
+    row = next(r for r in load_standard().codelists["stages"].rows if r["code"] == code)
+    return min(row["aliases"].split("|"), key=len)
+
+
+def budget_beside_actual(a: Column, b: Column, spec: TableSpec) -> tuple[Column, str] | None:
+    """Two columns read as one measure, one under a 预算 heading and the other under a 决算
+    one (预算数 | 决算数 groups of a final-accounts 三公 table): (the 预算 column, the measure
+    it stands for: `<measure>_budget`, or budget_initial for total, when the table `spec`
+    carries it); None otherwise (the 决算 column keeps the measure)."""
+    budget, final = _stage_word("budget"), _stage_word("final_accounts")
+    words = ["".join(c.path) for c in (a, b)]
+    says = [(final in w, budget in w and final not in w) for w in words]
+    if says[0] == says[1] or not (says[0][0] or says[1][0]) or not (says[0][1] or says[1][1]):
+        return None
+    planned = a if says[0][1] else b
+    for name in (f"{a.name}_budget", "budget_initial" if a.name == "total" else ""):
+        if name in spec.measures:
+            return planned, name
+    return None
+

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..model import Row, Table
 from ..money import is_amount, parse_amount, printed_decimals
 from ..standard import TableSpec, load_standard
-from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, realign, split_header, width_of
+from .columns import CODE_FIELDS, Column, best_shift, budget_beside_actual, classify, header_paths, realign, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
 from .recognise import clean_label, header_key, row_type_for
@@ -161,6 +161,13 @@ class TableBuilder:
             key = (column.side, self.block_of(column), column.name)
             if key in seen:
                 kept, dropped = seen[key], column
+                planned = budget_beside_actual(kept, dropped, self.spec)
+                if planned is not None and (column.side, self.block_of(column), planned[1]) not in seen:
+                    # 预算数 beside 决算数: the 预算 one is the measure's budget counterpart
+                    planned[0].name = planned[1]
+                    seen[key] = kept if planned[0] is dropped else dropped
+                    seen[(column.side, self.block_of(column), planned[1])] = planned[0]
+                    continue
                 if header_year(dropped.path) > header_year(kept.path) > 0:
                     kept, dropped = dropped, kept   # 2025年预算数 beside 2026年预算数: the later year is the table's
                     seen[key] = kept
@@ -307,8 +314,7 @@ class TableBuilder:
         are collected for one warning per column; amounts without any label are a warning."""
         values: dict = {}
         labels: list[str] = []
-        code_parts: dict[int, str] = {}
-        code_field = "function_code"
+        code_parts: dict[str, dict[int, str]] = {}   # code field -> 类 / 款 / 项 cells
         unconverted = []
         for column in columns:
             cell = row.cells[column.index].strip() if column.index < len(row.cells) else ""
@@ -321,20 +327,19 @@ class TableBuilder:
                 elif cell not in EMPTY_MARKS:
                     unconverted.append(f"{column.name}={cell!r}")
             elif column.kind == "code_part":
-                code_parts[column.part] = cell
-                code_field = column.name
+                code_parts.setdefault(column.name, {})[column.part] = cell
             elif column.kind == "dimension":
                 self.put_dimension(values, labels, column.name, cell)
             elif column.kind == "ignore":
                 continue
             else:
                 unconverted.append(f"column {column.index + 1} '{'/'.join(column.path)}'" if column.path else f"column {column.index + 1} (no header)")
-        if code_parts:
-            code = join_code_parts([code_parts.get(i, "") for i in range(3)])
+        for code_field, parts in code_parts.items():
+            code = join_code_parts([parts.get(i, "") for i in range(3)])
             if code:
                 values[code_field] = code
             else:
-                labels.insert(0, " ".join(code_parts[i] for i in sorted(code_parts)))
+                labels.insert(0, " ".join(parts[i] for i in sorted(parts)))
         if values.get("unit_name") and row_type_for(values["unit_name"]) != "item":
             labels.insert(0, values.pop("unit_name"))  # 合计 printed in the unit-name column is the row's label
         self.carry_unit(values, labels)

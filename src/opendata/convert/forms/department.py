@@ -40,7 +40,7 @@ class DepartmentForms(IndicatorTables):
             if keys and keys[0] == "绩效指标" and len([c for c in cells if c]) == 1 and projects_table is not None:
                 i = self.indicator_columns(rows, i + 1, projects_table)
                 continue
-            if "一级指标" in keys and "三级指标" in keys:
+            if self._indicator_header(keys):
                 indicator_header = self._header_above(table, rows, i, keys)
                 level1 = level2 = None
                 i += 1
@@ -58,7 +58,8 @@ class DepartmentForms(IndicatorTables):
                 self._append(table, values, row)
                 i += 1
                 continue
-            indicator_header = None
+            if cells and cells[0]:
+                indicator_header = None   # a form label ends the grid; a stray cell inside it does not
             self._form_row(table, cells, row, rows, i, decimals)
             i += 1
         table.money_decimals = max(decimals) if decimals else None
@@ -86,6 +87,16 @@ class DepartmentForms(IndicatorTables):
         lines = {r.line for r in above}
         table.rows[:] = [r for r in table.rows if r.source_line not in lines]
         return named
+
+    @staticmethod
+    def _indicator_header(keys: list[str]) -> bool:
+        """Whether a row of header keys heads an indicator grid: 一级指标 and 三级指标, or three
+        or more indicator_header words (codelists/performance_vocabulary.csv) among them the
+        target value (活动 / 绩效指标 / 指标性质 / 指标值 / 度量单位)."""
+        if "一级指标" in keys and "三级指标" in keys:
+            return True
+        fields = [INDICATOR_HEADERS[k] for k in keys if k in INDICATOR_HEADERS]
+        return "target_value" in fields and len(set(fields)) >= 3 and len(fields) == len([k for k in keys if k])
 
     def _indicator_like(self, cells: list[str], header: list[str]) -> bool:
         filled = [c for c in cells if c]
@@ -134,7 +145,7 @@ class DepartmentForms(IndicatorTables):
         if len(filled) > 1 and all(match_measure([c], allowed) for c in filled[1:]):
             unit = UNIT_WORD.search(filled[0])
             if unit:
-                self.unit = unit.group(1) or unit.group(2)
+                self.unit = table.money_unit = unit.group(1) or unit.group(2)
             return  # a header row of the amounts below
         label = clean_label(filled[0])
         rest = filled[1:]
@@ -147,51 +158,55 @@ class DepartmentForms(IndicatorTables):
         if amounts and len(amounts) == len(rest):
             measures = self._form_measures(rows, i, cells)
             if measures:
-                for name, cell in measures:
+                groups: dict[str, dict] = {}
+                for group, name, cell in measures:
                     amount = self._amount(cell, decimals)
                     if amount is not None:
-                        values[name] = amount
+                        (groups.setdefault(group, {"item": clean_label(group)}) if group else values)[name] = amount
                 self._append(table, values, row)
+                for group_values in groups.values():
+                    self._append(table, group_values, row)
                 return
         text = " | ".join(rest)
         if text:
             values["goal"] = text
         self._append(table, values, row)
 
-    def _form_measures(self, rows, i, cells):
+    def _form_measures(self, rows, i, cells) -> list[tuple[str | None, str, str]]:
         """Amounts of a form row, named by the header rows above it: a group row (预算支出总额 /
         财政拨款 / 其他资金, printed once per merged group) and a lower row (合计 / 基本支出 /
-        项目支出) whose 合计 cells open the groups in order."""
+        项目支出) whose 合计 cells open the groups in order. Returns (group, measure, cell)
+        triples: an amount under a group's 合计 is the form row's measure of that group
+        (fiscal_appropriation, other_funds) and, with group = the printed group heading, the
+        total of that group's own row; one under 基本支出 / 项目支出 belongs to the group's row
+        only; one under a heading without a lower row (预算支出总额) is the form row's (group
+        None). Amounts under headings the standard does not name are a warning."""
         allowed = set(self.spec.measures)
         above = [[c.strip() for c in r.cells] for r in rows[max(0, i - 3):i]]
         group_row = next((r for r in above if sum(1 for c in r if c and match_measure([c], allowed)) >= 2), None)
         if group_row is None:
             return []
-        positional = {j: match_measure([c], allowed) for j, c in enumerate(group_row) if c and match_measure([c], allowed)}
+        positional = {j: (c, match_measure([c], allowed)) for j, c in enumerate(group_row) if c and match_measure([c], allowed)}
         lowest = above[-1]
-        groups = [m for j, m in sorted(positional.items()) if not (j < len(lowest) and not lowest[j].strip())]
-        out, current, first_group = [], None, None
+        groups = [g for j, g in sorted(positional.items()) if not (j < len(lowest) and not lowest[j].strip())]
+        out, current = [], None
         for j, cell in enumerate(cells):
             sub = header_key(lowest[j]) if j < len(lowest) else ""
+            owners: list[tuple[str | None, str | None]] = []
             if not sub and j in positional:
-                name = positional[j]
-            elif not sub:
-                name = None
+                owners = [(None, positional[j][1])]
             elif sub in ("合计", "小计"):
                 current = groups.pop(0) if groups else None
-                if sub and first_group is None:
-                    first_group = current
-                name = current
-            else:
-                name = match_measure([sub], allowed)
-                if current != first_group:
-                    name = None
+                owners = [(None, current[1]), (current[0], "total")] if current else [(None, None)]
+            elif sub:
+                owners = [(current[0] if current else None, match_measure([sub], allowed) if current else None)]
             if not cell or not is_amount(squash(cell)):
                 continue
-            if name is None:
-                self.warn(f"amount {cell} under {current}/{sub}: the standard has no measure for it; not converted", rows[i].line)
-                continue
-            out.append((name, cell))
+            for group, name in owners or [(None, None)]:
+                if name is None:
+                    self.warn(f"amount {cell} under {current[0] if current else ''}/{sub}: the standard has no measure for it; not converted", rows[i].line)
+                    continue
+                out.append((group, name, cell))
         return out
 
     # -- project tables inside a form (header-recognised) ------------------------------
