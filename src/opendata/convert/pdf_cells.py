@@ -81,12 +81,22 @@ def join_words(words, gap_is_space: bool = True) -> str:
 
 
 def cell_text(words) -> str:
-    """A cell's words: line by line, lines joined (a wrapped label is one label)."""
+    """A cell's words: line by line, lines joined (a wrapped label is one label); an amount
+    wrapped in a narrow cell (143,999.0 / 0) is one amount again."""
     parts = [join_words(line, gap_is_space=False) for line in group_lines(words)]
     text = ""
     for part in parts:
-        text += joiner(text, part) + part
+        text += ("" if wrapped_amount(text, part) else joiner(text, part)) + part
     return text.strip()
+
+
+def wrapped_amount(left: str, right: str) -> bool:
+    """True when `right`, digits printed on the next line of a cell, continues the amount `left`
+    ends with: `left`'s last token has a thousands comma or decimal point and the two together
+    read as one amount (AMOUNT_TOKEN)."""
+    head = left.split(" ")[-1] if left else ""
+    return (bool(head) and bool(re.fullmatch(r"[\d,.]+[)）]?%?", right)) and ("," in head or "." in head)
+            and head[-1] in "0123456789,." and bool(AMOUNT_TOKEN.match(head + right)))
 
 
 

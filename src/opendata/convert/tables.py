@@ -15,6 +15,7 @@ from .recognise import clean_label, header_key, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
 
 UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
+BRACKETED_CODE = re.compile(r"^\s*[\[【［](\d{3,})[\]】］]\s*(.*)$")
 CODE_NAME = re.compile(r"^\s*(\d{3,})\s*[-—－ ]?\s*(.*)$")
 DECIMALS_WORDS = {"两": 2, "二": 2, "六": 6, "四": 4, "一": 1, "三": 3, "2": 2, "6": 6, "4": 4}
 UNIT_IN_TEXT = re.compile(r"(万元|元)")
@@ -54,8 +55,9 @@ def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
 def split_code(text: str) -> tuple[str | None, str]:
     """A label cell that may start with a classification code -> (code, rest): '2010101 行政运行'
     -> ('2010101', '行政运行') when the code has the digits of a 类/款/项 level of a classification
-    (3, 5 or 7: `code_lengths` in schema/codelists/codelists.csv), else (None, the cell stripped)."""
-    match = CODE_NAME.match(text or "")
+    (3, 5 or 7: `code_lengths` in schema/codelists/codelists.csv), else (None, the cell stripped).
+    A code printed in brackets ('[30205]水费') is read the same way."""
+    match = BRACKETED_CODE.match(text or "") or CODE_NAME.match(text or "")
     lengths = {n for levels in load_standard().code_lengths.values() for n in levels}
     if match and len(match.group(1)) in lengths:
         return match.group(1), match.group(2).strip()
@@ -329,8 +331,9 @@ class TableBuilder:
                 values[code_field] = code
             else:
                 labels.insert(0, " ".join(code_parts[i] for i in sorted(code_parts)))
-        if values.get("unit_name") and row_type_for(values["unit_name"]) != "item":
-            labels.insert(0, values.pop("unit_name"))  # 合计 printed in the unit-name column is the row's label
+        for name in ("unit_name", "unit_code"):
+            if values.get(name) and row_type_for(values[name]) != "item":
+                labels.insert(0, values.pop(name))  # 合计 printed in the unit-name (or -code) column is the row's label
         if not labels and values.get("project_name"):
             labels.append(values["project_name"])
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
@@ -353,9 +356,13 @@ class TableBuilder:
             values["side"] = side
         return Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page)
 
+    def item_column(self) -> bool:
+        """True when the table has a label (item) column of its own, besides its code columns."""
+        return any(c.kind == "dimension" and c.name == "item" for c in getattr(self, "columns", []))
+
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
         """Put one dimension cell into the row: a code field's cell is split into code and name (the
-        name of an economic code goes to its *_name field, other names to the label), a unit cell
+        name of an economic code goes to its *_name field when the table has an item column, else to the label, other names to the label), a unit cell
         into unit_code and unit_name, an item cell that starts with a function code gives that code
         when the table has the field, line_number is kept when it is digits, other dimensions of
         the table are kept as cleaned labels; the rest joins `labels`. Updates `values` and
@@ -365,8 +372,8 @@ class TableBuilder:
             if code:
                 values[name] = code
                 if rest:
-                    if name == "function_code" or (name not in ("economic_code", "gov_economic_code")):
-                        labels.append(rest)
+                    if name == "function_code" or (name not in ("economic_code", "gov_economic_code")) or not self.item_column():
+                        labels.append(rest)   # the name beside the code is the row's label when no other column is
                     else:
                         values[name.replace("_code", "_name")] = rest
             else:
