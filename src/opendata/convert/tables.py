@@ -357,12 +357,14 @@ class TableBuilder:
         return Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page)
 
     def item_column(self) -> bool:
-        """True when the table has a label (item) column of its own, besides its code columns."""
-        return any(c.kind == "dimension" and c.name == "item" for c in getattr(self, "columns", []))
+        """True when another column gives the rows their label: an item, function-code, project or
+        unit column (then the name printed beside an economic code is that code's name only)."""
+        return any(c.kind in ("dimension", "code_part") and c.name in ("item", "function_code", "project_name", "unit_name")
+                   for c in getattr(self, "columns", []))
 
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
         """Put one dimension cell into the row: a code field's cell is split into code and name (the
-        name of an economic code goes to its *_name field when the table has an item column, else to the label, other names to the label), a unit cell
+        name of an economic code goes to its *_name field when another column labels the rows, else to the label, other names to the label), a unit cell
         into unit_code and unit_name, an item cell that starts with a function code gives that code
         when the table has the field, line_number is kept when it is digits, other dimensions of
         the table are kept as cleaned labels; the rest joins `labels`. Updates `values` and
