@@ -133,3 +133,19 @@ def test_an_amount_wrapped_in_a_narrow_cell_is_one_amount():
     assert cell_text([word("32,640.", 10, 100), word("00", 10, 111)]) == "32,640.00"
     assert cell_text([word("2026", 10, 100), word("12", 10, 111)]) == "2026 12"   # no comma or point: not one amount
     assert cell_text([word("测试", 10, 100), word("中心", 10, 111)]) == "测试中心"
+
+
+def test_basic_expenditure_by_unit_and_economic_class(tmp_path):
+    source = document(tmp_path, "\n".join([
+        "表11", "部门预算基本支出预算表", "单位名称：测试市测试局\t单位：万元",
+        "支出项目类别（资金使用单位）\t总计\t财政拨款\t\t\t\t财政专户拨款\t其他资金",
+        "\t\t合计\t一般公共预算\t政府性基金预算\t国有资本经营预算\t\t",
+        "合计\t3.00\t3.00\t3.00\t0.00\t0.00\t0.00\t0.00",
+        "测试市测试局（本级）\t3.00\t3.00\t3.00\t0.00\t0.00\t0.00\t0.00",
+        "工资福利支出\t3.00\t3.00\t3.00\t0.00\t0.00\t0.00\t0.00"]))
+    result = convert_file(source)
+    rows = result.disclosure.tables["basic_expenditure"].rows
+    assert [(r.row_type, r.values["item"], r.values["fiscal_appropriation"]) for r in rows] == [
+        ("total", "合计", Decimal("30000.00")), ("item", "测试市测试局（本级）", Decimal("30000.00")),
+        ("item", "工资福利支出", Decimal("30000.00"))]
+    assert not [w for w in result.warnings if "not in the table catalog" in w or "not converted" in w]
