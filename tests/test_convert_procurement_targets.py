@@ -34,6 +34,7 @@ def test_procurement_table_with_project_item_method_and_sources(tmp_path):
     result = convert_file(source)
     rows = result.disclosure.tables["government_procurement"].rows
     assert rows[0].row_type == "total" and rows[0].values["total"] == Decimal("130000.00")
+    assert (rows[1].values["item"], rows[1].row_type) == ("货物", "subtotal")   # the outer label column heads a group
     row = rows[-1]
     assert (row.values["item"], row.values["project_name"], row.values["economic_name"], row.values["procurement_method"]) == \
         ("复印纸", "定额", "办公费", "集中采购机构采购")
@@ -57,7 +58,7 @@ def test_meeting_and_training_fees_beside_the_three_public_expenses(tmp_path):
 def test_total_printed_in_the_unit_code_column(tmp_path):
     source = document(tmp_path, "\n".join([
         "收入总表", "单位：万元",
-        "单位代码\t单位名称\t合计\t本年收入\t",
+        "部门代码\t部门名称\t合计\t本年收入\t",
         "\t\t\t小计\t政府性基金预算",
         "合计\t\t5.00\t5.00\t5.00",
         "313001\t测试市测试局（本级）\t5.00\t5.00\t5.00"]))
@@ -65,6 +66,7 @@ def test_total_printed_in_the_unit_code_column(tmp_path):
     assert (rows[0].row_type, rows[0].values["item"]) == ("total", "合计")
     assert "unit_code" not in rows[0].values
     assert rows[1].values["unit_code"] == "313001" and rows[1].values["government_fund"] == Decimal("50000.00")
+    assert rows[1].values["unit_name"] == "测试市测试局（本级）"
 
 
 def test_project_targets_under_a_numbered_heading(tmp_path):

@@ -354,7 +354,21 @@ class TableBuilder:
         values["item"] = label
         if side:
             values["side"] = side
-        return Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page)
+        row_type = row_type_for(label)
+        if row_type == "item" and self.outer_label_only(row, columns):
+            row_type = "subtotal"   # 货物 / a unit printed in the outer of two label columns: a group over the rows below
+        return Row(row_id="", row_type=row_type, values=values, source_line=row.line, source_page=row.page)
+
+    @staticmethod
+    def outer_label_only(row: CellRow, columns: list[Column]) -> bool:
+        """True when the table has two or more label (item) columns (采购品目大类 … 采购品目名称) and
+        the row prints its label only in an outer one, left of the innermost: the row heads a
+        group of the rows below (a subtotal), not an item of the list."""
+        labels = [c.index for c in columns if c.kind == "dimension" and c.name == "item"]
+        if len(labels) < 2:
+            return False
+        filled = [i for i in labels if i < len(row.cells) and row.cells[i].strip()]
+        return bool(filled) and max(filled) < max(labels)
 
     def item_column(self) -> bool:
         """True when another column gives the rows their label: an item, function-code, project or
