@@ -40,6 +40,8 @@ from opendata.convert.source import Line
     ("2026年度一般公共预算基本支出经济分类情况表", "general_budget_basic_expenditure"),
     ("项目支出总表", "project_expenditure"),
     ("科学普及活动项目项目绩效目标表", "project_performance_targets"),
+    ("部门预算基本支出预算表", "basic_expenditure"),
+    ("七、重点项目预算绩效目标情况", "project_performance_targets"),
 ])
 def test_titles_of_the_national_variety(title, table_id):
     match = match_title(title)
@@ -51,7 +53,6 @@ def test_titles_of_the_national_variety(title, table_id):
     "一般公共预算基本支出明细表（按功能科目分）",      # by function: the basic table is by economic code
     "财政拨款结转资金支出表",
     "财政拨款支出预算表（功能科目）",
-    "部门预算基本支出预算表",
     "基本支出总表",                                   # a part (基本) of the 支出总表, not the whole
     "一般公共预算支出表（按经济分类）",
 ])
