@@ -48,6 +48,7 @@ from opendata.convert.source import Line
     ("公开表10 基本支出预算情况表", "basic_expenditure"),            # all sources of funds, by economic code
     ("部门预算基本支出预算表", "basic_expenditure"),
     ("2021年一般公共预算基本支出情况表", "general_budget_basic_expenditure"),
+    ("七、重点项目预算绩效目标情况", "project_performance_targets"),
 ])
 def test_titles_of_the_national_variety(title, table_id):
     match = match_title(title)

@@ -100,7 +100,8 @@ def cell_text(words) -> str:
 def join_lines(text: str, part: str) -> str:
     """`text` with the next printed line `part` of the same cell after it: by `joiner`, except
     that two pieces of one wrapped amount (1,040,000 / .00) are joined without a space."""
-    if NUMBER_PIECE.match(text) and NUMBER_PIECE.match(part.rstrip(")）")) and ONE_AMOUNT.match(text + part):
+    if NUMBER_PIECE.match(text) and NUMBER_PIECE.match(part.rstrip(")）")) and ONE_AMOUNT.match(text + part) \
+            and ("," in text or "." in text or part.startswith(".")):   # 2026 / 12 is not one amount
         return text + part
     return text + joiner(text, part) + part
 

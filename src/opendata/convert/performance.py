@@ -45,6 +45,6 @@ class PerformanceBuilder(DepartmentForms, SelfEvaluations):
         else:
             tables = self.department(rows, title, first_line, last_line)
         if notes and tables:
-            tables[0].note = "\n".join(notes)
+            tables[0].note = "\n".join(([tables[0].note] if tables[0].note else []) + notes)
         return tables
 

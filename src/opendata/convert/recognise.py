@@ -95,8 +95,11 @@ def is_contents_line(text: str) -> bool:
     return bool(_CONTENTS_LINE.search(text.strip()))
 
 
+_NOTE_START = re.compile(r"^(注|备注|说明)\s*[:：\d]")   # 注：1.“机关运行经费”指…: a note under a table, naming it
+
+
 def _not_a_title(key: str, text: str) -> bool:
-    return (not key or len(key) > 60 or "。" in key or "," in key or "；" in key or "说明" in key or key.startswith("关于") or "详见" in key
+    return (not key or bool(_NOTE_START.match(key)) or len(key) > 60 or "。" in key or "," in key or "；" in key or "说明" in key or key.startswith("关于") or "详见" in key
             or "见附件" in key or is_contents_line(text))
 
 

@@ -15,6 +15,7 @@ UNIT_LINE = re.compile(r"(金额)?单位[:：]\s*(万元|元)|单位[:：]?\s*(�
 META_LINE = re.compile(r"^\s*(单位名称|部门|编制单位|金额单位|单位)\s*[:：]")
 NOTE_LINE = re.compile(r"^\s*(注|备注|说明)\s*[:：]|本套报表金额转换|故本表无数据|本表无数据|无此项")
 PROSE_LINE = re.compile(r"[。；]|^第[一二三四五六七八九十]+部分|^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")
+PART_LINE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")   # 第四部分 名词解释: a part of the document, however short
 HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")   # 一、收支情况说明, however short
 TITLE_LIKE = re.compile(r"表\s*([(（][^()（）]{0,30}[)）])?\s*$")   # ends in 表, or 表（续）, 表（按…分类）
 CONFIRM_WINDOW = 14
@@ -208,6 +209,6 @@ def body_end(lines: list[Line], start: int, limit: int) -> int:
             return j
         if started and is_table_marker(text.strip()) and j + 1 < limit and looks_like_title(lines, j + 1):
             return j   # 表5 above the title of another table
-        if started and "\t" not in text and PROSE_LINE.search(text) and not NOTE_LINE.search(text) and (len(squash(text)) > 12 or HEADING_LINE.match(text)):
+        if started and "\t" not in text and PROSE_LINE.search(text) and not NOTE_LINE.search(text) and (len(squash(text)) > 12 or HEADING_LINE.match(text) or PART_LINE.match(text)):
             return j
     return limit

@@ -11,10 +11,12 @@ from ..standard import TableSpec, load_standard
 from .columns import CODE_FIELDS, Column, best_shift, budget_beside_actual, classify, header_paths, realign, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
-from .recognise import clean_label, header_key, row_type_for
+from .recognise import clean_label, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
+from .table_rows import finish_rows
 
 UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
+BRACKETED_CODE = re.compile(r"^\s*[\[【［](\d{3,})[\]】］]\s*(.*)$")
 CODE_NAME = re.compile(r"^\s*(\d{3,})\s*[-—－ ]?\s*(.*)$")
 DECIMALS_WORDS = {"两": 2, "二": 2, "六": 6, "四": 4, "一": 1, "三": 3, "2": 2, "6": 6, "4": 4}
 UNIT_IN_TEXT = re.compile(r"(万元|元)")
@@ -54,8 +56,9 @@ def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
 def split_code(text: str) -> tuple[str | None, str]:
     """A label cell that may start with a classification code -> (code, rest): '2010101 行政运行'
     -> ('2010101', '行政运行') when the code has the digits of a 类/款/项 level of a classification
-    (3, 5 or 7: `code_lengths` in schema/codelists/codelists.csv), else (None, the cell stripped)."""
-    match = CODE_NAME.match(text or "")
+    (3, 5 or 7: `code_lengths` in schema/codelists/codelists.csv), else (None, the cell stripped).
+    A code printed in brackets ('[30205]水费') is read the same way."""
+    match = BRACKETED_CODE.match(text or "") or CODE_NAME.match(text or "")
     lengths = {n for levels in load_standard().code_lengths.values() for n in levels}
     if match and len(match.group(1)) in lengths:
         return match.group(1), match.group(2).strip()
@@ -340,8 +343,9 @@ class TableBuilder:
                 values[code_field] = code
             else:
                 labels.insert(0, " ".join(parts[i] for i in sorted(parts)))
-        if values.get("unit_name") and row_type_for(values["unit_name"]) != "item":
-            labels.insert(0, values.pop("unit_name"))  # 合计 printed in the unit-name column is the row's label
+        for name in ("unit_name", "unit_code"):
+            if values.get(name) and row_type_for(values[name]) != "item":
+                labels.insert(0, values.pop(name))  # 合计 printed in the unit-name (or -code) column is the row's label
         self.carry_unit(values, labels)
         if not labels and values.get("project_name"):
             labels.append(values["project_name"])
@@ -363,7 +367,27 @@ class TableBuilder:
         values["item"] = label
         if side:
             values["side"] = side
-        return Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page)
+        row_type = row_type_for(label)
+        if row_type == "item" and self.outer_label_only(row, columns):
+            row_type = "subtotal"   # 货物 / a unit printed in the outer of two label columns: a group over the rows below
+        return Row(row_id="", row_type=row_type, values=values, source_line=row.line, source_page=row.page)
+
+    @staticmethod
+    def outer_label_only(row: CellRow, columns: list[Column]) -> bool:
+        """True when the table has two or more label (item) columns (采购品目大类 … 采购品目名称) and
+        the row prints its label only in an outer one, left of the innermost: the row heads a
+        group of the rows below (a subtotal), not an item of the list."""
+        labels = [c.index for c in columns if c.kind == "dimension" and c.name == "item"]
+        if len(labels) < 2:
+            return False
+        filled = [i for i in labels if i < len(row.cells) and row.cells[i].strip()]
+        return bool(filled) and max(filled) < max(labels)
+
+    def item_column(self) -> bool:
+        """True when another column gives the rows their label: an item, function-code, project or
+        unit column (then the name printed beside an economic code is that code's name only)."""
+        return any(c.kind in ("dimension", "code_part") and c.name in ("item", "function_code", "project_name", "unit_name")
+                   for c in getattr(self, "columns", []))
 
     def carry_unit(self, values: dict, labels: list[str]) -> None:
         """A unit printed once over its rows by period (2025 年 / 2026 年 / 增减变化金额): a row
@@ -379,7 +403,7 @@ class TableBuilder:
 
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
         """Put one dimension cell into the row: a code field's cell is split into code and name (the
-        name of an economic code goes to its *_name field, other names to the label), a unit cell
+        name of an economic code goes to its *_name field when another column labels the rows, else to the label, other names to the label), a unit cell
         into unit_code and unit_name, an item cell that starts with a function code gives that code
         when the table has the field, line_number is kept when it is digits, other dimensions of
         the table are kept as cleaned labels; the rest joins `labels`. Updates `values` and
@@ -389,8 +413,8 @@ class TableBuilder:
             if code:
                 values[name] = code
                 if rest:
-                    if name == "function_code" or (name not in ("economic_code", "gov_economic_code")):
-                        labels.append(rest)
+                    if name == "function_code" or (name not in ("economic_code", "gov_economic_code")) or not self.item_column():
+                        labels.append(rest)   # the name beside the code is the row's label when no other column is
                     else:
                         values[name.replace("_code", "_name")] = rest
             else:
@@ -424,66 +448,3 @@ def header_year(path: list[str]) -> int:
     """The year a column's header prints (2026 for 2026年预算数), 0 when none."""
     years = [int(m) for part in path for m in YEAR_IN_HEADER.findall(part)]
     return max(years, default=0)
-
-
-def finish_rows(table: Table) -> None:
-    """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals."""
-    if not any(r.row_type == "total" for r in table.rows):
-        for side in {r.values.get("side") for r in table.rows}:
-            side_rows = [r for r in table.rows if r.values.get("side") == side]
-            last_subtotal = next((r for r in reversed(side_rows) if r.row_type == "subtotal"), None)
-            if last_subtotal is not None and last_subtotal is side_rows[-1]:
-                last_subtotal.row_type = "total"
-    seen: dict[str, int] = {}
-    for row in table.rows:
-        base = row_key(row)
-        seen[base] = seen.get(base, 0) + 1
-        row.row_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
-
-
-def row_key(row: Row) -> str:
-    """The base row id of a row (before #2, #3 … are added for repeats): total for the grand total
-    of a one-sided table, else the row's codes joined with |, else its project (code or name,
-    with the indicator or item), else its unit code, else its label's header key (row when
-    empty); followed by /period where the row prints one (深圳市审计局/2026年); prefixed with
-    side/ in two-sided tables."""
-    values = row.values
-    side = values.get("side")
-    if row.row_type == "total" and not side:
-        return "total"
-    codes = [values.get(k) for k in CODE_FIELDS if values.get(k)]
-    if codes:
-        key = "|".join(codes)
-    elif values.get("project_code") or values.get("project_name"):
-        key = values.get("project_code") or values.get("project_name")
-        item = header_key(values.get("item") or "")
-        if values.get("indicator_level3"):
-            key += "/" + values["indicator_level3"]
-        elif item and item != header_key(values.get("project_name") or ""):
-            key += "/" + item  # the project's funding, goal and total rows
-    elif values.get("unit_code"):
-        key = values["unit_code"]
-    else:
-        key = header_key(values.get("item") or "") or "row"
-    if values.get("period"):
-        key += "/" + header_key(values["period"])
-    return f"{side}/{key}" if side else key
-
-
-def merge_table(tables: dict[str, Table], table: Table) -> None:
-    """A table printed in several parts (page breaks, one block per project) is one table. A
-    first part without rows (a heading naming the table above its printed title) does not
-    decide the money unit and decimals: the first part with rows does."""
-    existing = tables.get(table.table_id)
-    if existing is None:
-        tables[table.table_id] = table
-        return
-    if not existing.rows and table.rows:
-        existing.money_unit, existing.money_decimals = table.money_unit, table.money_decimals
-    existing.rows.extend(table.rows)
-    for column in table.columns:
-        existing.add_column(column)
-    existing.last_line = table.last_line or existing.last_line
-    existing.pages = sorted(set(existing.pages) | set(table.pages))
-    if table.note:
-        existing.note = "\n".join(filter(None, [existing.note, table.note]))

@@ -9,7 +9,8 @@ from .errors import ConversionError, Warnings
 from .layout import cell_per_line_rows, detect_layout, tab_rows
 from .segment import NOTE_LINE, find_segments
 from .source import decode_text, describe_source, text_lines
-from .tables import TableBuilder, finish_rows, merge_table
+from .table_rows import finish_rows, merge_table
+from .tables import TableBuilder
 from ..standard import load_standard
 
 ROW_READERS = {"tabs": tab_rows, "cell_per_line": cell_per_line_rows, "spaces": tab_rows}

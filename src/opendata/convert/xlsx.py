@@ -54,7 +54,8 @@ from .limits import Limits, check_zip_inflation
 from .recognise import match_title, squash
 from .segment import META_LINE, Segment, find_segments, is_unit_line, tabular
 from .source import OLE_MAGIC, Line, describe_source, require_zip_container
-from .tables import TableBuilder, finish_rows, merge_table
+from .table_rows import finish_rows, merge_table
+from .tables import TableBuilder
 
 CODES_SHEET_MARK = "opendata:codelists"
 INSTRUCTIONS_MARK = "(opendata:instructions)"

@@ -11,6 +11,10 @@ from ...standard import TableSpec, load_standard
 from ..errors import Warnings
 from ..layout import CellRow
 from ..recognise import squash
+from ..segment import is_unit_line
+
+
+_UNIT_AT_END = re.compile(r"(?:^|\s)[（(]?(万元|元)[)）]?\s*$")
 
 
 class FormReader:
@@ -29,6 +33,7 @@ class FormReader:
 
     def _meta(self, rows):
         kept, notes, unit = [], [], None
+        grid = False
         for row in rows:
             filled = row.filled
             text = " ".join(filled)
@@ -36,6 +41,11 @@ class FormReader:
                 match = re.search(r"单位[:：]\s*(万元|元)", text)
                 unit = match.group(1) if match else unit
                 continue
+            match = _UNIT_AT_END.search(text) if len(filled) == 1 and not grid and is_unit_line(text) else None
+            if match:   # 606-湖州市交通运输局 万元: the unit line between the title and the header
+                unit = match.group(1)
+                continue
+            grid = grid or len(filled) > 1
             if len(filled) == 1 and re.match(r"^\s*(注|备注|说明)\s*[:：]", text):
                 notes.append(text.strip())
                 continue

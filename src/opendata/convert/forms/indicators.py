@@ -2,6 +2,8 @@
 their header; rows shifted left are placed by what their cells are."""
 from __future__ import annotations
 
+import re
+
 from ...model import Row, Table
 from ...standard import TableSpec
 from ..layout import CellRow
@@ -9,6 +11,10 @@ from ...money import is_amount
 from ..recognise import clean_label, header_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
 from .vocabulary import INDICATOR_FIELDS, PROJECT_CODE, SELF_LABELS, UNIT_WORD, carry_levels, is_level1, is_level2, is_number, operator_of
+
+
+HEADER_UNIT = re.compile(r"[（(]\s*(?:(?:金额)?单位[:：]\s*)?(万元|元)\s*[)）]")   # 预算数（单位：万元）
+LEAD_IN = re.compile(r"[，。；]|[:：]\s*$")   # a sentence leading into the table, not a header
 
 
 class IndicatorTables(FormReader):
@@ -45,18 +51,30 @@ class IndicatorTables(FormReader):
         warning and an empty table. `projects` is accepted and not used here."""
         if self._is_project_form(rows):
             return self.project_form(rows, spec, title, first, last)
-        table = self._table(spec, title, first, last)
-        header, data = [], []
+        header, data, lead = [], [], []
         for row in rows:
-            if not data and (not row.filled or self._is_header(row)):
+            if not data and not header and len(row.filled) == 1 and LEAD_IN.search(row.filled[0]):
+                lead.append(row.filled[0].strip())   # 2026年，本部门重点项目绩效目标情况如下：
+            elif not data and (not row.filled or self._is_header(row)):
                 header.append(row)
             else:
                 data.append(row)
+        cells = [[c.strip() for c in r.cells] for r in header if not all(is_column_number(c) for c in r.filled)]
+        units = {m.group(1) for r in cells for c in r for m in [HEADER_UNIT.search(c)] if m}
+        if len(units) == 1:
+            self.unit = units.pop()   # 预算数（单位：万元）: the unit printed in a column header
+        cells = [[HEADER_UNIT.sub("", c).strip() for c in r] for r in cells]
+        table = self._table(spec, title, first, last)
+        if lead:
+            table.note = "\n".join(lead)
         if not header:
             if data:   # a heading naming the table right above a printed title has no rows to lose
                 self.warn(f"table '{title}' has no header; its {len(data)} row(s) are not converted", first, spec.code)
             return table
-        columns = self.header_columns([[c.strip() for c in r.cells] for r in header], spec)
+        columns = self.header_columns(cells, spec)
+        if "project_name" not in columns.values() and "project_code" not in columns.values():
+            # 项目 over the projects' names: in a table of project targets the item column names the project
+            columns = {i: "project_name" if name == "item" else name for i, name in columns.items()}
         for i, name in list(columns.items()):
             if name not in spec.dimensions and name not in spec.measures and name != "project_name":
                 self.warn(f"column '{name}' is not a column of {spec.code}; its cells are not converted", first, spec.code)
@@ -269,6 +287,8 @@ class IndicatorTables(FormReader):
 
     def _is_header(self, row: CellRow) -> bool:
         filled = row.filled
+        if filled and all(is_column_number(c) for c in filled):
+            return True   # column numbers (** / 1 2 3) under the header
         known = sum(1 for c in filled if match_dimension([c]) or match_measure([c]) or header_key(c) in ("其中", "其中:"))
         amounts = any(is_amount(squash(c)) and not is_column_number(c) for c in filled)   # 合计 | 270.00: a row
         return bool(filled) and known * 2 >= len(filled) and not any(operator_of(c) for c in filled) and not amounts

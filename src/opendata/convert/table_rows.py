@@ -1,0 +1,70 @@
+"""A table's rows once read: row ids and grand totals (`finish_rows`, `row_key`), and the parts
+of a table printed in several pieces made one (`merge_table`)."""
+from __future__ import annotations
+
+from ..model import Row, Table
+from .columns import CODE_FIELDS
+from .recognise import header_key
+
+
+def finish_rows(table: Table) -> None:
+    """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals."""
+    if not any(r.row_type == "total" for r in table.rows):
+        for side in {r.values.get("side") for r in table.rows}:
+            side_rows = [r for r in table.rows if r.values.get("side") == side]
+            last_subtotal = next((r for r in reversed(side_rows) if r.row_type == "subtotal"), None)
+            if last_subtotal is not None and last_subtotal is side_rows[-1]:
+                last_subtotal.row_type = "total"
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        base = row_key(row)
+        seen[base] = seen.get(base, 0) + 1
+        row.row_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
+
+
+def row_key(row: Row) -> str:
+    """The base row id of a row (before #2, #3 … are added for repeats): total for the grand total
+    of a one-sided table, else the row's codes joined with |, else its project (code or name,
+    with the indicator or item), else its unit code, else its label's header key (row when
+    empty); followed by /period where the row prints one (深圳市审计局/2026年); prefixed with
+    side/ in two-sided tables."""
+    values = row.values
+    side = values.get("side")
+    if row.row_type == "total" and not side:
+        return "total"
+    codes = [values.get(k) for k in CODE_FIELDS if values.get(k)]
+    if codes:
+        key = "|".join(codes)
+    elif values.get("project_code") or values.get("project_name"):
+        key = values.get("project_code") or values.get("project_name")
+        item = header_key(values.get("item") or "")
+        if values.get("indicator_level3"):
+            key += "/" + values["indicator_level3"]
+        elif item and item != header_key(values.get("project_name") or ""):
+            key += "/" + item  # the project's funding, goal and total rows
+    elif values.get("unit_code"):
+        key = values["unit_code"]
+    else:
+        key = header_key(values.get("item") or "") or "row"
+    if values.get("period"):
+        key += "/" + header_key(values["period"])
+    return f"{side}/{key}" if side else key
+
+
+def merge_table(tables: dict[str, Table], table: Table) -> None:
+    """A table printed in several parts (page breaks, one block per project) is one table. A
+    first part without rows (a heading naming the table above its printed title) does not
+    decide the money unit and decimals: the first part with rows does."""
+    existing = tables.get(table.table_id)
+    if existing is None:
+        tables[table.table_id] = table
+        return
+    if not existing.rows and table.rows:
+        existing.money_unit, existing.money_decimals = table.money_unit, table.money_decimals
+    existing.rows.extend(table.rows)
+    for column in table.columns:
+        existing.add_column(column)
+    existing.last_line = table.last_line or existing.last_line
+    existing.pages = sorted(set(existing.pages) | set(table.pages))
+    if table.note:
+        existing.note = "\n".join(filter(None, [existing.note, table.note]))
