@@ -8,14 +8,15 @@ from decimal import Decimal
 from ..model import Row, Table
 from ..money import is_amount, parse_amount, printed_decimals
 from ..standard import TableSpec, load_standard
+from .codes import inherit_parts, join_code_parts, split_code
 from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, realign, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
+from .panels import PANEL_KEY, find_panels, name_panel_measures, order_panels, panel_row_type
 from .recognise import clean_label, header_key, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
 
 UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
-CODE_NAME = re.compile(r"^\s*(\d{3,})\s*[-—－ ]?\s*(.*)$")
 DECIMALS_WORDS = {"两": 2, "二": 2, "六": 6, "四": 4, "一": 1, "三": 3, "2": 2, "6": 6, "4": 4}
 UNIT_IN_TEXT = re.compile(r"(万元|元)")
 KEEP_DECIMALS = re.compile(r"保留(\S)位小数")
@@ -51,39 +52,16 @@ def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
     return kept, meta
 
 
-def split_code(text: str) -> tuple[str | None, str]:
-    """A label cell that may start with a classification code -> (code, rest): '2010101 行政运行'
-    -> ('2010101', '行政运行') when the code has the digits of a 类/款/项 level of a classification
-    (3, 5 or 7: `code_lengths` in schema/codelists/codelists.csv), else (None, the cell stripped)."""
-    match = CODE_NAME.match(text or "")
-    lengths = {n for levels in load_standard().code_lengths.values() for n in levels}
-    if match and len(match.group(1)) in lengths:
-        return match.group(1), match.group(2).strip()
-    return None, (text or "").strip()
-
-
-def join_code_parts(parts: list[str]) -> str | None:
-    """The 类 / 款 / 项 cells of a row -> one code: '201', '1', '01' -> '2010101' (款 and 项
-    zero-padded to two digits); stops at the first blank part; None when a part is not digits."""
-    digits = [p.strip() for p in parts]
-    if not digits[0].isdigit():
-        return None
-    code = digits[0]
-    for part in digits[1:]:
-        if not part:
-            break
-        if not part.isdigit():
-            return None
-        code += part.zfill(2)
-    return code
-
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 class TableBuilder:
     """Turns the rows of one segment into a Table of the model."""
 
-    def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str):
+    def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str, code_rows: dict | None = None):
+        """`code_rows`: shared by the builders of the parts of one table (page by page), so that a part
+        starting with a 项 row printing only its own digits takes 类 and 款 from the part before."""
+        self.code_rows: dict[str, list[str]] = {} if code_rows is None else code_rows   # code field -> 类 / 款 / 项 cells of the last coded row
         self.spec = spec
         self.warnings = warnings
         self.default_unit = default_unit
@@ -106,6 +84,10 @@ class TableBuilder:
         fixed = realign([r.cells for r in header], width)
         columns = classify(header_paths(fixed, width), self.spec)
         self.columns = columns
+        self.panels = find_panels(columns, self.spec)
+        if self.panels:
+            name_panel_measures(self.panels, self.spec)
+        self.panel_of: dict[int, int] = {}
         self.extra_labels = [c.index for c in self.expenditure_labels()[1:]] if self.spec.two_sided else []
         self.extra_amounts: dict[int, list[int]] = {}
         self._one_column_per_measure(columns, first_line)
@@ -141,6 +123,11 @@ class TableBuilder:
                 continue  # a header repeated after a page break
             for parsed in self.parse_row(row, table.money_unit, decimals):
                 table.rows.append(parsed)
+        if self.panels:
+            table.derived[PANEL_KEY] = self.panel_of
+        for name in self.spec.dimensions:   # codes and names read out of label cells (2010101 行政运行, 30101-基本工资)
+            if any(name in r.values for r in table.rows):
+                table.add_column(name)
         self._report_extra_blocks(first_line)
         for what, lines in self.unconverted.items():
             self.warnings.add(f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
@@ -155,7 +142,8 @@ class TableBuilder:
         for column in columns:
             if column.kind != "measure":
                 continue
-            key = (column.side, self.block_of(column), column.name)
+            panel = next((k for k, p in enumerate(self.panels or []) if column in p), 0)
+            key = (column.side, self.block_of(column), panel, column.name)
             if key in seen:
                 kept, dropped = seen[key], column
                 if header_year(dropped.path) > header_year(kept.path) > 0:
@@ -289,6 +277,13 @@ class TableBuilder:
             if not sides:
                 return [r for r in [self.parse_part(row, self.columns, unit, decimals, None)] if r]
             return [r for side in sides for r in [self.parse_part(row, [c for c in self.columns if c.side == side], unit, decimals, side)] if r]
+        if self.panels:   # side-by-side panels: one row per panel printed on the line (panels.py)
+            parsed = [(k, self.parse_part(row, panel, unit, decimals, None)) for k, panel in enumerate(self.panels)]
+            for k, r in parsed:
+                if r:
+                    self.panel_of[id(r)] = k
+                    r.row_type = panel_row_type(r.values["item"], self.panels[k], r.row_type)
+            return [r for _, r in parsed if r]
         parsed = self.parse_part(row, self.columns, unit, decimals, None)
         return [parsed] if parsed else []
 
@@ -324,7 +319,7 @@ class TableBuilder:
             else:
                 unconverted.append(f"column {column.index + 1} '{'/'.join(column.path)}'" if column.path else f"column {column.index + 1} (no header)")
         if code_parts:
-            code = join_code_parts([code_parts.get(i, "") for i in range(3)])
+            code = join_code_parts(inherit_parts(self.code_rows, code_field, [code_parts.get(i, "") for i in range(3)]))
             if code:
                 values[code_field] = code
             else:
@@ -333,6 +328,11 @@ class TableBuilder:
             labels.insert(0, values.pop("unit_name"))  # 合计 printed in the unit-name column is the row's label
         if not labels and values.get("project_name"):
             labels.append(values["project_name"])
+        if not labels and not any(c.kind == "dimension" and c.name == "item" for c in columns):
+            # names printed only with economic codes (30101-基本工资): the department code's name is the label
+            name = next((n for n in ("economic_name", "gov_economic_name") if values.get(n)), None)
+            if name:
+                labels.append(values.pop(name))
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
             return None
         for what in unconverted:
@@ -403,8 +403,12 @@ def header_year(path: list[str]) -> int:
 
 
 def finish_rows(table: Table) -> None:
-    """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals."""
-    if not any(r.row_type == "total" for r in table.rows):
+    """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals. The rows
+    of a table printed in side-by-side panels are put panel by panel first, each ending on its own
+    subtotal (none of them is the table's total)."""
+    if PANEL_KEY in table.derived:
+        order_panels(table, table.derived[PANEL_KEY])
+    if not any(r.row_type == "total" for r in table.rows) and PANEL_KEY not in table.derived:   # panels: one subtotal each
         for side in {r.values.get("side") for r in table.rows}:
             side_rows = [r for r in table.rows if r.values.get("side") == side]
             last_subtotal = next((r for r in reversed(side_rows) if r.row_type == "subtotal"), None)
@@ -450,6 +454,8 @@ def merge_table(tables: dict[str, Table], table: Table) -> None:
         tables[table.table_id] = table
         return
     existing.rows.extend(table.rows)
+    if PANEL_KEY in table.derived:
+        existing.derived.setdefault(PANEL_KEY, {}).update(table.derived[PANEL_KEY])
     for column in table.columns:
         existing.add_column(column)
     existing.last_line = table.last_line or existing.last_line

@@ -50,6 +50,7 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
         used.update(spaced_tables[1])
     report_unlisted(lines, unlisted, used, warnings)
     titles = sorted(segment.title_line for segment in segments + unlisted)
+    code_rows: dict = {}   # table id -> the 类 / 款 / 项 cells carried from one part of a table to the next
     for segment in segments:
         spec = standard.tables[segment.table_id]
         if spec.kind == "performance":
@@ -67,7 +68,7 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
             warnings.add(f"table title '{segment.stopped_at.text.strip()}' not recognised: table {segment.table_id} ends above it "
                          "and the lines under it are read as narrative", segment.stopped_at.no, segment.table_id)
         rows = ROW_READERS[layout](segment.lines)
-        builder = TableBuilder(spec, warnings, default_unit)
+        builder = TableBuilder(spec, warnings, default_unit, code_rows.setdefault(segment.table_id, {}))
         first = lines[segment.title_line]
         last_line = segment.lines[-1].no if segment.lines else first.no
         table = builder.build(rows, segment.title, first.no, last_line)
