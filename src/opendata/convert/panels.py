@@ -27,7 +27,8 @@ def find_panels(columns: list[Column], spec: TableSpec) -> list[list[Column]] | 
     width whose columns mean the same, in the same order (the kind of each column, and the field
     of each label or code column), each run holding a label or code column and an amount column.
     None for a two-sided table (its halves are income and expenditure, read by side) and for a
-    header that does not repeat."""
+    header that does not repeat. Columns without a header go with the last panel (their cells are
+    reported as not converted)."""
     if spec.two_sided:
         return None
     used = [c for c in columns if c.kind != "unknown" or c.path]
@@ -43,14 +44,18 @@ def find_panels(columns: list[Column], spec: TableSpec) -> list[list[Column]] | 
         first = signature[:width]
         if ("measure",) not in first or not any(kind == "dimension" for kind, *_ in first):
             continue
-        return [used[start:start + width] for start in range(0, n, width)]
+        panels = [used[start:start + width] for start in range(0, n, width)]
+        placed = {id(c) for c in used}
+        panels[-1] += [c for c in columns if id(c) not in placed]   # cells without a header: still reported, never skipped
+        return panels
     return None
 
 
 def panel_heading(panel: list[Column]) -> str | None:
     """The header cell printed over every column of a panel (人员经费), when there is one."""
-    tops = {c.path[0] for c in panel if len(c.path) > 1}
-    return tops.pop() if len(tops) == 1 and all(len(c.path) > 1 for c in panel) else None
+    headed = [c for c in panel if c.path]
+    tops = {c.path[0] for c in headed if len(c.path) > 1}
+    return tops.pop() if len(tops) == 1 and all(len(c.path) > 1 for c in headed) else None
 
 
 def name_panel_measures(panels: list[list[Column]], spec: TableSpec) -> None:
