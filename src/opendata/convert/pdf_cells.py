@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from .recognise import match_measure
-
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
 CODE_PART_WORDS = {"类", "款", "项"}
 AMOUNT_TOKEN = re.compile(r"^[-−]?[(（]?\d[\d,]*(\.\d+)?[)）]?%?$")
@@ -158,24 +156,15 @@ def open_cells(rows, stray) -> list[tuple[int, int, dict]]:
 
 def unfold_blocks(grid: list[list[str]], state: dict) -> list[list[str]]:
     """A table printed as two identical column blocks side by side (经济分类 科目名称 决算数 |
-    经济分类 科目名称 决算数) is one list: the left block's rows, then the right block's. When
-    each block stands under a heading of its own (人员经费 | 公用经费), the amount columns of the
-    two blocks stay apart (see `unfold_headed`)."""
+    经济分类 科目名称 决算数) is one list: the left block's rows, then the right block's. Blocks
+    under a heading each (人员经费 | 公用经费) are panels, read by `convert.panels`."""
     if not grid:
         return grid
     width = len(grid[0])
     half = width // 2
-    headed = state.get("unfold_headed")
     starts_with_amounts = any(AMOUNT_TOKEN.match(c.strip()) or c.strip().isdigit() for c in grid[0])
-    if headed and headed[0] == width and (starts_with_amounts or _one_heading_each([c.strip() for c in grid[0]], half)):
-        return unfold_headed(grid, headed[1], state)
-    state["unfold_headed"] = None
     first = [c.strip() for c in grid[0]]
     repeated = width >= 4 and not width % 2 and any(first[:half]) and first[:half] == first[half:]
-    if not repeated and width >= 4 and not width % 2 and _one_heading_each(first, half) and len(grid) > 1:
-        second = [c.strip() for c in grid[1]]
-        if any(second[:half]) and second[:half] == second[half:]:
-            return unfold_headed(grid, None, state)
     continued = state.get("unfold_width") == width and not repeated and starts_with_amounts
     state["unfold_width"] = width if (repeated or continued) else None
     if not (repeated or continued):
@@ -185,57 +174,6 @@ def unfold_blocks(grid: list[list[str]], state: dict) -> list[list[str]]:
     left = [cells[:half] for cells in grid[header_count:]]
     right = [cells[half:] for cells in grid[header_count:]]
     return header + [r for r in left if any(c.strip() for c in r)] + [r for r in right if any(c.strip() for c in r)]
-
-
-def _one_heading_each(cells: list[str], half: int) -> bool:
-    """Whether a row prints exactly one cell over each half of the table, naming two different
-    measures (人员经费 | 公用经费; not the sides 收入 | 支出 of a two-sided table)."""
-    left, right = [c for c in cells[:half] if c], [c for c in cells[half:] if c]
-    if len(left) != 1 or len(right) != 1:
-        return False
-    measures = match_measure(left), match_measure(right)
-    return None not in measures and measures[0] != measures[1]
-
-
-def unfold_headed(grid: list[list[str]], headings: tuple[str, str] | None, state: dict) -> list[list[str]]:
-    """Two column blocks with one header row in common (经济分类科目编码 科目名称 金额) under a
-    heading each (人员经费 | 公用经费) -> one list: the code and name columns shared, each block's
-    amount columns (those right of the first column holding a name, with amounts only) kept as
-    columns of their own under its heading, the left block's rows then the right block's. With
-    `headings` None the grid starts with the heading row and the common row; else (a page
-    continuing the table, its width in `state`) the headings read before apply."""
-    width = len(grid[0])
-    half = width // 2
-    if headings is None:
-        first = [c.strip() for c in grid[0]]
-        headings = (next(c for c in first[:half] if c), next(c for c in first[half:] if c))
-        common, body = [c.strip() for c in grid[1][:half]], grid[2:]
-    else:
-        common, body = None, grid
-        if len(grid) > 1 and _one_heading_each([c.strip() for c in grid[0]], half):
-            common, body = [c.strip() for c in grid[1][:half]], grid[2:]
-    blocks = [[cells[:half] for cells in body], [cells[half:half * 2] for cells in body]]
-    rows = [r for block in blocks for r in block]
-    named = next((k for k in range(half) if any(CJK.search(r[k]) for r in rows if k < len(r))), half)
-    amounts = [k for k in range(named + 1, half)
-               if all(not r[k].strip() or AMOUNT_TOKEN.match(r[k].strip()) for r in rows) and any(r[k].strip() for r in rows)]
-    if not amounts:
-        state["unfold_headed"] = None
-        return grid
-    state["unfold_headed"] = (width, headings)
-    shared = [k for k in range(half) if k not in amounts]
-    out = []
-    if common is not None:
-        out.append([""] * len(shared) + [headings[0]] + [""] * (len(amounts) - 1) + [headings[1]] + [""] * (len(amounts) - 1))
-        out.append([common[k] for k in shared] + [common[k] for k in amounts] * 2)
-    for side, block in enumerate(blocks):
-        for r in block:
-            if not any(c.strip() for c in r):
-                continue
-            values = [r[k] for k in amounts]
-            out.append([r[k] for k in shared] + (values + [""] * len(amounts) if side == 0 else [""] * len(amounts) + values))
-    return out
-
 
 def split_code_part_header(cells: list[str]) -> list[list[str]]:
     """A bordered row that holds the 类 / 款 / 项 header cells above the first data row

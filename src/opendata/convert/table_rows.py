@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from ..model import Row, Table
 from .columns import CODE_FIELDS
+from .panels import PANEL_KEY, order_panels
 from .recognise import header_key
 
 
 def finish_rows(table: Table) -> None:
-    """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals."""
-    if not any(r.row_type == "total" for r in table.rows):
+    """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals. The rows
+    of a table printed in side-by-side panels are put panel by panel first, each ending on its own
+    subtotal (none of them is the table's total)."""
+    if PANEL_KEY in table.derived:
+        order_panels(table, table.derived[PANEL_KEY])
+    if not any(r.row_type == "total" for r in table.rows) and PANEL_KEY not in table.derived:   # panels: one subtotal each
         for side in {r.values.get("side") for r in table.rows}:
             side_rows = [r for r in table.rows if r.values.get("side") == side]
             last_subtotal = next((r for r in reversed(side_rows) if r.row_type == "subtotal"), None)
@@ -62,6 +67,8 @@ def merge_table(tables: dict[str, Table], table: Table) -> None:
     if not existing.rows and table.rows:
         existing.money_unit, existing.money_decimals = table.money_unit, table.money_decimals
     existing.rows.extend(table.rows)
+    if PANEL_KEY in table.derived:
+        existing.derived.setdefault(PANEL_KEY, {}).update(table.derived[PANEL_KEY])
     for column in table.columns:
         existing.add_column(column)
     existing.last_line = table.last_line or existing.last_line

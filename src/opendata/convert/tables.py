@@ -8,16 +8,16 @@ from decimal import Decimal
 from ..model import Row, Table
 from ..money import is_amount, parse_amount, printed_decimals
 from ..standard import TableSpec, load_standard
+from .codes import inherit_parts, join_code_parts, split_code
 from .columns import CODE_FIELDS, Column, best_shift, budget_beside_actual, classify, header_paths, realign, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
+from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type
 from .recognise import clean_label, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
 from .table_rows import finish_rows
 
 UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
-BRACKETED_CODE = re.compile(r"^\s*[\[【［](\d{3,})[\]】］]\s*(.*)$")
-CODE_NAME = re.compile(r"^\s*(\d{3,})\s*[-—－ ]?\s*(.*)$")
 DECIMALS_WORDS = {"两": 2, "二": 2, "六": 6, "四": 4, "一": 1, "三": 3, "2": 2, "6": 6, "4": 4}
 UNIT_IN_TEXT = re.compile(r"(万元|元)")
 KEEP_DECIMALS = re.compile(r"保留(\S)位小数")
@@ -53,33 +53,6 @@ def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
     return kept, meta
 
 
-def split_code(text: str) -> tuple[str | None, str]:
-    """A label cell that may start with a classification code -> (code, rest): '2010101 行政运行'
-    -> ('2010101', '行政运行') when the code has the digits of a 类/款/项 level of a classification
-    (3, 5 or 7: `code_lengths` in schema/codelists/codelists.csv), else (None, the cell stripped).
-    A code printed in brackets ('[30205]水费') is read the same way."""
-    match = BRACKETED_CODE.match(text or "") or CODE_NAME.match(text or "")
-    lengths = {n for levels in load_standard().code_lengths.values() for n in levels}
-    if match and len(match.group(1)) in lengths:
-        return match.group(1), match.group(2).strip()
-    return None, (text or "").strip()
-
-
-def join_code_parts(parts: list[str]) -> str | None:
-    """The 类 / 款 / 项 cells of a row -> one code: '201', '1', '01' -> '2010101' (款 and 项
-    zero-padded to two digits); stops at the first blank part; None when a part is not digits."""
-    digits = [p.strip() for p in parts]
-    if not digits[0].isdigit():
-        return None
-    code = digits[0]
-    for part in digits[1:]:
-        if not part:
-            break
-        if not part.isdigit():
-            return None
-        code += part.zfill(2)
-    return code
-
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -88,12 +61,15 @@ class TableBuilder:
 
     def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str, carried: dict | None = None):
         """`carried`: what one part of a table printed page by page leaves to the next (the unit
-        of the period rows at the foot of a page); give every part of one table the same dict."""
+        of the period rows at the foot of a page; under "code_rows" the 类 / 款 / 项 cells of the
+        last coded row, so that a part starting with a 项 row printing only its own digits takes
+        类 and 款 from the part before); give every part of one table the same dict."""
         self.spec = spec
         self.warnings = warnings
         self.default_unit = default_unit
         self.standard = load_standard()
         self.carried = carried if carried is not None else {}
+        self.code_rows: dict[str, list[str]] = self.carried.setdefault("code_rows", {})   # code field -> 类 / 款 / 项 cells
 
     def build(self, rows: list[CellRow], title: str, first_line: int, last_line: int) -> Table:
         """The CellRows of one segment -> one Table of the builder's spec (`title` as printed,
@@ -112,6 +88,10 @@ class TableBuilder:
         fixed = realign([r.cells for r in header], width)
         columns = classify(header_paths(fixed, width), self.spec)
         self.columns = columns
+        self.panels = find_panels(columns, self.spec)
+        if self.panels:
+            name_panel_measures(self.panels, self.spec)
+        self.panel_of: dict[int, int] = {}
         self.extra_labels = [c.index for c in self.expenditure_labels()[1:]] if self.spec.two_sided else []
         self.extra_amounts: dict[int, list[int]] = {}
         self._one_column_per_measure(columns, first_line)
@@ -147,6 +127,11 @@ class TableBuilder:
                 continue  # a header repeated after a page break
             for parsed in self.parse_row(row, table.money_unit, decimals):
                 table.rows.append(parsed)
+        if self.panels:
+            table.derived[PANEL_KEY] = self.panel_of
+        for name in self.spec.dimensions:   # codes and names read out of label cells (2010101 行政运行, 30101-基本工资)
+            if any(name in r.values for r in table.rows):
+                table.add_column(name)
         self._report_extra_blocks(first_line)
         for what, lines in self.unconverted.items():
             self.warnings.add_once(f"not converted: {what}", f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
@@ -161,7 +146,8 @@ class TableBuilder:
         for column in columns:
             if column.kind != "measure":
                 continue
-            key = (column.side, self.block_of(column), column.name)
+            panel = next((k for k, p in enumerate(self.panels or []) if column in p), 0)
+            key = (column.side, self.block_of(column), panel, column.name)
             if key in seen:
                 kept, dropped = seen[key], column
                 planned = budget_beside_actual(kept, dropped, self.spec)
@@ -305,6 +291,13 @@ class TableBuilder:
             if not sides:
                 return [r for r in [self.parse_part(row, self.columns, unit, decimals, None)] if r]
             return [r for side in sides for r in [self.parse_part(row, [c for c in self.columns if c.side == side], unit, decimals, side)] if r]
+        if self.panels:   # side-by-side panels: one row per panel printed on the line (panels.py)
+            parsed = [(k, self.parse_part(row, panel, unit, decimals, None)) for k, panel in enumerate(self.panels)]
+            for k, r in parsed:
+                if r:
+                    self.panel_of[id(r)] = k
+                    r.row_type = panel_row_type(r.values["item"], self.panels[k], r.row_type)
+            return [r for _, r in parsed if r]
         parsed = self.parse_part(row, self.columns, unit, decimals, None)
         return [parsed] if parsed else []
 
@@ -338,7 +331,7 @@ class TableBuilder:
             else:
                 unconverted.append(f"column {column.index + 1} '{'/'.join(column.path)}'" if column.path else f"column {column.index + 1} (no header)")
         for code_field, parts in code_parts.items():
-            code = join_code_parts([parts.get(i, "") for i in range(3)])
+            code = join_code_parts(inherit_parts(self.code_rows, code_field, [parts.get(i, "") for i in range(3)]))
             if code:
                 values[code_field] = code
             else:
@@ -349,6 +342,11 @@ class TableBuilder:
         self.carry_unit(values, labels)
         if not labels and values.get("project_name"):
             labels.append(values["project_name"])
+        if not labels and not any(c.kind == "dimension" and c.name == "item" for c in columns):
+            # names printed only with economic codes (30101-基本工资): the department code's name is the label
+            name = next((n for n in ("economic_name", "gov_economic_name") if values.get(n)), None)
+            if name:
+                labels.append(values.pop(name))
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
             return None
         for what in unconverted:
@@ -383,12 +381,6 @@ class TableBuilder:
         filled = [i for i in labels if i < len(row.cells) and row.cells[i].strip()]
         return bool(filled) and max(filled) < max(labels)
 
-    def item_column(self) -> bool:
-        """True when another column gives the rows their label: an item, function-code, project or
-        unit column (then the name printed beside an economic code is that code's name only)."""
-        return any(c.kind in ("dimension", "code_part") and c.name in ("item", "function_code", "project_name", "unit_name")
-                   for c in getattr(self, "columns", []))
-
     def carry_unit(self, values: dict, labels: list[str]) -> None:
         """A unit printed once over its rows by period (2025 年 / 2026 年 / 增减变化金额): a row
         printing a period but no unit and no label belongs to the unit of the period row above it.
@@ -403,7 +395,7 @@ class TableBuilder:
 
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
         """Put one dimension cell into the row: a code field's cell is split into code and name (the
-        name of an economic code goes to its *_name field when another column labels the rows, else to the label, other names to the label), a unit cell
+        name of an economic code goes to its *_name field, other names to the label), a unit cell
         into unit_code and unit_name, an item cell that starts with a function code gives that code
         when the table has the field, line_number is kept when it is digits, other dimensions of
         the table are kept as cleaned labels; the rest joins `labels`. Updates `values` and
@@ -413,9 +405,9 @@ class TableBuilder:
             if code:
                 values[name] = code
                 if rest:
-                    if name == "function_code" or (name not in ("economic_code", "gov_economic_code")) or not self.item_column():
-                        labels.append(rest)   # the name beside the code is the row's label when no other column is
-                    else:
+                    if name == "function_code" or (name not in ("economic_code", "gov_economic_code")):
+                        labels.append(rest)
+                    else:   # without another label column, parse_part makes the department code's name the label
                         values[name.replace("_code", "_name")] = rest
             else:
                 labels.append(cell)

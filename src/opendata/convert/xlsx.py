@@ -348,6 +348,7 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
         stage, where = stage_code(meta.get("stage")), "metadata sheet"
     narrative_lines: list[Line] = []
     previous = None
+    carried: dict = {}   # table id -> what one part of the table leaves to the next (TableBuilder)
     for block in visible:
         lines = block.lines
         has_rows = any("\t" in line.text for line in lines)   # a row of several cells
@@ -381,7 +382,7 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
                 builder = performance.PerformanceBuilder(spec, warnings, "元")
                 built = builder.build(segment.lines, "tabs", segment.title, anchor.no, last_line)
             else:
-                builder = TableBuilder(spec, warnings, "元")
+                builder = TableBuilder(spec, warnings, "元", carried.setdefault(segment.table_id, {}))
                 built = [builder.build(tab_rows(segment.lines), segment.title, anchor.no, last_line)]
                 if not built[0].rows and not built[0].note and not builder.header_rows:
                     warnings.add(f"table title '{segment.title}' has no rows or header under it", anchor.no, segment.table_id, anchor.page)
