@@ -137,6 +137,15 @@ def test_a_remark_in_brackets_on_the_line_under_the_title_is_part_of_it():
     assert [(u.title_line, u.start) for u in unlisted] == [(8, 10)]
 
 
+def test_a_title_wrapped_inside_its_bracket_is_read_whole():
+    lines = _lines(["表7", "2021年部门综合预算一般公共预算基本支出明细表（按支出功", "能分类科目-不含上年结转）", *BODY,
+                    "表8", "2021年部门综合预算一般公共预算基本支出明细表（按支出经", "济分类科目-不含上年结转）", *BODY])
+    unlisted = []
+    segments = find_segments(lines, unlisted)
+    assert [(s.table_id, s.title_line, s.start) for s in segments] == [("general_budget_basic_expenditure", 8, 10)]
+    assert [u.title for u in unlisted] == ["2021年部门综合预算一般公共预算基本支出明细表（按支出功能分类科目-不含上年结转）"]
+
+
 def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()

@@ -133,10 +133,10 @@ def title_at(lines: list[Line], index: int) -> tuple[TitleMatch | None, str, int
     text = lines[index].text.strip()
     single = match_title(text)
     following = lines[index + 1] if index + 1 < len(lines) else None
-    if following is not None and BRACKETED_LINE.match(following.text) and "\t" not in following.text.strip("\t") \
-            and (single or unlisted_title(text)):
-        # the title's remark on a line of its own (（按支出经济分类科目-不含上年结转）) is part of the title: it says
-        # which classification the table is keyed by
+    if following is not None and "\t" not in following.text.strip("\t") and (single or unlisted_title(text)) \
+            and (BRACKETED_LINE.match(following.text) or unclosed_bracket(text, following.text)):
+        # the title's remark on a line of its own (（按支出经济分类科目-不含上年结转）), or wrapped inside its bracket
+        # (…（按支出功 / 能分类科目-不含上年结转）), is part of the title: it says which classification the table is keyed by
         joined = text + following.text.strip()
         return match_title(joined), joined, 1
     if following is None or len(squash(text)) >= 40 or "\t" in following.text.strip("\t") or not following.text.strip() \
@@ -147,6 +147,12 @@ def title_at(lines: list[Line], index: int) -> tuple[TitleMatch | None, str, int
     if both and all(other is None or len(both.alias) > len(other.alias) for other in (single, alone)):
         return both, joined, 1
     return single, text, 0
+
+
+def unclosed_bracket(text: str, following: str) -> bool:
+    """True when `text` opens a bracket it does not close and the short line `following` closes it."""
+    opened = text.count("（") + text.count("(") - text.count("）") - text.count(")")
+    return opened > 0 and len(squash(following)) <= 30 and bool(re.search(r"[)）]\s*$", following))
 
 
 def looks_like_title(lines: list[Line], index: int) -> bool:
