@@ -107,3 +107,37 @@ def test_another_marker_ends_a_table_and_a_note_ends_the_document(tmp_path):
     rows = result.disclosure.tables["expenditure_summary"].rows
     assert [r.values.get("function_code") for r in rows] == ["201"]
     assert "state_capital_expenditure" in result.disclosure.tables
+
+
+def test_a_second_run_of_code_columns_is_not_read_into_the_first(tmp_path):
+    """A procurement table printing the function code (科目编码 类 款 项) and, further right, the department and
+    government economic codes as 类 款 under 部门预算支出 / 政府预算支出: the function code is read from its own
+    columns, the other runs are reported, not written over it; 采购项目 is the project, 预算金额 the amount."""
+    source = document(tmp_path, table(
+        "表12 2021年部门综合预算政府采购（资产配置、购买服务）预算表（不含上年结转）",
+        "序号\t科目编码\t\t\t单位编码\t采购项目\t购买服务内容\t数量\t部门预算支出\t\t政府预算支出\t\t预算金额",
+        "\t类\t款\t项\t\t\t\t\t类\t款\t类\t款\t",
+        "1\t\t\t\t\t合计\t\t2\t\t\t\t\t179.50",
+        "2\t208\t02\t07\t\t路牌设置及维护\t路牌保洁\t1\t302\t13\t502\t09\t81.50",
+        "3\t208\t02\t07\t\t路牌设置及维护\t路牌维修\t1\t309\t05\t504\t02\t98.00"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["government_procurement"].rows
+    assert [(r.row_type, r.values.get("function_code"), r.values.get("project_name"), str(r.values["total"])) for r in rows] == [
+        ("total", None, "合计", "1795000.00"),
+        ("item", "2080207", "路牌设置及维护", "815000.00"),
+        ("item", "2080207", "路牌设置及维护", "980000.00")]
+    assert any("部门预算支出/类" in w and "not recognised" in w for w in result.warnings), result.warnings
+
+
+def test_xian_column_words_read_as_their_measures(tmp_path):
+    """人员经费支出 / 公用经费支出 / 专项业务经费支出 (the 专项业务经费 of a 专项业务经费支出表 is the project expenditure)
+    and 功能科目编码 are the personnel, public-use and project columns and the function code."""
+    source = document(tmp_path, table(
+        "表5 2021年部门综合预算一般公共预算支出明细表（按支出功能分类科目－不含上年结转）",
+        "序号\t功能科目编码\t功能科目名称\t合计\t人员经费支出\t公用经费支出\t专项业务经费支出\t备注",
+        "1\t\t合计\t600.00\t100.00\t200.00\t300.00\t",
+        "2\t2080201\t行政运行\t600.00\t100.00\t200.00\t300.00\t"))
+    rows = convert_file(source).disclosure.tables["general_budget_expenditure"].rows
+    assert [(r.values.get("function_code"), *(str(r.values[m]) for m in ("total", "personnel", "public_use", "project")))
+            for r in rows] == [(None, "6000000.00", "1000000.00", "2000000.00", "3000000.00"),
+                               ("2080201", "6000000.00", "1000000.00", "2000000.00", "3000000.00")]

@@ -251,8 +251,22 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
             elif measure:
                 column.kind, column.name = "measure", measure
         columns.append(column)
+    one_code_per_field(columns)
     name_as_label(columns)
     return columns
+
+
+def one_code_per_field(columns: list[Column]) -> None:
+    """A second run of 类 / 款 / 项 columns under another heading (科目编码 类 款 项 … 部门预算支出 类 款 … 政府预算支出
+    类 款) that resolves to a code field an earlier run already fills is not that code: its columns become `unknown`
+    (their cells are reported, not read into the other code)."""
+    seen: dict[str, tuple] = {}
+    for column in columns:
+        if column.kind != "code_part":
+            continue
+        heading = tuple(header_key(p) for p in column.path[:-1])
+        if seen.setdefault(column.name, heading) != heading:
+            column.kind, column.name = "unknown", None
 
 
 def name_as_label(columns: list[Column]) -> None:

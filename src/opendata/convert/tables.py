@@ -301,8 +301,7 @@ class TableBuilder:
         are collected for one warning per column; amounts without any label are a warning."""
         values: dict = {}
         labels: list[str] = []
-        code_parts: dict[int, str] = {}
-        code_field = "function_code"
+        code_parts: dict[str, dict[int, str]] = {}   # code field -> 类/款/项 part -> cell
         unconverted = []
         for column in columns:
             cell = row.cells[column.index].strip() if column.index < len(row.cells) else ""
@@ -315,20 +314,19 @@ class TableBuilder:
                 elif cell not in EMPTY_MARKS:
                     unconverted.append(f"{column.name}={cell!r}")
             elif column.kind == "code_part":
-                code_parts[column.part] = cell
-                code_field = column.name
+                code_parts.setdefault(column.name, {})[column.part] = cell
             elif column.kind == "dimension":
                 self.put_dimension(values, labels, column.name, cell)
             elif column.kind == "ignore":
                 continue
             else:
                 unconverted.append(f"column {column.index + 1} '{'/'.join(column.path)}'" if column.path else f"column {column.index + 1} (no header)")
-        if code_parts:
-            code = join_code_parts([code_parts.get(i, "") for i in range(3)])
+        for code_field, parts in code_parts.items():
+            code = join_code_parts([parts.get(i, "") for i in range(3)])
             if code:
                 values[code_field] = code
             else:
-                labels.insert(0, " ".join(code_parts[i] for i in sorted(code_parts)))
+                labels.insert(0, " ".join(parts[i] for i in sorted(parts)))
         if values.get("unit_name") and row_type_for(values["unit_name"]) != "item":
             labels.insert(0, values.pop("unit_name"))  # 合计 printed in the unit-name column is the row's label
         if not labels and values.get("project_name"):
