@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from ..money import is_amount
-from ..standard import TableSpec, load_standard
+from ..standard import TableSpec, load_standard, split_list
 from .layout import CellRow
 from .recognise import row_type_for, squash, header_key, is_column_number, is_header_word, is_row_content, match_dimension, match_measure, measure_patterns, segment_matches
 
@@ -196,6 +197,25 @@ def side_of(path: list[str]) -> str | None:
             return "income"
         if key == "支出" or (index == 0 and key in ("本年支出", "财政拨款支出")):
             return "expenditure"
+    return None
+
+
+@lru_cache(maxsize=None)
+def _list_sides() -> list[tuple[str, str]]:
+    """(alias header key, side code) of the further expenditure lists of codelists/sides.csv, longest alias first."""
+    pairs = [(header_key(alias), row["code"]) for row in load_standard().codelists["sides"].rows
+             if row["code"] not in ("income", "expenditure") for alias in split_list(row["aliases"], "|")]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def list_side(path: list[str]) -> str | None:
+    """The side code (codelists/sides.csv: expenditure_economic …) of a further expenditure list whose label column
+    is headed `path`: the code one of whose aliases starts one of its headers (the deepest first); None when none does."""
+    for part in reversed(path):
+        key = header_key(part)
+        code = next((code for alias, code in _list_sides() if alias and key.startswith(alias)), None)
+        if code:
+            return code
     return None
 
 
