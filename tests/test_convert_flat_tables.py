@@ -141,3 +141,25 @@ def test_xian_column_words_read_as_their_measures(tmp_path):
     assert [(r.values.get("function_code"), *(str(r.values[m]) for m in ("total", "personnel", "public_use", "project")))
             for r in rows] == [(None, "6000000.00", "1000000.00", "2000000.00", "3000000.00"),
                                ("2080201", "6000000.00", "1000000.00", "2000000.00", "3000000.00")]
+
+
+def test_three_public_table_with_meeting_and_training_fees(tmp_path):
+    """The 三公经费及会议费、培训费 table under a year heading: 合计, the 三公 小计 (three_public), its parts, 会议费 and
+    培训费, each its own measure; nothing is reported as not converted."""
+    source = document(tmp_path, table(
+        "表13 2021年部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表（不含上年结转）",
+        "序号\t单位编码\t单位名称\t2021年\t\t\t\t\t\t\t\t",
+        "\t\t\t合计\t一般公共预算拨款安排的“三公”经费预算\t\t\t\t\t\t会议费\t培训费",
+        "\t\t\t\t小计\t因公出国（境）费用\t公务接待费\t公务用车购置及运行费\t\t\t\t",
+        "\t\t\t\t\t\t\t小计\t公务用车购置费\t公务用车运行费\t\t",
+        "1\t\t合计\t16.00\t3.00\t0.00\t1.00\t2.00\t0.00\t2.00\t3.00\t10.00",
+        "2\t241\t某某局\t16.00\t3.00\t0.00\t1.00\t2.00\t0.00\t2.00\t3.00\t10.00"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["three_public_expenses"].rows
+    assert {k: str(v) for k, v in rows[1].values.items() if k in (
+        "total", "three_public", "overseas_travel", "reception", "vehicle", "vehicle_purchase", "vehicle_operation",
+        "meeting_fees", "training_fees")} == {
+        "total": "160000.00", "three_public": "30000.00", "overseas_travel": "0.00", "reception": "10000.00",
+        "vehicle": "20000.00", "vehicle_purchase": "0.00", "vehicle_operation": "20000.00", "meeting_fees": "30000.00",
+        "training_fees": "100000.00"}
+    assert not [w for w in result.warnings if "three_public_expenses" in w], result.warnings
