@@ -163,3 +163,20 @@ def test_three_public_table_with_meeting_and_training_fees(tmp_path):
         "vehicle": "20000.00", "vehicle_purchase": "0.00", "vehicle_operation": "20000.00", "meeting_fees": "30000.00",
         "training_fees": "100000.00"}
     assert not [w for w in result.warnings if "three_public_expenses" in w], result.warnings
+
+
+def test_three_public_table_of_last_year_this_year_and_the_change(tmp_path):
+    """上年 | 当年 | 增减变化情况, each with the same columns (title_words.csv previous_year / this_year): the 当年 columns
+    are the table's, the others reported; 合计 printed in the unit-code column is the total row's label."""
+    source = document(tmp_path, table(
+        "部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表",
+        "单位编码\t单位名称\t上年\t\t\t当年\t\t\t增减变化情况\t\t",
+        "\t\t合计\t会议费\t培训费\t合计\t会议费\t培训费\t合计\t会议费\t培训费",
+        "合计\t\t5.00\t2.00\t3.00\t7.00\t3.00\t4.00\t2.00\t1.00\t1.00",
+        "154\t某某局\t5.00\t2.00\t3.00\t7.00\t3.00\t4.00\t2.00\t1.00\t1.00"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["three_public_expenses"].rows
+    assert [(r.row_type, r.values["item"], str(r.values["total"]), str(r.values["meeting_fees"]), str(r.values["training_fees"]))
+            for r in rows] == [("total", "合计", "70000.00", "30000.00", "40000.00"), ("item", "某某局", "70000.00", "30000.00", "40000.00")]
+    assert any("'上年/合计' is not converted" in w for w in result.warnings), result.warnings
+    assert any("'增减变化情况/合计' is not converted" in w for w in result.warnings), result.warnings

@@ -218,6 +218,13 @@ _NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|\(?[一二
 _CODE_LIKE = re.compile(r"^\d{3,}(?!\d*年)")
 
 
+def relative_year(text: str) -> int:
+    """How a column heading names its year relative to the document's: 2 for this year's words (当年), 1 for the year
+    before's (上年; codelists/title_words.csv kinds this_year and previous_year), else 0."""
+    key = header_key(text)
+    return 2 if key in _title_words("this_year") else 1 if key in _title_words("previous_year") else 0
+
+
 def is_column_number(text: str) -> bool:
     """True for a column-number cell (header key `*`, `(1)`, 1-2 digits, 栏次 or a capital letter)."""
     return bool(_COLUMN_NUMBER.match(header_key(text)))
@@ -231,7 +238,7 @@ def is_header_word(text: str) -> bool:
         return True
     if _NUMBERED.match(squash(text)) or _CODE_LIKE.match(key) or is_amount(key):
         return False
-    if key in _dimension_aliases() or match_measure([key]) is not None or key in _header_group_words():
+    if key in _dimension_aliases() or match_measure([key]) is not None or key in _header_group_words() or relative_year(key):
         return True
     return len(key) <= 16 and any(len(word) >= 4 and word in key for word in _header_vocabulary())
 

@@ -11,7 +11,7 @@ from ..standard import TableSpec, load_standard
 from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, list_side, realign, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
-from .recognise import clean_label, header_key, row_type_for
+from .recognise import clean_label, header_key, relative_year, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
 
 UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
@@ -349,8 +349,9 @@ class TableBuilder:
                 values[code_field] = code
             else:
                 labels.insert(0, " ".join(parts[i] for i in sorted(parts)))
-        if values.get("unit_name") and row_type_for(values["unit_name"]) != "item":
-            labels.insert(0, values.pop("unit_name"))  # 合计 printed in the unit-name column is the row's label
+        for name in ("unit_name", "unit_code"):
+            if values.get(name) and row_type_for(values[name]) != "item":
+                labels.insert(0, values.pop(name))  # 合计 printed in the unit name or code column is the row's label
         if not labels and values.get("project_name"):
             labels.append(values["project_name"])
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
@@ -417,9 +418,10 @@ class TableBuilder:
 
 
 def header_year(path: list[str]) -> int:
-    """The year a column's header prints (2026 for 2026年预算数), 0 when none."""
+    """The year a column's header prints (2026 for 2026年预算数), else 2 under 当年 and 1 under 上年
+    (`recognise.relative_year`), 0 when none."""
     years = [int(m) for part in path for m in YEAR_IN_HEADER.findall(part)]
-    return max(years, default=0)
+    return max(years, default=0) or max((relative_year(part) for part in path), default=0)
 
 
 def finish_rows(table: Table) -> None:
