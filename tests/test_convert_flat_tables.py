@@ -180,3 +180,18 @@ def test_three_public_table_of_last_year_this_year_and_the_change(tmp_path):
             for r in rows] == [("total", "合计", "70000.00", "30000.00", "40000.00"), ("item", "某某局", "70000.00", "30000.00", "40000.00")]
     assert any("'上年/合计' is not converted" in w for w in result.warnings), result.warnings
     assert any("'增减变化情况/合计' is not converted" in w for w in result.warnings), result.warnings
+
+
+def test_general_budget_subtotal_under_its_heading_is_not_a_second_total(tmp_path):
+    """总计 | 部门预算 / 一般公共预算拨款 / 小计 | 政府性基金拨款: the 小计 under 一般公共预算拨款 is the general budget."""
+    source = document(tmp_path, table(
+        "表2 2021年部门综合预算收入总表",
+        "单位编码\t单位名称\t总计\t部门预算\t\t",
+        "\t\t\t一般公共预算拨款\t\t政府性基金拨款",
+        "\t\t\t小计\t其中：专项资金列入部门预算项目\t",
+        "\t合计\t5.00\t3.00\t1.00\t2.00"))
+    result = convert_file(source)
+    row = result.disclosure.tables["income_summary"].rows[0]
+    assert (str(row.values["total"]), str(row.values["general_budget"]), str(row.values["government_fund"])) == (
+        "50000.00", "30000.00", "20000.00")
+    assert not any("both read as measure total" in w for w in result.warnings), result.warnings
