@@ -195,3 +195,15 @@ def test_general_budget_subtotal_under_its_heading_is_not_a_second_total(tmp_pat
     assert (str(row.values["total"]), str(row.values["general_budget"]), str(row.values["government_fund"])) == (
         "50000.00", "30000.00", "20000.00")
     assert not any("both read as measure total" in w for w in result.warnings), result.warnings
+
+
+def test_year_headings_make_a_header_row(tmp_path):
+    """单位编码 | 单位名称 | 2020年 | 2021年 | 增减变化情况: the year headings are header words, the later year's columns
+    are the table's."""
+    source = document(tmp_path, table(
+        "2021年部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表（不含上年结转）",
+        "单位编码\t单位名称\t2020年\t\t2021年\t\t增减变化情况\t",
+        "\t\t合计\t会议费\t合计\t会议费\t合计\t会议费",
+        "\t合计\t5.00\t2.00\t7.00\t3.00\t2.00\t1.00"))
+    row = convert_file(source).disclosure.tables["three_public_expenses"].rows[0]
+    assert (row.row_type, str(row.values["total"]), str(row.values["meeting_fees"])) == ("total", "70000.00", "30000.00")

@@ -216,6 +216,7 @@ def match_dimension(path: list[str]) -> str | None:
 
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十\d]+\)|\d+[、.．])")
 _CODE_LIKE = re.compile(r"^\d{3,}(?!\d*年)")
+_YEAR_HEADING = re.compile(r"^(19|20)\d{2}年度?$")   # 2021年 heading a group of columns (2020年 | 2021年 | 增减变化情况)
 
 
 def relative_year(text: str) -> int:
@@ -238,7 +239,8 @@ def is_header_word(text: str) -> bool:
         return True
     if _NUMBERED.match(squash(text)) or _CODE_LIKE.match(key) or is_amount(key):
         return False
-    if key in _dimension_aliases() or match_measure([key]) is not None or key in _header_group_words() or relative_year(key):
+    if key in _dimension_aliases() or match_measure([key]) is not None or key in _header_group_words() or relative_year(key) \
+            or _YEAR_HEADING.match(key):
         return True
     return len(key) <= 16 and any(len(word) >= 4 and word in key for word in _header_vocabulary())
 
