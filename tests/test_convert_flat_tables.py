@@ -141,3 +141,103 @@ def test_hunan_headers_are_read(tmp_path):
     unit = next(r for r in tables["three_public_expenses"].rows if r.values.get("unit_name") == "某某局")
     assert (str(unit.values["total"]), str(unit.values["vehicle_purchase"]), str(unit.values["vehicle_operation"])) == ("50000.00", "30000.00", "10000.00")
     assert not [w for w in result.warnings if "not recognised" in w or "not converted" in w]
+
+
+def test_a_second_run_of_code_columns_is_not_read_into_the_first(tmp_path):
+    """A procurement table printing the function code (科目编码 类 款 项) and, further right, the department and
+    government economic codes as 类 款 under 部门预算支出 / 政府预算支出: the function code is read from its own
+    columns, the other runs are reported, not written over it; 采购项目 is the project, 预算金额 the amount."""
+    source = document(tmp_path, table(
+        "表12 2021年部门综合预算政府采购（资产配置、购买服务）预算表（不含上年结转）",
+        "序号\t科目编码\t\t\t单位编码\t采购项目\t购买服务内容\t数量\t部门预算支出\t\t政府预算支出\t\t预算金额",
+        "\t类\t款\t项\t\t\t\t\t类\t款\t类\t款\t",
+        "1\t\t\t\t\t合计\t\t2\t\t\t\t\t179.50",
+        "2\t208\t02\t07\t\t路牌设置及维护\t路牌保洁\t1\t302\t13\t502\t09\t81.50",
+        "3\t208\t02\t07\t\t路牌设置及维护\t路牌维修\t1\t309\t05\t504\t02\t98.00"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["government_procurement"].rows
+    assert [(r.row_type, r.values.get("function_code"), r.values.get("project_name"), str(r.values["total"])) for r in rows] == [
+        ("total", None, "合计", "1795000.00"),
+        ("item", "2080207", "路牌设置及维护", "815000.00"),
+        ("item", "2080207", "路牌设置及维护", "980000.00")]
+    assert any("部门预算支出/类" in w and "not recognised" in w for w in result.warnings), result.warnings
+
+
+def test_xian_column_words_read_as_their_measures(tmp_path):
+    """人员经费支出 / 公用经费支出 / 专项业务经费支出 (the 专项业务经费 of a 专项业务经费支出表 is the project expenditure)
+    and 功能科目编码 are the personnel, public-use and project columns and the function code."""
+    source = document(tmp_path, table(
+        "表5 2021年部门综合预算一般公共预算支出明细表（按支出功能分类科目－不含上年结转）",
+        "序号\t功能科目编码\t功能科目名称\t合计\t人员经费支出\t公用经费支出\t专项业务经费支出\t备注",
+        "1\t\t合计\t600.00\t100.00\t200.00\t300.00\t",
+        "2\t2080201\t行政运行\t600.00\t100.00\t200.00\t300.00\t"))
+    rows = convert_file(source).disclosure.tables["general_budget_expenditure"].rows
+    assert [(r.values.get("function_code"), *(str(r.values[m]) for m in ("total", "personnel", "public_use", "project")))
+            for r in rows] == [(None, "6000000.00", "1000000.00", "2000000.00", "3000000.00"),
+                               ("2080201", "6000000.00", "1000000.00", "2000000.00", "3000000.00")]
+
+
+def test_three_public_table_with_meeting_and_training_fees(tmp_path):
+    """The 三公经费及会议费、培训费 table under a year heading: 合计, the 三公 小计 (three_public), its parts, 会议费 and
+    培训费, each its own measure; nothing is reported as not converted."""
+    source = document(tmp_path, table(
+        "表13 2021年部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表（不含上年结转）",
+        "序号\t单位编码\t单位名称\t2021年\t\t\t\t\t\t\t\t",
+        "\t\t\t合计\t一般公共预算拨款安排的“三公”经费预算\t\t\t\t\t\t会议费\t培训费",
+        "\t\t\t\t小计\t因公出国（境）费用\t公务接待费\t公务用车购置及运行费\t\t\t\t",
+        "\t\t\t\t\t\t\t小计\t公务用车购置费\t公务用车运行费\t\t",
+        "1\t\t合计\t16.00\t3.00\t0.00\t1.00\t2.00\t0.00\t2.00\t3.00\t10.00",
+        "2\t241\t某某局\t16.00\t3.00\t0.00\t1.00\t2.00\t0.00\t2.00\t3.00\t10.00"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["three_public_expenses"].rows
+    assert {k: str(v) for k, v in rows[1].values.items() if k in (
+        "total", "three_public", "overseas_travel", "reception", "vehicle", "vehicle_purchase", "vehicle_operation",
+        "meeting_fees", "training_fees")} == {
+        "total": "160000.00", "three_public": "30000.00", "overseas_travel": "0.00", "reception": "10000.00",
+        "vehicle": "20000.00", "vehicle_purchase": "0.00", "vehicle_operation": "20000.00", "meeting_fees": "30000.00",
+        "training_fees": "100000.00"}
+    assert not [w for w in result.warnings if "three_public_expenses" in w], result.warnings
+
+
+def test_three_public_table_of_last_year_this_year_and_the_change(tmp_path):
+    """上年 | 当年 | 增减变化情况, each with the same columns (title_words.csv previous_year / this_year): the 当年 columns
+    are the table's, the others reported; 合计 printed in the unit-code column is the total row's label."""
+    source = document(tmp_path, table(
+        "部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表",
+        "单位编码\t单位名称\t上年\t\t\t当年\t\t\t增减变化情况\t\t",
+        "\t\t合计\t会议费\t培训费\t合计\t会议费\t培训费\t合计\t会议费\t培训费",
+        "合计\t\t5.00\t2.00\t3.00\t7.00\t3.00\t4.00\t2.00\t1.00\t1.00",
+        "154\t某某局\t5.00\t2.00\t3.00\t7.00\t3.00\t4.00\t2.00\t1.00\t1.00"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["three_public_expenses"].rows
+    assert [(r.row_type, r.values["item"], str(r.values["total"]), str(r.values["meeting_fees"]), str(r.values["training_fees"]))
+            for r in rows] == [("total", "合计", "70000.00", "30000.00", "40000.00"), ("item", "某某局", "70000.00", "30000.00", "40000.00")]
+    assert any("'上年/合计' is not converted" in w for w in result.warnings), result.warnings
+    assert any("'增减变化情况/合计' is not converted" in w for w in result.warnings), result.warnings
+
+
+def test_general_budget_subtotal_under_its_heading_is_not_a_second_total(tmp_path):
+    """总计 | 部门预算 / 一般公共预算拨款 / 小计 | 政府性基金拨款: the 小计 under 一般公共预算拨款 is the general budget."""
+    source = document(tmp_path, table(
+        "表2 2021年部门综合预算收入总表",
+        "单位编码\t单位名称\t总计\t部门预算\t\t",
+        "\t\t\t一般公共预算拨款\t\t政府性基金拨款",
+        "\t\t\t小计\t其中：专项资金列入部门预算项目\t",
+        "\t合计\t5.00\t3.00\t1.00\t2.00"))
+    result = convert_file(source)
+    row = result.disclosure.tables["income_summary"].rows[0]
+    assert (str(row.values["total"]), str(row.values["general_budget"]), str(row.values["government_fund"])) == (
+        "50000.00", "30000.00", "20000.00")
+    assert not any("both read as measure total" in w for w in result.warnings), result.warnings
+
+
+def test_year_headings_make_a_header_row(tmp_path):
+    """单位编码 | 单位名称 | 2020年 | 2021年 | 增减变化情况: the year headings are header words, the later year's columns
+    are the table's."""
+    source = document(tmp_path, table(
+        "2021年部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表（不含上年结转）",
+        "单位编码\t单位名称\t2020年\t\t2021年\t\t增减变化情况\t",
+        "\t\t合计\t会议费\t合计\t会议费\t合计\t会议费",
+        "\t合计\t5.00\t2.00\t7.00\t3.00\t2.00\t1.00"))
+    row = convert_file(source).disclosure.tables["three_public_expenses"].rows[0]
+    assert (row.row_type, str(row.values["total"]), str(row.values["meeting_fees"])) == ("total", "70000.00", "30000.00")

@@ -69,8 +69,8 @@ TWO_LISTS = """收支总表
 
 
 def test_expenditure_printed_in_two_lists(tmp_path):
-    """功能分类 beside 支出用途: the first list is the expenditure side, the second a warning
-    naming it and its amounts; a total printed across both lists keeps its amount."""
+    """功能分类 beside 支出用途: the first list is the expenditure side, the second the side
+    expenditure_use (codelists/sides.csv); a total printed across both lists keeps its amount."""
     result = convert(tmp_path, TWO_LISTS)
     table = result.disclosure.tables["income_expenditure_summary"]
     expenditure = {r.values["item"]: r.values["total"] for r in table.rows if r.values["side"] == "expenditure" and "total" in r.values}
@@ -78,6 +78,36 @@ def test_expenditure_printed_in_two_lists(tmp_path):
                            "当年支出小计": Decimal("300.00"), "支出合计": Decimal("300.00")}
     income = {r.values["item"]: r.values.get("total") for r in table.rows if r.values["side"] == "income"}
     assert income["一、财政拨款"] == Decimal("300.00") and income["当年收入小计"] == Decimal("300.00")
+    by_use = {r.values["item"]: r.values.get("total") for r in table.rows if r.values["side"] == "expenditure_use"}
+    assert by_use == {"一、基本支出": Decimal("250.00"), "二、项目支出": Decimal("50.00")}
     messages = [str(w) for w in result.warnings]
-    assert any("支出用途" in m and "2 amount(s) not converted" in m for m in messages), messages
-    assert not any("without a label" in m or "in amount column" in m for m in messages), messages
+    assert not any("not converted" in m or "without a label" in m or "in amount column" in m for m in messages), messages
+
+
+THREE_LISTS = """表1 2021年部门综合预算收支总表
+预算单位：某某局 单位：元
+收入		支出					
+项目	预算数	支出功能分科目（按大类）	预算数	部门预算支出经济科目（按大类）	预算数	政府预算支出经济分类科目（按大类）	预算数
+一、部门预算	300.00	一、部门预算	300.00	一、部门预算	300.00	一、部门预算	300.00
+1、财政拨款	300.00	1、一般公共服务支出	200.00	1、人员经费和公用经费支出	120.00	1、机关工资福利支出	100.00
+		2、教育支出	100.00	2、专项业务经费支出	180.00	2、机关商品和服务支出	200.00
+本年收入合计	300.00	本年支出合计	300.00	本年支出合计	300.00	本年支出合计	300.00
+收入总计	300.00	支出总计	300.00	支出总计	300.00	支出总计	300.00
+"""
+
+
+def test_expenditure_printed_in_three_lists(tmp_path):
+    """支出功能分类 beside 部门预算支出经济分类 beside 政府预算支出经济分类, each with its 预算数: the first list
+    is the expenditure side, the others the sides naming their classification, each with its own totals."""
+    result = convert(tmp_path, THREE_LISTS)
+    table = result.disclosure.tables["income_expenditure_summary"]
+    lists = {}
+    for r in table.rows:
+        lists.setdefault(r.values["side"], {})[r.values["item"]] = r.values.get("total")
+    assert lists["expenditure"]["1、一般公共服务支出"] == Decimal("200.00") and lists["expenditure"]["支出总计"] == Decimal("300.00")
+    assert lists["expenditure_economic"] == {"一、部门预算": Decimal("300.00"), "1、人员经费和公用经费支出": Decimal("120.00"),
+                                             "2、专项业务经费支出": Decimal("180.00"), "本年支出合计": Decimal("300.00"),
+                                             "支出总计": Decimal("300.00")}
+    assert lists["expenditure_government_economic"]["2、机关商品和服务支出"] == Decimal("200.00")
+    assert len(lists["expenditure_government_economic"]) == 5
+    assert not any("not converted" in str(w) for w in result.warnings), result.warnings

@@ -147,6 +147,30 @@ def test_a_title_printed_on_two_lines_is_read_whole():
     assert segments[0].end == 7                        # up to 表12, the next table's marker
 
 
+def test_a_remark_in_brackets_on_the_line_under_the_title_is_part_of_it():
+    """（按支出经济分类科目-不含上年结转） under 一般公共预算支出明细表 says the table is keyed by economic code:
+    general_budget_expenditure_economic, not the function-keyed one; the remark line is neither a row nor the header."""
+    lines = _lines(["表5", "2021年部门综合预算一般公共预算支出明细表", "（按支出功能分类科目－不含上年结转）", *BODY,
+                    "表6", "2021年部门综合预算一般公共预算支出明细表", "（按支出经济分类科目 -不含上年结转）", *BODY,
+                    "表8", "2021年部门综合预算一般公共预算基本支出明细表", "（按支出经济分类科目-不含上年结转）", *BODY])
+    unlisted = []
+    segments = find_segments(lines, unlisted)
+    assert [(s.table_id, s.title_line, s.start, s.end) for s in segments] == [
+        ("general_budget_expenditure", 1, 3, 7), ("general_budget_expenditure_economic", 8, 10, 14),
+        ("general_budget_basic_expenditure", 15, 17, 21)]
+    assert segments[0].title == "2021年部门综合预算一般公共预算支出明细表（按支出功能分类科目－不含上年结转）"
+    assert unlisted == []
+
+
+def test_a_title_wrapped_inside_its_bracket_is_read_whole():
+    lines = _lines(["表7", "2021年部门综合预算一般公共预算基本支出明细表（按支出功", "能分类科目-不含上年结转）", *BODY,
+                    "表8", "2021年部门综合预算一般公共预算基本支出明细表（按支出经", "济分类科目-不含上年结转）", *BODY])
+    unlisted = []
+    segments = find_segments(lines, unlisted)
+    assert [(s.table_id, s.title_line, s.start) for s in segments] == [("general_budget_basic_expenditure", 8, 10)]
+    assert [u.title for u in unlisted] == ["2021年部门综合预算一般公共预算基本支出明细表（按支出功能分类科目-不含上年结转）"]
+
+
 def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()

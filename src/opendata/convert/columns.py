@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from ..money import is_amount
-from ..standard import TableSpec, load_standard
+from ..standard import TableSpec, load_standard, split_list
 from .layout import CellRow
 from .recognise import row_type_for, squash, header_key, is_column_number, is_header_word, is_row_content, match_dimension, match_measure, measure_patterns, segment_matches
 
@@ -199,6 +200,25 @@ def side_of(path: list[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _list_sides() -> list[tuple[str, str]]:
+    """(alias header key, side code) of the further expenditure lists of codelists/sides.csv, longest alias first."""
+    pairs = [(header_key(alias), row["code"]) for row in load_standard().codelists["sides"].rows
+             if row["code"] not in ("income", "expenditure") for alias in split_list(row["aliases"], "|")]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def list_side(path: list[str]) -> str | None:
+    """The side code (codelists/sides.csv: expenditure_economic …) of a further expenditure list whose label column
+    is headed `path`: the code one of whose aliases starts one of its headers (the deepest first); None when none does."""
+    for part in reversed(path):
+        key = header_key(part)
+        code = next((code for alias, code in _list_sides() if alias and key.startswith(alias)), None)
+        if code:
+            return code
+    return None
+
+
 def resolve_code_field(name: str, path: list[str], spec: TableSpec) -> str:
     """Which code field a code column holds: gov_economic_code or economic_code when the header
     says 经济 (政府 for the government one), else `name` when the table has that dimension, else
@@ -255,6 +275,7 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
         columns.append(column)
     stand_in_for_parent(columns, spec)
     codes_named_beside(columns, spec)
+    one_code_per_field(columns)
     name_as_label(columns)
     return columns
 
@@ -318,6 +339,19 @@ def stand_in_for_parent(columns: list[Column], spec: TableSpec) -> None:
                 column.kind, column.name = "measure", parent
                 read.add(parent)
                 break
+
+
+def one_code_per_field(columns: list[Column]) -> None:
+    """A second run of 类 / 款 / 项 columns under another heading (科目编码 类 款 项 … 部门预算支出 类 款 … 政府预算支出
+    类 款) that resolves to a code field an earlier run already fills is not that code: its columns become `unknown`
+    (their cells are reported, not read into the other code)."""
+    seen: dict[str, tuple] = {}
+    for column in columns:
+        if column.kind != "code_part":
+            continue
+        heading = tuple(header_key(p) for p in column.path[:-1])
+        if seen.setdefault(column.name, heading) != heading:
+            column.kind, column.name = "unknown", None
 
 
 def name_as_label(columns: list[Column]) -> None:

@@ -22,7 +22,7 @@ from ..model import Disclosure
 from .errors import ConversionError, Warnings
 from .limits import Limits, check_page_count, check_page_streams
 from .pdf_cells import AMOUNT_TOKEN, group_lines, inside, join_lines, join_words, joiner, open_rule_ends, ruled_rows, visible_page
-from .pdf_page import readable_page
+from .pdf_page import normalise_media_box, readable_page
 from .source import Line, describe_source
 
 
@@ -88,6 +88,7 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
         for number, page in enumerate(pdf.pages, 1):
             try:
                 check_page_streams(path, number, page.page_obj, limits, sizes)
+                normalise_media_box(page)                   # [0 595 842 0] is the page [0 0 842 595]
                 images += len(page.images)
                 if not page.chars:
                     continue

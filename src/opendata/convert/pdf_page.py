@@ -10,6 +10,9 @@
   character width away and stays).
 - A page whose content is drawn sideways or upside down (a landscape table printed turned on a portrait page,
   no /Rotate) is turned so that most of its text reads left to right, as a reader turns the sheet.
+- A page whose MediaBox is stored with its corners the other way round ([0 595 842 0]; the PDF standard allows
+  any two opposite corners) is read with its box normalised: pdfminer would otherwise place every character a
+  page height off the page, and the whole page would read as clipped.
 - A page whose text cannot be read (a font without a Unicode map: pdfminer gives "(cid:123)", or private-use
   code points) is a ConversionError, never a package of garbage.
 """
@@ -35,6 +38,16 @@ def readable_page(page, path: Path, number: int):
     deduped = snapped.dedupe_chars(tolerance=DEDUPE_TOLERANCE)
     check_unicode(deduped.chars, path, number)
     return deduped
+
+
+def normalise_media_box(page) -> None:
+    """Store the MediaBox of pdfplumber page `page` as (left, bottom, right, top) on its pdfminer page object, whatever
+    opposite corners the file gives, so that text positions are read on the page. Call before the page's objects are
+    first read (page.chars, page.images); changes the page object in place, returns nothing."""
+    box = getattr(page.page_obj, "mediabox", None)
+    if box and len(box) == 4:
+        x0, y0, x1, y1 = box
+        page.page_obj.mediabox = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
 
 def _snapped(page):

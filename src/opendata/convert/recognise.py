@@ -222,6 +222,14 @@ def match_dimension(path: list[str]) -> str | None:
 
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十\d]+\)|\d+[、.．])")
 _CODE_LIKE = re.compile(r"^\d{3,}(?!\d*年)")
+_YEAR_HEADING = re.compile(r"^(19|20)\d{2}年度?$")   # 2021年 heading a group of columns (2020年 | 2021年 | 增减变化情况)
+
+
+def relative_year(text: str) -> int:
+    """How a column heading names its year relative to the document's: 2 for this year's words (当年), 1 for the year
+    before's (上年; codelists/title_words.csv kinds this_year and previous_year), else 0."""
+    key = header_key(text)
+    return 2 if key in _title_words("this_year") else 1 if key in _title_words("previous_year") else 0
 
 
 def is_column_number(text: str) -> bool:
@@ -237,7 +245,8 @@ def is_header_word(text: str) -> bool:
         return True
     if _NUMBERED.match(squash(text)) or _CODE_LIKE.match(key) or is_amount(key):
         return False
-    if key in _dimension_aliases() or match_measure([key]) is not None or key in _header_group_words():
+    if key in _dimension_aliases() or match_measure([key]) is not None or key in _header_group_words() or relative_year(key) \
+            or _YEAR_HEADING.match(key):
         return True
     return len(key) <= 16 and any(len(word) >= 4 and word in key for word in _header_vocabulary())
 

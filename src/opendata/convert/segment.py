@@ -18,6 +18,7 @@ PROSE_LINE = re.compile(r"[。；]|^第[一二三四五六七八九十]+部分|^
 PART_LINE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")   # 第四部分 名词解释: a part of the document, however short
 HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")   # 一、收支情况说明, however short
 TITLE_LIKE = re.compile(r"表\s*([(（][^()（）]{0,30}[)）])?\s*$")   # ends in 表, or 表（续）, 表（按…分类）
+BRACKETED_LINE = re.compile(r"^\s*[(（][^()（）]{2,40}[)）]\s*$")   # a title's remark printed on the line below it
 CONFIRM_WINDOW = 14
 CONTENTS_RUN = 3   # this many titles of different tables on consecutive lines are a contents listing
 
@@ -163,10 +164,16 @@ def title_at(lines: list[Line], index: int) -> tuple[TitleMatch | None, str, int
     """The title at line `index`: (match or None, title text, 1 when the title wraps onto the
     next line else 0). A long title printed on two lines (…拨款“三公”经费及 / 会议费、培训费支出
     预算表) is read whole when the two lines together name a table by a longer alias than
-    either line alone."""
+    either line alone. A remark in brackets on the line below (（按经济分类科目分）) is always read with the title."""
     text = lines[index].text.strip()
     single = match_title(text)
     following = lines[index + 1] if index + 1 < len(lines) else None
+    if following is not None and "\t" not in following.text.strip("\t") and (single or unlisted_title(text)) \
+            and (BRACKETED_LINE.match(following.text) or unclosed_bracket(text, following.text)):
+        # the title's remark on a line of its own (（按支出经济分类科目-不含上年结转）), or wrapped inside its bracket
+        # (…（按支出功 / 能分类科目-不含上年结转）), is part of the title: it says which classification the table is keyed by
+        joined = text + following.text.strip()
+        return match_title(joined), joined, 1
     if following is None or len(squash(text)) >= 40 or "\t" in following.text.strip("\t") or not following.text.strip() \
             or tabular(following) or is_unit_line(following.text) or META_LINE.match(following.text):
         return single, text, 0
@@ -175,6 +182,12 @@ def title_at(lines: list[Line], index: int) -> tuple[TitleMatch | None, str, int
     if both and all(other is None or len(both.alias) > len(other.alias) for other in (single, alone)):
         return both, joined, 1
     return single, text, 0
+
+
+def unclosed_bracket(text: str, following: str) -> bool:
+    """True when `text` opens a bracket it does not close and the short line `following` closes it."""
+    opened = text.count("（") + text.count("(") - text.count("）") - text.count(")")
+    return opened > 0 and len(squash(following)) <= 30 and bool(re.search(r"[)）]\s*$", following))
 
 
 def looks_like_title(lines: list[Line], index: int) -> bool:

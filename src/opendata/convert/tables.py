@@ -9,11 +9,12 @@ from ..model import Row, Table
 from ..money import is_amount, parse_amount, printed_decimals
 from ..standard import TableSpec, load_standard
 from .codes import inherit_parts, join_code_parts, split_code
-from .columns import CODE_FIELDS, Column, best_shift, budget_beside_actual, classify, header_paths, realign, split_header, width_of
+from .columns import (CODE_FIELDS, Column, best_shift, budget_beside_actual, classify, header_paths, list_side, realign,
+                      split_header, width_of)
 from .errors import Warnings
 from .layout import CellRow
 from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type
-from .recognise import clean_label, row_type_for
+from .recognise import clean_label, relative_year, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
 from .table_rows import finish_rows
 
@@ -94,6 +95,8 @@ class TableBuilder:
         self.panel_of: dict[int, int] = {}
         self.extra_labels = [c.index for c in self.expenditure_labels()[1:]] if self.spec.two_sided else []
         self.extra_amounts: dict[int, list[int]] = {}
+        # k -> side code (codelists/sides.csv) of the k-th further expenditure list, when its heading names one
+        self.extra_sides = {k: list_side(next(c.path for c in columns if c.index == index)) for k, index in enumerate(self.extra_labels, 1)}
         self._one_column_per_measure(columns, first_line)
         self.two_sided = None
         layout = self.two_sided_layout() if self.spec.two_sided else None
@@ -198,6 +201,8 @@ class TableBuilder:
 
     def _report_extra_blocks(self, line: int) -> None:
         for k, index in enumerate(self.extra_labels, 1):
+            if self.extra_sides.get(k):
+                continue
             lines = self.extra_amounts.get(k, [])
             what = "/".join(next(c.path for c in self.columns if c.index == index))
             self.warnings.add(f"expenditure side printed a {k + 1}. time, by '{what}': {len(lines)} amount(s) not converted "
@@ -254,14 +259,32 @@ class TableBuilder:
                 continue
             values["item"], values["side"] = label, side
             result.append(Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page))
-        return result
+        return result + self._extra_rows(row, cells, placed, unit, decimals)
+
+    def _extra_rows(self, row: CellRow, cells: list[str], placed: list[Column], unit: str, decimals: list[int]) -> list[Row]:
+        """The rows of the further expenditure lists whose heading names their side (codelists/sides.csv): the label
+        printed in the list's label column, the amounts under its own amount columns."""
+        rows = []
+        for k, index in enumerate(self.extra_labels, 1):
+            label = clean_label(cells[index]) if index < len(cells) and self.extra_sides.get(k) else ""
+            if not label or is_amount(label):
+                continue
+            values: dict = {}
+            for column in placed:
+                cell = cells[column.index] if self.block_of(column) == k and column.kind == "measure" and column.index < len(cells) else ""
+                if is_amount(cell):
+                    values[column.name] = parse_amount(cell, unit)
+                    decimals.append(printed_decimals(cell))
+            values["item"], values["side"] = label, self.extra_sides[k]
+            rows.append(Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page))
+        return rows
 
     def _extra_blocks(self, cells: list[str], line: int, placed: list[Column]) -> None:
         """Count the amounts of the further expenditure lists printed with their own labels."""
         for k, index in enumerate(self.extra_labels, 1):
             label = cells[index] if index < len(cells) else ""
             amounts = [c for c in placed if self.block_of(c) == k and c.kind == "measure" and c.index < len(cells) and is_amount(cells[c.index])]
-            if label and not is_amount(label) and amounts:
+            if label and not is_amount(label) and amounts and not self.extra_sides.get(k):
                 self.extra_amounts.setdefault(k, []).append(line)
 
     def _spanning_amounts(self, cells: list[str], placed: list[Column], unit: str, decimals: list[int]) -> dict:
@@ -437,6 +460,7 @@ class TableBuilder:
 
 
 def header_year(path: list[str]) -> int:
-    """The year a column's header prints (2026 for 2026年预算数), 0 when none."""
+    """The year a column's header prints (2026 for 2026年预算数), else 2 under 当年 and 1 under 上年
+    (`recognise.relative_year`), 0 when none."""
     years = [int(m) for part in path for m in YEAR_IN_HEADER.findall(part)]
-    return max(years, default=0)
+    return max(years, default=0) or max((relative_year(part) for part in path), default=0)
