@@ -198,7 +198,7 @@ def test_a_section_heading_followed_by_prose_is_not_a_title():
     """一、机关运行经费 right under the last rows of a table, followed by sentences, heads a part of
     the narrative: no operating_costs table starts there."""
     lines = _lines(["项目支出表", *BODY, "第八部分 其他需要说明情况", "一、机关运行经费",
-                    "2026年本单位机关运行经费财政拨款预算1,040.46万元，", "较上年减少73.33万元。",
+                    "2026年本单位机关运行经费财政拨款预算1,040.46万元，", "较上年减少73.33万元。", "单价100万元以上设备1台；",
                     "二、国有资产占用情况", "截至2025年10月，共有车辆2辆。"])
     segments = find_segments(lines)
     assert [s.table_id for s in segments] == ["project_expenditure"]

@@ -59,12 +59,13 @@ def is_unit_line(text: str) -> bool:
 
 def confirmed(lines: list[Line], index: int) -> bool:
     """A title is a table's title when tabular lines or a unit line stand near it; a heading
-    followed by prose (its next line a sentence, no tabular or unit line below it) is a section
-    heading of the narrative (一、机关运行经费 under the last rows of the table above), not a title."""
+    followed by prose (its next line a sentence, below it no tabular line and no unit line
+    outside a sentence, as 单价100万元； is inside one) is a section heading of the narrative
+    (一、机关运行经费 under the last rows of the table above), not a title."""
     lo, hi = max(0, index - 4), min(len(lines), index + CONFIRM_WINDOW)
     below = [line for line in lines[index + 1:hi] if line.text.strip()]
     if below and "\t" not in below[0].text and any(mark in below[0].text for mark in "，。；") \
-            and not any(tabular(line) or is_unit_line(line.text) for line in below):
+            and not any(tabular(line) or (is_unit_line(line.text) and not any(m in line.text for m in "，。；")) for line in below):
         return False
     for j in range(lo, hi):
         if j != index and (tabular(lines[j]) or is_unit_line(lines[j].text)):
