@@ -257,9 +257,7 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
             column.kind = "ignore"
         else:
             dimension = match_dimension(path[-1:])
-            measure = match_measure(path)
-            if measure is not None and measure not in allowed:
-                measure = own_fund_measure(path, spec) or measure
+            measure = own_fund_measure(path, spec) or match_measure(path)   # 总计 / 一般公共预算: the heading's, by fund
             if measure is not None and measure not in allowed:
                 column.kind, column.name = "unknown", measure
                 columns.append(column)
