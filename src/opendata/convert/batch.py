@@ -88,12 +88,16 @@ class BatchReport:
 
 def convert_one(source: Path, limits: Limits, given: dict) -> tuple[ConversionResult | None, str | None, float]:
     """Convert one source (in a worker process): (result, None, seconds) or (None, the error, seconds)
-    for a document that cannot be converted."""
+    for a document that cannot be converted. A defect of the converter itself (any other
+    exception) refuses that document with the error's first line, so that the batch goes on."""
     started = time.monotonic()
     try:
         return convert_file(source, limits, **given), None, time.monotonic() - started
     except (ConversionError, ValueError) as error:
         return None, str(error), time.monotonic() - started
+    except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
+        first = (str(error).splitlines() or [type(error).__name__])[0]
+        return None, f"{first} (a defect of opendata, not of the document: please report it)", time.monotonic() - started
 
 
 def convert_results(sources: list[Path], limits: Limits, given: dict, jobs: int) -> Iterable[tuple]:

@@ -67,7 +67,7 @@ class IndicatorTables(FormReader):
         table = self._table(spec, title, first, last)
         if lead:
             table.note = "\n".join(lead)
-        if not header:
+        if not cells:   # no header, or only column numbers (1 2 3) under where it would be
             if data:   # a heading naming the table right above a printed title has no rows to lose
                 self.warn(f"table '{title}' has no header; its {len(data)} row(s) are not converted", first, spec.code)
             return table
