@@ -11,7 +11,7 @@ from ..standard import TableSpec, load_standard
 from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, realign, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
-from .recognise import clean_label, header_key, row_type_for
+from .recognise import clean_label, header_key, is_table_number, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
 
 UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
@@ -26,7 +26,7 @@ EMPTY_MARKS = {"-", "—", "--", "——", "/", "无"}
 
 
 def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
-    """Take unit lines, notes and 单位名称 lines out of the rows (a row whose every cell is one of
+    """Take unit lines, notes, table numbers (公开表一) and 单位名称 lines out of the rows (a row whose every cell is one of
     them, such as 编制单位：… beside 单位：元, too)."""
     meta = {"unit": None, "decimals": None, "notes": [], "unit_name": None}
     kept = []
@@ -44,6 +44,8 @@ def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
             if keep:
                 meta["decimals"] = DECIMALS_WORDS.get(keep.group(1))
             continue
+        if len(filled) == 1 and is_table_number(filled[0]):
+            continue   # 公开表一 printed between the title and the table: the title's number, no row
         if len(filled) == 1 and NOTE_LINE.search(text):
             meta["notes"].append(text.strip())
             continue
