@@ -69,15 +69,20 @@ TWO_LISTS = """收支总表
 
 
 def test_expenditure_printed_in_two_lists(tmp_path):
-    """功能分类 beside 支出用途: the first list is the expenditure side, the second a warning
-    naming it and its amounts; a total printed across both lists keeps its amount."""
+    """功能分类 beside 支出用途: the first list is the expenditure side, the second list's entries are
+    expenditure rows of their own named by expenditure_list (after the table's rows); a total printed
+    across both lists keeps its amount and stays the side's total."""
     result = convert(tmp_path, TWO_LISTS)
     table = result.disclosure.tables["income_expenditure_summary"]
-    expenditure = {r.values["item"]: r.values["total"] for r in table.rows if r.values["side"] == "expenditure" and "total" in r.values}
+    expenditure = {r.values["item"]: r.values["total"] for r in table.rows if r.values["side"] == "expenditure" and "total" in r.values
+                   and not r.values.get("expenditure_list")}
     assert expenditure == {"一、一般公共服务支出": Decimal("200.00"), "二、住房保障支出": Decimal("100.00"),
                            "当年支出小计": Decimal("300.00"), "支出合计": Decimal("300.00")}
     income = {r.values["item"]: r.values.get("total") for r in table.rows if r.values["side"] == "income"}
     assert income["一、财政拨款"] == Decimal("300.00") and income["当年收入小计"] == Decimal("300.00")
+    uses = [(r.values["item"], r.values.get("total"), r.values["expenditure_list"]) for r in table.rows if r.values.get("expenditure_list")]
+    assert uses == [("一、基本支出", Decimal("250.00"), "支出用途"), ("二、项目支出", Decimal("50.00"), "支出用途")]
+    assert table.rows[-1].values["item"] == "二、项目支出"
+    assert next(r for r in table.rows if r.values["item"] == "支出合计").row_type == "total"
     messages = [str(w) for w in result.warnings]
-    assert any("支出用途" in m and "2 amount(s) not converted" in m for m in messages), messages
-    assert not any("without a label" in m or "in amount column" in m for m in messages), messages
+    assert not any("not converted" in m or "without a label" in m or "in amount column" in m for m in messages), messages

@@ -109,7 +109,7 @@ class TableBuilder:
         columns = classify(header_paths(fixed, width), self.spec)
         self.columns = columns
         self.extra_labels = [c.index for c in self.expenditure_labels()[1:]] if self.spec.two_sided else []
-        self.extra_amounts: dict[int, list[int]] = {}
+        self.extra_rows: list[Row] = []   # the rows of further expenditure lists, put after the table's rows
         self._one_column_per_measure(columns, first_line)
         self.two_sided = None
         layout = self.two_sided_layout() if self.spec.two_sided else None
@@ -143,7 +143,9 @@ class TableBuilder:
                 continue  # a header repeated after a page break
             for parsed in self.parse_row(row, table.money_unit, decimals):
                 table.rows.append(parsed)
-        self._report_extra_blocks(first_line)
+        table.rows.extend(self.extra_rows)
+        if self.extra_rows:
+            table.add_column("expenditure_list")
         for what, lines in self.unconverted.items():
             self.warnings.add(f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
         table.money_decimals = meta["decimals"] if meta["decimals"] is not None else (max(decimals) if decimals else None)
@@ -196,13 +198,14 @@ class TableBuilder:
             return 0
         return sum(1 for index in self.extra_labels if index <= column.index)
 
-    def _report_extra_blocks(self, line: int) -> None:
-        for k, index in enumerate(self.extra_labels, 1):
-            lines = self.extra_amounts.get(k, [])
-            what = "/".join(next(c.path for c in self.columns if c.index == index))
-            self.warnings.add(f"expenditure side printed a {k + 1}. time, by '{what}': {len(lines)} amount(s) not converted "
-                              f"(lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''}); table {self.spec.code} of "
-                              "the standard carries one expenditure list, the first printed", lines[0] if lines else line, self.spec.code)
+    def list_name(self, index: int) -> str:
+        """The header word naming the further expenditure list whose label column is `index`: the first
+        header cell of its path that the first list's path does not print at the same level (支出用途
+        beside 功能分类), else its whole path."""
+        first = next(c.path for c in self.columns if c.index == self.expenditure_labels()[0].index)
+        path = next(c.path for c in self.columns if c.index == index)
+        own = [part for n, part in enumerate(path) if n >= len(first) or header_key(part) != header_key(first[n])]
+        return own[0] if own else "/".join(path)
 
     def two_sided_layout(self) -> tuple[int, list[Column]] | None:
         """The expenditure label column and the columns placed relative to it, when the
@@ -222,7 +225,7 @@ class TableBuilder:
         if self.extra_labels:
             at = anchor if anchor in texts else None
         position = at if at is not None else default_at
-        self._extra_blocks(cells, row.line, placed)
+        self._extra_blocks(row, cells, placed, unit, decimals)
         result = []
         for side in ("income", "expenditure"):
             values: dict = {}
@@ -256,13 +259,26 @@ class TableBuilder:
             result.append(Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page))
         return result
 
-    def _extra_blocks(self, cells: list[str], line: int, placed: list[Column]) -> None:
-        """Count the amounts of the further expenditure lists printed with their own labels."""
+    def _extra_blocks(self, row: CellRow, cells: list[str], placed: list[Column], unit: str, decimals: list[int]) -> None:
+        """The further expenditure lists printed with their own labels (支出用途 beside 功能分类): each
+        labelled entry is an expenditure row of its own, `expenditure_list` naming the list
+        (`list_name`), kept in `extra_rows`."""
         for k, index in enumerate(self.extra_labels, 1):
-            label = cells[index] if index < len(cells) else ""
-            amounts = [c for c in placed if self.block_of(c) == k and c.kind == "measure" and c.index < len(cells) and is_amount(cells[c.index])]
-            if label and not is_amount(label) and amounts:
-                self.extra_amounts.setdefault(k, []).append(line)
+            label = clean_label(cells[index]) if index < len(cells) else ""
+            if not label or is_amount(label):
+                continue
+            values: dict = {}
+            for column in placed:
+                cell = cells[column.index] if column.index < len(cells) else ""
+                if self.block_of(column) != k or column.kind != "measure" or not cell:
+                    continue
+                if is_amount(cell):
+                    values[column.name] = parse_amount(cell, unit)
+                    decimals.append(printed_decimals(cell))
+                elif cell not in EMPTY_MARKS:
+                    self.unconverted.setdefault(f"text {cell[:40]!r} in amount column {column.name}", []).append(row.line)
+            values.update(item=label, side="expenditure", expenditure_list=self.list_name(index))
+            self.extra_rows.append(Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page))
 
     def _spanning_amounts(self, cells: list[str], placed: list[Column], unit: str, decimals: list[int]) -> dict:
         """A total row printed across the expenditure lists (支出合计 under the first label, its amount
@@ -405,10 +421,11 @@ def header_year(path: list[str]) -> int:
 
 
 def finish_rows(table: Table) -> None:
-    """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals."""
+    """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals (of each
+    side; of the expenditure side's first list)."""
     if not any(r.row_type == "total" for r in table.rows):
         for side in {r.values.get("side") for r in table.rows}:
-            side_rows = [r for r in table.rows if r.values.get("side") == side]
+            side_rows = [r for r in table.rows if r.values.get("side") == side and not r.values.get("expenditure_list")]
             last_subtotal = next((r for r in reversed(side_rows) if r.row_type == "subtotal"), None)
             if last_subtotal is not None and last_subtotal is side_rows[-1]:
                 last_subtotal.row_type = "total"

@@ -223,12 +223,13 @@ def check_balance(ctx: Context, table: Table, tol: Decimal) -> None:
 
 
 def side_block(ctx: Context, table: Table | None, side: str) -> Block | None:
-    """One side of a two-sided table, read once per package."""
+    """One side of a two-sided table, read once per package; the expenditure side is its first list
+    (rows of a further list printed beside it carry `expenditure_list` and are left out)."""
     if table is None:
         return None
 
     def compute() -> Block | None:
-        rows = [row for row in table.rows if row.values.get("side") == side]
+        rows = [row for row in table.rows if row.values.get("side") == side and not row.values.get("expenditure_list")]
         return analyse_block(table, rows, side, ctx.fiscal_year) if rows else None
     return ctx.memo(("block", table.table_id, side), compute)
 
