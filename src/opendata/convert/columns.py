@@ -288,3 +288,25 @@ def best_shift(columns: list[Column], data: list[CellRow]) -> int:
     scores = {shift: score(shift) for shift in (0, 1, 2)}
     best = max(scores, key=lambda s: (scores[s], -s))
     return best if scores[best] > scores[0] else 0
+
+
+def label_continuations(columns: list[Column], data: list[CellRow]) -> None:
+    """A column without any header, right of the row-label column (item or project_name; a merged 项目名称 cell over two
+    label columns: 一般公共预算资金 | 小计, then | 公共财政拨款(补助)资金 under it), whose cells print
+    text and never an amount, is a further label column: it becomes `item` too (its text joins the
+    row's label). Columns without a header and without any filled cell are skipped over. In place."""
+    label = False
+    for column in sorted(columns, key=lambda c: c.index):
+        if column.kind == "dimension" and column.name in ("item", "project_name"):
+            label = True
+            continue
+        if column.path or column.kind != "unknown":
+            label = False
+            continue
+        cells = [row.cells[column.index].strip() for row in data if column.index < len(row.cells) and row.cells[column.index].strip()]
+        if not cells:
+            continue
+        if label and not any(is_amount(cell) for cell in cells):
+            column.kind, column.name = "dimension", "item"
+        else:
+            label = False

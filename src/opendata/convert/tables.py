@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..model import Row, Table
 from ..money import is_amount, parse_amount, printed_decimals
 from ..standard import TableSpec, load_standard
-from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, realign, split_header, width_of
+from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, label_continuations, realign, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
 from .recognise import clean_label, header_key, is_table_number, row_type_for
@@ -107,6 +107,7 @@ class TableBuilder:
         width = max(width_of(header), width_of(data))
         fixed = realign([r.cells for r in header], width)
         columns = classify(header_paths(fixed, width), self.spec)
+        label_continuations(columns, data)
         self.columns = columns
         self.extra_labels = [c.index for c in self.expenditure_labels()[1:]] if self.spec.two_sided else []
         self.extra_rows: list[Row] = []   # the rows of further expenditure lists, put after the table's rows
@@ -369,7 +370,10 @@ class TableBuilder:
         values["item"] = label
         if side:
             values["side"] = side
-        return Row(row_id="", row_type=row_type_for(label), values=values, source_line=row.line, source_page=row.page)
+        row_type = row_type_for(label)
+        if row_type == "item" and len(labels) > 1 and row_type_for(labels[-1]) != "item":
+            row_type = "subtotal"   # 一般公共预算资金 | 小计: the group's subtotal
+        return Row(row_id="", row_type=row_type, values=values, source_line=row.line, source_page=row.page)
 
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
         """Put one dimension cell into the row: a code field's cell is split into code and name (the
