@@ -169,3 +169,33 @@ def test_procurement_by_category_project_and_item(tmp_path):
     assert (rows[2].values["project_name"], rows[2].values["economic_name"]) == ("办公设备购置费", "办公设备购置")
     assert rows[3].values["procurement_method"] == "分散自行组织"
     assert not [w for w in result.warnings if "not converted" in w or "not recognised" in w or "without a label" in w], result.warnings
+
+
+def test_header_word_cut_at_its_border_and_rows_named_by_their_only_text(tmp_path):
+    """采购组织形 with 式 printed in the 合计 row below it is one header; a row printing only its
+    经济科目 (the 专项名称 merged from above) or only its 采购组织形式 is named by that text."""
+    source = document(tmp_path, "\n".join([
+        "2019年政府采购预算表", "部门：测试省测试厅\t\t\t\t\t单位：万元",
+        "采购品目大类\t专项名称\t经济科目\t采购物品名称\t采购组织形\t总计",
+        "合计\t\t\t\t式\t12.00",
+        "三、服务C\t\t\t\t\t12.00",
+        "\t会议经费\t会议费\t\t\t10.00",
+        "\t\t\t会议服务\t分散自行组织\t10.00",
+        "\t\t培训费\t\t\t2.00",
+        "\t\t\t\t分散自行组织\t2.00"]))
+    result = convert_file(source)
+    rows = result.disclosure.tables["government_procurement"].rows
+    assert [(r.values["item"], r.values["total"]) for r in rows] == [
+        ("合计", 12 * WAN), ("三、服务C", 12 * WAN), ("会议经费", 10 * WAN), ("会议服务", 10 * WAN), ("培训费", 2 * WAN), ("分散自行组织", 2 * WAN)]
+    assert rows[0].values.get("procurement_method") in (None, "")
+    assert rows[4].values["economic_name"] == "培训费"
+    assert not [w for w in result.warnings if "not converted" in w or "not recognised" in w or "without a label" in w], result.warnings
+
+
+def test_amount_told_in_a_justified_sentence_is_no_data_line():
+    from opendata.convert.pdf import is_data_line
+
+    sentence = [(0, 60, "6032.55万元，比"), (80, 100, "2016"), (120, 160, "年增加"), (180, 260, "3401.59万元，增长")]
+    assert not is_data_line(sentence, "6032.55万元，比 2016 年增加 3401.59万元，增长")
+    row = [(0, 60, "30201"), (80, 160, "办公费"), (200, 260, "570.00")]
+    assert is_data_line(row, "30201 办公费 570.00")

@@ -310,3 +310,31 @@ def label_continuations(columns: list[Column], data: list[CellRow]) -> None:
             column.kind, column.name = "dimension", "item"
         else:
             label = False
+
+
+def header_overflow(header: list[list[str]], data: list[CellRow]) -> list[CellRow]:
+    """A header word cut at its cell's lower border, its last characters printed in the first data
+    row (采购组织形 | 式): where the header cell alone names no column and with the short text under it
+    (at most two characters, no amount) names a dimension or measure, the text is moved up into the
+    header (`header`, rows of cells, is changed in place). Returns the data rows, the first one
+    without the moved texts."""
+    if not header or not data:
+        return data
+    first = list(data[0].cells)
+    moved = False
+    for index, cell in enumerate(first):
+        tail = cell.strip()
+        if not tail or len(tail) > 2 or is_amount(tail):
+            continue
+        row = next((r for r in reversed(header) if index < len(r) and r[index].strip()), None)
+        if row is None:
+            continue
+        head = row[index].strip()
+        if match_dimension([head]) or match_measure([head]) or not (match_dimension([head + tail]) or match_measure([head + tail])):
+            continue
+        row[index] = head + tail
+        first[index] = ""
+        moved = True
+    if not moved:
+        return data
+    return [CellRow(first, data[0].line, data[0].last_line, data[0].page, data[0].extra_lines)] + data[1:]

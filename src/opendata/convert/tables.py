@@ -8,7 +8,8 @@ from decimal import Decimal
 from ..model import Row, Table
 from ..money import is_amount, parse_amount, printed_decimals
 from ..standard import TableSpec, load_standard
-from .columns import CODE_FIELDS, Column, best_shift, classify, header_paths, label_continuations, realign, split_header, width_of
+from .columns import (CODE_FIELDS, Column, best_shift, classify, header_overflow, header_paths, label_continuations, realign, split_header,
+                      width_of)
 from .errors import Warnings
 from .layout import CellRow
 from .recognise import clean_label, header_key, is_table_number, row_type_for
@@ -22,6 +23,7 @@ KEEP_DECIMALS = re.compile(r"保留(\S)位小数")
 TEXT_FIELDS_INHERITED = ("project_code", "project_name", "project_category", "department", "unit_name", "unit_code",
                          "responsible_person", "contact_phone", "goal", "indicator_level1", "indicator_level2")
 LABEL_FIELDS = ("item", "project_name")   # dimensions that hold a two-sided table's row labels
+NAME_FIELDS = ("project_name", "unit_name", "economic_name", "gov_economic_name", "procurement_method")   # a row printing no label is named by these, in order
 EMPTY_MARKS = {"-", "—", "--", "——", "/", "无"}
 
 
@@ -106,6 +108,7 @@ class TableBuilder:
         header, data = split_header(rows)
         width = max(width_of(header), width_of(data))
         fixed = realign([r.cells for r in header], width)
+        data = header_overflow(fixed, data)
         columns = classify(header_paths(fixed, width), self.spec)
         label_continuations(columns, data)
         self.columns = columns
@@ -358,7 +361,7 @@ class TableBuilder:
             self.unconverted.setdefault(what, []).append(row.line)
         label = " / ".join(clean_label(l) for l in labels if clean_label(l))
         if not label:
-            if not any(values.get(k) for k in (*CODE_FIELDS, "unit_code", "unit_name", "project_name")):
+            if not any(values.get(k) for k in (*CODE_FIELDS, "unit_code", *NAME_FIELDS)):
                 if any(isinstance(v, Decimal) for v in values.values()) and not any(c.kind in ("dimension", "code_part") for c in columns):
                     # a table with no label column (the 三公 table: one row of amounts) is its total
                     label = "合计"
@@ -366,7 +369,7 @@ class TableBuilder:
                     if any(isinstance(v, Decimal) for v in values.values()):
                         self.warnings.add("amounts printed without a label", row.line, self.spec.code)
                     return None
-            label = label or values.get("project_name") or values.get("unit_name") or ""
+            label = label or next((values[k] for k in NAME_FIELDS if values.get(k)), "")
         values["item"] = label
         if side:
             values["side"] = side
