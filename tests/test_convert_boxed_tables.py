@@ -199,3 +199,36 @@ def test_amount_told_in_a_justified_sentence_is_no_data_line():
     assert not is_data_line(sentence, "6032.55万元，比 2016 年增加 3401.59万元，增长")
     row = [(0, 60, "30201"), (80, 160, "办公费"), (200, 260, "570.00")]
     assert is_data_line(row, "30201 办公费 570.00")
+
+
+def test_new_columns_come_back_from_the_workbook(tmp_path):
+    """export-xlsx then convert gives the same rows: the 支出用途 list (expenditure_list), a group's
+    小计 row, 经济科目 and 采购组织形式 of the procurement table, 会议费 and 培训费."""
+    pytest.importorskip("openpyxl")
+    from opendata.workbook import export_workbook
+
+    source = document(tmp_path, "\n".join([
+        "收支预算总表", "单位：万元",
+        "收入\t\t支出\t\t\t",
+        "项目名称\t金额\t功能分类\t\t支出用途\t",
+        "\t\t功能科目名称\t金额\t项目名称\t金额",
+        "一、财政拨款\t30.00\t一、一般公共服务支出\t30.00\t一、基本支出\t20.00",
+        "\t\t二、外交支出\t\t二、项目支出\t10.00",
+        "收入合计\t30.00\t支出合计\t\t\t30.00"]), "\n".join([
+        "收入预算总表", "单位：万元", "项目名称\t\t金额", "收入总计\t\t30.00", "一般公共预算资金\t小计\t30.00",
+        "\t公共财政拨款(补助)资金\t30.00"]), "\n".join([
+        "“三公”经费、会议费、培训费支出预算表", "单位：万元",
+        "合计\t“三公”经费\t\t\t\t\t\t会议费\t培训费",
+        "\t小计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费\t\t",
+        "\t\t\t小计\t公务用车购置费\t公务用车运行维护费\t\t\t",
+        "26.00\t7.00\t2.00\t3.00\t1.00\t2.00\t2.00\t15.00\t4.00"]), "\n".join([
+        "政府采购预算表", "单位：万元",
+        "采购品目大类\t专项名称\t经济科目\t采购物品名称\t采购组织形式\t总计",
+        "合计\t\t\t\t\t12.00", "\t办公设备购置费\t办公设备购置\t\t\t12.00", "\t\t\t台式计算机\t分散自行组织\t12.00"]))
+    original = convert_file(source).disclosure
+    back = convert_file(export_workbook(original, tmp_path / "export.xlsx")).disclosure
+    for table_id in ("income_expenditure_summary", "income_summary", "three_public_expenses", "government_procurement"):
+        mine, theirs = back.tables[table_id], original.tables[table_id]
+        assert [(r.row_id, r.row_type, r.values) for r in mine.rows] == [(r.row_id, r.row_type, r.values) for r in theirs.rows], table_id
+        assert mine.columns == theirs.columns, table_id
+    assert any(r.values.get("expenditure_list") == "支出用途" for r in back.tables["income_expenditure_summary"].rows)

@@ -245,6 +245,8 @@ class TableBuilder:
                     decimals.append(printed_decimals(cell))
                 elif column.name == "line_number" and cell.isdigit():
                     values["line_number"] = int(cell)
+                elif column.name == "expenditure_list" and side == "expenditure":
+                    values["expenditure_list"] = clean_label(cell)
                 elif column.kind == "measure" and cell not in EMPTY_MARKS:
                     self.unconverted.setdefault(f"text {cell[:40]!r} in amount column {column.name}", []).append(row.line)
             if side == "income":
@@ -374,8 +376,8 @@ class TableBuilder:
         if side:
             values["side"] = side
         row_type = row_type_for(label)
-        if row_type == "item" and len(labels) > 1 and row_type_for(labels[-1]) != "item":
-            row_type = "subtotal"   # 一般公共预算资金 | 小计: the group's subtotal
+        if row_type == "item" and " / " in label and row_type_for(label.rsplit(" / ", 1)[1]) != "item":
+            row_type = "subtotal"   # 一般公共预算资金 | 小计 (label 一般公共预算资金 / 小计): the group's subtotal
         return Row(row_id="", row_type=row_type, values=values, source_line=row.line, source_page=row.page)
 
     def put_dimension(self, values: dict, labels: list[str], name: str, cell: str) -> None:
