@@ -48,6 +48,7 @@ INSTRUCTIONS_SHEET = "说明"
 CODE_LISTS = (("function_code", "function_classification"), ("economic_code", "economic_classification_department"),
               ("gov_economic_code", "economic_classification_government"))
 SKIPPED_FIELDS = {"side", "gov_economic_name", "economic_name"}   # side is the layout; names go with their codes
+NAME_OF_CODE = {"gov_economic_name": "gov_economic_code", "economic_name": "economic_code"}   # … when the table has the code
 TEXT_FIELDS = {"function_code", "economic_code", "gov_economic_code", "unit_code", "project_code"}
 
 
@@ -79,7 +80,8 @@ def header_for(spec, kind: str, name: str, prefix: list[str]) -> list[str]:
         if "*" in alias:
             continue
         path = [*prefix, *alias.split("/")]
-        column = classify([path], spec)[0]
+        label = [*prefix, standard.fields["item"].header_aliases[0]]   # beside a label column, as on the sheet (a name column alone is the label)
+        column = classify([path, label], spec)[0]
         side = column.side if spec.two_sided else None
         if column.kind == kind and column.name == name and (not prefix or side == {"收入": "income", "支出": "expenditure"}[prefix[0]]):
             return path
@@ -103,7 +105,8 @@ def layout(table_id: str, stage: str | None, columns: list[str] | None = None, s
                 wanted = [m for m in wanted if m == "total"] or wanted[:1]
             cols += [Col(header_for(spec, "measure", m, [word]), "measure", m, side) for m in wanted]
         return cols
-    dims = [d for d in spec.dimensions if d not in SKIPPED_FIELDS and d != "item" and (columns is None or d in columns)]
+    dims = [d for d in spec.dimensions if d != "item" and (columns is None or d in columns)
+            and (d not in SKIPPED_FIELDS or (columns is not None and d in NAME_OF_CODE and NAME_OF_CODE[d] not in columns))]
     dims = [d for d in dims if load_standard().fields[d].header_aliases or d == "item"]
     cols = [Col(header_for(spec, "dimension", d, []), "dimension", d) for d in [*dims, "item"]]
     cols += [Col(header_for(spec, "measure", m, []), "measure", m) for m in measures]

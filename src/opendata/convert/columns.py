@@ -409,3 +409,52 @@ def budget_beside_actual(a: Column, b: Column, spec: TableSpec) -> tuple[Column,
             return planned, name
     return None
 
+
+def label_continuations(columns: list[Column], data: list[CellRow]) -> None:
+    """A column without any header, right of the row-label column (item or project_name; a merged 项目名称 cell over two
+    label columns: 一般公共预算资金 | 小计, then | 公共财政拨款(补助)资金 under it), whose cells print
+    text and never an amount, is a further label column: it becomes `item` too (its text joins the
+    row's label). Columns without a header and without any filled cell are skipped over. In place."""
+    label = False
+    for column in sorted(columns, key=lambda c: c.index):
+        if column.kind == "dimension" and column.name in ("item", "project_name"):
+            label = True
+            continue
+        if column.path or column.kind != "unknown":
+            label = False
+            continue
+        cells = [row.cells[column.index].strip() for row in data if column.index < len(row.cells) and row.cells[column.index].strip()]
+        if not cells:
+            continue
+        if label and not any(is_amount(cell) for cell in cells):
+            column.kind, column.name = "dimension", "item"
+        else:
+            label = False
+
+
+def header_overflow(header: list[list[str]], data: list[CellRow]) -> list[CellRow]:
+    """A header word cut at its cell's lower border, its last characters printed in the first data
+    row (采购组织形 | 式): where the header cell alone names no column and with the short text under it
+    (at most two characters, no amount) names a dimension or measure, the text is moved up into the
+    header (`header`, rows of cells, is changed in place). Returns the data rows, the first one
+    without the moved texts."""
+    if not header or not data:
+        return data
+    first = list(data[0].cells)
+    moved = False
+    for index, cell in enumerate(first):
+        tail = cell.strip()
+        if not tail or len(tail) > 2 or is_amount(tail):
+            continue
+        row = next((r for r in reversed(header) if index < len(r) and r[index].strip()), None)
+        if row is None:
+            continue
+        head = row[index].strip()
+        if match_dimension([head]) or match_measure([head]) or not (match_dimension([head + tail]) or match_measure([head + tail])):
+            continue
+        row[index] = head + tail
+        first[index] = ""
+        moved = True
+    if not moved:
+        return data
+    return [CellRow(first, data[0].line, data[0].last_line, data[0].page, data[0].extra_lines)] + data[1:]

@@ -170,9 +170,13 @@ def line_height(words) -> float:
     return max(4.0, max(w["bottom"] for w in words) - min(w["top"] for w in words))
 
 
+PROSE_AMOUNT = re.compile(r"\d\s*(亿元|万元|元)\s*[，,；;。]")   # 6032.55 万元，比…: an amount told in a sentence
+
+
 def is_data_line(chunks, text: str) -> bool:
-    """True for a data line: two or more (x0, x1, text) chunks (`chunk_line`), one a number, and no 。 in `text`."""
-    return len(chunks) >= 2 and any(is_number_chunk(c[2]) for c in chunks) and "。" not in text
+    """True for a data line: two or more (x0, x1, text) chunks (`chunk_line`), one a number, no 。 in `text`
+    and no amount followed by its unit and a comma (6032.55 万元，比 2016 年增加…: a justified sentence)."""
+    return len(chunks) >= 2 and any(is_number_chunk(c[2]) for c in chunks) and "。" not in text and not PROSE_AMOUNT.search(text)
 
 
 def is_short_line(chunks, text: str) -> bool:

@@ -13,6 +13,9 @@
 - A page whose MediaBox is stored with its corners the other way round ([0 595 842 0]; the PDF standard allows
   any two opposite corners) is read with its box normalised: pdfminer would otherwise place every character a
   page height off the page, and the whole page would read as clipped.
+- A rectangle filled white and not stroked (a background box laid under a title and its 部门/单位 lines) draws
+  nothing on the white page: it is no cell border, so its edges are left out (else the title, 公开表N and
+  部门：… lines become one merged cell of the table below them, and a spurious column opens at its left).
 - A page whose text cannot be read (a font without a Unicode map: pdfminer gives "(cid:123)", or private-use
   code points) is a ConversionError, never a package of garbage.
 """
@@ -35,6 +38,8 @@ def readable_page(page, path: Path, number: int):
     overprinted characters read once: a pdfplumber (Filtered)Page with the same API (chars, extract_words,
     find_tables, height). Raises ConversionError naming the file and page when the page's text cannot be read."""
     snapped = _snapped(_turned(page))
+    if any(invisible_box(obj) for obj in snapped.rects):
+        snapped = snapped.filter(lambda obj: not invisible_box(obj))
     deduped = snapped.dedupe_chars(tolerance=DEDUPE_TOLERANCE)
     check_unicode(deduped.chars, path, number)
     return deduped
@@ -48,6 +53,24 @@ def normalise_media_box(page) -> None:
     if box and len(box) == 4:
         x0, y0, x1, y1 = box
         page.page_obj.mediabox = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+WHITE = {(1.0,), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)}   # white in gray, RGB and CMYK
+
+
+def invisible_box(obj: dict) -> bool:
+    """True for a pdfplumber rect that draws nothing on a white page: filled white (gray 1, RGB 1 1 1 or CMYK
+    0 0 0 0), not stroked, and wider and taller than a rule (a thin white bar may be a rule on a coloured fill)."""
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return False
+    colour = obj.get("non_stroking_color")
+    if isinstance(colour, (int, float)):
+        colour = (colour,)
+    try:
+        colour = tuple(float(c) for c in colour)
+    except (TypeError, ValueError):
+        return False
+    return colour in WHITE and obj["x1"] - obj["x0"] > 3 and obj["bottom"] - obj["top"] > 3
 
 
 def _snapped(page):

@@ -22,6 +22,14 @@ def is_table_marker(text: str) -> bool:
     return bool(match) and not text[match.end():].strip()
 
 
+def is_table_number(text: str) -> bool:
+    """A line that is nothing but a table's number with its prefix (公开表一, 预算表 5, 公开01表, 附表1;
+    the prefixes are the `marker` words of codelists/title_words.csv), as printed between a title and its table."""
+    key = squash(text).rstrip("、.．:：")
+    match = _number_pattern().match(key)
+    return bool(key) and bool(match) and match.end() == len(key)
+
+
 @dataclass(frozen=True)
 class TitleMatch:
     """A table title recognised: the catalog table id (codelists/tables.csv) and the alias that matched."""

@@ -9,12 +9,12 @@ from ..model import Row, Table
 from ..money import is_amount, parse_amount, printed_decimals
 from ..standard import TableSpec, load_standard
 from .codes import inherit_parts, join_code_parts, split_code
-from .columns import (CODE_FIELDS, Column, best_shift, budget_beside_actual, classify, header_paths, list_side, realign,
-                      split_header, width_of)
+from .columns import (CODE_FIELDS, Column, best_shift, budget_beside_actual, classify, header_overflow, header_paths,
+                      label_continuations, list_side, realign, split_header, width_of)
 from .errors import Warnings
 from .layout import CellRow
 from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type
-from .recognise import clean_label, relative_year, row_type_for
+from .recognise import clean_label, is_table_number, relative_year, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
 from .table_rows import finish_rows
 
@@ -25,11 +25,12 @@ KEEP_DECIMALS = re.compile(r"保留(\S)位小数")
 TEXT_FIELDS_INHERITED = ("project_code", "project_name", "project_category", "department", "unit_name", "unit_code",
                          "responsible_person", "contact_phone", "goal", "indicator_level1", "indicator_level2")
 LABEL_FIELDS = ("item", "project_name")   # dimensions that hold a two-sided table's row labels
+NAME_FIELDS = ("project_name", "unit_name", "economic_name", "gov_economic_name", "procurement_method")   # a row printing no label is named by these, in order
 EMPTY_MARKS = {"-", "—", "--", "——", "/", "无"}
 
 
 def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
-    """Take unit lines, notes and 单位名称 lines out of the rows (a row whose every cell is one of
+    """Take unit lines, notes, table numbers (公开表一) and 单位名称 lines out of the rows (a row whose every cell is one of
     them, such as 编制单位：… beside 单位：元, too)."""
     meta = {"unit": None, "decimals": None, "notes": [], "unit_name": None}
     kept = []
@@ -47,6 +48,8 @@ def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
             if keep:
                 meta["decimals"] = DECIMALS_WORDS.get(keep.group(1))
             continue
+        if len(filled) == 1 and is_table_number(filled[0]):
+            continue   # 公开表一 printed between the title and the table: the title's number, no row
         if len(filled) == 1 and NOTE_LINE.search(text):
             meta["notes"].append(text.strip())
             continue
@@ -87,7 +90,9 @@ class TableBuilder:
         header, data = split_header(rows)
         width = max(width_of(header), width_of(data))
         fixed = realign([r.cells for r in header], width)
+        data = header_overflow(fixed, data)
         columns = classify(header_paths(fixed, width), self.spec)
+        label_continuations(columns, data)
         self.columns = columns
         self.panels = find_panels(columns, self.spec)
         if self.panels:
@@ -376,7 +381,7 @@ class TableBuilder:
             self.unconverted.setdefault(what, []).append(row.line)
         label = " / ".join(clean_label(l) for l in labels if clean_label(l))
         if not label:
-            if not any(values.get(k) for k in (*CODE_FIELDS, "unit_code", "unit_name", "project_name")):
+            if not any(values.get(k) for k in (*CODE_FIELDS, "unit_code", *NAME_FIELDS)):
                 if any(isinstance(v, Decimal) for v in values.values()) and not any(c.kind in ("dimension", "code_part") for c in columns):
                     # a table with no label column (the 三公 table: one row of amounts) is its total
                     label = "合计"
@@ -384,13 +389,15 @@ class TableBuilder:
                     if any(isinstance(v, Decimal) for v in values.values()):
                         self.warnings.add("amounts printed without a label", row.line, self.spec.code)
                     return None
-            label = label or values.get("project_name") or values.get("unit_name") or ""
+            label = label or next((values[k] for k in NAME_FIELDS if values.get(k)), "")
         values["item"] = label
         if side:
             values["side"] = side
         row_type = row_type_for(label)
         if row_type == "item" and self.outer_label_only(row, columns):
             row_type = "subtotal"   # 货物 / a unit printed in the outer of two label columns: a group over the rows below
+        if row_type == "item" and " / " in label and row_type_for(label.rsplit(" / ", 1)[1]) != "item":
+            row_type = "subtotal"   # 一般公共预算资金 | 小计 (label 一般公共预算资金 / 小计): the group's subtotal
         return Row(row_id="", row_type=row_type, values=values, source_line=row.line, source_page=row.page)
 
     @staticmethod

@@ -216,7 +216,7 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
         options = [total(gbe, figure), total(basic_t, figure)]
     elif figure == "three_public":
         table = t.get("three_public_expenses")
-        options = [total(table)]
+        options = [total(table), total(table, "three_public")]   # 合计 may hold 会议费 and 培训费 too
         if table is not None and not any(amount_of(r, m) for r in table.rows for m in table.columns):
             options.append(Quantity(table, None, "total", ZERO, 0, "（表中无金额 no amounts）"))
     elif figure == "operating_costs":
