@@ -257,7 +257,10 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
             column.kind = "ignore"
         else:
             dimension = match_dimension(path[-1:])
-            measure = own_fund_measure(path, spec) or match_measure(path)   # 总计 / 一般公共预算: the heading's, by fund
+            measure = match_measure(path)
+            if measure is None or measure not in allowed or measure == match_measure(path[-1:]):
+                # 总计 / 一般公共预算 (the fund alone, not an alias of the whole path): the heading's measure by fund
+                measure = own_fund_measure(path, spec) or measure
             if measure is not None and measure not in allowed:
                 column.kind, column.name = "unknown", measure
                 columns.append(column)
