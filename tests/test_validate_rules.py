@@ -195,6 +195,20 @@ def test_the_report_counts_the_identities_compared_and_those_that_hold(tmp_path)
     assert held0 == checked0 and held1 == checked1 - 1
 
 
+@pytest.mark.parametrize("off, fires", [(0, False), (1000, True)])
+def test_a_part_not_printed_is_replaced_by_its_printed_parts(tmp_path, off, fires):
+    """一般公共预算支出表 printing 合计 | 人员经费 | 公用经费 | 项目支出 without 基本支出 (Xi'an): 合计 is
+    checked against 人员经费 + 公用经费 + 项目支出, not against 项目支出 alone."""
+    d = clean_disclosure(0)
+    t = Table("general_budget_expenditure", columns=["function_code", "item", "total", "personnel", "public_use", "project"],
+              money_unit="万元", money_decimals=2)
+    t.rows = [Row("201", values={"function_code": "201", "item": "一般公共服务支出", "total": Decimal(60000) + off,
+                                 "personnel": Decimal(30000), "public_use": Decimal(10000), "project": Decimal(20000)})]
+    d.tables = {"general_budget_expenditure": t}
+    report = validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+    assert ("sum.basic-project" in {f.rule for f in report.findings}) is fires
+
+
 # -- the fast structural check and frictionless ------------------------------------------------------
 
 SCHEMA = {"fields": [

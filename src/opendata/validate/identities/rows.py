@@ -20,7 +20,7 @@ def check_row_identities(ctx: Context, table: Table, tol: Decimal) -> None:
     combination accepted). Tolerance `tol` (元) per printed figure; adds findings to `ctx`."""
     columns = set(measures_of(table))
     for rule, whole, parts in ROW_IDENTITIES:
-        present = [p for p in parts if p in columns]
+        present = printed_parts(parts, columns)
         if whole not in columns or not present:
             continue
         for row in table.rows:
@@ -40,6 +40,24 @@ def check_row_identities(ctx: Context, table: Table, tol: Decimal) -> None:
             continue
         for row in table.rows:
             check_parts(ctx, table, row, "sum.funding-sources", node, options, tol)
+
+
+def printed_parts(parts: list[str], columns: set[str], within: frozenset = frozenset()) -> list[str]:
+    """The `parts` of a row identity that the table prints (`columns`), a part it does not print
+    replaced by that part's own printed parts where another row identity breaks it down
+    (基本支出 not printed, 人员经费 and 公用经费 printed: total = 人员经费 + 公用经费 + 项目支出).
+    `within`: the wholes being broken down (no identity is followed twice)."""
+    present = []
+    for part in parts:
+        if part in columns:
+            present.append(part)
+            continue
+        for _, whole, own in ROW_IDENTITIES:
+            found = printed_parts(own, columns, within | {part}) if whole == part and part not in within else []
+            if found:
+                present.extend(p for p in found if p not in present)
+                break
+    return present
 
 
 def check_parts(ctx: Context, table: Table, row: Row, rule: str, whole: str, options: list[list[str]],
