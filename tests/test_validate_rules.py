@@ -209,6 +209,27 @@ def test_a_part_not_printed_is_replaced_by_its_printed_parts(tmp_path, off, fire
     assert ("sum.basic-project" in {f.rule for f in report.findings}) is fires
 
 
+def test_a_unit_named_over_its_block_is_not_a_row_under_the_code_above(tmp_path):
+    """一般公共预算支出表（按经济分类） listing one block per unit, each headed by a row naming the unit
+    only (Shenzhen): the second unit's row is not counted under the first block's last code (39999)."""
+    d = clean_disclosure(0)
+    t = Table("general_budget_expenditure_economic", columns=["economic_code", "unit_name", "item", "total"],
+              money_unit="万元", money_decimals=2)
+
+    def row(code, item, total, unit=None, repeat=""):
+        values = {"item": item, "total": Decimal(total)}
+        values.update({"economic_code": code} if code else {"unit_name": unit})
+        return Row((code or unit) + repeat, values=values)
+    t.rows = [row(None, "测试局（本级）", 150000, "测试局（本级）"), row("301", "工资福利支出", 100000),
+              row("30101", "基本工资", 100000), row("399", "其他支出", 50000), row("39999", "其他支出", 50000),
+              row(None, "测试中心", 70000, "测试中心"), row("301", "工资福利支出", 70000, repeat="#2"),
+              row("30101", "基本工资", 70000, repeat="#2")]
+    d.tables = {"general_budget_expenditure_economic": t}
+    report = validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+    assert not [f for f in report.findings if f.rule == "sum.hierarchy"], [f.message for f in report.findings]
+    assert report.identities_checked >= 1
+
+
 # -- the fast structural check and frictionless ------------------------------------------------------
 
 SCHEMA = {"fields": [

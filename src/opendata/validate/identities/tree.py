@@ -35,6 +35,12 @@ def coded_nodes(table: Table) -> tuple[list[Node], list[Row]]:
             continue
         if own.get("unit_code") and len(own) == 1:
             unit = own["unit_code"]
+        if not own and row.values.get("unit_name") and row.values.get("item") == row.values["unit_name"]:
+            # a unit printed by name only (深圳市某某局（本级）) heads the block of rows below it: not a
+            # detail of the coded row above, the last row of the block before
+            unit, last = None, None
+            nodes.append(Node(row, {}, False))
+            continue
         if not own:
             if last is None:
                 nodes.append(Node(row, {}, False))
