@@ -158,14 +158,14 @@ def totals(scores: list[Score]) -> dict:
             "tables": add("tables"), "totals": add("totals"), "cells": add("cells")}
 
 
-PRINTED = re.compile(r"(?<![\d.,%／/:A-Za-z-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})(?![\d%％年月日号A-Za-z])")
+PRINTED = re.compile(r"(?<![\d.,%／/:A-Za-z-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})(?![\d%％年月日号A-Za-z-])")
 
 
 def printed_amounts(path: Path, tables_only: bool = True) -> set[Decimal] | None:
     """The distinct amounts a PDF prints, as poppler's pdftotext -layout reads them (an extractor
     independent of the converter's pdfplumber): numbers with a thousands separator or decimals,
     or bare integers of five digits or more (not percentages, dates, classification codes,
-    nor digits run into letters: project codes such as 11000021T00000011).
+    nor digits run into letters or a hyphen: project codes such as 11000021T00000011, 000447427-…).
     `tables_only`: only from lines laid out in columns (two or more gaps of two spaces or
     more), i.e. table rows, not the sentences of the narrative. None when pdftotext is not
     installed or the file is not a PDF."""
