@@ -94,7 +94,7 @@ def main() -> None:
     print(f"\n{figures['files']} documents: outcome right {figures['outcome_right']}, converted {figures['converted']}, "
           f"refused {figures['files'] - figures['converted']}")
     print(f"tables found {ratio(figures['tables'])}, printed totals found {ratio(figures['totals'])}, "
-          f"hand-read cells found {ratio(figures['cells'])}")
+          f"hand-read cells found {ratio(figures['cells'])}, tables in the document's money unit {ratio(figures['units'])}")
     if shares:
         print(f"printed amounts found: median {100 * figures['amount_share_median']:.1f}% over {len(shares)} converted PDFs; "
               f"below 95%: {len(figures['below_95'])} ({' '.join(figures['below_95'])})")

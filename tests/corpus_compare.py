@@ -68,6 +68,12 @@ class Score:
     share: float | None = None  # of the distinct printed amounts, found in the package (amount_share)
     unfound: list[tuple[int, str]] = field(default_factory=list)  # table lines with an amount not found (unfound_lines)
     identities: tuple[int, int] = (0, 0)  # accounting identities (held, compared) by the validator
+    units: tuple[int, int] = (0, 0)  # tables found whose money unit is the document's (agree, checked)
+
+
+def table_units(package) -> dict[str, str]:
+    """{table id: the money unit the package says the table printed (`moneyUnit`, 元 when none)}."""
+    return {table_id: table.money_unit or "元" for table_id, table in package.disclosure().tables.items()}
 
 
 def table_values(package) -> dict[str, tuple[set, str]]:
@@ -104,6 +110,20 @@ def compare(expected: dict, converted: bool, package=None) -> Score:
     found_ids = {table_id for table_id in ids if in_package(values, table_id)}
     score.tables = (len(found_ids), len(ids))
     score.missing += [f"table {table_id}" for table_id in sorted(ids - found_ids)]
+    # a table read in the wrong unit still matches the printed digits: its unit is checked against
+    # the unit printed on the table's page (the document's, where the page prints none)
+    units, printed_units = table_units(package), page_units(CORPUS / expected["file"])
+    checked = wrong = 0
+    for table in wanted:
+        on_page = printed_units.get(table.get("page"), set())
+        unit = next(iter(on_page)) if len(on_page) == 1 else expected.get("money_unit") if not on_page else None
+        if unit is None or table["catalog_id"] not in found_ids or table["catalog_id"] not in units:
+            continue
+        checked += 1
+        if units[table["catalog_id"]] != unit:
+            wrong += 1
+            score.missing.append(f"unit {units[table['catalog_id']]} of {table['catalog_id']} (page {table.get('page')} prints {unit})")
+    score.units = (checked - wrong, checked)
     totals = [(t["catalog_id"], amount_of(t.get("printed_total")), t["printed_total"]) for t in wanted]
     totals = [total for total in totals if total[1] is not None]
     found = 0
@@ -150,22 +170,22 @@ def cell_found(values: dict, table_id: str | None, printed: str) -> bool:
 
 def totals(scores: list[Score]) -> dict:
     """Figures over the corpus: files, outcome right, converted, and (found, expected) of tables,
-    totals and cells."""
+    totals and cells, and (agree, checked) of the tables' money units."""
     def add(name):
         return (sum(getattr(s, name)[0] for s in scores), sum(getattr(s, name)[1] for s in scores))
     return {"files": len(scores), "outcome_right": sum(s.outcome_ok for s in scores),
             "converted": sum(s.converted for s in scores),
-            "tables": add("tables"), "totals": add("totals"), "cells": add("cells")}
+            "tables": add("tables"), "totals": add("totals"), "cells": add("cells"), "units": add("units")}
 
 
-PRINTED = re.compile(r"(?<![\d.,%／/:A-Za-z-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})(?![\d%％年月日号A-Za-z])")
+PRINTED = re.compile(r"(?<![\d.,%／/:A-Za-z-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})(?![\d%％年月日号A-Za-z-])")
 
 
 def printed_amounts(path: Path, tables_only: bool = True) -> set[Decimal] | None:
     """The distinct amounts a PDF prints, as poppler's pdftotext -layout reads them (an extractor
     independent of the converter's pdfplumber): numbers with a thousands separator or decimals,
     or bare integers of five digits or more (not percentages, dates, classification codes,
-    nor digits run into letters: project codes such as 11000021T00000011).
+    nor digits run into letters or a hyphen: project codes such as 11000021T00000011, 000447427-…).
     `tables_only`: only from lines laid out in columns (two or more gaps of two spaces or
     more), i.e. table rows, not the sentences of the narrative. None when pdftotext is not
     installed or the file is not a PDF."""
@@ -200,6 +220,22 @@ def unfound_lines(path: Path, package) -> list[tuple[int, str]]:
             if any(Decimal(token.replace(",", "")) not in found for token in PRINTED.findall(line) if token not in codes):
                 lines.append((number, line.strip()))
     return lines
+
+
+UNIT_LINE = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
+
+
+def page_units(path: Path) -> dict[int, set[str]]:
+    """{page number from 1: the money units the page prints after 单位： (pdftotext -layout)};
+    empty when pdftotext is not installed or the file is not a PDF."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext") or not path.is_file() or path.read_bytes()[:5] != b"%PDF-":
+        return {}
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          errors="replace").stdout
+    return {number: set(UNIT_LINE.findall(page)) for number, page in enumerate(text.split("\f"), 1)}
 
 
 def classification_codes() -> set[str]:
