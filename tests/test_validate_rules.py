@@ -230,6 +230,21 @@ def test_a_unit_named_over_its_block_is_not_a_row_under_the_code_above(tmp_path)
     assert report.identities_checked >= 1
 
 
+@pytest.mark.parametrize("total, fires", [(30000, False), (45000, False), (40000, True)])
+def test_a_three_public_total_with_or_without_meetings_and_training(tmp_path, total, fires):
+    """合计 printed beside 会议费 and 培训费 may hold them (“三公”经费、会议费、培训费支出预算表) or not
+    (“三公”经费合计, Suzhou): either sum is accepted, any other is reported."""
+    d = clean_disclosure(0)
+    t = Table("three_public_expenses", columns=["item", "total", "overseas_travel", "vehicle", "reception",
+                                                "meeting_fees", "training_fees"], money_unit="万元", money_decimals=2)
+    t.rows = [Row("x", values={"item": "某单位", "total": Decimal(total), "overseas_travel": Decimal(10000),
+                               "vehicle": Decimal(15000), "reception": Decimal(5000), "meeting_fees": Decimal(7000),
+                               "training_fees": Decimal(8000)})]
+    d.tables = {"three_public_expenses": t}
+    report = validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+    assert ("sum.three-public" in {f.rule for f in report.findings}) is fires
+
+
 # -- the fast structural check and frictionless ------------------------------------------------------
 
 SCHEMA = {"fields": [

@@ -276,6 +276,7 @@ def classify(paths: list[list[str]], spec: TableSpec) -> list[Column]:
         columns.append(column)
     stand_in_for_parent(columns, spec)
     codes_named_beside(columns, spec)
+    bare_code_by_key(columns, spec)
     one_code_per_field(columns)
     name_as_label(columns)
     return columns
@@ -318,6 +319,21 @@ def codes_named_beside(columns: list[Column], spec: TableSpec) -> None:
             for part in run:
                 part.name = column.name
             column.name = NAME_OF_CODE[column.name]
+
+
+BARE_CODE = ("科目编码", "科目代码")
+
+
+def bare_code_by_key(columns: list[Column], spec: TableSpec) -> None:
+    """A code column headed only 科目编码 (or 科目代码), which names no classification, in a table
+    keyed by economic code (tables.csv keyed_by: 一般公共预算基本支出表 …) holds the department
+    economic code, not the function code. Changes `columns` in place."""
+    if not spec.keyed_by.startswith("department economic code") or "economic_code" not in spec.dimensions:
+        return
+    for column in columns:
+        if column.kind == "dimension" and column.name == "function_code" and [header_key(p) for p in column.path] in (
+                [word] for word in BARE_CODE):
+            column.name = "economic_code"
 
 
 def stand_in_for_parent(columns: list[Column], spec: TableSpec) -> None:

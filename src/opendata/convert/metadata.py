@@ -10,14 +10,13 @@ from pathlib import Path
 from ..model import Table
 from ..standard import load_standard
 from . import scope
-from .recognise import clean_label, squash
+from .recognise import UNIT_NAME_LABELS as LABELS, clean_label, squash
 
 YEAR_STAGE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:[区市县省]级)?\s*(?:部门|单位)?\s*(?:[（(]?单位[）)]?)?\s*(预算|决算)")
 UNIT_NAME_LINE = re.compile(r"(?:单位名称|部门（单位）名称|部门\(单位\)名称|部门)\s*[:：]\s*([^\s:：]{4,40})")
 ORG_SUFFIX = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(中心|局|委员会|委|办公室|院|所|站|馆|队|处|会|社|厅|部)$")
 
 
-LABELS = r"部门[（(]单位[)）]名称|预算单位名称|预算主管部门|单位名称|部门名称|预算单位|编制单位|编制部门|部门(?=\s*[:：])"
 UNIT_LABEL = re.compile(rf"(?:^|(?<=\s))({LABELS})\s*([:：]?)\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()]{{1,60}})")
 ORG_END = re.compile(r"(中心|局|委员会|委|办公室|办事处|办|院|所|站|馆|队|处|会|社|厅|部|校|署|园|室|团|台|场|厂|公司|集团|组|庭|宫|司|政府|法院|检察院)$")
 PLACE_END = re.compile(r"[省市区县镇乡州旗]$")

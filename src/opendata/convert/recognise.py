@@ -15,6 +15,9 @@ _LEADING_NUMBERING = re.compile(r"^(表[一二三四五六七八九十\d]+[、.�
 _TABLE_MARKER = re.compile(r"^\s*(预算\s*\d{1,2}\s*表|表\s*\d{1,2}|表[一二三四五六七八九十]{1,3}[、.．]?)(\s|$)")
 _COLUMN_NUMBER = re.compile(r"^(\*+|\(\d+\)|\d{1,2}|栏次|[A-Z])$")
 
+# the labels before the name of the unit a document or table is for (单位名称：…, 预算单位：…)
+UNIT_NAME_LABELS = r"部门[（(]单位[)）]名称|预算单位名称|预算主管部门|单位名称|部门名称|预算单位|编制单位|编制部门|部门(?=\s*[:：])"
+
 
 def is_table_marker(text: str) -> bool:
     """A line such as 预算01表, 表1, 表一、 that numbers a table and says nothing else."""

@@ -165,6 +165,11 @@ class TableBuilder:
                     seen[key] = kept if planned[0] is dropped else dropped
                     seen[(column.side, self.block_of(column), planned[1])] = planned[0]
                     continue
+                if column.name == "total" and self._year_beside_carryover(columns, dropped):
+                    # 本年预算 | 编制预算 | 上年结转: the second total column is the year's own money
+                    dropped.name = "current_year_subtotal"
+                    seen[(column.side, self.block_of(column), panel, dropped.name)] = dropped
+                    continue
                 if header_year(dropped.path) > header_year(kept.path) > 0:
                     kept, dropped = dropped, kept   # 2025年预算数 beside 2026年预算数: the later year is the table's
                     seen[key] = kept
@@ -176,6 +181,14 @@ class TableBuilder:
                 dropped.path = []
             else:
                 seen[key] = column
+
+    def _year_beside_carryover(self, columns: list[Column], column: Column) -> bool:
+        """Whether a second column read as the total (编制预算 beside 本年预算) stands for the year's
+        own money: the table carries current_year_subtotal, prints a carry-over column
+        (上年结转) on the same side and block, and no column already reads the year's money."""
+        near = [c for c in columns if c.kind == "measure" and c.side == column.side and self.block_of(c) == self.block_of(column)]
+        return ("current_year_subtotal" in self.spec.measures and any(c.name == "carryover" for c in near)
+                and not any(c.name == "current_year_subtotal" for c in near))
 
     def _report_columns(self, columns: list[Column], data: list[CellRow], line: int) -> None:
         for column in columns:

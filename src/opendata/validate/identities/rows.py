@@ -15,16 +15,19 @@ from .common import measure_title, row_name
 
 def check_row_identities(ctx: Context, table: Table, tol: Decimal) -> None:
     """In every row of `table`: each row identity of codelists/identities.csv (whole = sum of the
-    parts the table printed), and each source of funds of measure_tree.csv = the sum of its
+    parts the table printed; where several identities share a rule and a whole, one of them must
+    hold: 三公 合计 with or without 会议费 and 培训费), and each source of funds of measure_tree.csv = the sum of its
     printed children (the floating sources counted either inside or beside their parent, any
     combination accepted). Tolerance `tol` (元) per printed figure; adds findings to `ctx`."""
     columns = set(measures_of(table))
+    alternatives: dict[tuple[str, str], list[list[str]]] = {}   # identities of one rule and whole: either holds
     for rule, whole, parts in ROW_IDENTITIES:
         present = printed_parts(parts, columns)
-        if whole not in columns or not present:
-            continue
+        if whole in columns and present and present not in alternatives.get((rule, whole), []):
+            alternatives.setdefault((rule, whole), []).append(present)
+    for (rule, whole), options in alternatives.items():
         for row in table.rows:
-            check_parts(ctx, table, row, rule, whole, [present], tol)
+            check_parts(ctx, table, row, rule, whole, options, tol)
     for node in FUNDING_TREE:
         if node not in columns:
             continue
