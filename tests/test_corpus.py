@@ -7,6 +7,8 @@ notes and `benchmarks/bench_corpus.py`, which prints the same figures with what 
 they may only be raised. Skipped when ../shared/corpus is not beside the repository."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from opendata.convert.batch import CONVERTED, convert_batch
@@ -50,6 +52,16 @@ def test_a_document_without_a_text_layer_says_so(corpus):
     for exp, item in zip(expected, report.items):
         if exp["kind"] == "scanned" and exp["format"] == "pdf":  # a web page of images is refused as holding no table
             assert item.status != CONVERTED and "no text layer" in item.error, (exp["file"], item.error)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="the printed units are read with poppler's pdftotext")
+def test_every_money_table_is_in_the_unit_its_page_prints(corpus):
+    """A table read in the wrong unit (万元 as 元) matches the printed digits all the same: each
+    money table's unit is checked against the 单位： its page prints (tests/corpus_compare.py)."""
+    expected, report, scores = corpus
+    agree, checked = totals(scores)["units"]
+    wrong = [f"{s.file}: {m}" for s in scores for m in s.missing if m.startswith("unit")]
+    assert checked and agree == checked, "\n".join(wrong)
 
 
 @pytest.mark.parametrize("what, floor", [("tables", TABLES_FOUND), ("totals", TOTALS_FOUND), ("cells", CELLS_FOUND)])
