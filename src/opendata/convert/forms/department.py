@@ -186,7 +186,9 @@ class DepartmentForms(IndicatorTables):
         """A form row: its first filled cell is the label, the rest its text or amounts. Label |
         amount pairs (基本支出 | 12,634.14 | 财政拨款 | 98,880.78, after a group label such as
         年度预算安排（万元） or none) are one row per pair: the amount under the measure its label
-        names, else under total (the amount of the item the label names). A unit word in a row's
+        names, else under total (the amount of the item the label names); pairs are read so only
+        where every label names a measure or a unit word (万元) stands in the row or the three above
+        (a name | phone number pair is no amount). A unit word in a row's
         words (预算金额（万元）) is the unit of the amounts below."""
         filled = [c for c in cells if c]
         if not filled:
@@ -196,7 +198,8 @@ class DepartmentForms(IndicatorTables):
         if len(units) == 1:
             self.unit = table.money_unit = units.pop()
         pairs = self._pairs(filled)
-        if pairs and not (len(filled) == 2 and self._form_measures(rows, i, cells)):
+        money = any(UNIT_WORD.search(c) for r in rows[max(0, i - 3):i + 1] for c in r.cells if not is_amount(squash(c)))
+        if pairs and (money or all(match_measure([label], allowed) for label, _ in pairs)) and not (len(filled) == 2 and self._form_measures(rows, i, cells)):
             for label, cell in pairs:
                 amount = self._amount(cell, decimals)
                 name = match_measure([label], allowed) or "total"
