@@ -200,6 +200,8 @@ class DepartmentForms(IndicatorTables):
         pairs = self._pairs(filled)
         money = any(UNIT_WORD.search(c) for r in rows[max(0, i - 3):i + 1] for c in r.cells if not is_amount(squash(c)))
         if pairs and (money or all(match_measure([label], allowed) for label, _ in pairs)) and not (len(filled) == 2 and self._form_measures(rows, i, cells)):
+            if len(filled) % 2:   # the group label before the pairs (年度预算安排（万元）) is a row of its own
+                self._append(table, {"item": clean_label(filled[0])}, row)
             for label, cell in pairs:
                 amount = self._amount(cell, decimals)
                 name = match_measure([label], allowed) or "total"
