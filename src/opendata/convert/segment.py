@@ -19,6 +19,7 @@ PART_LINE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")   # �
 HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")   # 一、收支情况说明, however short
 TITLE_LIKE = re.compile(r"表\s*([(（][^()（）]{0,30}[)）])?\s*$")   # ends in 表, or 表（续）, 表（按…分类）
 BRACKETED_LINE = re.compile(r"^\s*[(（][^()（）]{2,40}[)）]\s*$")   # a title's remark printed on the line below it
+HEAD_NUMBERING = re.compile(r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+部分)")   # 一、 （二） 3. 第一部分
 CONFIRM_WINDOW = 14
 CONTENTS_RUN = 3   # this many titles of different tables on consecutive lines are a contents listing
 
@@ -97,7 +98,11 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
             continue
         one_cell = "\t" not in line.text.strip("\t")
         match, text, wrapped = title_at(lines, index) if one_cell else (None, text, 0)
-        if match is None and one_cell and unlisted_title(text) and confirmed(lines, index):
+        if match is None and one_cell and (wrapped or unlisted_title(text)) and confirmed(lines, index) and segments \
+                and segments[-1].table_id == "project_performance_targets" and squash(text).endswith(tuple(load_standard().vocabulary("form_title_end"))):
+            # 某某经费补助绩效目标表 after the project forms: one more project's form, named by its project
+            match = TitleMatch(segments[-1].table_id, "")
+        elif match is None and one_cell and unlisted_title(text) and confirmed(lines, index):
             match = TitleMatch("", "")
         if match is None or not confirmed(lines, index):
             continue
@@ -182,7 +187,24 @@ def title_at(lines: list[Line], index: int) -> tuple[TitleMatch | None, str, int
     both, alone = match_title(joined), match_title(following.text.strip())
     if both and all(other is None or len(both.alias) > len(other.alias) for other in (single, alone)):
         return both, joined, 1
+    if single is None and form_title_head(text, following.text):
+        # 301007_某分局_机场公安综 / 合修缮改造项目绩效目标表: a project's form title wrapped mid-name
+        match = both or alone
+        if match is None or load_standard().tables[match.table_id].kind == "performance":
+            return match, joined, 1
     return single, text, 0
+
+
+def form_title_head(text: str, following: str) -> bool:
+    """True when `text` is the first line of a performance form's title wrapped onto `following`
+    (the two together end in a form_title_end word of codelists/performance_vocabulary.csv, 绩效目标表,
+    `text` alone does not): `text` is a long run of words (12 characters or more) with no sentence
+    punctuation nor numbering, and `following` does not start anew (a year, a number, a bracket)."""
+    head, tail = squash(text), squash(following)
+    ends = tuple(load_standard().vocabulary("form_title_end"))
+    if not (head + tail).endswith(ends) or head.endswith(ends) or len(head) < 12 or len(head) + len(tail) > 70:
+        return False
+    return not re.search(r"[。；，,:：]", head) and not HEAD_NUMBERING.match(head) and not re.match(r"[\d(（〔\[]", tail)
 
 
 def unclosed_bracket(text: str, following: str) -> bool:

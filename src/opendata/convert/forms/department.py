@@ -29,6 +29,7 @@ class DepartmentForms(IndicatorTables):
         level1 = level2 = None
         indicator_header: list[str] | None = None
         projects_table = None
+        task_header: tuple | None = None
         while i < len(rows):
             row = rows[i]
             cells = [c.strip() for c in row.cells]
@@ -60,6 +61,10 @@ class DepartmentForms(IndicatorTables):
                 continue
             if cells and cells[0]:
                 indicator_header = None   # a form label ends the grid; a stray cell inside it does not
+            task_header = self._task_header(cells, task_header)
+            if task_header and self._task_row(table, cells, row, task_header, decimals):
+                i += 1
+                continue
             self._form_row(table, cells, row, rows, i, decimals)
             i += 1
         table.money_decimals = max(decimals) if decimals else None
@@ -136,12 +141,72 @@ class DepartmentForms(IndicatorTables):
                 self.warn(f"cells outside the indicator columns not converted: {lost[:3]}", row.line)
         return values
 
+    def _task_header(self, cells: list[str], current: tuple | None) -> tuple | None:
+        """The header of a task grid inside the form (年度重点工作任务 | 名称 | 主要实施内容 |
+        拟投入的资金（万元） | 期望达到的目标（概述））: (label key, [field or measure per column word]) when
+        the row's label is followed by three or more words, each naming a field or measure of the
+        table (brackets such as （万元） dropped; their unit is the table's), one of them a measure.
+        Any other row with a label of its own ends the grid (None); rows without one keep `current`."""
+        filled = [c for c in cells if c]
+        if not cells or not cells[0]:
+            return current
+        words = [UNIT_WORD.sub("", re.sub(r"[（(][^（）()]*[)）]$", lambda m: m.group(0) if UNIT_WORD.search(m.group(0)) else "", c)).strip() for c in filled[1:]]
+        allowed = set(self.spec.measures)
+        names = [match_measure([w], allowed) or match_dimension([w]) for w in words]
+        if len(names) >= 3 and all(n and (n in allowed or n in self.spec.dimensions) for n in names) and any(n in allowed for n in names):
+            units = {u.group(1) or u.group(2) for c in filled[1:] for u in [UNIT_WORD.search(c)] if u}
+            if len(units) == 1:
+                self.unit = units.pop()
+            return (header_key(cells[0]), names)
+        return current if header_key(cells[0]) == (current or ("",))[0] else None
+
+    def _task_row(self, table: Table, cells: list[str], row: CellRow, header: tuple, decimals: list[int]) -> bool:
+        """One task under a task grid header: its filled cells (the grid's label, repeated at the
+        top of a page, left out) taken in order as the header's columns; the measure's cell an
+        amount. False (the row is not a task) when the count or the amount does not fit; the
+        header row itself is True (read)."""
+        label, names = header
+        filled = [c for c in cells if c]
+        if filled and header_key(filled[0]) == label:
+            filled = filled[1:]
+        if not filled:
+            return bool(cells and cells[0])   # the header row: its words named the columns
+        allowed = set(self.spec.measures)
+        if len(filled) != len(names) or not all(is_amount(squash(c)) for c, n in zip(filled, names) if n in allowed):
+            return False
+        values: dict = {}
+        for cell, name in zip(filled, names):
+            self._put(values, name, cell, decimals)
+        values["item"] = clean_label(str(values.get("item") or values.get("activity") or ""))
+        table.money_unit = self.unit
+        self._append(table, values, row)
+        return True
+
     def _form_row(self, table: Table, cells: list[str], row: CellRow, rows, i, decimals) -> None:
-        """A form row: its first filled cell is the label, the rest its text or amounts."""
+        """A form row: its first filled cell is the label, the rest its text or amounts. Label |
+        amount pairs (基本支出 | 12,634.14 | 财政拨款 | 98,880.78, after a group label such as
+        年度预算安排（万元） or none) are one row per pair: the amount under the measure its label
+        names, else under total (the amount of the item the label names); pairs are read so only
+        where every label names a measure or a unit word (万元) stands in the row or the three above
+        (a name | phone number pair is no amount). A unit word in a row's
+        words (预算金额（万元）) is the unit of the amounts below."""
         filled = [c for c in cells if c]
         if not filled:
             return
         allowed = set(self.spec.measures)
+        units = {u.group(1) or u.group(2) for c in filled if not is_amount(squash(c)) for u in [UNIT_WORD.search(c)] if u}
+        if len(units) == 1:
+            self.unit = table.money_unit = units.pop()
+        pairs = self._pairs(filled)
+        money = any(UNIT_WORD.search(c) for r in rows[max(0, i - 3):i + 1] for c in r.cells if not is_amount(squash(c)))
+        if pairs and (money or all(match_measure([label], allowed) for label, _ in pairs)) and not (len(filled) == 2 and self._form_measures(rows, i, cells)):
+            if len(filled) % 2:   # the group label before the pairs (年度预算安排（万元）) is a row of its own
+                self._append(table, {"item": clean_label(filled[0])}, row)
+            for label, cell in pairs:
+                amount = self._amount(cell, decimals)
+                name = match_measure([label], allowed) or "total"
+                self._append(table, {"item": clean_label(label), name: amount}, row)
+            return
         if len(filled) > 1 and all(match_measure([c], allowed) for c in filled[1:]):
             unit = UNIT_WORD.search(filled[0])
             if unit:
@@ -306,3 +371,14 @@ class DepartmentForms(IndicatorTables):
         filled = [c.strip() for c in row.cells if c.strip()]
         return bool(filled) and all(squash(c).endswith(("指标", "(中期)", "(年度)", "满意度")) or re.fullmatch(r"指标\d+", squash(c)) or "指标" in c for c in filled)
 
+    @staticmethod
+    def _pairs(filled: list[str]) -> list[tuple[str, str]]:
+        """Label | amount pairs of a form row's filled cells, after a leading group label followed
+        by another label; [] unless the cells are such pairs throughout."""
+        def amount(c: str) -> bool:
+            return is_amount(squash(c))
+        if len(filled) >= 3 and not amount(filled[0]) and not amount(filled[1]):
+            filled = filled[1:]
+        if len(filled) < 2 or len(filled) % 2 or any(amount(c) for c in filled[::2]) or not all(amount(c) for c in filled[1::2]):
+            return []
+        return list(zip(filled[::2], filled[1::2]))

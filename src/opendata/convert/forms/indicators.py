@@ -8,12 +8,13 @@ from ...model import Row, Table
 from ...standard import TableSpec
 from ..layout import CellRow
 from ...money import is_amount
-from ..recognise import clean_label, header_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
+from ..recognise import clean_label, header_key, match_title, title_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
-from .vocabulary import INDICATOR_FIELDS, PROJECT_CODE, SELF_LABELS, UNIT_WORD, carry_levels, is_level1, is_level2, is_number, operator_of
+from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, is_level1, is_level2, is_number, operator_of
 
 
 HEADER_UNIT = re.compile(r"[（(]\s*(?:(?:金额)?单位[:：]\s*)?(万元|元)\s*[)）]")   # 预算数（单位：万元）
+UNIT_PREFIX = re.compile(r"^(\d{3,})[_－—-]([^_－—-]+)[_－—-](.+)$")   # 301007_某分局_某项目: a unit code and name lead a form title
 LEAD_IN = re.compile(r"[，。；]|[:：]\s*$")   # a sentence leading into the table, not a header
 
 
@@ -135,27 +136,41 @@ class IndicatorTables(FormReader):
 
     @staticmethod
     def _is_project_form(rows: list[CellRow]) -> bool:
-        """True when the first filled row is a form's label and its value (项目名称 | the name), not
-        a grid header: one project printed as a form with its indicator grid inside."""
+        """True when the first filled row is a form's label and its value (项目名称 | the name) or
+        its funding row (专项资金情况（万元） | 资金总额： | 80.00), not a grid header: one project
+        printed as a form with its indicator grid inside."""
         first = next((r for r in rows if r.filled), None)
-        if first is None or len(first.filled) != 2 or not first.cells[0].strip():
+        if first is None:
             return False
-        return SELF_LABELS.get(header_key(first.cells[0])) == "project_name" and not is_header_word(first.filled[1])
+        if len(first.filled) == 2 and first.cells[0].strip() and SELF_LABELS.get(header_key(first.cells[0])) == "project_name":
+            return not is_header_word(first.filled[1])
+        return _is_funding_row(first)
 
     def project_form(self, rows: list[CellRow], spec: TableSpec, title: str, first: int, last: int) -> Table:
-        """One project printed as a form -> Table of `spec`: label | value rows (项目名称, 主管部门,
+        """Projects printed as forms -> one Table of `spec`: label | value rows (项目名称, 主管部门,
         实施单位: self_evaluation_label words of codelists/performance_vocabulary.csv, and field
         aliases such as 年度目标), funding rows (专项资金情况（万元） | 资金总额 | 745.00: the amount
         named by the measure its label names, in the unit the group label prints), a line holding
         only the end of the value above it (a wrapped name), then the indicator grid under its
-        一级 / 二级 / 三级指标 header. One row per indicator carrying the project's values; a form
+        一级 / 二级 / 三级指标 header. A form that prints no 项目名称 is named by its title (`title`
+        for the first form; for a further form, the lines printed between the grid above and its
+        first label or funding row), less the form_title_end words of the same file; a title led by
+        a unit code and name (301007_某分局_某项目) gives unit_code and unit_name too. Page numbers
+        between forms are dropped. One row per indicator carrying the project's values; a form
         without indicators is one row. Cells that cannot be placed are warnings."""
+        table = self._table(spec, title, first, last)
+        decimals: list[int] = []
+        for heading, form_rows in _split_forms(rows, title):
+            self._read_form(form_rows, heading, spec, table, decimals)
+        table.money_unit = self.unit
+        table.money_decimals = max(decimals) if decimals else None
+        return table
+
+    def _read_form(self, rows: list[CellRow], heading: str, spec: TableSpec, table: Table, decimals: list[int]) -> None:
         allowed = set(spec.measures)
         project: dict = {}
-        decimals: list[int] = []
         last_text = None
         grid = None
-        table = self._table(spec, title, first, last)
         indicators = []
         loose: list[CellRow] = []
         for row in rows:
@@ -167,6 +182,9 @@ class IndicatorTables(FormReader):
             self._loose(loose)
             if grid is None and "一级指标" in keys and "三级指标" in keys:
                 grid = {i: n for i, n in self.header_columns([cells], spec).items() if n in INDICATOR_FIELDS}
+                for i, key in enumerate(keys):   # 目标值: the indicator_header words of codelists/performance_vocabulary.csv
+                    if i not in grid and INDICATOR_HEADERS.get(key) in INDICATOR_FIELDS:
+                        grid[i] = INDICATOR_HEADERS[key]
                 continue
             label = cells[0] and (SELF_LABELS.get(keys[0]) or match_dimension([cells[0]]))
             if grid is not None and (not label or label in INDICATOR_FIELDS):   # 绩效指标 | 成本指标 | …: the grid's group label
@@ -177,7 +195,9 @@ class IndicatorTables(FormReader):
                 lost = [c for i, c in enumerate(cells) if c and i not in grid and match_dimension([c]) not in INDICATOR_FIELDS]
                 if lost:
                     self.warn(f"cells outside the indicator columns not converted: {lost[:3]}", row.line, spec.code)
-                if values:
+                if set(values) == {"target_value"} and indicators and "target_value" in indicators[-1][0]:
+                    indicators[-1][0]["target_value"] += values["target_value"]   # a value wrapped onto the next page's first row
+                elif values:
                     indicators.append((values, row))
                 continue
             if not any(cells):
@@ -190,7 +210,10 @@ class IndicatorTables(FormReader):
                 self.warn(f"form cells not converted: {lost[:3]}", row.line, spec.code)
             last_text = next((k for k in reversed(list(project)) if isinstance(project[k], str)), None) if not lost else last_text
         self._loose(loose)
-        table.money_unit = self.unit
+        if "project_name" not in project and "project_code" not in project:
+            for name, value in _title_names(heading).items():
+                if name in spec.dimensions or name == "project_name":
+                    project.setdefault(name, value)
         levels: dict = {}
         if not indicators and project:
             indicators = [({}, next(r for r in rows if r.filled))]
@@ -199,8 +222,6 @@ class IndicatorTables(FormReader):
             values.update({k: v for k, v in project.items() if k not in values})
             values["item"] = values.get("indicator_level3") or values.get("indicator_level2") or values.get("project_name") or ""
             self._append(table, values, row)
-        table.money_decimals = max(decimals) if decimals else None
-        return table
 
     def _form_cells(self, cells: list[str], project: dict, allowed: set, decimals: list[int]) -> list[str]:
         """Read one form row into `project`: label | value pairs and label | amount funding rows.
@@ -358,3 +379,56 @@ class IndicatorTables(FormReader):
             self.warn(f"cells of a shifted row not placed: {list(reversed(rest)) + tail}", row.line)
         return values
 
+
+
+def _is_funding_row(row: CellRow) -> bool:
+    """True when the row is a form's funding row: a group label carrying its unit (专项资金情况（万元）)
+    and an amount after a label naming a measure (资金总额： | 80.00)."""
+    cells = [c.strip() for c in row.cells]
+    if not cells or not cells[0] or not UNIT_WORD.search(cells[0]) or is_amount(squash(cells[0])):
+        return False
+    return any(is_amount(squash(c)) and not is_amount(squash(cells[i - 1])) and match_measure([cells[i - 1]])
+               for i, c in enumerate(cells) if i > 0)
+
+
+def _split_forms(rows: list[CellRow], title: str) -> list[tuple[str, list[CellRow]]]:
+    """The forms printed one after another in one segment: (heading, rows) each. A form starts
+    at a 项目名称 or funding row printed after the indicator grid of the form above; the
+    one-cell lines between that grid and it are its heading (`title` heads the first form).
+    Page-number lines after a grid are dropped."""
+    forms: list[tuple[str, list[CellRow]]] = [(title, [])]
+    grid = False
+    pending: list[CellRow] = []
+    for row in rows:
+        keys = [header_key(c) for c in row.cells]
+        if grid and len(row.cells) == 1:
+            if not PAGE_NUMBER.match(squash(row.cells[0])):
+                pending.append(row)
+            continue
+        if grid and (_is_funding_row(row) or (row.cells[0].strip() and SELF_LABELS.get(keys[0]) == "project_name")):
+            forms.append(("".join(r.cells[0].strip() for r in pending), []))
+            pending, grid = [], False
+        forms[-1][1].extend(pending)
+        pending = []
+        grid = grid or ("一级指标" in keys and "三级指标" in keys)
+        forms[-1][1].append(row)
+    forms[-1][1].extend(pending)
+    return [form for form in forms if form[1]]
+
+
+def _title_names(heading: str) -> dict[str, str]:
+    """A form's heading -> {project_name, and unit_code / unit_name when a unit code and name lead
+    it (301007_某分局_某项目)}: the heading less its form_title_end ending (绩效目标表), the longest
+    that ends it; {} when no such ending ends it or the heading is only a catalog title (项目支出绩效目标表)."""
+    text = re.sub(r"\s+", "", heading)
+    match = match_title(heading)
+    if match is not None and title_key(heading)[0] == match.alias:
+        return {}   # 1.项目支出绩效目标表: the catalog's name of the whole table, no project's
+    end = next((w for w in sorted(TITLE_ENDS, key=len, reverse=True) if text.endswith(w)), None)
+    if end is None or len(text) <= len(end):
+        return {}
+    text = text[:-len(end)]
+    match = UNIT_PREFIX.match(text)
+    if match:
+        return {"unit_code": match.group(1), "unit_name": match.group(2), "project_name": match.group(3)}
+    return {"project_name": text}

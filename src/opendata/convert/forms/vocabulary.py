@@ -17,6 +17,7 @@ SELF_HEADERS = _STANDARD.vocabulary("self_evaluation_header")  # 绩效自评表
 SELF_LABELS = _STANDARD.vocabulary("self_evaluation_label")  # 绩效自评表 head label -> field
 INDICATOR_HEADERS = _STANDARD.vocabulary("indicator_header")  # indicator grid header -> field
 PROJECT_HEADERS = _STANDARD.vocabulary("project_header")  # project table header -> field
+TITLE_ENDS = tuple(_STANDARD.vocabulary("form_title_end"))  # 绩效目标表: the end of a form title naming the form
 INDICATOR_FIELDS = ("indicator_level1", "indicator_level2", "indicator_level3", "operator", "target_value", "target_unit", "weight")
 PROJECT_CODE = re.compile(r"^\s*([0-9A-Z]{12,})\s*[-—－_]\s*(.+)$", re.S)
 HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、\S|预算\s*\d{1,2}\s*表\s*$|表\s*\d{1,2}\s*$|表[一二三四五六七八九十]{1,3}[、.．])")
