@@ -116,7 +116,8 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
 
 def page_text_lines(page, state: dict | None = None) -> list[str]:
     """The printed lines of a page, top to bottom; ruled tables' rows as tab-joined cells."""
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False, use_text_flow=False)
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False, use_text_flow=False,
+                               return_chars=True)
     tables = []
     try:
         found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines",

@@ -116,6 +116,7 @@ def ruled_rows(table, words, state: dict) -> list[str]:
     its top-left grid position and leaves the positions it covers empty. Words inside the
     table but in no cell (a merged cell without its closing border) go to `open_cells`."""
     rows = table.rows
+    words = [piece for w in words for piece in split_at_borders(w, rows)]
     middle = [((w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2) for w in words]
     grid_words = [[[] if bbox is None else [w for w, (x, y) in zip(words, middle) if inside(bbox, x, y)] for bbox in row.cells]
                   for row in rows]
@@ -130,6 +131,37 @@ def ruled_rows(table, words, state: dict) -> list[str]:
             if any(c.strip() for c in part):
                 grid.append(part)
     return ["\t".join(cells) for cells in unfold_blocks(grid, state)]
+
+
+def split_at_borders(word: dict, rows) -> list[dict]:
+    """A pdfplumber word (dict with its "chars", from extract_words(return_chars=True)) cut where a cell border
+    of the ruled table's `rows` (pdfplumber rows; cells (x0, top, x1, bottom) or None) runs between two of its
+    characters and the piece on one side is an amount: a number that fills its cell up to the border is read
+    together with the label that starts just past it (110,387.976749一、一般公共服务支出) when the gap is narrower
+    than the word tolerance. A label overflowing into the next cell is left whole. Returns [word] or the pieces,
+    left to right, each a word dict (text, x0, x1, top, bottom, chars)."""
+    chars = word.get("chars")
+    if not chars or len(chars) < 2:
+        return [word]
+    y = (word["top"] + word["bottom"]) / 2
+    borders = sorted({x for row in rows for box in row.cells if box is not None and box[1] - 0.5 <= y <= box[3] + 0.5
+                      for x in (box[0], box[2])})
+    cuts = []
+    for i in range(1, len(chars)):
+        left, right = (chars[i - 1]["x0"] + chars[i - 1]["x1"]) / 2, (chars[i]["x0"] + chars[i]["x1"]) / 2
+        if any(left < x < right for x in borders):
+            cuts.append(i)
+    if not cuts:
+        return [word]
+    pieces, start = [], 0
+    for cut in cuts + [len(chars)]:
+        pieces.append(chars[start:cut])
+        start = cut
+    texts = ["".join(c["text"] for c in piece) for piece in pieces]
+    if not any(AMOUNT_TOKEN.match(t) for t in texts):
+        return [word]
+    return [dict(word, text=t, x0=min(c["x0"] for c in piece), x1=max(c["x1"] for c in piece), chars=piece)
+            for t, piece in zip(texts, pieces)]
 
 
 def open_cells(rows, stray) -> list[tuple[int, int, dict]]:
