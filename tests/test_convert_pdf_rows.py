@@ -42,3 +42,24 @@ def test_amount_filling_its_cell_is_not_glued_to_the_next_cells_label(tmp_path):
     texts = [line.text.split("\t") for line in lines]
     assert ["一、一般公共预算拨款收入", "110,387.976749", "一、一般公共服务支出", ""] in texts
     assert not any("110,387.976749一" in line.text for line in lines)
+
+
+def test_total_row_alone_on_the_next_page_keeps_its_columns(tmp_path):
+    """A ruled table whose 合计 row is printed alone on the next page, its label cell merged over the code and
+    name columns (four grid columns where the table has five): the row is the table's total, amounts in place."""
+    from opendata.convert import convert_file
+
+    from .test_convert_pdf_edges import EXP_COLUMNS, EXP_EXPECTED, EXP_HEADER, EXP_ROWS, check_amounts, draw_table, page_head
+
+    path = tmp_path / "total_alone.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, PAGE_HEIGHT))
+    c.setFont(FONT, SIZE)
+    top = page_head(c, "2024年部门支出总表")
+    draw_table(c, top, EXP_COLUMNS, EXP_HEADER, EXP_ROWS[1:], True)
+    c.showPage()
+    c.setFont(FONT, SIZE)
+    draw_table(c, 60, EXP_COLUMNS, [], [[("合计", 2), *EXP_ROWS[0][2:]]], True)
+    c.showPage()
+    c.save()
+    table = convert_file(path).disclosure.tables["expenditure_summary"]
+    check_amounts(table, EXP_EXPECTED, pages={"total": 2})

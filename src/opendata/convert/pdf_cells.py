@@ -130,7 +130,39 @@ def ruled_rows(table, words, state: dict) -> list[str]:
         for part in split_code_part_header(cells):
             if any(c.strip() for c in part):
                 grid.append(part)
+    grid = widen_continuation(grid, column_edges(rows), state)
     return ["\t".join(cells) for cells in unfold_blocks(grid, state)]
+
+
+def column_edges(rows) -> list[float | None]:
+    """The left border (x, PDF points) of each grid column of a ruled table's pdfplumber `rows`, None for a
+    column no cell starts in."""
+    width = max((len(row.cells) for row in rows), default=0)
+    return [next((row.cells[k][0] for row in rows if k < len(row.cells) and row.cells[k] is not None), None)
+            for k in range(width)]
+
+
+def widen_continuation(grid: list[list[str]], edges: list[float | None], state: dict) -> list[list[str]]:
+    """The rows of a ruled table (cells left to right, one per grid column whose left borders are `edges`)
+    laid on the columns of the ruled table before it (`state`, kept across pages) when they continue it: the
+    table starts with amounts (no header), has fewer columns and each of its columns starts at a border of the
+    one before (a 合计 row printed alone on the next page, its label cell merged over the code and name columns,
+    has four columns where the table has seven). Other tables are returned as they are; `state` then gets
+    their borders."""
+    before = state.get("ruled_edges")
+    starts_with_amounts = bool(grid) and any(AMOUNT_TOKEN.match(c.strip()) for c in grid[0])
+    if before and starts_with_amounts and 0 < len(edges) < len(before) and None not in edges:
+        at = [next((n for n, x in enumerate(before) if x is not None and abs(x - edge) <= 1.5), None) for edge in edges]
+        if None not in at and at == sorted(set(at)):
+            widened = []
+            for cells in grid:
+                row = [""] * len(before)
+                for k, text in zip(at, cells):
+                    row[k] = text
+                widened.append(row)
+            return widened
+    state["ruled_edges"] = edges
+    return grid
 
 
 def split_at_borders(word: dict, rows) -> list[dict]:
