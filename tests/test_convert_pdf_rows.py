@@ -63,3 +63,28 @@ def test_total_row_alone_on_the_next_page_keeps_its_columns(tmp_path):
     c.save()
     table = convert_file(path).disclosure.tables["expenditure_summary"]
     check_amounts(table, EXP_EXPECTED, pages={"total": 2})
+
+
+def test_page_number_cut_by_a_space_character_is_no_row(tmp_path):
+    """A page number 11 whose digits a producer's space character (another font) cuts into two words "1" "1"
+    is still the page number in the bottom margin, not an item row of the table above it."""
+    from opendata.convert import convert_file
+
+    from .test_convert_pdf_edges import EXP_COLUMNS, EXP_EXPECTED, EXP_HEADER, EXP_ROWS, check_amounts, draw_table, page_head
+
+    path = tmp_path / "page_number.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, PAGE_HEIGHT))
+    c.setFont(FONT, SIZE)
+    top = page_head(c, "2024年部门支出总表")
+    draw_table(c, top, EXP_COLUMNS, EXP_HEADER, EXP_ROWS, True)
+    y = PAGE_HEIGHT - 790
+    c.setFont("Helvetica", 9.75)
+    c.drawString(292.9, y, "1")
+    c.drawString(298.1, y, "1")
+    c.setFont("Times-Roman", 9)
+    c.drawString(297.4, y, " ")
+    c.showPage()
+    c.save()
+    lines, _ = pdf_lines(path, path.read_bytes())
+    assert not [line.text for line in lines if line.text.replace(" ", "") == "11"]
+    check_amounts(convert_file(path).disclosure.tables["expenditure_summary"], EXP_EXPECTED)

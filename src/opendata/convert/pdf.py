@@ -153,12 +153,17 @@ PAGE_NUMBER = re.compile(r"^[-—–~\s]*(第\s*)?\d{1,4}\s*页?(\s*[/／共]\s*
 
 
 def is_page_number(line_words, page_height: float) -> bool:
-    """A lone page number (- 3 -, 第3页, 3/20) in the top or bottom margin."""
+    """A lone page number (- 3 -, 第3页, 3/20) in the top or bottom margin. Words closer than half a character
+    are one (a producer's space character laid over the digits cuts 11 into the words 1 and 1)."""
     top = min(w["top"] for w in line_words)
     bottom = max(w["bottom"] for w in line_words)
     if not (top > page_height * 0.88 or bottom < page_height * 0.08):
         return False
-    return bool(PAGE_NUMBER.match(" ".join(w["text"] for w in line_words)))
+    text = ""
+    for before, word in zip([None, *line_words], line_words):
+        close = before is not None and word["x0"] - before["x1"] < (word["bottom"] - word["top"]) * 0.5
+        text += ("" if close or before is None else " ") + word["text"]
+    return bool(PAGE_NUMBER.match(text))
 
 
 def is_number_chunk(text: str) -> bool:
