@@ -88,3 +88,35 @@ def test_page_number_cut_by_a_space_character_is_no_row(tmp_path):
     lines, _ = pdf_lines(path, path.read_bytes())
     assert not [line.text for line in lines if line.text.replace(" ", "") == "11"]
     check_amounts(convert_file(path).disclosure.tables["expenditure_summary"], EXP_EXPECTED)
+
+
+def test_running_page_header_between_continued_rows_is_no_row(tmp_path):
+    """The document's title printed over every page (a running header) falls between the rows of a table
+    continued on the next page: it is read once, where first printed, and is no row of the table."""
+    from opendata.convert import convert_file
+
+    from .test_convert_pdf_edges import EXP_COLUMNS, EXP_EXPECTED, EXP_HEADER, EXP_ROWS, check_amounts, draw_table, page_head
+
+    running = "某某区某某中心2024年度部门预算公开"
+    path = tmp_path / "running.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, PAGE_HEIGHT))
+
+    def header():
+        c.setFont(FONT, SIZE)
+        c.drawString(50, PAGE_HEIGHT - 30, running)
+
+    header()
+    top = page_head(c, "2024年部门支出总表")
+    draw_table(c, top, EXP_COLUMNS, EXP_HEADER, EXP_ROWS[:3], True)
+    c.showPage()
+    header()
+    draw_table(c, 60, EXP_COLUMNS, [], EXP_ROWS[3:], True)
+    c.showPage()
+    header()
+    c.drawString(50, PAGE_HEIGHT - 80, "三、名词解释")
+    c.showPage()
+    c.save()
+    lines, _ = pdf_lines(path, path.read_bytes())
+    assert [line.page for line in lines if line.text == running] == [1]
+    table = convert_file(path).disclosure.tables["expenditure_summary"]
+    check_amounts(table, EXP_EXPECTED, pages={"2010101": 2, "2010102": 2})

@@ -106,10 +106,39 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
         page_count = len(pdf.pages)
     finally:
         pdf.close()
+    lines = without_running_headers(lines)
     if chars == 0:
         what = "scanned pages (images only)" if images else "no text"
         raise ConversionError(f"{path}: the PDF has no text layer ({what}); it would need OCR first. PDF无文字层（扫描件），请先进行文字识别")
     return lines, page_count
+
+
+RUNNING_HEADER_PAGES = 3   # a line printed first on at least this many pages is the document's running header
+
+
+def without_running_headers(lines: list[Line]) -> list[Line]:
+    """`lines` (numbered, with pages) without the repeats of a running page header: a line that is not a table row
+    (no tab) and is printed as the first line of RUNNING_HEADER_PAGES pages or more (苏州市交通运输局2026年度部门预算公开
+    over every page) is kept where it is first printed and left out elsewhere, where it would fall between the rows of
+    a table continued from the page before. Lines are renumbered 1.. in order."""
+    first: dict[int, str] = {}
+    for line in lines:
+        first.setdefault(line.page, line.text)
+    counts: dict[str, int] = {}
+    for text in first.values():
+        counts[text] = counts.get(text, 0) + 1
+    running = {t for t, n in counts.items() if n >= RUNNING_HEADER_PAGES and "\t" not in t and t.strip()}
+    if not running:
+        return lines
+    seen: set[str] = set()
+    kept = []
+    for line in lines:
+        if line.text in running and first.get(line.page) == line.text:
+            if line.text in seen:
+                continue
+            seen.add(line.text)
+        kept.append(line)
+    return [Line(no=n, text=line.text, page=line.page) for n, line in enumerate(kept, 1)]
 
 
 # -- one page --------------------------------------------------------------------
