@@ -113,27 +113,29 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
     return lines, page_count
 
 
-RUNNING_HEADER_PAGES = 3   # a line printed first on at least this many pages is the document's running header
+RUNNING_HEADER_SHARE = 0.5   # a line printed first on at least half the pages (and 3 or more) is a running header
 
 
 def without_running_headers(lines: list[Line]) -> list[Line]:
     """`lines` (numbered, with pages) without the repeats of a running page header: a line that is not a table row
-    (no tab) and is printed as the first line of RUNNING_HEADER_PAGES pages or more (苏州市交通运输局2026年度部门预算公开
-    over every page) is kept where it is first printed and left out elsewhere, where it would fall between the rows of
-    a table continued from the page before. Lines are renumbered 1.. in order."""
-    first: dict[int, str] = {}
+    (no tab) and is printed as the first line of at least RUNNING_HEADER_SHARE of the pages with text, three or
+    more (苏州市交通运输局2026年度部门预算公开 over every page), is kept on the first page that prints it and left out
+    as the first line of the others, where it would fall between the rows of a table continued from the page before.
+    A table title repeated over the pages of its table (公开表2) is printed on fewer pages and stays. Lines are
+    renumbered 1.. in order."""
+    first: dict[int, Line] = {}
     for line in lines:
-        first.setdefault(line.page, line.text)
+        first.setdefault(line.page, line)
     counts: dict[str, int] = {}
-    for text in first.values():
-        counts[text] = counts.get(text, 0) + 1
-    running = {t for t, n in counts.items() if n >= RUNNING_HEADER_PAGES and "\t" not in t and t.strip()}
+    for line in first.values():
+        counts[line.text] = counts.get(line.text, 0) + 1
+    running = {t for t, n in counts.items() if n >= max(3, len(first) * RUNNING_HEADER_SHARE) and "\t" not in t and t.strip()}
     if not running:
         return lines
     seen: set[str] = set()
     kept = []
     for line in lines:
-        if line.text in running and first.get(line.page) == line.text:
+        if line.text in running and first[line.page] is line:
             if line.text in seen:
                 continue
             seen.add(line.text)
