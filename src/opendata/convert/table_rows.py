@@ -30,12 +30,14 @@ def finish_rows(table: Table) -> None:
 def unit_heads(rows: list[Row], unit_name: str | None) -> None:
     """Rows labelled with the unit name printed over the table (单位名称：…) that head item rows below them (a
     project table listing the unit, then its projects) are subtotals, not items beside their own rows; a unit
-    row with no item row under it stays an item. Changes the rows' row_type in place."""
+    row with no item row under it, or one printing a unit code (a table with a unit column, whose unit rows are
+    read by their code), stays an item. Changes the rows' row_type in place."""
     key = header_key(unit_name or "")
     if not key:
         return
     for n, row in enumerate(rows):
-        if row.row_type == "item" and header_key(row.values.get("item") or "") == key and not row.values.get("side"):
+        if row.row_type == "item" and header_key(row.values.get("item") or "") == key and not row.values.get("side") \
+                and not row.values.get("unit_code"):
             below = next((r for r in rows[n + 1:] if r.values.get("side") == row.values.get("side")), None)
             if below is not None and below.row_type == "item":
                 row.row_type = "subtotal"
