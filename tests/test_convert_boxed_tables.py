@@ -166,7 +166,8 @@ def test_procurement_by_category_project_and_item(tmp_path):
     rows = result.disclosure.tables["government_procurement"].rows
     assert [(r.row_type, r.values["item"], r.values["total"]) for r in rows] == [
         ("total", "合计", 12 * WAN), ("subtotal", "一、货物A", 12 * WAN),   # a category over the rows below it
-        ("item", "办公设备购置费", 12 * WAN), ("item", "台式计算机", 12 * WAN)]
+        ("subtotal", "办公设备购置费", 12 * WAN),   # a 专项 printed left of 采购物品名称: a group over the purchases below
+        ("item", "台式计算机", 12 * WAN)]
     assert (rows[2].values["project_name"], rows[2].values["economic_name"]) == ("办公设备购置费", "办公设备购置")
     assert rows[3].values["procurement_method"] == "分散自行组织"
     assert not [w for w in result.warnings if "not converted" in w or "not recognised" in w or "without a label" in w], result.warnings

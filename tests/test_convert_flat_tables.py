@@ -241,3 +241,36 @@ def test_year_headings_make_a_header_row(tmp_path):
         "\t合计\t5.00\t2.00\t7.00\t3.00\t2.00\t1.00"))
     row = convert_file(source).disclosure.tables["three_public_expenses"].rows[0]
     assert (row.row_type, str(row.values["total"]), str(row.values["meeting_fees"])) == ("total", "70000.00", "30000.00")
+
+
+def test_unit_row_heading_its_projects_is_a_subtotal(tmp_path):
+    """A project table listing the unit named over the table (单位名称：…), then its projects: the unit row is
+    a subtotal of the project rows, not an item counted beside them; a unit row with nothing under it is an item."""
+    source = document(tmp_path, table(
+        "项目支出表",
+        "单位名称：测试市测试中心 单位：万元",
+        "支出项目类别（资金使用单位）\t总计\t财政拨款",
+        "合计\t30.00\t30.00",
+        "测试市测试中心\t30.00\t30.00",
+        "人员工资\t10.00\t10.00",
+        "运行经费\t20.00\t20.00"))
+    rows = convert_file(source).disclosure.tables["project_expenditure"].rows
+    types = {r.values["item"]: r.row_type for r in rows}
+    assert types == {"合计": "total", "测试市测试中心": "subtotal", "人员工资": "item", "运行经费": "item"}
+
+
+def test_special_item_row_over_purchases_is_a_subtotal(tmp_path):
+    """采购品目大类 | 专项名称 | 经济科目 | 采购物品名称: a row printing its 专项名称 (and 经济科目) but no 采购物品名称
+    heads the purchases under it (a subtotal); the purchases are the items."""
+    source = document(tmp_path, table(
+        "政府采购支出表",
+        "采购品目大类\t专项名称\t经济科目\t采购物品名称\t采购组织形式\t总计",
+        "合计\t\t\t\t\t100.00",
+        "一、货物\t\t\t\t\t100.00",
+        "\t设备更新购置费\t办公设备购置\t\t\t100.00",
+        "\t\t\t台式计算机\t政府集中采购\t60.00",
+        "\t\t\t复印机\t分散自行组织\t40.00"))
+    rows = convert_file(source).disclosure.tables["government_procurement"].rows
+    types = [(r.values["item"], r.row_type) for r in rows]
+    assert types == [("合计", "total"), ("一、货物", "subtotal"), ("设备更新购置费", "subtotal"),
+                     ("台式计算机", "item"), ("复印机", "item")]

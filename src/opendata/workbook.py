@@ -36,6 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .convert.scope import SHEET_WORDS
+from .convert.tables import GROUP_NAME_FIELDS
 from .formulas import escape_formula
 from .model import Disclosure, Table
 from .money import UNIT_FACTORS
@@ -453,6 +454,8 @@ def write_table(book, table: Table, year: int, ranges: dict) -> str:
             if row is None:
                 continue
             value = row.values.get(col.name)
+            if col.name == "item" and row.row_type == "subtotal" and value in {row.values.get(k) for k in GROUP_NAME_FIELDS}:
+                value = None   # a group named only by its 专项名称 / 经济科目, printed left of the item column
             if col.name in ("economic_code", "gov_economic_code") and value and row.values.get(col.name.replace("_code", "_name")):
                 value = f"{value} {row.values[col.name.replace('_code', '_name')]}"
             if value is None or value == "":

@@ -106,17 +106,49 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
         page_count = len(pdf.pages)
     finally:
         pdf.close()
+    lines = without_running_headers(lines)
     if chars == 0:
         what = "scanned pages (images only)" if images else "no text"
         raise ConversionError(f"{path}: the PDF has no text layer ({what}); it would need OCR first. PDF无文字层（扫描件），请先进行文字识别")
     return lines, page_count
 
 
+RUNNING_HEADER_SHARE = 0.5   # a line printed first on at least half the pages (and 3 or more) is a running header
+
+
+def without_running_headers(lines: list[Line]) -> list[Line]:
+    """`lines` (numbered, with pages) without the repeats of a running page header: a line that is not a table row
+    (no tab) and is printed as the first line of at least RUNNING_HEADER_SHARE of the pages with text, three or
+    more (苏州市交通运输局2026年度部门预算公开 over every page), is kept on the first page that prints it and left out
+    as the first line of the others, where it would fall between the rows of a table continued from the page before.
+    A table title repeated over the pages of its table (公开表2) is printed on fewer pages and stays. Lines are
+    renumbered 1.. in order."""
+    first: dict[int, Line] = {}
+    for line in lines:
+        first.setdefault(line.page, line)
+    counts: dict[str, int] = {}
+    for line in first.values():
+        counts[line.text] = counts.get(line.text, 0) + 1
+    running = {t for t, n in counts.items() if n >= max(3, len(first) * RUNNING_HEADER_SHARE) and "\t" not in t and t.strip()}
+    if not running:
+        return lines
+    seen: set[str] = set()
+    kept = []
+    for line in lines:
+        if line.text in running and first[line.page] is line:
+            if line.text in seen:
+                continue
+            seen.add(line.text)
+        kept.append(line)
+    return [Line(no=n, text=line.text, page=line.page) for n, line in enumerate(kept, 1)]
+
+
 # -- one page --------------------------------------------------------------------
 
 def page_text_lines(page, state: dict | None = None) -> list[str]:
     """The printed lines of a page, top to bottom; ruled tables' rows as tab-joined cells."""
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False, use_text_flow=False)
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False, use_text_flow=False,
+                               return_chars=True)
     tables = []
     try:
         found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines",
@@ -152,12 +184,17 @@ PAGE_NUMBER = re.compile(r"^[-—–~\s]*(第\s*)?\d{1,4}\s*页?(\s*[/／共]\s*
 
 
 def is_page_number(line_words, page_height: float) -> bool:
-    """A lone page number (- 3 -, 第3页, 3/20) in the top or bottom margin."""
+    """A lone page number (- 3 -, 第3页, 3/20) in the top or bottom margin. Words closer than half a character
+    are one (a producer's space character laid over the digits cuts 11 into the words 1 and 1)."""
     top = min(w["top"] for w in line_words)
     bottom = max(w["bottom"] for w in line_words)
     if not (top > page_height * 0.88 or bottom < page_height * 0.08):
         return False
-    return bool(PAGE_NUMBER.match(" ".join(w["text"] for w in line_words)))
+    text = ""
+    for before, word in zip([None, *line_words], line_words):
+        close = before is not None and word["x0"] - before["x1"] < (word["bottom"] - word["top"]) * 0.5
+        text += ("" if close or before is None else " ") + word["text"]
+    return bool(PAGE_NUMBER.match(text))
 
 
 def is_number_chunk(text: str) -> bool:

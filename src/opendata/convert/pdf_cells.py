@@ -116,6 +116,7 @@ def ruled_rows(table, words, state: dict) -> list[str]:
     its top-left grid position and leaves the positions it covers empty. Words inside the
     table but in no cell (a merged cell without its closing border) go to `open_cells`."""
     rows = table.rows
+    words = [piece for w in words for piece in split_at_borders(w, rows)]
     middle = [((w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2) for w in words]
     grid_words = [[[] if bbox is None else [w for w, (x, y) in zip(words, middle) if inside(bbox, x, y)] for bbox in row.cells]
                   for row in rows]
@@ -129,7 +130,70 @@ def ruled_rows(table, words, state: dict) -> list[str]:
         for part in split_code_part_header(cells):
             if any(c.strip() for c in part):
                 grid.append(part)
+    grid = widen_continuation(grid, column_edges(rows), state)
     return ["\t".join(cells) for cells in unfold_blocks(grid, state)]
+
+
+def column_edges(rows) -> list[float | None]:
+    """The left border (x, PDF points) of each grid column of a ruled table's pdfplumber `rows`, None for a
+    column no cell starts in."""
+    width = max((len(row.cells) for row in rows), default=0)
+    return [next((row.cells[k][0] for row in rows if k < len(row.cells) and row.cells[k] is not None), None)
+            for k in range(width)]
+
+
+def widen_continuation(grid: list[list[str]], edges: list[float | None], state: dict) -> list[list[str]]:
+    """The rows of a ruled table (cells left to right, one per grid column whose left borders are `edges`)
+    laid on the columns of the ruled table before it (`state`, kept across pages) when they continue it: the
+    table starts with amounts (no header), has fewer columns and each of its columns starts at a border of the
+    one before (a 合计 row printed alone on the next page, its label cell merged over the code and name columns,
+    has four columns where the table has seven). Other tables are returned as they are; `state` then gets
+    their borders."""
+    before = state.get("ruled_edges")
+    starts_with_amounts = bool(grid) and any(AMOUNT_TOKEN.match(c.strip()) for c in grid[0])
+    if before and starts_with_amounts and 0 < len(edges) < len(before) and None not in edges:
+        at = [next((n for n, x in enumerate(before) if x is not None and abs(x - edge) <= 1.5), None) for edge in edges]
+        if None not in at and at == sorted(set(at)):
+            widened = []
+            for cells in grid:
+                row = [""] * len(before)
+                for k, text in zip(at, cells):
+                    row[k] = text
+                widened.append(row)
+            return widened
+    state["ruled_edges"] = edges
+    return grid
+
+
+def split_at_borders(word: dict, rows) -> list[dict]:
+    """A pdfplumber word (dict with its "chars", from extract_words(return_chars=True)) cut where a cell border
+    of the ruled table's `rows` (pdfplumber rows; cells (x0, top, x1, bottom) or None) runs between two of its
+    characters and the piece on one side is an amount: a number that fills its cell up to the border is read
+    together with the label that starts just past it (110,387.976749一、一般公共服务支出) when the gap is narrower
+    than the word tolerance. A label overflowing into the next cell is left whole. Returns [word] or the pieces,
+    left to right, each a word dict (text, x0, x1, top, bottom, chars)."""
+    chars = word.get("chars")
+    if not chars or len(chars) < 2:
+        return [word]
+    y = (word["top"] + word["bottom"]) / 2
+    borders = sorted({x for row in rows for box in row.cells if box is not None and box[1] - 0.5 <= y <= box[3] + 0.5
+                      for x in (box[0], box[2])})
+    cuts = []
+    for i in range(1, len(chars)):
+        left, right = (chars[i - 1]["x0"] + chars[i - 1]["x1"]) / 2, (chars[i]["x0"] + chars[i]["x1"]) / 2
+        if any(left < x < right for x in borders):
+            cuts.append(i)
+    if not cuts:
+        return [word]
+    pieces, start = [], 0
+    for cut in cuts + [len(chars)]:
+        pieces.append(chars[start:cut])
+        start = cut
+    texts = ["".join(c["text"] for c in piece) for piece in pieces]
+    if not any(AMOUNT_TOKEN.match(t) for t in texts):
+        return [word]
+    return [dict(word, text=t, x0=min(c["x0"] for c in piece), x1=max(c["x1"] for c in piece), chars=piece)
+            for t, piece in zip(texts, pieces)]
 
 
 def open_cells(rows, stray) -> list[tuple[int, int, dict]]:

@@ -27,6 +27,22 @@ def finish_rows(table: Table) -> None:
         row.row_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
 
 
+def unit_heads(rows: list[Row], unit_name: str | None) -> None:
+    """Rows labelled with the unit name printed over the table (单位名称：…) that head item rows below them (a
+    project table listing the unit, then its projects) are subtotals, not items beside their own rows; a unit
+    row with no item row under it, or one printing a unit code (a table with a unit column, whose unit rows are
+    read by their code), stays an item. Changes the rows' row_type in place."""
+    key = header_key(unit_name or "")
+    if not key:
+        return
+    for n, row in enumerate(rows):
+        if row.row_type == "item" and header_key(row.values.get("item") or "") == key and not row.values.get("side") \
+                and not row.values.get("unit_code"):
+            below = next((r for r in rows[n + 1:] if r.values.get("side") == row.values.get("side")), None)
+            if below is not None and below.row_type == "item":
+                row.row_type = "subtotal"
+
+
 def row_key(row: Row) -> str:
     """The base row id of a row (before #2, #3 … are added for repeats): total for the grand total
     of a one-sided table, else the row's codes joined with |, else its project (code or name,

@@ -16,7 +16,7 @@ from .layout import CellRow
 from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type
 from .recognise import clean_label, is_table_number, relative_year, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
-from .table_rows import finish_rows
+from .table_rows import finish_rows, unit_heads
 
 UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
 DECIMALS_WORDS = {"两": 2, "二": 2, "六": 6, "四": 4, "一": 1, "三": 3, "2": 2, "6": 6, "4": 4}
@@ -25,6 +25,7 @@ KEEP_DECIMALS = re.compile(r"保留(\S)位小数")
 TEXT_FIELDS_INHERITED = ("project_code", "project_name", "project_category", "department", "unit_name", "unit_code",
                          "responsible_person", "contact_phone", "goal", "indicator_level1", "indicator_level2")
 LABEL_FIELDS = ("item", "project_name")   # dimensions that hold a two-sided table's row labels
+GROUP_NAME_FIELDS = ("project_name", "economic_name", "gov_economic_name")   # printed left of the item column: a group
 NAME_FIELDS = ("project_name", "unit_name", "economic_name", "gov_economic_name", "procurement_method")   # a row printing no label is named by these, in order
 EMPTY_MARKS = {"-", "—", "--", "——", "/", "无"}
 
@@ -144,6 +145,7 @@ class TableBuilder:
         for what, lines in self.unconverted.items():
             self.warnings.add_once(f"not converted: {what}", f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
         table.money_decimals = meta["decimals"] if meta["decimals"] is not None else (max(decimals) if decimals else None)
+        unit_heads(table.rows, meta["unit_name"])
         finish_rows(table)
         return table
 
@@ -415,14 +417,16 @@ class TableBuilder:
 
     @staticmethod
     def outer_label_only(row: CellRow, columns: list[Column]) -> bool:
-        """True when the table has two or more label (item) columns (采购品目大类 … 采购品目名称) and
-        the row prints its label only in an outer one, left of the innermost: the row heads a
-        group of the rows below (a subtotal), not an item of the list."""
-        labels = [c.index for c in columns if c.kind == "dimension" and c.name == "item"]
+        """True when the table has two or more label columns (item, or a project or economic name left of the
+        innermost item column: 采购品目大类 | 专项名称 | 经济科目 | 采购物品名称) and the row prints its label only in
+        an outer one, left of the innermost item column: the row heads a group of the rows below (a subtotal)."""
+        items = [c.index for c in columns if c.kind == "dimension" and c.name == "item"]
+        labels = items + [c.index for c in columns if c.kind == "dimension" and c.name in GROUP_NAME_FIELDS
+                          and items and c.index < max(items)]
         if len(labels) < 2:
             return False
         filled = [i for i in labels if i < len(row.cells) and row.cells[i].strip()]
-        return bool(filled) and max(filled) < max(labels)
+        return bool(filled) and max(filled) < max(items)
 
     def carry_unit(self, values: dict, labels: list[str]) -> None:
         """A unit printed once over its rows by period (2025 年 / 2026 年 / 增减变化金额): a row
