@@ -13,17 +13,13 @@ import pytest
 
 from opendata.convert import convert_file
 from opendata.convert.recognise import is_table_number
+from tests.documents import text_document
 
 WAN = Decimal(10000)
 
 
 def document(tmp_path: Path, *parts: str) -> Path:
-    lines = ["测试省测试厅2019年部门预算", "", "部门：测试省测试厅", ""]
-    for part in parts:
-        lines += [part, ""]
-    source = tmp_path / "doc.txt"
-    source.write_text("\n".join(lines), encoding="utf-8")
-    return source
+    return text_document(tmp_path, *parts, cover=("测试省测试厅2019年部门预算", "部门：测试省测试厅"))
 
 
 # -- the title box of a ruled table (PDF) -------------------------------------------------

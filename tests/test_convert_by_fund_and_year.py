@@ -8,17 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from opendata.convert import convert_file
+from tests.documents import text_document
 
 FUNDS = ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
 
 
 def document(tmp_path: Path, *parts: str) -> Path:
-    lines = ["测试市测试局2026年部门预算", "", "单位名称：测试市测试局", ""]
-    for part in parts:
-        lines += [part, "注：本套报表金额单位转换时可能存在尾数误差。", ""]
-    source = tmp_path / "doc.txt"
-    source.write_text("\n".join(lines), encoding="utf-8")
-    return source
+    return text_document(tmp_path, *parts, after=("注：本套报表金额单位转换时可能存在尾数误差。", ""))
 
 
 def three_public(*rows: str) -> str:

@@ -12,15 +12,11 @@ from pathlib import Path
 from opendata.convert import convert_file
 from opendata.convert.pdf_cells import cell_text
 from opendata.convert.recognise import match_title
+from tests.documents import text_document
 
 
 def document(tmp_path: Path, *parts: str) -> Path:
-    lines = ["测试市测试局2026年部门预算", "", "单位名称：测试市测试局", ""]
-    for part in parts:
-        lines += [part, ""]
-    source = tmp_path / "doc.txt"
-    source.write_text("\n".join(lines), encoding="utf-8")
-    return source
+    return text_document(tmp_path, *parts)
 
 
 def test_procurement_table_with_project_item_method_and_sources(tmp_path):
