@@ -145,7 +145,9 @@ class DepartmentForms(IndicatorTables):
         """The header of a task grid inside the form (年度重点工作任务 | 名称 | 主要实施内容 |
         拟投入的资金（万元） | 期望达到的目标（概述））: (label key, [field or measure per column word]) when
         the row's label is followed by three or more words, each naming a field or measure of the
-        table (brackets such as （万元） dropped; their unit is the table's), one of them a measure.
+        table (brackets such as （万元） dropped; their unit is the table's), one of them a measure and
+        one a text field, none twice (合计 | 基本支出 | 项目支出 under 财政拨款 and 其他资金 are groups of
+        amounts, not a task grid).
         Any other row with a label of its own ends the grid (None); rows without one keep `current`."""
         filled = [c for c in cells if c]
         if not cells or not cells[0]:
@@ -153,7 +155,8 @@ class DepartmentForms(IndicatorTables):
         words = [UNIT_WORD.sub("", re.sub(r"[（(][^（）()]*[)）]$", lambda m: m.group(0) if UNIT_WORD.search(m.group(0)) else "", c)).strip() for c in filled[1:]]
         allowed = set(self.spec.measures)
         names = [match_measure([w], allowed) or match_dimension([w]) for w in words]
-        if len(names) >= 3 and all(n and (n in allowed or n in self.spec.dimensions) for n in names) and any(n in allowed for n in names):
+        if len(names) >= 3 and all(n and (n in allowed or n in self.spec.dimensions) for n in names) and any(n in allowed for n in names) \
+                and any(n in self.spec.dimensions for n in names) and len(set(names)) == len(names):   # 名称 | 实施内容 | 资金 …, no group of amounts
             units = {u.group(1) or u.group(2) for c in filled[1:] for u in [UNIT_WORD.search(c)] if u}
             if len(units) == 1:
                 self.unit = units.pop()
