@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from opendata.standard import load_standard
@@ -186,23 +189,37 @@ def totals(scores: list[Score]) -> dict:
 PRINTED = re.compile(r"(?<![\d.,%／/:A-Za-z-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})(?![\d%％年月日号A-Za-z-])")
 
 
+COLUMN_GAP = re.compile(r"\S\s{2,}(?=\S)")
+
+
+@lru_cache(maxsize=4)
+def layout_text(path: Path) -> str | None:
+    """The text of a PDF as poppler's pdftotext -layout prints it (pages separated by form feeds),
+    read once per file for the oracles below; None when pdftotext is not installed or the file
+    is not a PDF."""
+    if not shutil.which("pdftotext") or path.read_bytes()[:5] != b"%PDF-":
+        return None
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          errors="replace").stdout
+
+
+def is_table_line(line: str) -> bool:
+    """Whether a pdftotext line is laid out in columns (two or more gaps of two spaces or more)."""
+    return len(COLUMN_GAP.findall(line)) >= 2
+
+
 def printed_amounts(path: Path, tables_only: bool = True) -> set[Decimal] | None:
     """The distinct amounts a PDF prints, as poppler's pdftotext -layout reads them (an extractor
     independent of the converter's pdfplumber): numbers with a thousands separator or decimals,
     or bare integers of five digits or more (not percentages, dates, classification codes,
     nor digits run into letters or a hyphen: project codes such as 11000021T00000011, 000447427-…).
-    `tables_only`: only from lines laid out in columns (two or more gaps of two spaces or
-    more), i.e. table rows, not the sentences of the narrative. None when pdftotext is not
-    installed or the file is not a PDF."""
-    import shutil
-    import subprocess
-
-    if not shutil.which("pdftotext") or path.read_bytes()[:5] != b"%PDF-":
+    `tables_only`: only from lines laid out in columns (`is_table_line`), i.e. table rows, not
+    the sentences of the narrative. None when pdftotext is not installed or the file is not a PDF."""
+    text = layout_text(path)
+    if text is None:
         return None
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          errors="replace").stdout
     codes = classification_codes()
-    lines = [line for line in text.splitlines() if not tables_only or len(re.findall(r"\S\s{2,}(?=\S)", line)) >= 2]
+    lines = [line for line in text.splitlines() if not tables_only or is_table_line(line)]
     return {Decimal(token.replace(",", "")) for line in lines for token in PRINTED.findall(line) if token not in codes}
 
 
@@ -210,19 +227,14 @@ def unfound_lines(path: Path, package) -> list[tuple[int, str]]:
     """The table lines of a PDF (as `printed_amounts` reads them) holding an amount that is not
     among the package's amounts: [(page number from 1, the line as pdftotext -layout prints it)],
     for finding what the converter lost. Empty when pdftotext is not installed or not a PDF."""
-    import shutil
-    import subprocess
-
-    if not shutil.which("pdftotext") or path.read_bytes()[:5] != b"%PDF-":
+    text = layout_text(path)
+    if text is None:
         return []
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          errors="replace").stdout
     codes, found, lines = classification_codes(), package_amounts(package), []
     for number, page in enumerate(text.split("\f"), 1):
         for line in page.splitlines():
-            if len(re.findall(r"\S\s{2,}(?=\S)", line)) < 2:
-                continue
-            if any(Decimal(token.replace(",", "")) not in found for token in PRINTED.findall(line) if token not in codes):
+            if is_table_line(line) and any(Decimal(token.replace(",", "")) not in found
+                                           for token in PRINTED.findall(line) if token not in codes):
                 lines.append((number, line.strip()))
     return lines
 
@@ -233,22 +245,19 @@ UNIT_LINE = re.compile(r"单位\s*[:：]\s*(亿元|万元|元)")
 def page_units(path: Path) -> dict[int, set[str]]:
     """{page number from 1: the money units the page prints after 单位： (pdftotext -layout)};
     empty when pdftotext is not installed or the file is not a PDF."""
-    import shutil
-    import subprocess
-
-    if not shutil.which("pdftotext") or not path.is_file() or path.read_bytes()[:5] != b"%PDF-":
+    text = layout_text(path) if path.is_file() else None
+    if text is None:
         return {}
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          errors="replace").stdout
     return {number: set(UNIT_LINE.findall(page)) for number, page in enumerate(text.split("\f"), 1)}
 
 
-def classification_codes() -> set[str]:
+@lru_cache(maxsize=1)
+def classification_codes() -> frozenset[str]:
     """Every function and economic classification code of the standard's code lists (类款项 codes
     printed in tables are not amounts)."""
     lists = load_standard().codelists
-    return {row["code"] for name in ("function_classification", "economic_classification_department",
-                                     "economic_classification_government") for row in lists[name].rows}
+    return frozenset(row["code"] for name in ("function_classification", "economic_classification_department",
+                                              "economic_classification_government") for row in lists[name].rows)
 
 
 def package_amounts(package) -> set[Decimal]:
