@@ -3,7 +3,7 @@ beside it: (document, year, list, code, printed name, line), read off the docume
 (`pdftotext -layout` for PDFs, the sheets' cells for workbooks, the file for text), never off
 the converter's tables.
 
-    python tools/classification_sources.py [--out tests/corpus/printed_codes.csv] [FILES...]
+    python tools/classification_sources.py [--out tests/corpus/printed_codes.csv] [--update-sources] [FILES...]
 
 Without FILES it reads ../shared/corpus/*.pdf, ../shared/seeds/*.txt and ../shared/references
 (PDF and xlsx). The extract is what `tests/test_codelists_printed.py` checks the code lists
@@ -14,7 +14,9 @@ Forms of printing recognised (each seen in the inputs):
 - 类 / 款 / 项 in separate columns: `201 08 01 行政运行`, `208 1 9` (padded to 2010801, 2080109);
   a 6-digit unit code between code and name (`208 01 09 309001 …`) leaves the name unread, because
   the text after it may be the unit's name;
-- one cell per line: a line holding only the code, the next non-empty line its name.
+- one cell per line (Word text, each cell led by a tab): a line holding only the code, the next
+  non-empty line its name. In layout text a code alone on its line is taken without a name (the
+  line after it is usually a wrapped piece of another cell).
 A code is taken only when its 类 (first three digits) is a 类 of one of the three lists; a
 3-digit 类 needs a name beside it and a 款 or 项 of it printed in the same document (a numbered
 list such as 201 射干, 202 … is not a classification). The year is the corpus expectation's (`tests/corpus/NNN.json`)
@@ -46,7 +48,7 @@ NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff（）()、“”\"·—\-－/A-Za-z]*(?: 
 JOINED = re.compile(r"(?:^|(?<=[\t ]))(?P<code>[235]\d{2}(?:\d{2}){0,2})(?![\d.,])[ \t]*[-－:：.、]?[ \t]*(?P<name>" + NAME + ")")
 SPLIT = re.compile(r"^[\t ]*(?P<lei>[235]\d{2})[\t ]+(?P<kuan>\d{1,2})(?:[\t ]+(?P<xiang>\d{1,2}))?[\t ]+"
                    r"(?:(?P<unit>\d{6})[\t ]+)?(?P<name>" + NAME + ")?")
-ALONE = re.compile(r"^[\t ]*(?P<code>[235]\d{2}(?:\d{2}){1,2})[\t ]*$")
+ALONE = re.compile(r"^\t[\t ]*(?P<code>[235]\d{2}(?:\d{2}){1,2})[\t ]*$")
 NAME_CELL = re.compile(r"^[\t ]*(?P<name>" + NAME + r")[\t ]*$")
 # Words that follow a number in prose (共 208 人, 301 万元): not a name.
 NOT_NAMES = ("人", "万元", "元", "个", "家", "项", "辆", "平方米", "年", "月", "日", "名", "次", "台", "套", "户",
@@ -71,7 +73,9 @@ def document_text(path: Path) -> list[str]:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         result = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=False)
-        return result.stdout.decode("utf-8", "replace").splitlines()
+        # split on newlines only, so that line N is `pdftotext -layout FILE - | sed -n Np` (page
+        # breaks are form feeds at the start of a line, which splitlines would count as lines)
+        return result.stdout.decode("utf-8", "replace").replace("\f", "").split("\n")
     if suffix in (".xlsx", ".xls"):
         from opendata.convert.errors import Warnings
         from opendata.convert.xlsx import read_xls, read_xlsx
@@ -154,12 +158,47 @@ def extract(paths: list[Path]) -> list[dict[str, str]]:
     return rows
 
 
+def update_sources(printed: list[dict[str, str]]) -> int:
+    """Add `printed:<document>` to the `source` of every row of the three lists that a document
+    prints with that name (rules.names_agree) in a year of the row's range; returns the number of
+    sources added. Other sources are kept; `confirmed` is not changed."""
+    from opendata.validate.rules import names_agree
+    added = 0
+    for list_id in LISTS.values():
+        path = ROOT / "schema" / "codelists" / (list_id + ".csv")
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns, rows = reader.fieldnames, list(reader)
+        by_code: dict[str, list[dict[str, str]]] = {}
+        for item in printed:
+            if item["list"] == list_id and item["printed_name"] and item["year"]:
+                by_code.setdefault(item["code"], []).append(item)
+        for row in rows:
+            start, end = int(row["from_year"] or 0), int(row["to_year"] or 9999)
+            sources = [s for s in row["source"].split(";") if s]
+            for item in by_code.get(row["code"], ()):
+                tag = "printed:" + item["document"]
+                if start <= int(item["year"]) <= end and tag not in sources and names_agree(item["printed_name"], row["name"]):
+                    sources.append(tag)
+                    added += 1
+            row["source"] = ";".join(sources)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    return added
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--update-sources", action="store_true",
+                        help="also add printed:<document> to the source column of the code-list rows")
     args = parser.parse_args(argv)
     rows = extract(args.files or inputs())
+    if args.update_sources:
+        print(f"{update_sources(rows)} printed: sources added to the code lists")
     with args.out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, COLUMNS, lineterminator="\n")
         writer.writeheader()
