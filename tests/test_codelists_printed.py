@@ -19,6 +19,7 @@ a code the list does not have for that year and on a name it cannot explain:
 from __future__ import annotations
 
 import csv
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from opendata.standard import load_standard
 from opendata.validate.rules import name_key, names_agree
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the extractor is the repository's tooling (tools/), not in the package
+    sys.path.insert(0, str(ROOT))
 EXTRACT = ROOT / "tests" / "corpus" / "printed_codes.csv"
 SHARED = ROOT.parent / "shared"
 FIRST_YEAR, LAST_YEAR = 2018, 2026
@@ -154,3 +157,23 @@ def test_the_extract_is_reproducible(name):
     committed = [item for item in printed_pairs() if item["document"] == name]
     assert committed, f"{name}: nothing in the committed extract"
     assert extract(paths) == committed, f"{name}: the extract differs; rerun tools/classification_sources.py"
+
+
+@pytest.mark.parametrize("list_id", ["function_classification", "economic_classification_department",
+                                     "economic_classification_government"])
+def test_classification_rows_are_consistent(list_id):
+    """`confirmed` is true or false, a confirmed row names its source, and every code's parent
+    exists in every year the code does."""
+    rows = load_standard().codelists[list_id].rows
+    by_code = rows_of(list_id)
+    for row in rows:
+        assert row.get("confirmed") in ("true", "false"), f"{row['code']} {row['from_year']}: confirmed {row.get('confirmed')!r}"
+        assert row["source"], f"{row['code']} {row['from_year']}: no source"
+        if row["confirmed"] == "true":
+            assert "uncertain" not in row["source"].split(";"), f"{row['code']} {row['from_year']}: confirmed but uncertain"
+        if not row["parent"]:
+            continue
+        assert row["code"].startswith(row["parent"]), f"{row['code']}: parent {row['parent']}"
+        for year in range(int(row["from_year"]), min(int(row["to_year"] or LAST_YEAR), LAST_YEAR) + 1):
+            assert any(in_year(parent, year) for parent in by_code.get(row["parent"], ())), \
+                f"{list_id}: {row['code']} has no parent {row['parent']} in {year}"
