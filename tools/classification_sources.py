@@ -160,9 +160,14 @@ def extract(paths: list[Path]) -> list[dict[str, str]]:
 
 def update_sources(printed: list[dict[str, str]]) -> int:
     """Add `printed:<document>` to the `source` of every row of the three lists that a document
-    prints with that name (rules.names_agree) in a year of the row's range; returns the number of
+    prints with that name (rules.names_agree, the whole name: not a wrapped piece) in a year of the
+    row's range; returns the number of
     sources added. Other sources are kept; `confirmed` is not changed."""
-    from opendata.validate.rules import names_agree
+    from opendata.validate.rules import name_key, names_agree
+
+    def same_name(printed_name: str, official: str) -> bool:  # the whole name, not a piece of it
+        return names_agree(printed_name, official) and len(name_key(printed_name)) >= len(name_key(official))
+
     added = 0
     for list_id in LISTS.values():
         path = ROOT / "schema" / "codelists" / (list_id + ".csv")
@@ -178,7 +183,7 @@ def update_sources(printed: list[dict[str, str]]) -> int:
             sources = [s for s in row["source"].split(";") if s]
             for item in by_code.get(row["code"], ()):
                 tag = "printed:" + item["document"]
-                if start <= int(item["year"]) <= end and tag not in sources and names_agree(item["printed_name"], row["name"]):
+                if start <= int(item["year"]) <= end and tag not in sources and same_name(item["printed_name"], row["name"]):
                     sources.append(tag)
                     added += 1
             row["source"] = ";".join(sources)
