@@ -7,6 +7,7 @@ import json
 from opendata.standard import load_standard
 from opendata.validate.report import rule_catalog
 
+from .codelist_years import year_sections
 from .common import GENERATED_NOTE, md_cell, md_table
 
 
@@ -75,6 +76,7 @@ def codelist_page(list_id: str) -> str:
         f"- 按年度分版本 versioned by fiscal year: {'是 yes' if codelist.year_versioned else '否 no'}",
         f"- 来源 provenance: {codelist.provenance}",
         f"- 条目数 entries: {len(codelist.rows)}", "",
+        *(year_sections(codelist.rows) if codelist.year_versioned and codelist.code_lengths else []),
         md_table(headers, [[row.get(h, "").replace(";", "; ") for h in headers] for row in codelist.rows]), "",
     ])
 
