@@ -142,6 +142,14 @@ class CodeList:
         return False
 
     @cached_property
+    def by_code(self) -> dict[str, list[dict[str, str]]]:
+        """The rows by code (a code of a versioned list has one row per name period)."""
+        out: dict[str, list[dict[str, str]]] = {}
+        for row in self.rows:
+            out.setdefault(row["code"], []).append(row)
+        return out
+
+    @cached_property
     def codes(self) -> set[str]:
         """The set of codes of the list (its `code` column), every year."""
         return {row["code"] for row in self.rows}

@@ -10,7 +10,6 @@ code it lacks does not exist.
 from __future__ import annotations
 
 from difflib import SequenceMatcher
-from functools import lru_cache
 
 from ..standard import CodeList
 from .rules import name_key
@@ -24,14 +23,9 @@ OTHER_YEARS = "other-years"  # in the list for other years only
 UNKNOWN = "unknown"  # not in a list complete for the year
 
 
-@lru_cache(maxsize=None)
-def index(list_id: str) -> dict[str, list[dict]]:
-    """The rows of code list `list_id` by code (a code has one row per name period)."""
-    from ..standard import load_standard
-    out: dict[str, list[dict]] = {}
-    for row in load_standard().codelists[list_id].rows:
-        out.setdefault(row["code"], []).append(row)
-    return out
+def index(codelist: CodeList) -> dict[str, list[dict]]:
+    """The rows of the code list by code (`CodeList.by_code`)."""
+    return codelist.by_code
 
 
 def confirmed(row: dict) -> bool:
@@ -41,7 +35,7 @@ def confirmed(row: dict) -> bool:
 
 def year_row(codelist: CodeList, code: str, year: int | None) -> dict | None:
     """The row of `code` valid in fiscal `year` (the first row for an unversioned list or no year)."""
-    for row in index(codelist.id).get(code, ()):
+    for row in index(codelist).get(code, ()):
         if year is None or not codelist.year_versioned:
             return row
         if int(row.get("from_year") or 0) <= year <= int(row.get("to_year") or 9999):
@@ -52,19 +46,29 @@ def year_row(codelist: CodeList, code: str, year: int | None) -> dict | None:
 def year_codes(codelist: CodeList, year: int | None) -> dict[str, str]:
     """Every code of the list valid in `year`, with its name that year."""
     out = {}
-    for code in index(codelist.id):
+    for code in index(codelist):
         row = year_row(codelist, code, year)
         if row is not None:
             out[code] = row.get("name") or row.get("title_zh") or ""
     return out
 
 
+_NATIONAL: dict[int, tuple[CodeList, tuple[int, ...]]] = {}
+
+
 def national_lengths(codelist: CodeList) -> tuple[int, ...]:
     """The digits of the national levels of a classification: the list's `code_lengths` less the
     levels only local rows fill (a level none of whose rows comes from a national edition)."""
+    held = _NATIONAL.get(id(codelist))
+    if held is None or held[0] is not codelist:
+        held = _NATIONAL[id(codelist)] = (codelist, _national_lengths(codelist))
+    return held[1]
+
+
+def _national_lengths(codelist: CodeList) -> tuple[int, ...]:
     lengths = []
     for length in codelist.code_lengths:
-        rows = [r for rows in index(codelist.id).values() for r in rows if len(r["code"]) == length]
+        rows = [r for rows in index(codelist).values() for r in rows if len(r["code"]) == length]
         if any("national" in (r.get("source") or "") for r in rows) or not rows:
             lengths.append(length)
     return tuple(lengths)
@@ -89,7 +93,7 @@ def status(codelist: CodeList, code: str, year: int | None) -> str:
     row = year_row(codelist, code, year)
     if row is not None:
         return OK if confirmed(row) else UNCONFIRMED
-    rows = index(codelist.id).get(code, ())
+    rows = index(codelist).get(code, ())
     if rows and not all(confirmed(r) for r in rows):
         return UNCONFIRMED
     if rows:

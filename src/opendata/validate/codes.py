@@ -93,7 +93,7 @@ def _check_names(ctx: Context, table, row, known: list, item_field: str | None, 
 
 
 def _agrees(label: str, code: str, codelist: CodeList, year: int | None) -> bool:
-    names = {r.get("name") for r in _index(codelist.id).get(code, ()) if r.get("name")}
+    names = {r.get("name") for r in _index(codelist).get(code, ()) if r.get("name")}
     return any(names_agree(label, official) for official in names)
 
 
@@ -156,7 +156,7 @@ def _unit_labels(ctx: Context, table) -> set[str]:
 
 def name_for(codelist: CodeList, code: str, year: int | None) -> str | None:
     """CodeList.name_for, through an index (the lists are long and read for every code)."""
-    for row in _index(codelist.id).get(code, ()):
+    for row in _index(codelist).get(code, ()):
         if year is None or not codelist.year_versioned:
             return row.get("name") or row.get("title_zh")
         if int(row.get("from_year") or 0) <= year <= int(row.get("to_year") or 9999):
@@ -179,7 +179,7 @@ def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: Code
     reported.add(key)
     title = ctx.standard.fields[name].title_zh
     if found == codebook.OTHER_YEARS:
-        years = sorted({(r.get("from_year") or "", r.get("to_year") or "") for r in _index(codelist.id).get(code, ())})
+        years = sorted({(r.get("from_year") or "", r.get("to_year") or "") for r in _index(codelist).get(code, ())})
         spans = ", ".join(f"{a or '…'}–{b or '…'}" for a, b in years)
         ctx.add("code.not-in-year",
                 f"{title} {code} 不属于 {year} 年度的《{codelist.title_zh}》（有效年度 valid in {spans}）。"
@@ -209,7 +209,7 @@ def _check_name(ctx: Context, table, row, name: str, code: str, printed_name: st
     if not official or names_agree(printed_name, official):
         return
     title = ctx.standard.fields[name].title_zh
-    others = {r.get("name") for r in _index(codelist.id).get(code, ()) if r.get("name")} - {official}
+    others = {r.get("name") for r in _index(codelist).get(code, ()) if r.get("name")} - {official}
     outdated = next((other for other in others if names_agree(printed_name, other)), None)
     if outdated:
         ctx.add("code.name-outdated",
