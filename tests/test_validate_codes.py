@@ -132,3 +132,19 @@ def test_former_name_is_a_warning_and_two_names_are_inconsistent(tmp_path):
     inconsistent = {f.found for f in found if f.rule == "code.name-inconsistent"}
     assert inconsistent and inconsistent <= {"教育支出", "社会保障和就业支出", "卫生健康支出", "医疗卫生与计划生育支出"}
     assert any(f.rule == "code.name-mismatch" and f.found == "教育支出" and f.severity == "info" for f in found)
+
+
+def test_a_year_before_the_list_is_not_judged():
+    """The classifications start in 2018 (the economic reform): a 2017 document's codes are
+    outside them, neither unknown nor of another year."""
+    assert codebook.first_year(DEPARTMENT) == 2018
+    assert codebook.status(DEPARTMENT, "30311", 2017) == codebook.UNJUDGED
+    assert codebook.status(DEPARTMENT, "30101", 2017) == codebook.UNJUDGED
+    assert codebook.status(DEPARTMENT, "30311", 2019) == codebook.OTHER_YEARS
+
+
+def test_unconfirmed_row_raises_nothing():
+    """31206 其他资本性补助, printed by three 2026 documents in full code listings but not in the
+    national edition the list was built from: an unconfirmed row."""
+    assert codebook.status(DEPARTMENT, "31206", 2026) == codebook.UNCONFIRMED
+    assert codebook.status(DEPARTMENT, "31206", 2024) == codebook.UNCONFIRMED

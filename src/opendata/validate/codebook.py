@@ -53,16 +53,21 @@ def year_codes(codelist: CodeList, year: int | None) -> dict[str, str]:
     return out
 
 
-_NATIONAL: dict[int, tuple[CodeList, tuple[int, ...]]] = {}
+_MEMO: dict[tuple[int, str], tuple[CodeList, object]] = {}
+
+
+def _memo(codelist: CodeList, what, compute):
+    """`compute(codelist)`, once per code list object."""
+    held = _MEMO.get((id(codelist), what.__name__))
+    if held is None or held[0] is not codelist:
+        held = _MEMO[(id(codelist), what.__name__)] = (codelist, compute(codelist))
+    return held[1]
 
 
 def national_lengths(codelist: CodeList) -> tuple[int, ...]:
     """The digits of the national levels of a classification: the list's `code_lengths` less the
     levels only local rows fill (a level none of whose rows comes from a national edition)."""
-    held = _NATIONAL.get(id(codelist))
-    if held is None or held[0] is not codelist:
-        held = _NATIONAL[id(codelist)] = (codelist, _national_lengths(codelist))
-    return held[1]
+    return _memo(codelist, national_lengths, _national_lengths)
 
 
 def _national_lengths(codelist: CodeList) -> tuple[int, ...]:
@@ -86,8 +91,25 @@ def is_local(codelist: CodeList, code: str, year: int | None) -> bool:
         not codelist.complete_in(year) and year_row(codelist, code[:min(lengths)], year) is not None)
 
 
+def first_year(codelist: CodeList) -> int | None:
+    """The first fiscal year a versioned list covers (its earliest `from_year`); None when unversioned."""
+    return _memo(codelist, first_year, _first_year)
+
+
+def _first_year(codelist: CodeList) -> int | None:
+    if not codelist.year_versioned:
+        return None
+    years = [int(r["from_year"]) for rows in index(codelist).values() for r in rows if (r.get("from_year") or "").isdigit()]
+    return min(years) if years else None
+
+
 def status(codelist: CodeList, code: str, year: int | None) -> str:
-    """What the list says of `code` in fiscal `year`: one of the constants above."""
+    """What the list says of `code` in fiscal `year`: one of the constants above. A year before
+    the list's first year (the classification's history before it is out of its scope) is not
+    judged."""
+    start = first_year(codelist)
+    if year is not None and start is not None and year < start:
+        return UNJUDGED
     if is_local(codelist, code, year):
         return LOCAL
     row = year_row(codelist, code, year)
