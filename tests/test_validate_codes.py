@@ -140,7 +140,7 @@ def test_a_year_before_the_list_is_not_judged():
     assert codebook.first_year(DEPARTMENT) == 2018
     assert codebook.status(DEPARTMENT, "30311", 2017) == codebook.UNJUDGED
     assert codebook.status(DEPARTMENT, "30101", 2017) == codebook.UNJUDGED
-    assert codebook.status(DEPARTMENT, "30311", 2019) == codebook.OTHER_YEARS
+    assert codebook.status(DEPARTMENT, "30101", 2018) == codebook.OK
 
 
 def test_unconfirmed_row_raises_nothing():
@@ -148,3 +148,10 @@ def test_unconfirmed_row_raises_nothing():
     national edition the list was built from: an unconfirmed row."""
     assert codebook.status(DEPARTMENT, "31206", 2026) == codebook.UNCONFIRMED
     assert codebook.status(DEPARTMENT, "31206", 2024) == codebook.UNCONFIRMED
+
+
+def test_uncertain_source_is_unconfirmed():
+    """A row whose source says `uncertain` (2080206 基层政权建设和社区治理: documents print
+    2080206 社会组织管理) raises nothing."""
+    rows = BUILT + [{"code": "2120103", "name": "市政公用行业市场监管", "source": "national:2018;uncertain"}]
+    assert codebook.status(built_list(rows, ("2018-2026",)), "2120103", 2024) == codebook.UNCONFIRMED

@@ -2,7 +2,7 @@
 the row of a code in a fiscal year, whether that row is confirmed, whether a code is local
 (a regional refinement below a national code) and the real codes nearest to a wrong one.
 
-A row whose `confirmed` column is `false` could not be checked against the national edition
+A row whose `confirmed` column is `false` (or whose source is `uncertain`) could not be checked against the national edition
 or a printed document: it raises nothing either way. A list is judged complete for a year by
 the `complete` column of codelists.csv (`CodeList.complete_in`): only a complete list says a
 code it lacks does not exist.
@@ -29,7 +29,10 @@ def index(codelist: CodeList) -> dict[str, list[dict]]:
 
 
 def confirmed(row: dict) -> bool:
-    """False when the row's `confirmed` column says false (absent column: confirmed)."""
+    """False when the row's `confirmed` column says false (absent column: confirmed) or its
+    `source` marks it `uncertain` (code, name or years not verified)."""
+    if "uncertain" in [part.strip() for part in (row.get("source") or "").split(";")]:
+        return False
     return (row.get("confirmed") or "true").strip().lower() != "false"
 
 

@@ -209,7 +209,9 @@ def _check_name(ctx: Context, table, row, name: str, code: str, printed_name: st
     if not official or names_agree(printed_name, official):
         return
     title = ctx.standard.fields[name].title_zh
-    others = {r.get("name") for r in _index(codelist).get(code, ()) if r.get("name")} - {official}
+    # former names: those of the periods that ended before the year (a later name is no former one)
+    others = {r.get("name") for r in _index(codelist).get(code, ())
+              if r.get("name") and year is not None and int(r.get("to_year") or 9999) < year} - {official}
     outdated = next((other for other in others if names_agree(printed_name, other)), None)
     if outdated:
         ctx.add("code.name-outdated",
