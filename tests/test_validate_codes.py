@@ -155,3 +155,26 @@ def test_uncertain_source_is_unconfirmed():
     2080206 社会组织管理) raises nothing."""
     rows = BUILT + [{"code": "2120103", "name": "市政公用行业市场监管", "source": "national:2018;uncertain"}]
     assert codebook.status(built_list(rows, ("2018-2026",)), "2120103", 2024) == codebook.UNCONFIRMED
+
+
+def test_every_code_the_seeds_print_is_in_its_list_for_its_year():
+    """Every classification code of the five seed packages (datapackages/) is in its list for the
+    package's fiscal year — or is local, unconfirmed or not judged — and none raises a code
+    finding above info."""
+    import csv
+    import json
+    root = Path(__file__).resolve().parents[1] / "datapackages"
+    fields = {name: STANDARD.codelists[spec.codelist] for name, spec in STANDARD.fields.items()
+              if spec.codelist and STANDARD.codelists[spec.codelist].year_versioned}
+    wrong, seen = [], 0
+    for package in sorted(p for p in root.iterdir() if (p / "datapackage.json").is_file()):
+        year = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["fiscalYear"]
+        for table in sorted((package / "data").glob("*.csv")):
+            for row in csv.DictReader(table.open(encoding="utf-8")):
+                for name, codelist in fields.items():
+                    if row.get(name):
+                        seen += 1
+                        if codebook.status(codelist, row[name], year) in (codebook.UNKNOWN, codebook.OTHER_YEARS):
+                            wrong.append((package.name, table.stem, name, row[name]))
+        assert not [f for f in validate_package(package, layers=("codes",)).findings if f.severity != "info"]
+    assert seen > 300 and not wrong, wrong[:10]
