@@ -270,3 +270,22 @@ def test_special_item_row_over_purchases_is_a_subtotal(tmp_path):
     types = [(r.values["item"], r.row_type) for r in rows]
     assert types == [("合计", "total"), ("一、货物", "subtotal"), ("设备更新购置费", "subtotal"),
                      ("台式计算机", "item"), ("复印机", "item")]
+
+
+def test_bare_code_columns_before_economic_name_columns(tmp_path):
+    """科目编码 类 款 | 部门预算支出经济分类科目名称 | 科目编码 类 款 | 政府预算支出经济分类科目名称
+    (烟台 2026): each run of 类 / 款 is the code of the classification whose names follow it —
+    not a function code."""
+    source = document(tmp_path, table(
+        "一般公共预算基本支出表",
+        "科目编码\t\t部门预算支出经济分类科目名称\t科目编码\t\t政府预算支出经济分类科目名称\t合计\t人员经费\t公用经费",
+        "类\t款\t\t类\t款\t\t\t\t",
+        "301\t\t工资福利支出\t501\t\t机关工资福利支出\t10.00\t10.00\t0.00",
+        "301\t01\t基本工资\t501\t01\t工资奖金津补贴\t10.00\t10.00\t0.00",
+        "\t\t合计\t\t\t\t10.00\t10.00\t0.00"))
+    result = convert_file(source)
+    rows = result.disclosure.tables["general_budget_basic_expenditure"].rows
+    row = next(r for r in rows if r.values.get("economic_code") == "30101")
+    assert row.values["gov_economic_code"] == "50101"
+    assert row.values["item"] == "基本工资" and row.values["gov_economic_name"] == "工资奖金津补贴"
+    assert not any(r.values.get("function_code") for r in rows)

@@ -75,6 +75,7 @@ def codelist_page(list_id: str) -> str:
         f"- {openness}",
         f"- 按年度分版本 versioned by fiscal year: {'是 yes' if codelist.year_versioned else '否 no'}",
         f"- 来源 provenance: {codelist.provenance}",
+        f"- 完整 complete (a code it lacks is reported as unknown): {' '.join(codelist.complete) or '否 no (codes it lacks are not judged)'}",
         f"- 条目数 entries: {len(codelist.rows)}", "",
         *(year_sections(codelist.rows) if codelist.year_versioned and codelist.code_lengths else []),
         md_table(headers, [[row.get(h, "").replace(";", "; ") for h in headers] for row in codelist.rows]), "",
@@ -111,7 +112,9 @@ def overview_page() -> str:
 
 
 def rules_page() -> str:
-    rows = [[f"`{r['id']}`", r["layer"], r["severity"], r["title_zh"], r["title_en"], r["description"]] for r in rule_catalog().values()]
+    rows = [[f"`{r['id']}`", r["layer"], r["severity"], r["title_zh"], r["title_en"], r["description"], r.get("example") or ""]
+            for r in rule_catalog().values()]
     return "\n".join([GENERATED_NOTE, "", "# 校验规则 Validation rules", "",
-                      "每条规则有稳定的标识、级别和中英文标题。Each rule has a stable id, a severity and a Chinese and English title.", "",
-                      md_table(["id", "层 layer", "级别 severity", "中文", "English", "说明 description"], rows), ""])
+                      "每条规则有稳定的标识、级别和中英文标题，以及一个印在真实文件中的例子。Each rule has a stable id, a severity, "
+                      "a Chinese and English title and an example printed in a real document.", "",
+                      md_table(["id", "层 layer", "级别 severity", "中文", "English", "说明 description", "例 example"], rows), ""])

@@ -126,6 +126,28 @@ class CodeList:
     description: str
     rows: list[dict[str, str]]
     code_lengths: tuple[int, ...] = ()
+    complete: tuple[str, ...] = ()  # `all`, or the fiscal years / spans (2018-2026) the list is complete for
+
+    def complete_in(self, year: int | None) -> bool:
+        """True when the list holds every code of its kind (in fiscal `year` for a versioned list):
+        only then is a code missing from it reported as unknown."""
+        for part in self.complete:
+            if part == "all":
+                return True
+            if year is None:
+                continue
+            start, _, end = part.partition("-")
+            if int(start) <= year <= int(end or start):
+                return True
+        return False
+
+    @cached_property
+    def by_code(self) -> dict[str, list[dict[str, str]]]:
+        """The rows by code (a code of a versioned list has one row per name period)."""
+        out: dict[str, list[dict[str, str]]] = {}
+        for row in self.rows:
+            out.setdefault(row["code"], []).append(row)
+        return out
 
     @cached_property
     def codes(self) -> set[str]:
@@ -171,6 +193,7 @@ class Standard:
                 provenance=row["provenance"], description=row["description"],
                 rows=read_csv(path) if path.exists() else [],
                 code_lengths=tuple(int(n) for n in split_list(row.get("code_lengths", ""))),
+                complete=tuple(split_list(row.get("complete", ""))),
             )
 
     @cached_property

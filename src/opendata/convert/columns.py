@@ -304,11 +304,18 @@ NAME_OF_CODE = {"economic_code": "economic_name", "gov_economic_code": "gov_econ
 
 def codes_named_beside(columns: list[Column], spec: TableSpec) -> None:
     """类 / 款 columns under a bare 科目编码 followed by a column headed by the classification
-    (科目编码 类 款 | 部门预算支出经济分类科目, twice side by side): the code parts are that
-    classification's code and the column under its heading holds the codes' names. Changes
-    `columns` in place."""
+    (科目编码 类 款 | 部门预算支出经济分类科目, twice side by side) or by its names (… |
+    部门预算支出经济分类科目名称): the code parts are that classification's code and the column
+    under its heading holds the codes' names. Changes `columns` in place."""
+    code_of_name = {name: code for code, name in NAME_OF_CODE.items()}
     for k, column in enumerate(columns):
-        if column.kind != "dimension" or column.name not in NAME_OF_CODE or NAME_OF_CODE[column.name] not in spec.dimensions:
+        if column.kind != "dimension":
+            continue
+        if column.name in code_of_name and code_of_name[column.name] in spec.dimensions:
+            code_field, name_field = code_of_name[column.name], column.name
+        elif column.name in NAME_OF_CODE and NAME_OF_CODE[column.name] in spec.dimensions:
+            code_field, name_field = column.name, NAME_OF_CODE[column.name]
+        else:
             continue
         run = []
         for before in reversed(columns[:k]):
@@ -317,8 +324,8 @@ def codes_named_beside(columns: list[Column], spec: TableSpec) -> None:
             run.append(before)
         if run and not any("经济" in "".join(c.path) for c in run):
             for part in run:
-                part.name = column.name
-            column.name = NAME_OF_CODE[column.name]
+                part.name = code_field
+            column.name = name_field
 
 
 BARE_CODE = ("科目编码", "科目代码")

@@ -15,9 +15,9 @@ code in 收入总表, a project's name in 项目支出表) are not compared.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from ..standard import CodeList
+from . import codebook
+from .codebook import index as _index
 from .rules import CODE_FIELDS, NAME_FIELDS, Context, compact, name_key, names_agree, row_label
 
 # The field whose code the row's item names, by the table's key.
@@ -36,6 +36,7 @@ def check(ctx: Context) -> None:
     (code.name-mismatch, code.name-outdated). Lists: schema/codelists/*.csv."""
     year = ctx.fiscal_year
     check_division(ctx)
+    printed: dict[tuple[str, str], list] = {}  # (field, code) -> (table, row, printed name), for code.name-inconsistent
     for table in ctx.tables.values():
         spec = ctx.standard.tables.get(table.table_id)
         if spec is None:
@@ -46,6 +47,7 @@ def check(ctx: Context) -> None:
         item_field = _item_field(spec.keyed_by, table.columns)
         unit_labels = _unit_labels(ctx, table)
         reported: set[tuple] = set()
+        reported_printed = (printed, table)
         for row in table.rows:
             known: list[tuple[str, str, CodeList]] = []
             for name in fields:
@@ -60,7 +62,8 @@ def check(ctx: Context) -> None:
                     continue  # this standard's closed lists are enum constraints, checked by layer 1
                 if _check_exists(ctx, table, row, name, str(code), codelist, year, reported):
                     known.append((name, str(code), codelist))
-            _check_names(ctx, table, row, known, item_field, unit_labels, year, reported)
+            _check_names(ctx, table, row, known, item_field, unit_labels, year, (reported, reported_printed))
+    _check_consistent(ctx, printed)
 
 
 def _check_names(ctx: Context, table, row, known: list, item_field: str | None, unit_labels: set[str],
@@ -90,16 +93,36 @@ def _check_names(ctx: Context, table, row, known: list, item_field: str | None, 
 
 
 def _agrees(label: str, code: str, codelist: CodeList, year: int | None) -> bool:
-    names = {r.get("name") for r in _index(codelist.id).get(code, ()) if r.get("name")}
+    names = {r.get("name") for r in _index(codelist).get(code, ()) if r.get("name")}
     return any(names_agree(label, official) for official in names)
 
 
 def _once(ctx, table, row, name, code, printed_name, codelist, year, reported) -> None:
+    reported, (printed, this_table) = reported
     key = (name, code, compact(printed_name))
     if key in reported:
         return
     reported.add(key)
-    _check_name(ctx, table, row, name, code, printed_name, codelist, year)
+    printed.setdefault((name, code), []).append((this_table, row, printed_name))
+    if codebook.status(codelist, code, year) == codebook.OK:
+        _check_name(ctx, table, row, name, code, printed_name, codelist, year)
+
+
+def _check_consistent(ctx: Context, printed: dict) -> None:
+    """code.name-inconsistent: a code printed under two names that are not one name printed
+    differently (`names_agree` either way) in two tables of the document; once per code, at
+    the second table."""
+    for (name, code), seen in printed.items():
+        first_table, _, first = seen[0]
+        for table, row, other in seen[1:]:
+            if table is first_table or names_agree(other, first) or names_agree(first, other):
+                continue
+            title = ctx.standard.fields[name].title_zh
+            ctx.add("code.name-inconsistent",
+                    f"{title} {code} 在表「{first_table.table_id}」印作「{first}」，在本表印作「{other}」。"
+                    f" Code {code} is printed as {first!r} in {first_table.table_id} and as {other!r} here.",
+                    table=table, row=row, expected=first, found=other)
+            break
 
 
 def _item_label(row, unit_labels: set[str]) -> str | None:
@@ -131,18 +154,9 @@ def _unit_labels(ctx: Context, table) -> set[str]:
     return names
 
 
-@lru_cache(maxsize=None)
-def _index(list_id: str) -> dict[str, list[dict]]:
-    from ..standard import load_standard
-    index: dict[str, list[dict]] = {}
-    for row in load_standard().codelists[list_id].rows:
-        index.setdefault(row["code"], []).append(row)
-    return index
-
-
 def name_for(codelist: CodeList, code: str, year: int | None) -> str | None:
     """CodeList.name_for, through an index (the lists are long and read for every code)."""
-    for row in _index(codelist.id).get(code, ()):
+    for row in _index(codelist).get(code, ()):
         if year is None or not codelist.year_versioned:
             return row.get("name") or row.get("title_zh")
         if int(row.get("from_year") or 0) <= year <= int(row.get("to_year") or 9999):
@@ -152,31 +166,41 @@ def name_for(codelist: CodeList, code: str, year: int | None) -> str | None:
 
 def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: CodeList, year: int | None,
                   reported: set) -> bool:
-    """False when the code is not in the list (reported once per table and code)."""
+    """False when the code is not in the list for the year (code.not-in-year, or code.unknown
+    when the list is complete for the year; once per table and code). True for a code the list
+    does not judge: a local code, an unconfirmed row, a code missing from an incomplete list."""
     key = (name, code)
-    if year is not None and codelist.year_versioned:
-        if name_for(codelist, code, year) is not None:
-            return True
-    elif code in codelist.codes:
+    found = codebook.status(codelist, code, year) if year is not None or not codelist.year_versioned else (
+        codebook.OK if code in codelist.codes else codebook.status(codelist, code, year))
+    if found not in (codebook.OTHER_YEARS, codebook.UNKNOWN):
         return True
     if key in reported:
         return False
     reported.add(key)
     title = ctx.standard.fields[name].title_zh
-    if code in codelist.codes:
-        years = sorted({(r.get("from_year") or "", r.get("to_year") or "") for r in _index(codelist.id).get(code, ())})
+    if found == codebook.OTHER_YEARS:
+        years = sorted({(r.get("from_year") or "", r.get("to_year") or "") for r in _index(codelist).get(code, ())})
         spans = ", ".join(f"{a or '…'}–{b or '…'}" for a, b in years)
         ctx.add("code.not-in-year",
                 f"{title} {code} 不属于 {year} 年度的《{codelist.title_zh}》（有效年度 valid in {spans}）。"
                 f" Code {code} is not in the {year} version of {codelist.id}.",
                 table=table, row=row, expected=spans, found=code)
         return False
-    parent = code[:-2] if len(code) in (7, 9) and name == "economic_code" else None
-    if parent and (name_for(codelist, parent, year) if codelist.year_versioned and year else parent in codelist.codes):
-        return False  # a local sub-code (7-digit economic codes some provinces print) under a known code
-    ctx.add("code.unknown", f"{title} {code} 不在《{codelist.title_zh}》中。 Code {code} is not in the list {codelist.id}.",
-            table=table, row=row, found=code)
+    printed_name = _printed_name(row, name)
+    near = "、".join(f"{c} {n}" for c, n in codebook.nearest(codelist, code, printed_name, year))
+    shown = f"「{printed_name}」" if printed_name else ""
+    ctx.add("code.unknown",
+            f"{title} {code}{shown} 不在 {year or ''} 年度的《{codelist.title_zh}》中；最接近的代码 nearest: {near or '—'}。"
+            f" Code {code} is not in the {year or ''} list {codelist.id}.",
+            table=table, row=row, expected=near or None, found=code)
     return False
+
+
+def _printed_name(row, name: str) -> str | None:
+    own = NAME_FIELDS.get(name)
+    label = row.values.get(own) if own else None
+    label = label or row.values.get("item")
+    return str(label) if label else None
 
 
 def _check_name(ctx: Context, table, row, name: str, code: str, printed_name: str, codelist: CodeList,
@@ -185,7 +209,9 @@ def _check_name(ctx: Context, table, row, name: str, code: str, printed_name: st
     if not official or names_agree(printed_name, official):
         return
     title = ctx.standard.fields[name].title_zh
-    others = {r.get("name") for r in _index(codelist.id).get(code, ()) if r.get("name")} - {official}
+    # former names: those of the periods that ended before the year (a later name is no former one)
+    others = {r.get("name") for r in _index(codelist).get(code, ())
+              if r.get("name") and year is not None and int(r.get("to_year") or 9999) < year} - {official}
     outdated = next((other for other in others if names_agree(printed_name, other)), None)
     if outdated:
         ctx.add("code.name-outdated",

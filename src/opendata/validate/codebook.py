@@ -1,0 +1,152 @@
+"""The classification code lists as the code checks (`codes`) read them: one index per list,
+the row of a code in a fiscal year, whether that row is confirmed, whether a code is local
+(a regional refinement below a national code) and the real codes nearest to a wrong one.
+
+A row whose `confirmed` column is `false` (or whose source is `uncertain`) could not be checked against the national edition
+or a printed document: it raises nothing either way. A list is judged complete for a year by
+the `complete` column of codelists.csv (`CodeList.complete_in`): only a complete list says a
+code it lacks does not exist.
+"""
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from ..standard import CodeList
+from .rules import name_key
+
+# What `status` says of a code in its list.
+OK = "ok"  # in the list for the year, confirmed: its name can be compared
+UNCONFIRMED = "unconfirmed"  # its row for the year is not confirmed: nothing is said
+LOCAL = "local"  # a regional refinement of a national code: not judged
+UNJUDGED = "unjudged"  # missing from a list that is not complete for the year: not judged
+OTHER_YEARS = "other-years"  # in the list for other years only
+UNKNOWN = "unknown"  # not in a list complete for the year
+
+
+def index(codelist: CodeList) -> dict[str, list[dict]]:
+    """The rows of the code list by code (`CodeList.by_code`)."""
+    return codelist.by_code
+
+
+def confirmed(row: dict) -> bool:
+    """False when the row's `confirmed` column says false (absent column: confirmed) or its
+    `source` marks it `uncertain` (code, name or years not verified)."""
+    if "uncertain" in [part.strip() for part in (row.get("source") or "").split(";")]:
+        return False
+    return (row.get("confirmed") or "true").strip().lower() != "false"
+
+
+def year_row(codelist: CodeList, code: str, year: int | None) -> dict | None:
+    """The row of `code` valid in fiscal `year` (the first row for an unversioned list or no year)."""
+    for row in index(codelist).get(code, ()):
+        if year is None or not codelist.year_versioned:
+            return row
+        if int(row.get("from_year") or 0) <= year <= int(row.get("to_year") or 9999):
+            return row
+    return None
+
+
+def year_codes(codelist: CodeList, year: int | None) -> dict[str, str]:
+    """Every code of the list valid in `year`, with its name that year."""
+    out = {}
+    for code in index(codelist):
+        row = year_row(codelist, code, year)
+        if row is not None:
+            out[code] = row.get("name") or row.get("title_zh") or ""
+    return out
+
+
+_MEMO: dict[tuple[int, str], tuple[CodeList, object]] = {}
+
+
+def _memo(codelist: CodeList, what, compute):
+    """`compute(codelist)`, once per code list object."""
+    held = _MEMO.get((id(codelist), what.__name__))
+    if held is None or held[0] is not codelist:
+        held = _MEMO[(id(codelist), what.__name__)] = (codelist, compute(codelist))
+    return held[1]
+
+
+def national_lengths(codelist: CodeList) -> tuple[int, ...]:
+    """The digits of the national levels of a classification: the list's `code_lengths` less the
+    levels only local rows fill (a level none of whose rows comes from a national edition)."""
+    return _memo(codelist, national_lengths, _national_lengths)
+
+
+def _national_lengths(codelist: CodeList) -> tuple[int, ...]:
+    lengths = []
+    for length in codelist.code_lengths:
+        rows = [r for rows in index(codelist).values() for r in rows if len(r["code"]) == length]
+        if any("national" in (r.get("source") or "") for r in rows) or not rows:
+            lengths.append(length)
+    return tuple(lengths)
+
+
+def is_local(codelist: CodeList, code: str, year: int | None) -> bool:
+    """True when `code` refines a national code of the list with more digits than its national
+    levels have (a 7-digit economic sub-code 3020101 under 30201; a 9-digit function sub-code):
+    a regional code, not a national one."""
+    lengths = national_lengths(codelist)
+    if not lengths or not code.isdigit() or len(code) <= max(lengths):
+        return False
+    parent = code[:max(lengths)]
+    return year_row(codelist, parent, year) is not None or (
+        not codelist.complete_in(year) and year_row(codelist, code[:min(lengths)], year) is not None)
+
+
+def first_year(codelist: CodeList) -> int | None:
+    """The first fiscal year a versioned list covers (its earliest `from_year`); None when unversioned."""
+    return _memo(codelist, first_year, _first_year)
+
+
+def _first_year(codelist: CodeList) -> int | None:
+    if not codelist.year_versioned:
+        return None
+    years = [int(r["from_year"]) for rows in index(codelist).values() for r in rows if (r.get("from_year") or "").isdigit()]
+    return min(years) if years else None
+
+
+def status(codelist: CodeList, code: str, year: int | None) -> str:
+    """What the list says of `code` in fiscal `year`: one of the constants above. A year before
+    the list's first year (the classification's history before it is out of its scope) is not
+    judged."""
+    start = first_year(codelist)
+    if year is not None and start is not None and year < start:
+        return UNJUDGED
+    if is_local(codelist, code, year):
+        return LOCAL
+    row = year_row(codelist, code, year)
+    if row is not None:
+        return OK if confirmed(row) else UNCONFIRMED
+    rows = index(codelist).get(code, ())
+    if rows and not all(confirmed(r) for r in rows):
+        return UNCONFIRMED
+    if rows:
+        return OTHER_YEARS
+    if not codelist.complete_in(year):
+        return UNJUDGED
+    return UNKNOWN
+
+
+def nearest(codelist: CodeList, code: str, printed: str | None, year: int | None, limit: int = 3) -> list[tuple[str, str]]:
+    """The real codes of the year nearest to a code that does not exist: those under the same
+    parent (its code less one level), the ones whose name is most like the printed name first;
+    with no such parent, the codes of the same length whose names are most like it."""
+    codes = year_codes(codelist, year)
+    lengths = codelist.code_lengths
+    parent = next((code[:n] for n in sorted(lengths, reverse=True) if n < len(code) and code[:n] in codes), None)
+    if parent is not None:
+        pool = [c for c in codes if c.startswith(parent) and len(c) == next(
+            (n for n in sorted(lengths) if n > len(parent)), len(code))]
+    else:
+        pool = [c for c in codes if len(c) == len(code)] or list(codes)
+    key = name_key(printed or "")
+
+    def rank(candidate: str):
+        likeness = SequenceMatcher(None, key, name_key(codes[candidate])).ratio() if key else 0.0
+        distance = abs(int(candidate) - int(code)) if candidate.isdigit() and code.isdigit() else 0
+        return (-likeness, distance, candidate)
+
+    if key and parent is None:
+        pool = [c for c in pool if SequenceMatcher(None, key, name_key(codes[c])).ratio() > 0.3] or pool
+    return [(c, codes[c]) for c in sorted(pool, key=rank)[:limit]]

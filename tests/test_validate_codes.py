@@ -1,0 +1,180 @@
+"""The code checks (issue #13): what a code list says of a code (`validate.codebook`) and the
+findings of small documents built here, converted and validated like any other.
+
+- code.unknown only from a list complete for the year, naming the nearest real codes;
+- local codes (7-digit economic sub-codes) and rows not confirmed raise nothing;
+- a printed name that differs from the official one is info, a former official name a warning;
+- one code under two names in two tables of one document is a warning.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from opendata.convert import convert_file
+from opendata.package import write_package
+from opendata.standard import CodeList, load_standard
+from opendata.validate import codebook, validate_package
+from tests.documents import text_document
+
+STANDARD = load_standard()
+DEPARTMENT = STANDARD.codelists["economic_classification_department"]
+GOVERNMENT = STANDARD.codelists["economic_classification_government"]
+
+
+def built_list(rows: list[dict], complete: tuple[str, ...] = ()) -> CodeList:
+    """A year-versioned classification with the given rows (code, name, from_year, to_year, confirmed)."""
+    full = [{"level": str({3: 1, 5: 2, 7: 3}[len(r["code"])]), "parent": r["code"][:-2] if len(r["code"]) > 3 else "",
+             "from_year": "2018", "to_year": "", "source": "national:2018", "confirmed": "true", **r} for r in rows]
+    return CodeList(id="built", file="built.csv", title_zh="测试分类", title_en="Built", open=True, year_versioned=True,
+                    provenance="test", description="", rows=full, code_lengths=(3, 5, 7), complete=complete)
+
+
+BUILT = [
+    {"code": "212", "name": "城乡社区支出"},
+    {"code": "21201", "name": "城乡社区管理事务"},
+    {"code": "2120101", "name": "行政运行"},
+    {"code": "2120102", "name": "一般行政管理事务"},
+    {"code": "2120199", "name": "其他城乡社区管理事务支出", "confirmed": "false"},
+    {"code": "21203", "name": "城乡社区公共设施", "from_year": "2018", "to_year": "2019"},
+]
+
+
+def test_complete_in_reads_years_and_spans():
+    assert built_list(BUILT, ("2018-2020", "2024")).complete_in(2019)
+    assert built_list(BUILT, ("2018-2020", "2024")).complete_in(2024)
+    assert not built_list(BUILT, ("2018-2020", "2024")).complete_in(2022)
+    assert built_list(BUILT, ("all",)).complete_in(None)
+    assert not built_list(BUILT).complete_in(2024)
+
+
+def test_an_incomplete_list_does_not_judge_a_code_it_lacks():
+    incomplete, complete = built_list(BUILT), built_list(BUILT, ("2018-2026",))
+    assert codebook.status(incomplete, "2120103", 2024) == codebook.UNJUDGED
+    assert codebook.status(complete, "2120103", 2024) == codebook.UNKNOWN
+    assert codebook.status(complete, "7", 2024) == codebook.UNKNOWN  # malformed: "7" printed for 212
+    assert codebook.status(complete, "2120101", 2024) == codebook.OK
+
+
+def test_unconfirmed_rows_and_other_years():
+    complete = built_list(BUILT, ("2018-2026",))
+    assert codebook.status(complete, "2120199", 2024) == codebook.UNCONFIRMED
+    assert codebook.status(complete, "21203", 2024) == codebook.OTHER_YEARS
+    assert codebook.status(complete, "21203", 2019) == codebook.OK
+
+
+def test_local_economic_sub_codes_are_local():
+    # 7-digit department economic codes are regional refinements of a national 款
+    assert codebook.national_lengths(DEPARTMENT) == (3, 5)
+    assert codebook.status(DEPARTMENT, "3020199", 2024) == codebook.LOCAL
+    assert codebook.status(DEPARTMENT, "3010101", 2023) == codebook.LOCAL  # even when a seed printed it
+    assert codebook.status(DEPARTMENT, "30298", 2024) == codebook.UNKNOWN
+    assert codebook.status(DEPARTMENT, "3029801", 2024) == codebook.UNKNOWN  # under no national 款
+
+
+def test_nearest_codes_share_the_parent_and_look_like_the_printed_name():
+    near = codebook.nearest(DEPARTMENT, "30298", "差旅费", 2024)
+    assert near[0] == ("30211", "差旅费")
+    assert all(code.startswith("302") and len(code) == 5 for code, _ in near)
+    complete = built_list(BUILT, ("2018-2026",))
+    assert codebook.nearest(complete, "2120103", "一般行政管理", 2024)[0][0] == "2120102"
+    assert codebook.nearest(complete, "7", "城乡社区支出", 2024)[0][0] == "212"
+
+
+def table(title: str, *rows: str) -> str:
+    return "\n".join([title, "单位：万元", *rows])
+
+
+def findings(tmp_path: Path, *parts: str, year: int = 2024) -> list:
+    source = text_document(tmp_path, *parts, cover=(f"测试市测试局{year}年部门预算", "单位名称：测试市测试局"))
+    result = convert_file(source)
+    path = write_package(result.disclosure, tmp_path / "package")
+    return [f for f in validate_package(path).findings if f.rule.startswith("code.")]
+
+
+BASIC = "部门预算支出经济分类科目编码\t部门预算支出经济分类科目名称\t合计\t人员经费\t公用经费"
+
+
+def test_document_codes(tmp_path):
+    """A 302 款 the edition does not have is unknown with its nearest codes; a local 7-digit
+    sub-code is nothing; a name other than the official one is info."""
+    found = findings(tmp_path, table(
+        "一般公共预算基本支出表", BASIC,
+        "301\t工资福利支出\t10.00\t10.00\t0.00",
+        "30101\t基本工资\t10.00\t10.00\t0.00",
+        "302\t商品和服务支出\t6.00\t0.00\t6.00",
+        "30298\t差旅费\t2.00\t0.00\t2.00",
+        "30201\t办公费\t3.00\t0.00\t3.00",
+        "3020101\t办公用品费\t3.00\t0.00\t3.00",
+        "30207\t邮电通讯费用\t1.00\t0.00\t1.00",
+        "\t合计\t16.00\t10.00\t6.00"))
+    by_rule = {(f.rule, f.found): f for f in found}
+    unknown = by_rule[("code.unknown", "30298")]
+    assert unknown.severity == "warning" and "30211 差旅费" in unknown.message
+    assert not [f for f in found if f.found == "3020101"]
+    assert {f.rule for f in found} <= {"code.unknown", "code.name-mismatch"}
+    assert all(f.severity == "info" for f in found if f.rule == "code.name-mismatch")
+
+
+def test_former_name_is_a_warning_and_two_names_are_inconsistent(tmp_path):
+    found = findings(tmp_path, table(
+        "一般公共预算支出表",
+        "功能分类科目编码\t功能分类科目名称\t合计\t基本支出\t项目支出",
+        "210\t医疗卫生与计划生育支出\t5.00\t5.00\t0.00",
+        "208\t社会保障和就业支出\t3.00\t3.00\t0.00",
+        "\t合计\t8.00\t8.00\t0.00"), table(
+        "支出总表",
+        "功能分类科目编码\t功能分类科目名称\t合计\t基本支出\t项目支出",
+        "210\t卫生健康支出\t5.00\t5.00\t0.00",
+        "208\t教育支出\t3.00\t3.00\t0.00",
+        "\t合计\t8.00\t8.00\t0.00"), year=2024)
+    outdated = [f for f in found if f.rule == "code.name-outdated"]
+    assert [(f.found, f.expected, f.severity) for f in outdated] == [("医疗卫生与计划生育支出", "卫生健康支出", "warning")]
+    inconsistent = {f.found for f in found if f.rule == "code.name-inconsistent"}
+    assert inconsistent and inconsistent <= {"教育支出", "社会保障和就业支出", "卫生健康支出", "医疗卫生与计划生育支出"}
+    assert any(f.rule == "code.name-mismatch" and f.found == "教育支出" and f.severity == "info" for f in found)
+
+
+def test_a_year_before_the_list_is_not_judged():
+    """The classifications start in 2018 (the economic reform): a 2017 document's codes are
+    outside them, neither unknown nor of another year."""
+    assert codebook.first_year(DEPARTMENT) == 2018
+    assert codebook.status(DEPARTMENT, "30311", 2017) == codebook.UNJUDGED
+    assert codebook.status(DEPARTMENT, "30101", 2017) == codebook.UNJUDGED
+    assert codebook.status(DEPARTMENT, "30101", 2018) == codebook.OK
+
+
+def test_unconfirmed_row_raises_nothing():
+    """31206 其他资本性补助, printed by three 2026 documents in full code listings but not in the
+    national edition the list was built from: an unconfirmed row."""
+    assert codebook.status(DEPARTMENT, "31206", 2026) == codebook.UNCONFIRMED
+    assert codebook.status(DEPARTMENT, "31206", 2024) == codebook.UNCONFIRMED
+
+
+def test_uncertain_source_is_unconfirmed():
+    """A row whose source says `uncertain` (2080206 基层政权建设和社区治理: documents print
+    2080206 社会组织管理) raises nothing."""
+    rows = BUILT + [{"code": "2120103", "name": "市政公用行业市场监管", "source": "national:2018;uncertain"}]
+    assert codebook.status(built_list(rows, ("2018-2026",)), "2120103", 2024) == codebook.UNCONFIRMED
+
+
+def test_every_code_the_seeds_print_is_in_its_list_for_its_year():
+    """Every classification code of the five seed packages (datapackages/) is in its list for the
+    package's fiscal year — or is local, unconfirmed or not judged — and none raises a code
+    finding above info."""
+    import csv
+    import json
+    root = Path(__file__).resolve().parents[1] / "datapackages"
+    fields = {name: STANDARD.codelists[spec.codelist] for name, spec in STANDARD.fields.items()
+              if spec.codelist and STANDARD.codelists[spec.codelist].year_versioned}
+    wrong, seen = [], 0
+    for package in sorted(p for p in root.iterdir() if (p / "datapackage.json").is_file()):
+        year = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["fiscalYear"]
+        for table in sorted((package / "data").glob("*.csv")):
+            for row in csv.DictReader(table.open(encoding="utf-8")):
+                for name, codelist in fields.items():
+                    if row.get(name):
+                        seen += 1
+                        if codebook.status(codelist, row[name], year) in (codebook.UNKNOWN, codebook.OTHER_YEARS):
+                            wrong.append((package.name, table.stem, name, row[name]))
+        assert not [f for f in validate_package(package, layers=("codes",)).findings if f.severity != "info"]
+    assert seen > 300 and not wrong, wrong[:10]
