@@ -76,9 +76,9 @@ def merge_table(tables: dict[str, Table], table: Table) -> None:
     """A table printed in several parts (page breaks, one block per project) is one table. A
     first part without rows (a heading naming the table above its printed title) does not
     decide the money unit and decimals: the first part with rows does."""
-    existing = tables.get(table.table_id)
+    existing = tables.get(table.key)
     if existing is None:
-        tables[table.table_id] = table
+        tables[table.key] = table
         return
     if not existing.rows and table.rows:
         existing.money_unit, existing.money_decimals = table.money_unit, table.money_decimals

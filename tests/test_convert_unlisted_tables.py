@@ -1,0 +1,98 @@
+"""Issue #11: a table that is not in the catalog is kept (as unlisted_table_N, one row per printed
+cell), reported, and never swallowed by the table before it; it survives the round trip
+convert -> package on disk -> read back -> validate -> facts, and maps to its own CKAN resource."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from tests.documents import text_document
+
+from opendata import facts, validate
+from opendata.ckan.mapping import dataset_spec
+from opendata.convert import convert_file, convert_to_package
+from opendata.package import Package, read_package
+
+SUMMARY = """一、收支预算总表
+2026年度收支预算总表
+单位：万元
+收入\t\t支出\t
+项目\t预算数\t项目\t预算数
+一、一般公共预算拨款收入\t120.50\t一、一般公共服务支出\t100.00
+\t\t二、住房保障支出\t20.50
+收入合计\t120.50\t支出合计\t120.50"""
+
+CARRYOVER = """二、财政拨款结转资金支出表
+单位：万元
+科目编码\t科目名称\t结转资金\t
+\t\t小计\t基本支出
+合计\t\t30.00\t10.00
+2010301\t行政运行\t30.00\t10.00"""
+
+STAFF = """三、机构人员情况表
+单位：人
+项目\t编制数\t实有人数
+行政编制\t12\t11
+事业编制\t5\t说明见附注"""
+
+
+def _unlisted(disclosure):
+    return [t for t in disclosure.tables.values() if t.table_id == "unlisted_table"]
+
+
+def test_an_unlisted_table_is_kept_cell_by_cell(tmp_path):
+    result = convert_file(text_document(tmp_path, SUMMARY, CARRYOVER))
+    summary = result.disclosure.tables["income_expenditure_summary"]
+    assert [r.values["item"] for r in summary.rows if r.values.get("side") == "expenditure"][-1] == "支出合计"
+    (table,) = _unlisted(result.disclosure)
+    assert table.key == "unlisted_table_1" and table.printed_title == "二、财政拨款结转资金支出表"
+    assert table.money_unit == "万元"
+    cells = {(r.values["row_number"], r.values["column_number"]): r for r in table.rows}
+    assert cells[(1, 3)].values["amount"] == Decimal("300000.00")
+    assert cells[(1, 3)].values["column_header"] == "结转资金/小计"
+    assert cells[(1, 4)].values["column_header"] == "结转资金/基本支出"
+    assert cells[(1, 1)].row_type == "total" and cells[(1, 1)].values["text"] == "合计"
+    # the code left of the row's label is its code, not an amount
+    assert cells[(2, 1)].values["text"] == "2010301" and "amount" not in cells[(2, 1)].values
+    assert cells[(2, 2)].values["item"] == "行政运行" and cells[(2, 4)].values["amount"] == Decimal("100000.00")
+    warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
+    assert len(warned) == 1 and "not in the table catalog" in warned[0] and "kept as unlisted_table_1" in warned[0]
+
+
+def test_two_unlisted_tables_are_two_resources_through_the_round_trip(tmp_path):
+    out = tmp_path / "pkg"
+    convert_to_package(text_document(tmp_path, SUMMARY, CARRYOVER, STAFF), out)
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    unlisted = [r for r in descriptor["resources"] if r["tableId"] == "unlisted_table"]
+    assert [(r["name"], r["path"], r["printedTitle"]) for r in unlisted] == [
+        ("unlisted_table_1", "data/unlisted_table_1.csv", "二、财政拨款结转资金支出表"),
+        ("unlisted_table_2", "data/unlisted_table_2.csv", "三、机构人员情况表")]
+    disclosure = read_package(out)
+    staff = disclosure.tables["unlisted_table_2"]
+    assert staff.key == "unlisted_table_2" and staff.table_id == "unlisted_table"
+    texts = [r.values.get("text") for r in staff.rows if r.values["row_number"] == 2]
+    assert "说明见附注" in texts            # text cells are kept as printed
+    (report,) = validate(out).packages
+    about = [(f.rule, f.severity, f.message) for f in report.findings if "unlisted" in str(f.table)]
+    assert about == [], about
+    assert report.tables == len(descriptor["resources"])
+    rows = [f for f in facts(out) if f["table"].startswith("unlisted_table")]
+    assert {f["table"] for f in rows} == {"unlisted_table_1", "unlisted_table_2"}
+    carry = [f for f in rows if f["table"] == "unlisted_table_1" and f["item"] == "行政运行"]
+    assert {(f["measure"], f["amount"]) for f in carry} == {("结转资金/小计", Decimal("300000.00")),
+                                                            ("结转资金/基本支出", Decimal("100000.00"))}
+    spec = dataset_spec(Package.open(out), report_bytes=b"{}")
+    names = [r.name for r in spec.resources if r.table_id]
+    assert "unlisted_table_1" in names and "unlisted_table_2" in names and len(names) == len(set(names))
+    by_name = {r.name: r for r in spec.resources}
+    assert "财政拨款结转资金支出表" in by_name["unlisted_table_1"].description
+    assert len(by_name["unlisted_table_2"].records) == len(staff.rows)
+
+
+def test_an_unlisted_table_without_a_readable_header_keeps_column_numbers(tmp_path):
+    result = convert_file(text_document(tmp_path, SUMMARY, "四、某某专项资金分配表\n单位：元\n甲乡\t100\t200\n乙乡\t300\t400"))
+    (table,) = _unlisted(result.disclosure)
+    assert all(r.values["column_header"] is None for r in table.rows)
+    assert [(r.values["row_number"], r.values["column_number"], r.values.get("amount")) for r in table.rows] == [
+        (1, 1, None), (1, 2, Decimal("100")), (1, 3, Decimal("200")), (2, 1, None), (2, 2, Decimal("300")),
+        (2, 3, Decimal("400"))]
