@@ -96,3 +96,24 @@ def test_an_unlisted_table_without_a_readable_header_keeps_column_numbers(tmp_pa
     assert [(r.values["row_number"], r.values["column_number"], r.values.get("amount")) for r in table.rows] == [
         (1, 1, None), (1, 2, Decimal("100")), (1, 3, Decimal("200")), (2, 1, None), (2, 2, Decimal("300")),
         (2, 3, Decimal("400"))]
+
+
+def test_unlisted_tables_survive_the_workbook_and_are_diffed_apart(tmp_path):
+    from opendata.versions import diff
+    from opendata.workbook import export_workbook
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    convert_to_package(text_document(tmp_path / "a", SUMMARY, CARRYOVER, STAFF), old)
+    convert_to_package(text_document(tmp_path / "b", SUMMARY, CARRYOVER, STAFF.replace("\t11", "\t10")), new)
+    changes = diff(old, new)
+    assert {(c["table"], c["row_id"]) for c in changes.cells_changed} == {("unlisted_table_2", "1|3")}
+    assert not changes.tables_added and not changes.tables_removed
+    disclosure = read_package(old)
+    book = export_workbook(disclosure, tmp_path / "book.xlsx")
+    back = convert_file(book).disclosure
+    for key in ("unlisted_table_1", "unlisted_table_2"):
+        assert [(r.row_id, r.values) for r in back.tables[key].rows] == \
+            [(r.row_id, r.values) for r in disclosure.tables[key].rows]
+        assert back.tables[key].printed_title == disclosure.tables[key].printed_title

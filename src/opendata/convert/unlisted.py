@@ -8,14 +8,50 @@ cell as an amount in 元 (when it is a number, from the printed unit) or as `tex
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..model import Row, Table
 from ..money import AmountError, is_amount, parse_amount, printed_decimals
 from .columns import header_paths, split_header, width_of
 from .errors import Warnings
-from .recognise import is_row_content, row_type_for
+from .layout import CellRow
+from .recognise import is_row_content, row_type_for, unlisted_title
 from .tables import table_meta
 
 TABLE_ID = "unlisted_table"
+
+
+@dataclass
+class Part:
+    """A printed part of a table outside the catalog, shaped as `segment.Segment` is for
+    `keep_unlisted`: its title, the index of its title line, the index after its last line, and
+    its lines under the title."""
+    title: str
+    title_line: int
+    end: int
+    lines: list
+
+
+def spaced_parts(lines, segments) -> list[Part]:
+    """The parts of `lines` under a 预算NN表 marker whose title names no catalog table (the
+    spaced layout, `spaced.lines.find_spaced_segments`): the title is the first line reading as a
+    table title (`recognise.unlisted_title`), else the marker."""
+    parts = []
+    for segment in segments:
+        at = next((j for j, line in enumerate(segment.lines) if unlisted_title(line.text.strip())), None)
+        title = segment.lines[at].text.strip() if at is not None else segment.marker
+        parts.append(Part(title, segment.marker_line, segment.marker_line + 1 + len(segment.lines),
+                          segment.lines[at + 1 if at is not None else 0:]))
+    return parts
+
+
+def spaced_rows(lines) -> list[CellRow]:
+    """Rows of a spaced table (cells run together on one line): one row per line, a cell per
+    token of `spaced.lines.tokenize` (a label of several words is one cell)."""
+    from .spaced.lines import tokenize
+
+    return [CellRow([text for _, text in tokenize(line.text)], line.no, line.no, line.page)
+            for line in lines if line.text.strip()]
 
 
 def runs_of(lines, unlisted) -> list[list]:
