@@ -117,3 +117,20 @@ def test_unlisted_tables_survive_the_workbook_and_are_diffed_apart(tmp_path):
         assert [(r.row_id, r.values) for r in back.tables[key].rows] == \
             [(r.row_id, r.values) for r in disclosure.tables[key].rows]
         assert back.tables[key].printed_title == disclosure.tables[key].printed_title
+
+
+def test_a_sentence_pointing_to_the_table_below_titles_it_by_its_subject(tmp_path):
+    units = "列入2026年部门预算编制范围的单位详细情况见下表：\n序号\t单位名称\n（一）\t测试市测试局（本级）\n（二）\t测试市测试中心"
+    result = convert_file(text_document(tmp_path, SUMMARY, units))
+    (table,) = _unlisted(result.disclosure)
+    assert table.printed_title == "列入2026年部门预算编制范围的单位"
+    assert [r.values["text"] for r in table.rows if r.values["column_number"] == 2] == ["测试市测试局（本级）", "测试市测试中心"]
+    assert {r.values["column_header"] for r in table.rows} == {"序号", "单位名称"}
+
+
+def test_a_clause_pointing_to_the_table_below_is_no_title(tmp_path):
+    from opendata.convert.recognise import unlisted_title
+
+    assert unlisted_title("根据近期规划目标，确定近期规划建设项目，详见下表。") is None
+    assert unlisted_title("单位详见下表") is None
+    assert unlisted_title("部门预算编制范围的单位详细情况见下表:") == "部门预算编制范围的单位"
