@@ -134,3 +134,28 @@ def test_a_clause_pointing_to_the_table_below_is_no_title(tmp_path):
     assert unlisted_title("根据近期规划目标，确定近期规划建设项目，详见下表。") is None
     assert unlisted_title("单位详见下表") is None
     assert unlisted_title("部门预算编制范围的单位详细情况见下表:") == "部门预算编制范围的单位"
+
+
+def test_a_real_unlisted_table_is_kept_as_printed():
+    """031.pdf page 14 prints 财政拨款支出表（功能科目）, which the catalog does not name; checked by hand
+    against `pdftotext -layout -f 14 -l 14`: 合计 242,360.10 / 29,606.33 / 26,143.66 / 3,462.67 /
+    212,753.77 万元 under 合计, 基本支出 (小计, 人员经费, 公用经费) and 项目支出; 208 社会保障和就业支出 3,061.29."""
+    import pytest
+
+    from tests.corpus_compare import CORPUS
+
+    source = CORPUS / "031.pdf"
+    if not source.exists():
+        pytest.skip("the national corpus is not here")
+    result = convert_file(source)
+    (table,) = [t for t in _unlisted(result.disclosure) if t.printed_title == "财政拨款支出表（功能科目）"]
+    assert table.money_unit == "万元" and table.pages[0] == 14
+    total = {r.values["column_header"]: r.values["amount"] for r in table.rows
+             if r.values["row_number"] == 1 and "amount" in r.values}
+    assert total == {"合计": Decimal("2423601000"), "基本支出/小计": Decimal("296063300"),
+                     "基本支出/人员经费": Decimal("261436600"), "基本支出/公用经费": Decimal("34626700"),
+                     "项目支出": Decimal("2127537700")}
+    social = [r for r in table.rows if r.values["item"] == "社会保障和就业支出"]
+    assert [r.values.get("text") for r in social if r.values["column_number"] == 1] == ["208"]
+    assert [r.values.get("amount") for r in social if "amount" in r.values] == [Decimal("30612900")] * 3
+    assert any("财政拨款支出表（功能科目）" in w and "kept as unlisted_table_" in w for w in result.warnings)
