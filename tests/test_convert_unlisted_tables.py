@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 from tests.documents import text_document
 
@@ -159,3 +160,24 @@ def test_a_real_unlisted_table_is_kept_as_printed():
     assert [r.values.get("text") for r in social if r.values["column_number"] == 1] == ["208"]
     assert [r.values.get("amount") for r in social if "amount" in r.values] == [Decimal("30612900")] * 3
     assert any("财政拨款支出表（功能科目）" in w and "kept as unlisted_table_" in w for w in result.warnings)
+
+
+def test_a_spaced_table_under_an_unknown_title_keeps_its_moved_body():
+    """The spaced layout (PDF text, cells run together, 预算NN表 markers): a seed whose 政府采购 title is
+    renamed to one the catalog does not know keeps the table's body (printed before its marker)."""
+    from tests.seeds import seed_path
+
+    text = seed_path("000").read_text(encoding="utf-8")
+    assert "2021年政府采购预算情况表" in text
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.txt"
+        path.write_text(text.replace("2021年政府采购预算情况表", "2021年某某采购计划安排表"), encoding="utf-8")
+        result = convert_file(path)
+    (table,) = _unlisted(result.disclosure)
+    assert table.printed_title == "2021年某某采购计划安排表" and "government_procurement" not in result.disclosure.tables
+    rows = {r.values["item"]: r for r in table.rows if r.values["column_number"] == 3}
+    assert rows["东城区社保中心档案整理存储外包项目"].values["amount"] == Decimal("1370000.000000")
+    counts = [r.values.get("text") for r in table.rows if r.values["item"] == "社保基金管理工作经费" and r.values["column_number"] == 2]
+    assert counts == ["1"]   # 数量 1 is a count, not 1 万元

@@ -4,7 +4,9 @@ codelists/tables.csv is kept, cell by cell, as its own resource unlisted_table_N
 
 Each printed cell becomes one row: its row and column number, the header path of its column
 (`columns.header_paths`, blank when no header row was read), the row's label (`item`) and the
-cell as an amount in 元 (when it is a number, from the printed unit) or as `text`.
+cell as an amount in 元 (when it is a number, from the printed unit) or as `text` (the codes left of
+the row's label, numbers with a leading 0, and bare integers in a table whose amounts print
+decimals: counts such as 数量 1).
 """
 from __future__ import annotations
 
@@ -38,10 +40,10 @@ def spaced_parts(lines, segments) -> list[Part]:
     table title (`recognise.unlisted_title`), else the marker."""
     parts = []
     for segment in segments:
-        at = next((j for j, line in enumerate(segment.lines) if unlisted_title(line.text.strip())), None)
-        title = segment.lines[at].text.strip() if at is not None else segment.marker
-        parts.append(Part(title, segment.marker_line, segment.marker_line + 1 + len(segment.lines),
-                          segment.lines[at + 1 if at is not None else 0:]))
+        at = segment.title_index
+        # the body printed before the marker and moved here (`find_spaced_segments`) follows the header
+        parts.append(Part(segment.title or segment.marker, segment.marker_line, segment.marker_line + 1 + len(segment.lines),
+                          segment.lines[at + 1 if at is not None else 0:] + segment.moved))
     return parts
 
 
@@ -88,7 +90,7 @@ def keep_unlisted(lines, unlisted, used: set, read_rows, warnings: Warnings, def
         table.last_line = max((s.lines[-1].no for s in run if s.lines), default=first.no)
         if not table.rows:
             warnings.add(f"table '{run[0].title}' is not in the table catalog (codelists/tables.csv); its "
-                         f"{count} lines hold no cell and were not converted{on}", first.no, page=first.page)
+                         f"{count} lines hold no table row (only its title, unit or header): nothing was kept{on}", first.no, page=first.page)
             continue
         cells_in_rows = max(row.values["row_number"] for row in table.rows)
         warnings.add(f"table '{run[0].title}' is not in the table catalog (codelists/tables.csv); it was kept as "
@@ -134,6 +136,8 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
     table.money_unit = unit or default_unit
     table.note = "\n".join(notes) or None
     printed = []
+    # a table whose amounts print decimals prints its counts (数量 1, 人数 12) as bare integers: those stay text
+    with_decimals = any(is_amount(c) and printed_decimals(c) for r in body for c in r.cells)
     for number, row in enumerate((r for r in body if r.filled), start=1):
         at = next((i for i, c in enumerate(row.cells) if c.strip() and not is_amount(c)), None)
         label = row.cells[at].strip() if at is not None else row.filled[0]
@@ -145,7 +149,8 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
             values = {"row_number": number, "column_number": column,
                       "column_header": "/".join(paths[column - 1]) if column <= len(paths) and paths[column - 1] else None,
                       "item": label}
-            if is_amount(cell) and (at is None or column - 1 > at) and not (len(cell) > 1 and cell[0] == "0" and cell[1].isdigit()):
+            count = with_decimals and cell.isdigit() and cell != "0"
+            if is_amount(cell) and (at is None or column - 1 > at) and not count and not (len(cell) > 1 and cell[0] == "0" and cell[1].isdigit()):
                 # cells left of the row's label are its codes (科目编码 …), never amounts
                 try:
                     values["amount"] = parse_amount(cell, table.money_unit)

@@ -58,7 +58,9 @@ def convert_spaced(lines: list[Line], warnings: Warnings) -> tuple[list[Table], 
             tables.append(table)
     reconcile_detached(tables, detached, warnings)
     # a marker whose title names no catalog table: the table is kept as unlisted_table_N
-    unlisted = spaced_parts(lines, [s for s in find_spaced_segments(lines) if not s.table_id])
+    outside = [s for s in find_spaced_segments(lines) if not s.table_id]
+    used.update(index_of[id(l)] for s in outside for l in s.lines + s.moved)
+    unlisted = spaced_parts(lines, outside)
     tables.extend(keep_unlisted(lines, unlisted, used, spaced_rows, warnings))
     return tables, used
 
