@@ -17,7 +17,7 @@ from ..money import AmountError, is_amount, parse_amount, printed_decimals
 from .columns import header_paths, split_header, width_of
 from .errors import Warnings
 from .layout import CellRow
-from .recognise import is_row_content, row_type_for, unlisted_title
+from .recognise import is_row_content, row_type_for
 from .tables import table_meta
 
 TABLE_ID = "unlisted_table"
