@@ -36,8 +36,8 @@ class Part:
 
 def spaced_parts(lines, segments) -> list[Part]:
     """The parts of `lines` under a 预算NN表 marker whose title names no catalog table (the
-    spaced layout, `spaced.lines.find_spaced_segments`): the title is the first line reading as a
-    table title (`recognise.unlisted_title`), else the marker."""
+    spaced layout, `spaced.lines.find_spaced_segments`), titled as that found them (a line reading
+    as a table title, `recognise.unlisted_title`), else by their marker."""
     parts = []
     for segment in segments:
         at = segment.title_index
