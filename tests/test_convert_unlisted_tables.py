@@ -181,3 +181,20 @@ def test_a_spaced_table_under_an_unknown_title_keeps_its_moved_body():
     assert rows["东城区社保中心档案整理存储外包项目"].values["amount"] == Decimal("1370000.000000")
     counts = [r.values.get("text") for r in table.rows if r.values["item"] == "社保基金管理工作经费" and r.values["column_number"] == 2]
     assert counts == ["1"]   # 数量 1 is a count, not 1 万元
+
+
+def test_an_unlisted_table_of_a_web_page_is_kept_and_not_read_as_text(tmp_path):
+    def grid(text):
+        return "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in line.split("\t")) + "</tr>"
+                                   for line in text.splitlines()) + "</table>"
+    summary = SUMMARY.split("\n", 3)[3]   # the grid under the title and unit
+    page = (f"<html><body><p>测试市测试局2026年部门预算</p><p>单位名称：测试市测试局</p><p>一、收支预算总表</p>"
+            f"<p>单位：万元</p>{grid(summary)}<p>二、财政拨款结转资金支出表</p><p>单位：万元</p>"
+            f"{grid(CARRYOVER.split(chr(10), 2)[2])}</body></html>")
+    path = tmp_path / "doc.html"
+    path.write_text(page, encoding="utf-8")
+    result = convert_file(path)
+    (table,) = _unlisted(result.disclosure)
+    assert table.printed_title == "二、财政拨款结转资金支出表" and table.money_unit == "万元"
+    assert [r.values["amount"] for r in table.rows if "amount" in r.values] == [Decimal("300000.00"), Decimal("100000.00")] * 2
+    assert not [w for w in result.warnings if "read as text" in w], result.warnings

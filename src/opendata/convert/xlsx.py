@@ -391,7 +391,7 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
                 table.pages = sorted({l.page for l in segment.lines if l.page} | ({anchor.page} if anchor.page else set()))
                 merge_table(tables, table)
             previous = segment.table_id
-        if not segments and has_rows:
+        if not segments and not unlisted and has_rows:
             warnings.add(f"sheet '{block.name}': its rows are not under any table title recognised (表名未识别); read as text", page=block.index)
         narrative_lines.extend(line for i, line in enumerate(lines) if i not in used)
     for table in tables.values():
