@@ -16,7 +16,6 @@ from ..model import Row, Table
 from ..money import AmountError, is_amount, parse_amount, printed_decimals
 from .columns import header_paths, split_header, width_of
 from .errors import Warnings
-from .layout import CellRow
 from .recognise import is_row_content, row_type_for
 from .tables import table_meta
 
@@ -32,28 +31,6 @@ class Part:
     title_line: int
     end: int
     lines: list
-
-
-def spaced_parts(lines, segments) -> list[Part]:
-    """The parts of `lines` under a 预算NN表 marker whose title names no catalog table (the
-    spaced layout, `spaced.lines.find_spaced_segments`), titled as that found them (a line reading
-    as a table title, `recognise.unlisted_title`), else by their marker."""
-    parts = []
-    for segment in segments:
-        at = segment.title_index
-        # the body printed before the marker and moved here (`find_spaced_segments`) follows the header
-        parts.append(Part(segment.title or segment.marker, segment.marker_line, segment.marker_line + 1 + len(segment.lines),
-                          segment.lines[at + 1 if at is not None else 0:] + segment.moved))
-    return parts
-
-
-def spaced_rows(lines) -> list[CellRow]:
-    """Rows of a spaced table (cells run together on one line): one row per line, a cell per
-    token of `spaced.lines.tokenize` (a label of several words is one cell)."""
-    from .spaced.lines import tokenize
-
-    return [CellRow([text for _, text in tokenize(line.text)], line.no, line.no, line.page)
-            for line in lines if line.text.strip()]
 
 
 def runs_of(lines, unlisted) -> list[list]:

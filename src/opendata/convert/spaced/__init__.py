@@ -33,7 +33,8 @@ from ..source import Line
 from .lines import find_spaced_segments
 from .rows import DetachedAmounts, build_spaced_table, reconcile_detached
 from .targets import build_performance_table
-from ..unlisted import keep_unlisted, spaced_parts, spaced_rows
+from ..unlisted import keep_unlisted
+from .outside import spaced_parts, spaced_rows
 
 def convert_spaced(lines: list[Line], warnings: Warnings) -> tuple[list[Table], set[int]] | None:
     """The tables of a document in this layout, and the indices of the lines they used;
