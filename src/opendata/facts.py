@@ -34,14 +34,17 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
             spec = standard.tables.get(table.table_id)
             known = spec.measures if spec else standard.measures
             measures = [name for name in table.columns if name in known]
+            cells = spec is not None and spec.kind == "cells"   # unlisted_table_N: the measure is the column path
             for row in table.rows:
                 for measure in measures:
                     amount = row.values.get(measure)
                     if amount is None:
                         continue
+                    if cells:
+                        measure = row.values.get("column_header") or f"column {row.values.get('column_number')}"
                     yield {
                         "package": disclosure.name,
-                        "table": table.table_id,
+                        "table": table.key,
                         "side": row.values.get("side") or "",
                         "function_code": row.values.get("function_code") or "",
                         "economic_code": row.values.get("economic_code") or row.values.get("gov_economic_code") or "",

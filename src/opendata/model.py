@@ -29,7 +29,9 @@ class Row:
 
 @dataclass
 class Table:
-    """One table of the catalog as the document printed it."""
+    """One table of the catalog as the document printed it. `name` is its resource name when it
+    differs from `table_id` (unlisted_table_1, unlisted_table_2 … of tables outside the catalog):
+    `key` identifies the table inside a disclosure (`Disclosure.tables`, the package resource)."""
     table_id: str
     rows: list[Row] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
@@ -43,6 +45,12 @@ class Table:
     # what a later stage works out once per table and reuses (the validator's code tree and
     # tolerance), keyed by the stage's own key; never written into a package
     derived: dict = field(default_factory=dict, repr=False, compare=False)
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The table's identity in its disclosure and package: `name`, else `table_id`."""
+        return self.name or self.table_id
 
     def add_column(self, name: str) -> None:
         """Append column `name` to `columns` unless it is already there (order = first seen)."""
@@ -99,5 +107,6 @@ class Disclosure:
     metadata_sources: dict[str, str] = field(default_factory=dict)
 
     def table(self, table_id: str) -> Table | None:
-        """The table `table_id` (a code of codelists/tables.csv) if the document printed it, else None."""
+        """The table `table_id` (a code of codelists/tables.csv, or the key of an unlisted table such
+        as unlisted_table_1) if the document printed it, else None."""
         return self.tables.get(table_id)

@@ -47,9 +47,7 @@ from .package_reader import (  # noqa: F401
     parse_json_object,
     read_package,
     read_table,
-    resource_table_id,
-    safe_resource_path,
-    table_from_csv,
+    resource_key, resource_table_id, safe_resource_path, table_from_csv,
 )
 
 
@@ -173,14 +171,14 @@ def resource_descriptor(table: Table, columns: list[str]) -> dict:
         location = {"firstLine": table.first_line, "lastLine": table.last_line, "pages": table.pages}
         location = {k: v for k, v in location.items() if v}
     return {
-        "name": table.table_id,
+        "name": table.key,
         "tableId": table.table_id,
         "type": "table",
-        "path": f"data/{table.table_id}.csv",
+        "path": f"data/{table.key}.csv",
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "title": spec.title_zh,
+        "title": spec.title_zh if not table.name else f"{spec.title_zh}：{table.printed_title or table.name}",
         "printedTitle": table.printed_title,
         "moneyUnit": table.money_unit,
         "moneyDecimals": table.money_decimals,
@@ -202,7 +200,7 @@ def write_package(disclosure: Disclosure, out_dir: str | Path, overwrite: bool =
         resources = []
         for table in disclosure.tables.values():
             columns, text = table_csv(table)
-            (staging / "data" / f"{table.table_id}.csv").write_text(text, encoding="utf-8")
+            (staging / "data" / f"{table.key}.csv").write_text(text, encoding="utf-8")
             resources.append(resource_descriptor(table, columns))
         if disclosure.source.local_path:
             (staging / "source").mkdir()

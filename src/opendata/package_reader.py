@@ -205,6 +205,8 @@ def table_from_csv(resource: dict, data: CsvTable) -> Table:
         printed_title=resource.get("printedTitle"), money_unit=resource.get("moneyUnit"),
         money_decimals=resource.get("moneyDecimals"), note=resource.get("note"),
     )
+    if resource_key(resource) != table.table_id:
+        table.name = resource_key(resource)
     location = resource.get("sourceLocation") or {}
     table.first_line, table.last_line = location.get("firstLine"), location.get("lastLine")
     table.pages = list(location.get("pages") or [])
@@ -246,6 +248,13 @@ def read_table(package_dir: Path, resource: dict) -> Table:
 def resource_table_id(resource: dict) -> str:
     """The table id of a descriptor resource (`tableId`, else its `name`)."""
     return str(resource.get("tableId") or resource.get("name"))
+
+
+def resource_key(resource: dict) -> str:
+    """The identity of a descriptor resource inside its package (`Table.key`): its `name`, else
+    its `tableId`. A catalog table's name is its table id; the tables outside the catalog share
+    the table id unlisted_table and differ by name (unlisted_table_1, unlisted_table_2 …)."""
+    return str(resource.get("name") or resource.get("tableId"))
 
 
 class Package:
@@ -324,8 +333,9 @@ class Package:
         return [r for r in self.descriptor.get("resources") or [] if isinstance(r, dict)]
 
     def resource(self, table_id: str) -> dict | None:
-        """The descriptor resource of `table_id`, or None."""
-        return next((r for r in self.resources if resource_table_id(r) == table_id), None)
+        """The descriptor resource of `table_id` (a resource key, `resource_key`, else a table id), or None."""
+        return next((r for r in self.resources if resource_key(r) == table_id), None) or \
+            next((r for r in self.resources if resource_table_id(r) == table_id), None)
 
     def _label(self, resource: dict):
         rel = resource.get("path")
@@ -391,8 +401,8 @@ def _disclosure(package: Package) -> Disclosure:
             ),
         )
         for resource in d["resources"]:
-            table = package.table(resource_table_id(resource))
-            disclosure.tables[table.table_id] = table
+            table = package.table(resource_key(resource))
+            disclosure.tables[table.key] = table
     except (KeyError, TypeError) as exc:
         raise PackageError(f"{descriptor_file}: descriptor is missing {exc}") from exc
     return disclosure

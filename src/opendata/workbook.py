@@ -345,11 +345,10 @@ def export_workbook(disclosure: Disclosure, out: str | Path) -> Path:
     for table in disclosure.tables.values():
         kind = standard.tables[table.table_id].kind
         if kind == "money":
-            layouts[table.table_id] = ("sheet", write_table(book, table, disclosure.fiscal_year, ranges))
-        elif kind == "performance":
-            layouts[table.table_id] = ("records", records_sheet(book, table, disclosure.fiscal_year))
-        else:  # performance forms, the narrative (its text may hold tabs and table-like lines), key figures
-            layouts[table.table_id] = ("records", records_sheet(book, table, disclosure.fiscal_year))
+            layouts[table.key] = ("sheet", write_table(book, table, disclosure.fiscal_year, ranges))
+        else:  # performance forms, the narrative (its text may hold tabs and table-like lines), key figures,
+            # the tables outside the catalog (one sheet each, named by their key unlisted_table_N)
+            layouts[table.key] = ("records", records_sheet(book, table, disclosure.fiscal_year))
     package_sheet(book, disclosure, layouts)
     book.move_sheet(CODES_SHEET, offset=len(book.sheetnames))
     return save_workbook(book, out)
@@ -366,7 +365,7 @@ def records_sheet(book, table: Table, year: int | None) -> str:
     spec = standard.tables[table.table_id]
     columns, text = table_csv(table)
     data = parse_csv(text.encode("utf-8"), table.table_id)
-    sheet = book.create_sheet(spec.title_zh.replace('"', "")[:31])
+    sheet = book.create_sheet((spec.title_zh if not table.name else table.name).replace('"', "")[:31])
     style = _styles()
     title = f"{year}年{spec.title_zh}" if year else spec.title_zh
     sheet.cell(row=1, column=1, value=f"{title}（逐行记录，金额单位：元；第3行是字段名，请勿改动）").font = style["title"]
@@ -410,6 +409,8 @@ def package_sheet(book, disclosure: Disclosure, layouts: dict[str, tuple[str, st
         table = disclosure.tables[table_id]
         info = {"sheet": sheet_name, "printedTitle": table.printed_title, "firstLine": table.first_line,
                 "lastLine": table.last_line, "pages": table.pages, "columns": table.columns}
+        if table.name:
+            info["tableId"] = table.table_id   # the catalog table of unlisted_table_N
         if layout_name == "records":
             info.update(moneyUnit=table.money_unit, moneyDecimals=table.money_decimals, note=table.note)
         for j, value in enumerate(("table", table_id, layout_name), 1):

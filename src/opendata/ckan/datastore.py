@@ -24,11 +24,12 @@ def datastore_fields(package: Package, table_id: str) -> list[dict]:
     if resource is None:
         raise PackageError(f"{package.label}: no table {table_id}")
     standard = load_standard()
+    catalog_id = str(resource.get("tableId") or resource.get("name"))   # unlisted_table_N -> unlisted_table
     fields = []
     for f in resource["schema"]["fields"]:
-        if table_id in standard.tables:
+        if catalog_id in standard.tables:
             try:
-                f = {**f, **standard.field_descriptor(table_id, f["name"])}
+                f = {**f, **standard.field_descriptor(catalog_id, f["name"])}
             except KeyError:
                 pass
         notes = f.get("description") or ""

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..package import DESCRIPTOR, Package, safe_resource_path
+from ..package import DESCRIPTOR, Package, resource_key, resource_table_id, safe_resource_path
 from ..standard import load_standard
 from ..versions import package_files
 from .datastore import datastore_records
@@ -155,9 +155,9 @@ def dataset_spec(package: Package | str | Path, org: str | None = None, excel_cs
     resources: list[ResourceSpec] = []
     tables = []
     for resource in descriptor.get("resources") or []:
-        table_id = resource.get("tableId") or resource["name"]
-        spec = standard.tables.get(table_id)
-        title = spec.title_zh if spec else resource.get("title") or table_id
+        table_id = resource_key(resource)   # unlisted_table_1, unlisted_table_2 … stay distinct
+        spec = standard.tables.get(resource_table_id(resource))
+        title = spec.title_zh if spec and spec.code == table_id else resource.get("title") or table_id
         tables.append((table_id, title))
         data = package.read_bytes(resource["path"])
         ds_fields, records = datastore_records(package, table_id)

@@ -118,7 +118,7 @@ def _pull_files(descriptor: dict, staging: Path, by_name: dict, where: str) -> l
     if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
         raise PublishError(f"{where}: its {DESCRIPTOR} has `resources` that are not a list of objects")
     for resource in resources:
-        key = resource.get("tableId") or resource.get("name")
+        key = resource.get("name") or resource.get("tableId")   # the resource key (unlisted_table_N)
         if not isinstance(key, str):
             raise PublishError(f"{where}: a resource in its {DESCRIPTOR} has no name")
         wanted.append((key, resource.get("path"), "data"))

@@ -250,14 +250,14 @@ FORMATS: dict[str, Callable] = {"text": convert_text}
 
 def check_complete(disclosure: Disclosure, path: Path, warnings: Warnings | None = None) -> None:
     """ConversionError when the disclosure read from `path` has no money table of the catalog
-    (schema/codelists/tables.csv, kind other than text and figures) and is not a disclosure
+    (schema/codelists/tables.csv, kind other than text, figures and cells) and is not a disclosure
     given as narrative only: a document that names itself a budget or final-accounts
     disclosure (部门预算, 单位决算, 预算公开 … in its text) and states key figures (主要数据)
     becomes a package of its narrative and key figures, with a warning that it has no tables.
     Anything else is not a budget or final-accounts disclosure, or none of its tables was
     recognised."""
     kinds = {t.table_id: load_standard().tables[t.table_id].kind for t in disclosure.tables.values()}
-    if any(kind not in ("text", "figures") for kind in kinds.values()):
+    if any(kind not in ("text", "figures", "cells") for kind in kinds.values()):
         return
     figures = disclosure.tables.get("key_figures")
     narrative = disclosure.tables.get("narrative")

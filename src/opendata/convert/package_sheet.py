@@ -89,7 +89,8 @@ def records_table(entry: TableEntry, rows: list[tuple[int, list[str]]], label: s
         header.pop()
     records = [cells[:len(header)] + [""] * (len(header) - len(cells)) for number, cells in rows if number > RECORDS_HEADER_ROW]
     columns = [c for c in header if c]
-    resource = {"name": entry.table_id, "tableId": entry.table_id, "schema": load_standard().resource_schema(entry.table_id, columns),
+    table_id = entry.info.get("tableId") or entry.table_id   # entry.table_id is the key (unlisted_table_N)
+    resource = {"name": entry.table_id, "tableId": table_id, "schema": load_standard().resource_schema(table_id, columns),
                 "printedTitle": entry.info.get("printedTitle"), "moneyUnit": entry.info.get("moneyUnit"),
                 "moneyDecimals": entry.info.get("moneyDecimals"), "note": entry.info.get("note")}
     try:

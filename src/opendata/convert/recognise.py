@@ -161,9 +161,15 @@ def _measure_words() -> set[str]:
 def unlisted_title(text: str) -> str | None:
     """A line that reads as the title of a table outside the catalog (财政拨款结转资金支出表,
     基本支出明细表（按功能科目分））: short, ending in 表 once year, number, brackets and meta
-    (单位：元) are dropped, no sentence or contents line; not a heading of a part (第二部分 …) or of the set of tables (collection words). Returns the title as printed, else None.
+    (单位：元) are dropped, no sentence or contents line; not a heading of a part (第二部分 …) or of the set of tables (collection words). Returns the title as printed, else None. A narrative sentence ending on a
+    pointer to the table below (title_words `pointer`: …的单位详细情况见下表：) returns its subject
+    (…的单位) when that is a short phrase, else None.
     Use only where `match_title` found nothing and table rows stand near (`segment.confirmed`)."""
     squashed = squash(text)
+    pointer = next((w for w in _title_words("pointer") if squashed.rstrip(":：。.").endswith(w)), None)
+    if pointer:   # …的单位详细情况见下表： — a sentence pointing to the table: its subject names the table
+        subject = squashed.rstrip(":：。.")[:-len(pointer)].rstrip("的")
+        return subject if 4 <= len(subject) <= 40 and not re.search(r"[，,。；;:：]", subject) else None
     if _not_a_title(squashed, text) or "注" in squashed[:2]:
         return None
     key, _ = title_key(text)

@@ -103,7 +103,7 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
             # 某某经费补助绩效目标表 after the project forms: one more project's form, named by its project
             match = TitleMatch(segments[-1].table_id, "")
         elif match is None and one_cell and unlisted_title(text) and confirmed(lines, index):
-            match = TitleMatch("", "")
+            match, text = TitleMatch("", ""), unlisted_title(text)   # a sentence pointing to the table: its subject
         if match is None or not confirmed(lines, index):
             continue
         marker = None

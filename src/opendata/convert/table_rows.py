@@ -11,7 +11,10 @@ from .recognise import header_key
 def finish_rows(table: Table) -> None:
     """Row ids, and total rows: a table with no printed 总计 has its last 合计 rows as totals. The rows
     of a table printed in side-by-side panels are put panel by panel first, each ending on its own
-    subtotal (none of them is the table's total)."""
+    subtotal (none of them is the table's total). A table outside the catalog (unlisted_table_N) keeps
+    its row ids row|column."""
+    if table.name:
+        return
     if PANEL_KEY in table.derived:
         order_panels(table, table.derived[PANEL_KEY])
     if not any(r.row_type == "total" for r in table.rows) and PANEL_KEY not in table.derived:   # panels: one subtotal each
@@ -76,9 +79,9 @@ def merge_table(tables: dict[str, Table], table: Table) -> None:
     """A table printed in several parts (page breaks, one block per project) is one table. A
     first part without rows (a heading naming the table above its printed title) does not
     decide the money unit and decimals: the first part with rows does."""
-    existing = tables.get(table.table_id)
+    existing = tables.get(table.key)
     if existing is None:
-        tables[table.table_id] = table
+        tables[table.key] = table
         return
     if not existing.rows and table.rows:
         existing.money_unit, existing.money_decimals = table.money_unit, table.money_decimals

@@ -11,6 +11,7 @@ from .segment import NOTE_LINE, find_segments
 from .source import decode_text, describe_source, text_lines
 from .table_rows import finish_rows, merge_table
 from .tables import TableBuilder
+from .unlisted import keep_unlisted
 from ..standard import load_standard
 
 ROW_READERS = {"tabs": tab_rows, "cell_per_line": cell_per_line_rows, "spaces": tab_rows}
@@ -49,7 +50,7 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
         for table in spaced_tables[0]:
             merge_table(tables, table)
         used.update(spaced_tables[1])
-    report_unlisted(lines, unlisted, used, warnings)
+    kept = keep_unlisted(lines, unlisted, used, ROW_READERS[layout], warnings, default_unit)
     titles = sorted(segment.title_line for segment in segments + unlisted)
     carried: dict = {}   # table id -> what one part of the table leaves to the next (TableBuilder)
     for segment in segments:
@@ -80,28 +81,11 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
         merge_table(tables, table)
     for table in tables.values():
         finish_rows(table)
+    for table in kept:   # after the catalog's tables, in printed order
+        tables[table.key] = table
     check_not_truncated(lines, segments, tables, source.filename)
     narrative_lines = [line for i, line in enumerate(lines) if i not in used]
     return metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, where=where)
-
-
-def report_unlisted(lines, unlisted, used: set, warnings: Warnings) -> None:
-    """Tables whose title names no catalog table (`segment.find_segments(lines, unlisted)`): one
-    warning each with its page and title (a table printed page by page under its title repeated is
-    one warning naming its pages); their lines are marked `used` (they are not narrative)."""
-    runs: list[list] = []
-    for segment in unlisted:
-        used.update(range(segment.title_line, segment.end))
-        if runs and runs[-1][-1].title == segment.title and runs[-1][-1].end >= segment.title_line - 8:
-            runs[-1].append(segment)
-        else:
-            runs.append([segment])
-    for run in runs:
-        first = lines[run[0].title_line]
-        pages = sorted({lines[s.title_line].page for s in run if lines[s.title_line].page})
-        on = f" (printed on pages {pages[0]}–{pages[-1]})" if len(pages) > 1 else ""
-        warnings.add(f"table '{run[0].title}' is not in the table catalog (codelists/tables.csv); its "
-                     f"{sum(len(s.lines) for s in run)} lines were not converted{on}", first.no, page=first.page)
 
 
 def check_not_truncated(lines, segments, tables, filename: str) -> None:

@@ -55,6 +55,7 @@ from .recognise import match_title, squash
 from .segment import META_LINE, Segment, find_segments, is_unit_line, tabular
 from .source import OLE_MAGIC, Line, describe_source, require_zip_container
 from .table_rows import finish_rows, merge_table
+from .unlisted import keep_unlisted
 from .tables import TableBuilder
 
 CODES_SHEET_MARK = "opendata:codelists"
@@ -363,13 +364,13 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
             title = Line(no=lines[first].no if lines else 1, text=block.name, page=lines[first].page if lines else block.index)
             lines = lines[:first] + [title] + lines[first:]
             segments = find_segments(lines)
-        for segment in unlisted:   # read as text, never as the previous table
-            warnings.add(f"table '{segment.title}' is not in the table catalog (codelists/tables.csv); its rows were read as text", lines[segment.title_line].no, page=block.index)
         if not segments and not unlisted and previous is not None and has_rows:
             warnings.add(f"{'sheet' if sheets else 'table in'} '{block.name}' has a table but no title; read as the continuation of {previous}", page=block.index if sheets else None)
             start = next(i for i, line in enumerate(lines) if "\t" in line.text)
             segments = [Segment(previous, block.name, -1, start, len(lines), lines=list(lines[start:]))]
         used: set[int] = set()
+        for table in keep_unlisted(lines, unlisted, used, tab_rows, warnings, first_number=1 + sum(1 for t in tables.values() if t.name)):
+            tables[table.key] = table   # kept cell by cell, never read as the previous table
         for number, segment in enumerate(segments):
             spec = standard.tables[segment.table_id]
             anchor = lines[segment.title_line] if segment.title_line >= 0 else lines[segment.start]
@@ -390,11 +391,11 @@ def convert_blocks(blocks: list[Block], source, warnings: Warnings, sheets: bool
                 table.pages = sorted({l.page for l in segment.lines if l.page} | ({anchor.page} if anchor.page else set()))
                 merge_table(tables, table)
             previous = segment.table_id
-        if not segments and has_rows:
+        if not segments and not unlisted and has_rows:
             warnings.add(f"sheet '{block.name}': its rows are not under any table title recognised (表名未识别); read as text", page=block.index)
         narrative_lines.extend(line for i, line in enumerate(lines) if i not in used)
     for table in tables.values():
-        if table.table_id not in record_tables:
+        if table.key not in record_tables and not table.name:   # unlisted_table_N: row ids are row|column
             finish_rows(table)
     disclosure = metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, stated=meta, where=where)
     apply_package_sheet(disclosure, entries)

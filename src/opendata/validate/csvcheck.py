@@ -348,6 +348,8 @@ def build_table(resource: dict, schema: dict, labels: list[str], data: list[list
         printed_title=resource.get("printedTitle"), money_unit=resource.get("moneyUnit"),
         money_decimals=resource.get("moneyDecimals"), note=resource.get("note"),
     )
+    if resource.get("name") and resource.get("tableId") and resource["name"] != resource["tableId"]:
+        table.name = resource["name"]   # unlisted_table_N
     location = resource.get("sourceLocation") or {}
     if isinstance(location, dict):
         table.first_line, table.last_line = location.get("firstLine"), location.get("lastLine")

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 import jsonschema
 from frictionless import Resource, Schema
 
-from ..package import CsvEncodingError, Package, PackageError, safe_resource_path
+from ..package import CsvEncodingError, Package, PackageError, resource_key, safe_resource_path
 from ..standard import load_standard
 from . import csvcheck
 from .cells import check_descriptor_text, check_table_text
@@ -140,10 +140,12 @@ def check_resource(package: Package, resource: dict, seen: set[str], report: Pac
     if table_id not in standard.tables:
         report.add(Finding("resource.unknown-table", f"resource {resource.get('name')!r}: table id {table_id!r} is not in the catalog", table=str(table_id)))
         return
-    if table_id in seen:
-        report.add(Finding("resource.duplicate-table", f"table {table_id} appears twice", table=table_id))
+    # a catalog table appears once; the tables outside the catalog (kind cells) once per name (unlisted_table_N)
+    key = resource_key(resource) if standard.tables[table_id].kind == "cells" else table_id
+    if key in seen:
+        report.add(Finding("resource.duplicate-table", f"table {key} appears twice", table=key))
         return
-    seen.add(table_id)
+    seen.add(key)
     try:
         present = package.has_file(resource.get("path"))
     except PackageError as exc:
@@ -158,7 +160,7 @@ def check_resource(package: Package, resource: dict, seen: set[str], report: Pac
     if not check_fields(table_id, schema["fields"], report):
         return
     report.tables += 1
-    check_table_rows(package, resource, schema, table_id, report, engine=engine, tables=tables)
+    check_table_rows(package, resource, schema, key, report, engine=engine, tables=tables)
 
 
 @lru_cache(maxsize=None)

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..package import DESCRIPTOR, CsvTable, parse_csv, resource_table_id
+from ..package import DESCRIPTOR, CsvTable, parse_csv, resource_key
 from .checkout import open_snapshot
 from .errors import VersionError
 from .render import render_markdown, render_text
@@ -42,7 +42,7 @@ class _TableRows:
 
 
 def read_tables(snapshot: Snapshot) -> tuple[dict[str, _TableRows], dict[str, str]]:
-    """The tables of a snapshot by table id, and the resource path of each. The CSVs are read
+    """The tables of a snapshot by resource key (`resource_key`: the table id, unlisted_table_N for a table outside the catalog), and the resource path of each. The CSVs are read
     by the one reader (`opendata.package.parse_csv`; a byte order mark is tolerated, as
     spreadsheets write one). VersionError naming the snapshot and table when a table's file is
     missing, has no row_id column or repeats a row_id; CsvEncodingError (a PackageError)
@@ -50,7 +50,7 @@ def read_tables(snapshot: Snapshot) -> tuple[dict[str, _TableRows], dict[str, st
     tables: dict[str, _TableRows] = {}
     paths: dict[str, str] = {}
     for resource in snapshot.package.resources:
-        table_id = resource_table_id(resource)
+        table_id = resource_key(resource)   # unlisted_table_1, unlisted_table_2 … compared apart
         rel = PurePosixPath(str(resource.get("path") or "")).as_posix()
         if rel not in snapshot.files:
             raise VersionError(f"{snapshot.label}: table {table_id}: {rel} is not in the package")
@@ -114,7 +114,7 @@ def _metadata(descriptor: dict) -> dict[str, Any]:
         for resource in value:
             if not isinstance(resource, dict):
                 continue
-            base = f"resources/{resource_table_id(resource)}"
+            base = f"resources/{resource_key(resource)}"
             for rkey, rvalue in resource.items():
                 if rkey == "schema" and isinstance(rvalue, dict):
                     for skey, svalue in rvalue.items():

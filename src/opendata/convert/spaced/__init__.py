@@ -33,6 +33,8 @@ from ..source import Line
 from .lines import find_spaced_segments
 from .rows import DetachedAmounts, build_spaced_table, reconcile_detached
 from .targets import build_performance_table
+from ..unlisted import keep_unlisted
+from .outside import spaced_parts, spaced_rows
 
 def convert_spaced(lines: list[Line], warnings: Warnings) -> tuple[list[Table], set[int]] | None:
     """The tables of a document in this layout, and the indices of the lines they used;
@@ -56,9 +58,10 @@ def convert_spaced(lines: list[Line], warnings: Warnings) -> tuple[list[Table], 
                 table.note = None
             tables.append(table)
     reconcile_detached(tables, detached, warnings)
-    for i, segment in enumerate(find_spaced_segments(lines)):
-        if not segment.table_id:
-            warnings.add(f"table marker {segment.marker} without a recognised title; its lines are not converted",
-                         lines[segment.marker_line].no)
+    # a marker whose title names no catalog table: the table is kept as unlisted_table_N
+    outside = [s for s in find_spaced_segments(lines) if not s.table_id]
+    used.update(index_of[id(l)] for s in outside for l in s.lines + s.moved)
+    unlisted = spaced_parts(lines, outside)
+    tables.extend(keep_unlisted(lines, unlisted, used, spaced_rows, warnings))
     return tables, used
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..source import Line
-from ..recognise import is_table_marker, match_title, squash
+from ..recognise import is_table_marker, match_title, squash, unlisted_title
 from ..segment import META_LINE, is_unit_line
 
 # money in this layout always has decimals; a negative has a minus sign or brackets, "(28.65)" (money.parse_amount)
@@ -110,6 +110,10 @@ def find_spaced_segments(lines: list[Line]) -> list[SpacedSegment]:
             if match:
                 segment.table_id, segment.title, segment.title_index = match.table_id, line.text.strip(), j
                 break
+        else:   # a title outside the catalog: the table is kept as unlisted_table_N (table_id stays None)
+            j = next((j for j, line in enumerate(segment.lines) if len(line.text.strip()) < 60 and unlisted_title(line.text.strip())), None)
+            if j is not None:
+                segment.title, segment.title_index = unlisted_title(segment.lines[j].text.strip()), j
         segments.append(segment)
         # a table printed without a marker of its own (the performance-target forms
         # after 预算11表): another title later in the segment starts a new segment at

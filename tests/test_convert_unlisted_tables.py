@@ -1,0 +1,200 @@
+"""Issue #11: a table that is not in the catalog is kept (as unlisted_table_N, one row per printed
+cell), reported, and never swallowed by the table before it; it survives the round trip
+convert -> package on disk -> read back -> validate -> facts, and maps to its own CKAN resource."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from tests.documents import text_document
+
+from opendata import facts, validate
+from opendata.ckan.mapping import dataset_spec
+from opendata.convert import convert_file, convert_to_package
+from opendata.package import Package, read_package
+
+SUMMARY = """一、收支预算总表
+2026年度收支预算总表
+单位：万元
+收入\t\t支出\t
+项目\t预算数\t项目\t预算数
+一、一般公共预算拨款收入\t120.50\t一、一般公共服务支出\t100.00
+\t\t二、住房保障支出\t20.50
+收入合计\t120.50\t支出合计\t120.50"""
+
+CARRYOVER = """二、财政拨款结转资金支出表
+单位：万元
+科目编码\t科目名称\t结转资金\t
+\t\t小计\t基本支出
+合计\t\t30.00\t10.00
+2010301\t行政运行\t30.00\t10.00"""
+
+STAFF = """三、机构人员情况表
+单位：人
+项目\t编制数\t实有人数
+行政编制\t12\t11
+事业编制\t5\t说明见附注"""
+
+
+def _unlisted(disclosure):
+    return [t for t in disclosure.tables.values() if t.table_id == "unlisted_table"]
+
+
+def test_an_unlisted_table_is_kept_cell_by_cell(tmp_path):
+    result = convert_file(text_document(tmp_path, SUMMARY, CARRYOVER))
+    summary = result.disclosure.tables["income_expenditure_summary"]
+    assert [r.values["item"] for r in summary.rows if r.values.get("side") == "expenditure"][-1] == "支出合计"
+    (table,) = _unlisted(result.disclosure)
+    assert table.key == "unlisted_table_1" and table.printed_title == "二、财政拨款结转资金支出表"
+    assert table.money_unit == "万元"
+    cells = {(r.values["row_number"], r.values["column_number"]): r for r in table.rows}
+    assert cells[(1, 3)].values["amount"] == Decimal("300000.00")
+    assert cells[(1, 3)].values["column_header"] == "结转资金/小计"
+    assert cells[(1, 4)].values["column_header"] == "结转资金/基本支出"
+    assert cells[(1, 1)].row_type == "total" and cells[(1, 1)].values["text"] == "合计"
+    # the code left of the row's label is its code, not an amount
+    assert cells[(2, 1)].values["text"] == "2010301" and "amount" not in cells[(2, 1)].values
+    assert cells[(2, 2)].values["item"] == "行政运行" and cells[(2, 4)].values["amount"] == Decimal("100000.00")
+    warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
+    assert len(warned) == 1 and "not in the table catalog" in warned[0] and "kept as unlisted_table_1" in warned[0]
+
+
+def test_two_unlisted_tables_are_two_resources_through_the_round_trip(tmp_path):
+    out = tmp_path / "pkg"
+    convert_to_package(text_document(tmp_path, SUMMARY, CARRYOVER, STAFF), out)
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    unlisted = [r for r in descriptor["resources"] if r["tableId"] == "unlisted_table"]
+    assert [(r["name"], r["path"], r["printedTitle"]) for r in unlisted] == [
+        ("unlisted_table_1", "data/unlisted_table_1.csv", "二、财政拨款结转资金支出表"),
+        ("unlisted_table_2", "data/unlisted_table_2.csv", "三、机构人员情况表")]
+    disclosure = read_package(out)
+    staff = disclosure.tables["unlisted_table_2"]
+    assert staff.key == "unlisted_table_2" and staff.table_id == "unlisted_table"
+    texts = [r.values.get("text") for r in staff.rows if r.values["row_number"] == 2]
+    assert "说明见附注" in texts            # text cells are kept as printed
+    (report,) = validate(out).packages
+    about = [(f.rule, f.severity, f.message) for f in report.findings if "unlisted" in str(f.table)]
+    assert about == [], about
+    assert report.tables == len(descriptor["resources"])
+    rows = [f for f in facts(out) if f["table"].startswith("unlisted_table")]
+    assert {f["table"] for f in rows} == {"unlisted_table_1", "unlisted_table_2"}
+    carry = [f for f in rows if f["table"] == "unlisted_table_1" and f["item"] == "行政运行"]
+    assert {(f["measure"], f["amount"]) for f in carry} == {("结转资金/小计", Decimal("300000.00")),
+                                                            ("结转资金/基本支出", Decimal("100000.00"))}
+    spec = dataset_spec(Package.open(out), report_bytes=b"{}")
+    names = [r.name for r in spec.resources if r.table_id]
+    assert "unlisted_table_1" in names and "unlisted_table_2" in names and len(names) == len(set(names))
+    by_name = {r.name: r for r in spec.resources}
+    assert "财政拨款结转资金支出表" in by_name["unlisted_table_1"].description
+    assert len(by_name["unlisted_table_2"].records) == len(staff.rows)
+
+
+def test_an_unlisted_table_without_a_readable_header_keeps_column_numbers(tmp_path):
+    result = convert_file(text_document(tmp_path, SUMMARY, "四、某某专项资金分配表\n单位：元\n甲乡\t100\t200\n乙乡\t300\t400"))
+    (table,) = _unlisted(result.disclosure)
+    assert all(r.values["column_header"] is None for r in table.rows)
+    assert [(r.values["row_number"], r.values["column_number"], r.values.get("amount")) for r in table.rows] == [
+        (1, 1, None), (1, 2, Decimal("100")), (1, 3, Decimal("200")), (2, 1, None), (2, 2, Decimal("300")),
+        (2, 3, Decimal("400"))]
+
+
+def test_unlisted_tables_survive_the_workbook_and_are_diffed_apart(tmp_path):
+    from opendata.versions import diff
+    from opendata.workbook import export_workbook
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    convert_to_package(text_document(tmp_path / "a", SUMMARY, CARRYOVER, STAFF), old)
+    convert_to_package(text_document(tmp_path / "b", SUMMARY, CARRYOVER, STAFF.replace("\t11", "\t10")), new)
+    changes = diff(old, new)
+    assert {(c["table"], c["row_id"]) for c in changes.cells_changed} == {("unlisted_table_2", "1|3")}
+    assert not changes.tables_added and not changes.tables_removed
+    disclosure = read_package(old)
+    book = export_workbook(disclosure, tmp_path / "book.xlsx")
+    back = convert_file(book).disclosure
+    for key in ("unlisted_table_1", "unlisted_table_2"):
+        assert [(r.row_id, r.values) for r in back.tables[key].rows] == \
+            [(r.row_id, r.values) for r in disclosure.tables[key].rows]
+        assert back.tables[key].printed_title == disclosure.tables[key].printed_title
+
+
+def test_a_sentence_pointing_to_the_table_below_titles_it_by_its_subject(tmp_path):
+    units = "列入2026年部门预算编制范围的单位详细情况见下表：\n序号\t单位名称\n（一）\t测试市测试局（本级）\n（二）\t测试市测试中心"
+    result = convert_file(text_document(tmp_path, SUMMARY, units))
+    (table,) = _unlisted(result.disclosure)
+    assert table.printed_title == "列入2026年部门预算编制范围的单位"
+    assert [r.values["text"] for r in table.rows if r.values["column_number"] == 2] == ["测试市测试局（本级）", "测试市测试中心"]
+    assert {r.values["column_header"] for r in table.rows} == {"序号", "单位名称"}
+
+
+def test_a_clause_pointing_to_the_table_below_is_no_title(tmp_path):
+    from opendata.convert.recognise import unlisted_title
+
+    assert unlisted_title("根据近期规划目标，确定近期规划建设项目，详见下表。") is None
+    assert unlisted_title("单位详见下表") is None
+    assert unlisted_title("部门预算编制范围的单位详细情况见下表:") == "部门预算编制范围的单位"
+
+
+def test_a_real_unlisted_table_is_kept_as_printed():
+    """031.pdf page 14 prints 财政拨款支出表（功能科目）, which the catalog does not name; checked by hand
+    against `pdftotext -layout -f 14 -l 14`: 合计 242,360.10 / 29,606.33 / 26,143.66 / 3,462.67 /
+    212,753.77 万元 under 合计, 基本支出 (小计, 人员经费, 公用经费) and 项目支出; 208 社会保障和就业支出 3,061.29."""
+    import pytest
+
+    from tests.corpus_compare import CORPUS
+
+    source = CORPUS / "031.pdf"
+    if not source.exists():
+        pytest.skip("the national corpus is not here")
+    result = convert_file(source)
+    (table,) = [t for t in _unlisted(result.disclosure) if t.printed_title == "财政拨款支出表（功能科目）"]
+    assert table.money_unit == "万元" and table.pages[0] == 14
+    total = {r.values["column_header"]: r.values["amount"] for r in table.rows
+             if r.values["row_number"] == 1 and "amount" in r.values}
+    assert total == {"合计": Decimal("2423601000"), "基本支出/小计": Decimal("296063300"),
+                     "基本支出/人员经费": Decimal("261436600"), "基本支出/公用经费": Decimal("34626700"),
+                     "项目支出": Decimal("2127537700")}
+    social = [r for r in table.rows if r.values["item"] == "社会保障和就业支出"]
+    assert [r.values.get("text") for r in social if r.values["column_number"] == 1] == ["208"]
+    assert [r.values.get("amount") for r in social if "amount" in r.values] == [Decimal("30612900")] * 3
+    assert any("财政拨款支出表（功能科目）" in w and "kept as unlisted_table_" in w for w in result.warnings)
+
+
+def test_a_spaced_table_under_an_unknown_title_keeps_its_moved_body():
+    """The spaced layout (PDF text, cells run together, 预算NN表 markers): a seed whose 政府采购 title is
+    renamed to one the catalog does not know keeps the table's body (printed before its marker)."""
+    from tests.seeds import seed_path
+
+    text = seed_path("000").read_text(encoding="utf-8")
+    assert "2021年政府采购预算情况表" in text
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.txt"
+        path.write_text(text.replace("2021年政府采购预算情况表", "2021年某某采购计划安排表"), encoding="utf-8")
+        result = convert_file(path)
+    (table,) = _unlisted(result.disclosure)
+    assert table.printed_title == "2021年某某采购计划安排表" and "government_procurement" not in result.disclosure.tables
+    rows = {r.values["item"]: r for r in table.rows if r.values["column_number"] == 3}
+    assert rows["东城区社保中心档案整理存储外包项目"].values["amount"] == Decimal("1370000.000000")
+    counts = [r.values.get("text") for r in table.rows if r.values["item"] == "社保基金管理工作经费" and r.values["column_number"] == 2]
+    assert counts == ["1"]   # 数量 1 is a count, not 1 万元
+
+
+def test_an_unlisted_table_of_a_web_page_is_kept_and_not_read_as_text(tmp_path):
+    def grid(text):
+        return "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in line.split("\t")) + "</tr>"
+                                   for line in text.splitlines()) + "</table>"
+    summary = SUMMARY.split("\n", 3)[3]   # the grid under the title and unit
+    page = (f"<html><body><p>测试市测试局2026年部门预算</p><p>单位名称：测试市测试局</p><p>一、收支预算总表</p>"
+            f"<p>单位：万元</p>{grid(summary)}<p>二、财政拨款结转资金支出表</p><p>单位：万元</p>"
+            f"{grid(CARRYOVER.split(chr(10), 2)[2])}</body></html>")
+    path = tmp_path / "doc.html"
+    path.write_text(page, encoding="utf-8")
+    result = convert_file(path)
+    (table,) = _unlisted(result.disclosure)
+    assert table.printed_title == "二、财政拨款结转资金支出表" and table.money_unit == "万元"
+    assert [r.values["amount"] for r in table.rows if "amount" in r.values] == [Decimal("300000.00"), Decimal("100000.00")] * 2
+    assert not [w for w in result.warnings if "read as text" in w], result.warnings
