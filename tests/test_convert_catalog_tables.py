@@ -149,3 +149,17 @@ def test_corpus_document_prints_the_fiscal_appropriation_tables():
         totals = [r.values.get("total") for r in tables[table_id].rows if r.row_type == "total"]
         assert Decimal(printed) in totals, (table_id, totals)
     assert not catalog_warnings(result), result.warnings
+
+
+def test_a_table_number_printed_under_its_title_keeps_short_tables_whole(tmp_path):
+    """公开表三 printed under its title (as 085.pdf prints them), tables of one or two rows: each
+    table keeps its rows; the number never ends the table it numbers."""
+    body = ("科目编码\t科目名称\t合计\t基本支出\t项目支出", "\t合计\t3.00\t1.00\t2.00", "201\t一般公共服务支出\t3.00\t1.00\t2.00")
+    source = text_document(tmp_path, "\n".join(["支出预算总表", "公开表三", "单位：万元", *body]),
+                           "\n".join(["财政拨款支出预算表（功能科目）", "公开表四", "单位：万元", *body]),
+                           "\n".join(["一般公共预算支出预算表", "公开表五", "单位：万元", *body]))
+    result = convert_file(source)
+    for table_id in ("expenditure_summary", "fiscal_appropriation_expenditure", "general_budget_expenditure"):
+        rows = result.disclosure.tables[table_id].rows
+        assert [r.values.get("function_code") for r in rows if r.row_type == "item"] == ["201"], table_id
+    assert not catalog_warnings(result), result.warnings

@@ -92,7 +92,7 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
         text = line.text.strip()
         if not text or index <= skip or index in listing:
             continue
-        if is_table_marker(text) or is_table_number(text):   # 预算01表, 表1, 公开05表, 公开表二: a number, not a title
+        if is_table_marker(text):
             pending_marker = (index, squash(text))
             markers.append(pending_marker)
             continue
@@ -226,13 +226,13 @@ def looks_like_title(lines: list[Line], index: int) -> bool:
     one untabbed cell of 4 to 60 characters ending in 表 (or 表 and a bracketed remark), no sentence punctuation,
     with a unit line or tabular lines right below it; a title wrapped over two lines is read as one."""
     text = lines[index].text
+    if is_table_number(text.strip()):
+        return False   # 公开05表 alone numbers a table (the one below or above it); it names none
     below = lines[index + 1].text if index + 1 < len(lines) else ""
     if not TITLE_LIKE.search(squash(text)) and below.strip() and "\t" not in below.strip("\t") and "\t" not in text.strip("\t"):
         if TITLE_LIKE.search(squash(below)) and not is_unit_line(below):
             text, index = text + below, index + 1   # a title wrapped over two lines
     key = squash(text)
-    if is_table_number(key):
-        return False   # 公开05表 alone numbers the table below; it names none
     if "\t" in text.strip("\t") or not 4 <= len(key) <= 60 or not TITLE_LIKE.search(key) or re.search(r"[。；，,]", key):
         return False
     if NOTE_LINE.search(text) or key.startswith("关于") or "说明" in key:
