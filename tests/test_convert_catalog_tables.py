@@ -163,3 +163,27 @@ def test_a_table_number_printed_under_its_title_keeps_short_tables_whole(tmp_pat
         rows = result.disclosure.tables[table_id].rows
         assert [r.values.get("function_code") for r in rows if r.row_type == "item"] == ["201"], table_id
     assert not catalog_warnings(result), result.warnings
+
+
+@pytest.mark.parametrize("printed_basic, broken", [("100.00", False), ("90.00", True)])
+def test_fiscal_basic_expenditure_agrees_with_the_basic_column(tmp_path, printed_basic, broken):
+    """across.fiscal_basic_expenditure: 财政拨款基本支出表's total equals the 基本支出 column of
+    财政拨款支出表's total row (a misprinted total is reported, not corrected)."""
+    from opendata.convert import convert_to_package
+    from opendata.validate import validate_package
+    source = text_document(tmp_path, table(
+        "财政拨款支出表（功能科目）",
+        "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+        "\t合计\t300.00\t100.00\t200.00",
+        "201\t一般公共服务支出\t300.00\t100.00\t200.00"), table(
+        "财政拨款基本支出表（经济科目）",
+        "科目编码\t科目名称\t合计\t人员经费\t公用经费",
+        f"\t合计\t{printed_basic}\t80.00\t20.00",
+        "301\t工资福利支出\t80.00\t80.00\t",
+        "302\t商品和服务支出\t20.00\t\t20.00"))
+    convert_to_package(source, tmp_path / "pkg")
+    report = validate_package(tmp_path / "pkg")
+    found = [f for f in report.findings if f.rule == "across.basic-expenditure"]
+    assert bool(found) == broken, [(f.rule, f.message) for f in report.findings]
+    if broken:
+        assert found[0].table == "fiscal_appropriation_basic_expenditure"
