@@ -98,7 +98,7 @@ def test_another_marker_ends_a_table_and_a_note_ends_the_document(tmp_path):
         tmp_path,
         table("支出总表", "科目编码\t科目名称\t支出总计\t基本支出\t项目支出",
               "201\t一般公共服务支出\t3.00\t1.00\t2.00", marker="表2"),
-        table("财政拨款结转资金支出表", "科目编码\t科目名称\t总计\t人员经费\t公用经费",
+        table("文化和旅游项目资金安排表", "科目编码\t科目名称\t总计\t人员经费\t公用经费",
               "301\t工资福利支出\t1.00\t1.00\t0.00", marker="表3"),
         table("国有资本经营预算支出表", "科目编码\t科目名称\t支出总计\t基本支出\t项目支出",
               "测试市测试局\t\t0.00\t0.00\t0.00", "注：本表本年无发生额。", marker="表4"))

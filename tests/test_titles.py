@@ -49,6 +49,15 @@ from opendata.convert.source import Line
     ("部门预算基本支出预算表", "basic_expenditure"),
     ("2021年一般公共预算基本支出情况表", "general_budget_basic_expenditure"),
     ("七、重点项目预算绩效目标情况", "project_performance_targets"),
+    ("一般公共预算基本支出明细表（按功能科目分）", "general_budget_basic_expenditure_function"),   # by function, not economic code
+    ("表7 部门综合预算一般公共预算基本支出明细表（按支出功能分类科目-不含上年结转）", "general_budget_basic_expenditure_function"),
+    ("财政拨款结转资金支出表", "fiscal_carryover_expenditure"),
+    ("表11 2021年部门综合预算财政拨款上年结转资金支出表", "fiscal_carryover_expenditure"),
+    ("财政拨款支出预算表（功能科目）", "fiscal_appropriation_expenditure"),
+    ("五、2017 年度江苏省高级人民法院部门财政拨款支出预算表", "fiscal_appropriation_expenditure"),
+    ("公开表六 财政拨款基本支出预算表（经济科目）", "fiscal_appropriation_basic_expenditure"),
+    ("一般公共预算财政拨款支出表", "general_budget_expenditure"),        # the general-budget part keeps its own table
+    ("一般公共预算财政拨款基本支出表", "general_budget_basic_expenditure"),
 ])
 def test_titles_of_the_national_variety(title, table_id):
     match = match_title(title)
@@ -56,9 +65,9 @@ def test_titles_of_the_national_variety(title, table_id):
 
 
 @pytest.mark.parametrize("title", [
-    "一般公共预算基本支出明细表（按功能科目分）",      # by function: the basic table is by economic code
-    "财政拨款结转资金支出表",
-    "财政拨款支出预算表（功能科目）",
+    "基本支出明细表（按功能科目分）",      # by function: the basic table is by economic code
+    "文化和旅游项目资金安排表",
+    "财政拨款项目支出明细表（按经济科目分）",   # project expenditure is keyed by project
 ])
 def test_tables_outside_the_catalog_are_not_matched_but_read_as_titles(title):
     assert match_title(title) is None
@@ -115,25 +124,25 @@ BODY = ["单位：元", "项目\t合计\t基本支出\t项目支出", "合计\t3
 
 def test_a_table_outside_the_catalog_ends_the_table_before_it():
     lines = _lines(["表5 2022年一般公共预算支出明细表（按功能科目分）", *BODY,
-                    "表6 2022年一般公共预算基本支出明细表（按功能科目分）", *BODY,
+                    "表6 2022年基本支出明细表（按功能科目分）", *BODY,
                     "表7 2022年部门综合预算专项业务经费支出表", *BODY])
     unlisted = []
     segments = find_segments(lines, unlisted)
     assert [s.table_id for s in segments] == ["general_budget_expenditure", "project_expenditure"]
     assert segments[0].end == 5                       # not swallowing 表6's rows
     assert [(u.title, u.title_line, u.end) for u in unlisted] == [
-        ("表6 2022年一般公共预算基本支出明细表（按功能科目分）", 5, 10)]
+        ("表6 2022年基本支出明细表（按功能科目分）", 5, 10)]
 
 
 def test_a_table_outside_the_catalog_is_a_warning_with_its_page(tmp_path):
     text = ["某某局2022年部门预算", "", "一般公共预算支出表", *BODY, "",
-            "财政拨款结转资金支出表", "单位：元", "项目\t金额", "合计\t50.00", "201\t50.00", ""]
+            "文化和旅游项目资金安排表", "单位：元", "项目\t金额", "合计\t50.00", "201\t50.00", ""]
     path = tmp_path / "unlisted.txt"
     path.write_text("\n".join(text), encoding="utf-8")
     result = convert_file(path)
     assert "general_budget_expenditure" in result.disclosure.tables
     assert result.disclosure.tables["general_budget_expenditure"].last_line < 9                  # the unlisted title is line 9
-    warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
+    warned = [w for w in result.warnings if "文化和旅游项目资金安排表" in w]
     assert len(warned) == 1 and "not in the table catalog" in warned[0] and "line 9" in warned[0], result.warnings
 
 
@@ -167,8 +176,10 @@ def test_a_title_wrapped_inside_its_bracket_is_read_whole():
                     "表8", "2021年部门综合预算一般公共预算基本支出明细表（按支出经", "济分类科目-不含上年结转）", *BODY])
     unlisted = []
     segments = find_segments(lines, unlisted)
-    assert [(s.table_id, s.title_line, s.start) for s in segments] == [("general_budget_basic_expenditure", 8, 10)]
-    assert [u.title for u in unlisted] == ["2021年部门综合预算一般公共预算基本支出明细表（按支出功能分类科目-不含上年结转）"]
+    assert [(s.table_id, s.title_line, s.start) for s in segments] == [
+        ("general_budget_basic_expenditure_function", 1, 3), ("general_budget_basic_expenditure", 8, 10)]
+    assert segments[0].title == "2021年部门综合预算一般公共预算基本支出明细表（按支出功能分类科目-不含上年结转）"
+    assert unlisted == []
 
 
 def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(tmp_path):
@@ -178,7 +189,7 @@ def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(t
     sheets = {
         "表5": [["2022年一般公共预算支出表"], ["单位：元"], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
                 ["", "合计", 300, 100, 200], ["201", "一般公共服务支出", 300, 100, 200]],
-        "表6": [["2022年财政拨款结转资金支出表"], ["单位：元"], ["科目编码", "科目名称", "金额"],
+        "表6": [["2022年文化和旅游项目资金安排表"], ["单位：元"], ["科目编码", "科目名称", "金额"],
                 ["", "合计", 50], ["201", "一般公共服务支出", 50]],
     }
     for name, rows in sheets.items():
@@ -190,7 +201,7 @@ def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(t
     result = convert_file(path)
     table = result.disclosure.tables["general_budget_expenditure"]
     assert all(row.values.get("total") != 50 for row in table.rows)
-    warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
+    warned = [w for w in result.warnings if "文化和旅游项目资金安排表" in w]
     assert len(warned) == 1 and "not in the table catalog" in warned[0], result.warnings
 
 

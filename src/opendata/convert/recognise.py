@@ -58,7 +58,7 @@ _CONTENTS_LINE = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,})|\s\d{1,3}\s*$")
 
 def _number_pattern() -> re.Pattern:
     prefixes = "|".join(map(re.escape, _title_words("marker")))
-    number = r"(?:\d+|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"   # 表七一般… is 表七 + 一般
+    number = r"(?:\d+(?:-\d{1,2}(?!\d))?|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"   # 表七一般… is 表七 + 一般; 表14-1 a part of 表14
     return re.compile(rf"^表{number}|(?:{prefixes})表{number}|(?:{prefixes})\d{{1,2}}表")
 
 
@@ -110,7 +110,7 @@ _NOTE_START = re.compile(r"^(注|备注|说明)\s*[:：\d]")   # 注：1.“机�
 
 
 def _not_a_title(key: str, text: str) -> bool:
-    return (not key or bool(_NOTE_START.match(key)) or len(key) > 60 or "。" in key or "," in key or "；" in key or "说明" in key or key.startswith("关于") or "详见" in key
+    return (not key or bool(_NOTE_START.match(key)) or len(key) > 60 or "。" in key or "," in key or "；" in key or "说明" in key or key.startswith("关于") or "详见" in key or "下表" in key
             or "见附件" in key or is_contents_line(text))
 
 

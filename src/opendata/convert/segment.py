@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..money import is_amount
 from ..standard import load_standard
-from .recognise import UNIT_NAME_LABELS, TitleMatch, is_table_marker, match_title, squash, unlisted_title
+from .recognise import UNIT_NAME_LABELS, TitleMatch, is_table_marker, is_table_number, match_title, squash, unlisted_title
 from .source import Line
 
 UNIT_LINE = re.compile(r"(金额)?单位[:：]\s*(万元|元)|单位[:：]?\s*(万元|元)\s*$|\(?(万元|元)\)?$")
@@ -135,9 +135,17 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
         current.lines = lines[current.start:current.end]
         if current.end < limit and looks_like_title(lines, current.end) and match_title(lines[current.end].text) is None:
             current.stopped_at = lines[current.end]
+    segments = [segment for segment in segments if not heading_only(segment)]
     if unlisted is not None:
         unlisted.extend(segment for segment in segments if not segment.table_id)
     return [segment for segment in segments if segment.table_id]
+
+
+def heading_only(segment: Segment) -> bool:
+    """A numbered heading (三、机关运行经费支出情况, （二）…绩效目标表) whose body holds no table row
+    and no unit line is a heading of the narrative, not a table's title: it starts no table."""
+    return bool(HEAD_NUMBERING.match(squash(segment.title))) \
+        and not any(tabular(line) or is_unit_line(line.text) for line in segment.lines)
 
 
 def contents_listing(lines: list[Line]) -> set[int]:
@@ -218,6 +226,8 @@ def looks_like_title(lines: list[Line], index: int) -> bool:
     one untabbed cell of 4 to 60 characters ending in 表 (or 表 and a bracketed remark), no sentence punctuation,
     with a unit line or tabular lines right below it; a title wrapped over two lines is read as one."""
     text = lines[index].text
+    if is_table_number(text.strip()):
+        return False   # 公开05表 alone numbers a table (the one below or above it); it names none
     below = lines[index + 1].text if index + 1 < len(lines) else ""
     if not TITLE_LIKE.search(squash(text)) and below.strip() and "\t" not in below.strip("\t") and "\t" not in text.strip("\t"):
         if TITLE_LIKE.search(squash(below)) and not is_unit_line(below):
@@ -243,7 +253,7 @@ def body_end(lines: list[Line], start: int, limit: int) -> int:
             continue
         if started and looks_like_title(lines, j):
             return j
-        if started and is_table_marker(text.strip()) and j + 1 < limit and looks_like_title(lines, j + 1):
+        if started and (is_table_marker(text.strip()) or is_table_number(text.strip())) and j + 1 < limit and looks_like_title(lines, j + 1):
             return j   # 表5 above the title of another table
         if started and "\t" not in text and PROSE_LINE.search(text) and not NOTE_LINE.search(text) and (len(squash(text)) > 12 or HEADING_LINE.match(text) or PART_LINE.match(text)):
             return j

@@ -105,7 +105,6 @@ def check_across(ctx: Context) -> None:
     identities = ctx.standard.identities
     ies, inc, exp = tables_of(ctx, "across.grand_totals")
     fas, gbe, gfe, sce = tables_of(ctx, "across.appropriation_expenditure")
-    _, basic_t = tables_of(ctx, "across.basic_expenditure")
     _, project_t, _, projects = tables_of(ctx, "across.project_expenditure")
     ies_in, ies_out = side_block(ctx, ies, "income"), side_block(ctx, ies, "expenditure")
     fas_in, fas_out = side_block(ctx, fas, "income"), side_block(ctx, fas, "expenditure")
@@ -188,14 +187,16 @@ def check_across(ctx: Context) -> None:
                     sums[code] = q
         if sums and (only_general or gfe is not None or sce is not None):
             _compare_classes(ctx, fas, fas_out, "total", sums, "across.function-classes")
-    # 基本支出表 and 项目支出表 vs the columns of 一般公共预算支出表
-    basic_total = total_row(basic_t)
-    basic = identities["across.basic_expenditure"]
-    for measure, source in zip(basic.whole, basic.parts):
-        if gbe_total is None or basic_total is None:
-            break
-        compare(ctx, "across.basic-expenditure", _q(gbe, gbe_total, measure, row_name(gbe_total)),
-                _q(basic_t, basic_total, source, row_name(basic_total)), measure_title(ctx, measure))
+    # 基本支出表 and 项目支出表 vs the columns of 一般公共预算支出表 (and of 财政拨款支出表)
+    for code in ("across.basic_expenditure", "across.fiscal_basic_expenditure"):
+        whole_t, part_t = tables_of(ctx, code)
+        whole_total, part_total = total_row(whole_t), total_row(part_t)
+        basic = identities[code]
+        for measure, source in zip(basic.whole, basic.parts):
+            if whole_total is None or part_total is None:
+                break
+            compare(ctx, basic.rule, _q(whole_t, whole_total, measure, row_name(whole_total)),
+                    _q(part_t, part_total, source, row_name(part_total)), measure_title(ctx, measure))
     project_total = total_row(project_t)
     if gbe_total is not None and project_total is not None:
         compare(ctx, "across.project-expenditure", _q(gbe, gbe_total, "project", row_name(gbe_total)),
