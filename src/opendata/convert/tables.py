@@ -13,7 +13,7 @@ from .columns import (CODE_FIELDS, Column, best_shift, budget_beside_actual, cla
                       label_continuations, list_side, realign, split_header, width_of)
 from .errors import Warnings
 from .layout import CellRow
-from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type
+from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type, two_sided_as_printed
 from .periods import find_period_groups, period_of, period_rows
 from .recognise import clean_label, is_table_number, relative_year, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
@@ -93,6 +93,7 @@ class TableBuilder:
         width = max(width_of(header), width_of(data))
         fixed = realign([r.cells for r in header], width)
         data = header_overflow(fixed, data)
+        self.spec = two_sided_as_printed(self.spec, header_paths(fixed, width))   # income beside expenditure
         columns = classify(header_paths(fixed, width), self.spec)
         label_continuations(columns, data)
         self.columns = columns

@@ -60,7 +60,7 @@ def check_table(ctx: Context, table: Table, spec) -> None:
     """The identities within one money table (or one period of it)."""
     tol = table_tolerance(table, ctx.money_unit)
     check_row_identities(ctx, table, tol)
-    if spec.two_sided:
+    if spec.two_sided or any(row.values.get("side") for row in table.rows):   # printed income beside expenditure
         for side in ("income", "expenditure"):
             block = side_block(ctx, table, side)
             if block is not None:
