@@ -14,6 +14,7 @@ from .columns import (CODE_FIELDS, Column, best_shift, budget_beside_actual, cla
 from .errors import Warnings
 from .layout import CellRow
 from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type, two_sided_as_printed
+from .header_repair import split_run_together
 from .periods import find_period_groups, period_of, period_rows
 from .recognise import clean_label, is_table_number, relative_year, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
@@ -91,7 +92,7 @@ class TableBuilder:
         table.note = "\n".join(meta["notes"]) or None
         header, data = split_header(rows)
         width = max(width_of(header), width_of(data))
-        fixed = realign([r.cells for r in header], width)
+        fixed = split_run_together(realign([r.cells for r in header], width), self.spec)
         data = header_overflow(fixed, data)
         self.spec = two_sided_as_printed(self.spec, header_paths(fixed, width))   # income beside expenditure
         columns = classify(header_paths(fixed, width), self.spec)
