@@ -47,3 +47,13 @@ def test_periods_summed_each_on_its_own(tmp_path):
     broken = [f for f in report.findings if f.table == "three_public_expenses"]
     assert not broken, broken
     assert report.identities_checked > 0
+
+
+def test_a_line_without_amounts_is_kept_once(tmp_path):
+    table = three_public(["上年", "当年"],
+                         "\t合计\t100.00\t\t50.00\t50.00\t90.00\t\t40.00\t50.00",
+                         "101\t测试局\t\t\t\t\t\t\t\t",
+                         "101001\t测试中心\t100.00\t\t50.00\t50.00\t90.00\t\t40.00\t50.00")
+    rows = convert_file(text_document(tmp_path, table)).disclosure.tables["three_public_expenses"].rows
+    assert [(r.values.get("unit_code"), r.values.get("period")) for r in rows] == [
+        (None, "上年"), (None, "当年"), ("101", None), ("101001", "上年"), ("101001", "当年")]

@@ -47,7 +47,8 @@ def find_period_groups(columns: list[Column], spec: TableSpec) -> list[tuple[str
 
 def period_rows(builder, row, unit: str, decimals: list[int]) -> list:
     """One Row per period group of `builder.period_groups` that prints an amount on `row`: the
-    columns outside the groups (unit, label) with that group's measures, `period` its heading."""
+    columns outside the groups (unit, label) with that group's measures, `period` its heading; a
+    row printing no amount in any group is one row of the columns outside the groups."""
     grouped = {id(c) for _, group in builder.period_groups for c in group}
     shared = [c for c in builder.columns if id(c) not in grouped]
     out = []
@@ -57,6 +58,9 @@ def period_rows(builder, row, unit: str, decimals: list[int]) -> list:
             continue
         parsed.values["period"] = heading
         out.append(parsed)
+    if not out:   # a line printing no amount in any period (a heading row): kept once, without a period
+        parsed = builder.parse_part(row, shared, unit, decimals, None)
+        out = [parsed] if parsed else []
     return out
 
 
