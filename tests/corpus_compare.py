@@ -186,7 +186,11 @@ def totals(scores: list[Score]) -> dict:
             "tables": add("tables"), "totals": add("totals"), "cells": add("cells"), "units": add("units")}
 
 
-PRINTED = re.compile(r"(?<![\d.,%／/:A-Za-z-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})(?![\d%％年月日号A-Za-z-])")
+PRINTED = re.compile(r"(?<![\d.,%／/:A-Za-z≤≥<>=＜＞＝-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,})"
+                     r"(?![\d%％年月日号A-Za-z-])(?!(?![万亿元])[\u4e00-\u9fff])(?![、，,]\d{4,}[\u4e00-\u9fff])")
+# an amount is not run into the Chinese of a name (95128助老服务热线, 12345、12328客服热线): digits
+# followed by a Chinese character other than a money unit (万, 亿, 元), or by a list of such numbers, are a name;
+# a number after a comparison (≤747.16, ≥40000) is a performance indicator's target value, not an amount
 
 
 COLUMN_GAP = re.compile(r"\S\s{2,}(?=\S)")
@@ -212,7 +216,9 @@ def printed_amounts(path: Path, tables_only: bool = True) -> set[Decimal] | None
     """The distinct amounts a PDF prints, as poppler's pdftotext -layout reads them (an extractor
     independent of the converter's pdfplumber): numbers with a thousands separator or decimals,
     or bare integers of five digits or more (not percentages, dates, classification codes,
-    nor digits run into letters or a hyphen: project codes such as 11000021T00000011, 000447427-…).
+    nor digits run into letters or a hyphen: project codes such as 11000021T00000011, 000447427-…,
+    nor digits run into the Chinese of a name: 95128助老服务热线, nor an indicator's target after a
+    comparison sign: ≥40000, ≤747.16).
     `tables_only`: only from lines laid out in columns (`is_table_line`), i.e. table rows, not
     the sentences of the narrative. None when pdftotext is not installed or the file is not a PDF."""
     text = layout_text(path)

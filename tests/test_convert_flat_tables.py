@@ -196,8 +196,9 @@ def test_three_public_table_with_meeting_and_training_fees(tmp_path):
 
 
 def test_three_public_table_of_last_year_this_year_and_the_change(tmp_path):
-    """上年 | 当年 | 增减变化情况, each with the same columns (title_words.csv previous_year / this_year): the 当年 columns
-    are the table's, the others reported; 合计 printed in the unit-code column is the total row's label."""
+    """上年 | 当年 | 增减变化情况, each with the same columns (title_words.csv previous_year / this_year / change): one
+    row per period (field period, the heading as printed), none of the columns dropped; 合计 printed in the
+    unit-code column is the total row's label."""
     source = document(tmp_path, table(
         "部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表",
         "单位编码\t单位名称\t上年\t\t\t当年\t\t\t增减变化情况\t\t",
@@ -206,10 +207,14 @@ def test_three_public_table_of_last_year_this_year_and_the_change(tmp_path):
         "154\t某某局\t5.00\t2.00\t3.00\t7.00\t3.00\t4.00\t2.00\t1.00\t1.00"))
     result = convert_file(source)
     rows = result.disclosure.tables["three_public_expenses"].rows
-    assert [(r.row_type, r.values["item"], str(r.values["total"]), str(r.values["meeting_fees"]), str(r.values["training_fees"]))
-            for r in rows] == [("total", "合计", "70000.00", "30000.00", "40000.00"), ("item", "某某局", "70000.00", "30000.00", "40000.00")]
-    assert any("'上年/合计' is not converted" in w for w in result.warnings), result.warnings
-    assert any("'增减变化情况/合计' is not converted" in w for w in result.warnings), result.warnings
+    assert [(r.row_type, r.values["item"], r.values["period"], str(r.values["total"]), str(r.values["meeting_fees"]), str(r.values["training_fees"]))
+            for r in rows] == [("total", "合计", "上年", "50000.00", "20000.00", "30000.00"),
+                               ("total", "合计", "当年", "70000.00", "30000.00", "40000.00"),
+                               ("total", "合计", "增减变化情况", "20000.00", "10000.00", "10000.00"),
+                               ("item", "某某局", "上年", "50000.00", "20000.00", "30000.00"),
+                               ("item", "某某局", "当年", "70000.00", "30000.00", "40000.00"),
+                               ("item", "某某局", "增减变化情况", "20000.00", "10000.00", "10000.00")]
+    assert not any("is not converted" in w for w in result.warnings), result.warnings
 
 
 def test_general_budget_subtotal_under_its_heading_is_not_a_second_total(tmp_path):
@@ -228,15 +233,17 @@ def test_general_budget_subtotal_under_its_heading_is_not_a_second_total(tmp_pat
 
 
 def test_year_headings_make_a_header_row(tmp_path):
-    """单位编码 | 单位名称 | 2020年 | 2021年 | 增减变化情况: the year headings are header words, the later year's columns
-    are the table's."""
+    """单位编码 | 单位名称 | 2020年 | 2021年 | 增减变化情况: the year headings are header words, each heading a
+    period of its own."""
     source = document(tmp_path, table(
         "2021年部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表（不含上年结转）",
         "单位编码\t单位名称\t2020年\t\t2021年\t\t增减变化情况\t",
         "\t\t合计\t会议费\t合计\t会议费\t合计\t会议费",
         "\t合计\t5.00\t2.00\t7.00\t3.00\t2.00\t1.00"))
-    row = convert_file(source).disclosure.tables["three_public_expenses"].rows[0]
-    assert (row.row_type, str(row.values["total"]), str(row.values["meeting_fees"])) == ("total", "70000.00", "30000.00")
+    rows = convert_file(source).disclosure.tables["three_public_expenses"].rows
+    assert [(r.row_type, r.values["period"], str(r.values["total"]), str(r.values["meeting_fees"])) for r in rows] == [
+        ("total", "2020年", "50000.00", "20000.00"), ("total", "2021年", "70000.00", "30000.00"),
+        ("total", "增减变化情况", "20000.00", "10000.00")]
 
 
 def test_unit_row_heading_its_projects_is_a_subtotal(tmp_path):

@@ -23,7 +23,7 @@ SUMMARY = """一、收支预算总表
 \t\t二、住房保障支出\t20.50
 收入合计\t120.50\t支出合计\t120.50"""
 
-CARRYOVER = """二、财政拨款结转资金支出表
+CARRYOVER = """二、国有资产占用情况表
 单位：万元
 科目编码\t科目名称\t结转资金\t
 \t\t小计\t基本支出
@@ -46,7 +46,7 @@ def test_an_unlisted_table_is_kept_cell_by_cell(tmp_path):
     summary = result.disclosure.tables["income_expenditure_summary"]
     assert [r.values["item"] for r in summary.rows if r.values.get("side") == "expenditure"][-1] == "支出合计"
     (table,) = _unlisted(result.disclosure)
-    assert table.key == "unlisted_table_1" and table.printed_title == "二、财政拨款结转资金支出表"
+    assert table.key == "unlisted_table_1" and table.printed_title == "二、国有资产占用情况表"
     assert table.money_unit == "万元"
     cells = {(r.values["row_number"], r.values["column_number"]): r for r in table.rows}
     assert cells[(1, 3)].values["amount"] == Decimal("300000.00")
@@ -56,7 +56,7 @@ def test_an_unlisted_table_is_kept_cell_by_cell(tmp_path):
     # the code left of the row's label is its code, not an amount
     assert cells[(2, 1)].values["text"] == "2010301" and "amount" not in cells[(2, 1)].values
     assert cells[(2, 2)].values["item"] == "行政运行" and cells[(2, 4)].values["amount"] == Decimal("100000.00")
-    warned = [w for w in result.warnings if "财政拨款结转资金支出表" in w]
+    warned = [w for w in result.warnings if "国有资产占用情况表" in w]
     assert len(warned) == 1 and "not in the table catalog" in warned[0] and "kept as unlisted_table_1" in warned[0]
 
 
@@ -66,7 +66,7 @@ def test_two_unlisted_tables_are_two_resources_through_the_round_trip(tmp_path):
     descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     unlisted = [r for r in descriptor["resources"] if r["tableId"] == "unlisted_table"]
     assert [(r["name"], r["path"], r["printedTitle"]) for r in unlisted] == [
-        ("unlisted_table_1", "data/unlisted_table_1.csv", "二、财政拨款结转资金支出表"),
+        ("unlisted_table_1", "data/unlisted_table_1.csv", "二、国有资产占用情况表"),
         ("unlisted_table_2", "data/unlisted_table_2.csv", "三、机构人员情况表")]
     disclosure = read_package(out)
     staff = disclosure.tables["unlisted_table_2"]
@@ -86,7 +86,7 @@ def test_two_unlisted_tables_are_two_resources_through_the_round_trip(tmp_path):
     names = [r.name for r in spec.resources if r.table_id]
     assert "unlisted_table_1" in names and "unlisted_table_2" in names and len(names) == len(set(names))
     by_name = {r.name: r for r in spec.resources}
-    assert "财政拨款结转资金支出表" in by_name["unlisted_table_1"].description
+    assert "国有资产占用情况表" in by_name["unlisted_table_1"].description
     assert len(by_name["unlisted_table_2"].records) == len(staff.rows)
 
 
@@ -138,9 +138,32 @@ def test_a_clause_pointing_to_the_table_below_is_no_title(tmp_path):
 
 
 def test_a_real_unlisted_table_is_kept_as_printed():
-    """031.pdf page 14 prints 财政拨款支出表（功能科目）, which the catalog does not name; checked by hand
-    against `pdftotext -layout -f 14 -l 14`: 合计 242,360.10 / 29,606.33 / 26,143.66 / 3,462.67 /
-    212,753.77 万元 under 合计, 基本支出 (小计, 人员经费, 公用经费) and 项目支出; 208 社会保障和就业支出 3,061.29."""
+    """009.pdf page 146 prints 应急管理专项转移支付绩效目标表（2026年度）, a performance form of a
+    special transfer payment that the catalog does not name; checked by hand against
+    `pdftotext -layout -f 146 -l 146`: 年度金额 13000.000000, 市级财政资金 13000.000000, indicator
+    全市山区村卫星电话配备率 100%, 挂账隐患整改率 ≥95%, 各区应急管理部门满意度 ≥90%."""
+    import pytest
+
+    from tests.corpus_compare import CORPUS
+
+    source = CORPUS / "009.pdf"
+    if not source.exists():
+        pytest.skip("the national corpus is not here")
+    result = convert_file(source)
+    (table,) = [t for t in _unlisted(result.disclosure) if t.printed_title.startswith("应急管理专项转移支付绩效目标表")]
+    assert table.pages == [146]
+    texts = [r.values.get("text") for r in table.rows]
+    for printed in ("全市山区村卫星电话配备率", "100%", "挂账隐患整改率", "≥95%", "各区应急管理部门满意度", "≥90%"):
+        assert printed in texts, printed
+    assert sorted(r.values["amount"] for r in table.rows if "amount" in r.values) == [Decimal("13000.000000")] * 2
+    assert any("应急管理专项转移支付绩效目标表" in w and "kept as unlisted_table_" in w for w in result.warnings)
+
+
+def test_a_table_that_joined_the_catalog_is_read_by_its_columns():
+    """031.pdf page 14 prints 财政拨款支出表（功能科目）, kept cell by cell before the catalog named it
+    (fiscal_appropriation_expenditure); checked by hand against `pdftotext -layout -f 14 -l 14`:
+    合计 242,360.10 / 29,606.33 / 26,143.66 / 3,462.67 / 212,753.77 万元 under 合计, 基本支出 (小计,
+    人员经费, 公用经费) and 项目支出; 208 社会保障和就业支出 3,061.29."""
     import pytest
 
     from tests.corpus_compare import CORPUS
@@ -148,18 +171,13 @@ def test_a_real_unlisted_table_is_kept_as_printed():
     source = CORPUS / "031.pdf"
     if not source.exists():
         pytest.skip("the national corpus is not here")
-    result = convert_file(source)
-    (table,) = [t for t in _unlisted(result.disclosure) if t.printed_title == "财政拨款支出表（功能科目）"]
-    assert table.money_unit == "万元" and table.pages[0] == 14
-    total = {r.values["column_header"]: r.values["amount"] for r in table.rows
-             if r.values["row_number"] == 1 and "amount" in r.values}
-    assert total == {"合计": Decimal("2423601000"), "基本支出/小计": Decimal("296063300"),
-                     "基本支出/人员经费": Decimal("261436600"), "基本支出/公用经费": Decimal("34626700"),
-                     "项目支出": Decimal("2127537700")}
-    social = [r for r in table.rows if r.values["item"] == "社会保障和就业支出"]
-    assert [r.values.get("text") for r in social if r.values["column_number"] == 1] == ["208"]
-    assert [r.values.get("amount") for r in social if "amount" in r.values] == [Decimal("30612900")] * 3
-    assert any("财政拨款支出表（功能科目）" in w and "kept as unlisted_table_" in w for w in result.warnings)
+    table = convert_file(source).disclosure.tables["fiscal_appropriation_expenditure"]
+    assert table.money_unit == "万元"
+    total = table.rows[0].values
+    assert (total["item"], total["total"], total["basic"], total["personnel"], total["public_use"], total["project"]) == (
+        "合计", Decimal("2423601000"), Decimal("296063300"), Decimal("261436600"), Decimal("34626700"), Decimal("2127537700"))
+    (social,) = [r.values for r in table.rows if r.values.get("function_code") == "208"]
+    assert social["item"] == "社会保障和就业支出" and social["total"] == Decimal("30612900")
 
 
 def test_a_spaced_table_under_an_unknown_title_keeps_its_moved_body():
@@ -189,12 +207,12 @@ def test_an_unlisted_table_of_a_web_page_is_kept_and_not_read_as_text(tmp_path):
                                    for line in text.splitlines()) + "</table>"
     summary = SUMMARY.split("\n", 3)[3]   # the grid under the title and unit
     page = (f"<html><body><p>测试市测试局2026年部门预算</p><p>单位名称：测试市测试局</p><p>一、收支预算总表</p>"
-            f"<p>单位：万元</p>{grid(summary)}<p>二、财政拨款结转资金支出表</p><p>单位：万元</p>"
+            f"<p>单位：万元</p>{grid(summary)}<p>二、国有资产占用情况表</p><p>单位：万元</p>"
             f"{grid(CARRYOVER.split(chr(10), 2)[2])}</body></html>")
     path = tmp_path / "doc.html"
     path.write_text(page, encoding="utf-8")
     result = convert_file(path)
     (table,) = _unlisted(result.disclosure)
-    assert table.printed_title == "二、财政拨款结转资金支出表" and table.money_unit == "万元"
+    assert table.printed_title == "二、国有资产占用情况表" and table.money_unit == "万元"
     assert [r.values["amount"] for r in table.rows if "amount" in r.values] == [Decimal("300000.00"), Decimal("100000.00")] * 2
     assert not [w for w in result.warnings if "read as text" in w], result.warnings

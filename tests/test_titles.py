@@ -65,7 +65,7 @@ def test_titles_of_the_national_variety(title, table_id):
 
 
 @pytest.mark.parametrize("title", [
-    "基本支出明细表（按功能科目分）",      # by function: the basic table is by economic code
+    "一般公共预算项目支出明细表（按功能科目分）",      # by function: the project table is by economic code
     "文化和旅游项目资金安排表",
     "财政拨款项目支出明细表（按经济科目分）",   # project expenditure is keyed by project
 ])
@@ -124,14 +124,14 @@ BODY = ["单位：元", "项目\t合计\t基本支出\t项目支出", "合计\t3
 
 def test_a_table_outside_the_catalog_ends_the_table_before_it():
     lines = _lines(["表5 2022年一般公共预算支出明细表（按功能科目分）", *BODY,
-                    "表6 2022年基本支出明细表（按功能科目分）", *BODY,
+                    "表6 2022年一般公共预算项目支出明细表（按功能科目分）", *BODY,
                     "表7 2022年部门综合预算专项业务经费支出表", *BODY])
     unlisted = []
     segments = find_segments(lines, unlisted)
     assert [s.table_id for s in segments] == ["general_budget_expenditure", "project_expenditure"]
     assert segments[0].end == 5                       # not swallowing 表6's rows
     assert [(u.title, u.title_line, u.end) for u in unlisted] == [
-        ("表6 2022年基本支出明细表（按功能科目分）", 5, 10)]
+        ("表6 2022年一般公共预算项目支出明细表（按功能科目分）", 5, 10)]
 
 
 def test_a_table_outside_the_catalog_is_a_warning_with_its_page(tmp_path):
@@ -172,14 +172,12 @@ def test_a_remark_in_brackets_on_the_line_under_the_title_is_part_of_it():
 
 
 def test_a_title_wrapped_inside_its_bracket_is_read_whole():
-    lines = _lines(["表7", "2021年部门综合预算一般公共预算基本支出明细表（按支出功", "能分类科目-不含上年结转）", *BODY,
+    lines = _lines(["表7", "2021年部门综合预算一般公共预算项目支出明细表（按支出功", "能分类科目-不含上年结转）", *BODY,
                     "表8", "2021年部门综合预算一般公共预算基本支出明细表（按支出经", "济分类科目-不含上年结转）", *BODY])
     unlisted = []
     segments = find_segments(lines, unlisted)
-    assert [(s.table_id, s.title_line, s.start) for s in segments] == [
-        ("general_budget_basic_expenditure_function", 1, 3), ("general_budget_basic_expenditure", 8, 10)]
-    assert segments[0].title == "2021年部门综合预算一般公共预算基本支出明细表（按支出功能分类科目-不含上年结转）"
-    assert unlisted == []
+    assert [(s.table_id, s.title_line, s.start) for s in segments] == [("general_budget_basic_expenditure", 8, 10)]
+    assert [u.title for u in unlisted] == ["2021年部门综合预算一般公共预算项目支出明细表（按支出功能分类科目-不含上年结转）"]
 
 
 def test_a_sheet_holding_a_table_outside_the_catalog_is_not_the_previous_table(tmp_path):
@@ -222,3 +220,9 @@ def test_titles_of_empty_tables_in_a_row_are_not_a_contents_listing():
             "单位：万元", "项目\t合计\t基本支出\t项目支出", "合计\t300.00\t100.00\t200.00"]
     segments = find_segments([Line(no=i + 1, text=t, page=1) for i, t in enumerate(text)])
     assert ("general_budget_expenditure", 3) in [(s.table_id, s.title_line) for s in segments]
+
+
+def test_basic_expenditure_titles_by_classification():
+    assert match_title("一般公共预算基本支出明细表（按功能科目分）").table_id == "general_budget_basic_expenditure_function"
+    assert match_title("一般公共预算基本支出明细表（按经济科目分）").table_id == "general_budget_basic_expenditure"
+    assert match_title("一般公共预算基本支出表").table_id == "general_budget_basic_expenditure"

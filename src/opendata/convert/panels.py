@@ -9,8 +9,10 @@ that measure.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..standard import TableSpec
-from .columns import Column
+from .columns import Column, side_of
 from .recognise import header_key, match_measure, row_type_for
 
 PANEL_KEY = "convert.panel"  # Table.derived key: id(row) -> the panel (0, 1 …) the row was printed in
@@ -86,3 +88,12 @@ def panel_row_type(label: str, panel: list[Column], row_type: str) -> str:
     if head and key.startswith(head) and row_type_for(key[len(head):]) != "item":
         return "subtotal"
     return row_type
+
+
+def two_sided_as_printed(spec: TableSpec, paths: list[list[str]]) -> TableSpec:
+    """`spec`, read as a two-sided table when the table carries the optional `side` field and its
+    header prints an income side beside an expenditure side (收入 | 支出: a 政府性基金收支表 printing
+    its income next to its expenditure); else `spec` unchanged."""
+    if spec.two_sided or "side" not in spec.dimensions or not {"income", "expenditure"} <= {side_of(p) for p in paths}:
+        return spec
+    return replace(spec, two_sided=True)

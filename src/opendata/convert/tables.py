@@ -13,7 +13,9 @@ from .columns import (CODE_FIELDS, Column, best_shift, budget_beside_actual, cla
                       label_continuations, list_side, realign, split_header, width_of)
 from .errors import Warnings
 from .layout import CellRow
-from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type
+from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type, two_sided_as_printed
+from .header_repair import split_run_together
+from .periods import find_period_groups, period_of, period_rows
 from .recognise import clean_label, is_table_number, relative_year, row_type_for
 from .segment import META_LINE, NOTE_LINE, is_unit_line
 from .table_rows import finish_rows, unit_heads
@@ -90,8 +92,9 @@ class TableBuilder:
         table.note = "\n".join(meta["notes"]) or None
         header, data = split_header(rows)
         width = max(width_of(header), width_of(data))
-        fixed = realign([r.cells for r in header], width)
+        fixed = split_run_together(realign([r.cells for r in header], width), self.spec)
         data = header_overflow(fixed, data)
+        self.spec = two_sided_as_printed(self.spec, header_paths(fixed, width))   # income beside expenditure
         columns = classify(header_paths(fixed, width), self.spec)
         label_continuations(columns, data)
         self.columns = columns
@@ -99,6 +102,7 @@ class TableBuilder:
         if self.panels:
             name_panel_measures(self.panels, self.spec)
         self.panel_of: dict[int, int] = {}
+        self.period_groups = None if self.panels else find_period_groups(columns, self.spec)   # 上年 | 当年 | 增减 side by side
         self.extra_labels = [c.index for c in self.expenditure_labels()[1:]] if self.spec.two_sided else []
         self.extra_amounts: dict[int, list[int]] = {}
         # k -> side code (codelists/sides.csv) of the k-th further expenditure list, when its heading names one
@@ -127,6 +131,8 @@ class TableBuilder:
             elif column.kind == "code_part":
                 table.add_column(column.name)
         table.add_column("item")
+        if self.period_groups:
+            table.add_column("period")
         if self.spec.two_sided:
             table.add_column("side")
         decimals = []
@@ -157,7 +163,7 @@ class TableBuilder:
             if column.kind != "measure":
                 continue
             panel = next((k for k, p in enumerate(self.panels or []) if column in p), 0)
-            key = (column.side, self.block_of(column), panel, column.name)
+            key = (column.side, self.block_of(column), panel, period_of(self.period_groups, column), column.name)
             if key in seen:
                 kept, dropped = seen[key], column
                 planned = budget_beside_actual(kept, dropped, self.spec)
@@ -334,6 +340,8 @@ class TableBuilder:
             if not sides:
                 return [r for r in [self.parse_part(row, self.columns, unit, decimals, None)] if r]
             return [r for side in sides for r in [self.parse_part(row, [c for c in self.columns if c.side == side], unit, decimals, side)] if r]
+        if self.period_groups:
+            return period_rows(self, row, unit, decimals)
         if self.panels:   # side-by-side panels: one row per panel printed on the line (panels.py)
             parsed = [(k, self.parse_part(row, panel, unit, decimals, None)) for k, panel in enumerate(self.panels)]
             for k, r in parsed:

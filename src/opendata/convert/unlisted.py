@@ -55,14 +55,16 @@ def keep_unlisted(lines, unlisted, used: set, read_rows, warnings: Warnings, def
     tables = []
     number = first_number
     for run in runs_of(lines, unlisted):
+        first = lines[run[0].title_line]
+        table = build_unlisted(run, read_rows, default_unit, f"{TABLE_ID}_{number}", warnings)
+        if not table.rows and run[0].title != first.text.strip("\t "):
+            continue   # a sentence pointing to a table below (…详细情况见下表：) with no rows under it stays narrative
         for segment in run:
             used.update(range(segment.title_line, segment.end))
-        first = lines[run[0].title_line]
         pages = sorted({lines[s.title_line].page for s in run if lines[s.title_line].page}
                        | {line.page for s in run for line in s.lines if line.page})
         on = f" (printed on pages {pages[0]}–{pages[-1]})" if len(pages) > 1 else ""
         count = sum(len(s.lines) for s in run)
-        table = build_unlisted(run, read_rows, default_unit, f"{TABLE_ID}_{number}", warnings)
         table.first_line, table.pages = first.no, pages
         table.last_line = max((s.lines[-1].no for s in run if s.lines), default=first.no)
         if not table.rows:

@@ -143,42 +143,79 @@ class DepartmentForms(IndicatorTables):
 
     def _task_header(self, cells: list[str], current: tuple | None) -> tuple | None:
         """The header of a task grid inside the form (年度重点工作任务 | 名称 | 主要实施内容 |
-        拟投入的资金（万元） | 期望达到的目标（概述））: (label key, [field or measure per column word]) when
-        the row's label is followed by three or more words, each naming a field or measure of the
-        table (brackets such as （万元） dropped; their unit is the table's), one of them a measure and
-        one a text field, none twice (合计 | 基本支出 | 项目支出 under 财政拨款 and 其他资金 are groups of
-        amounts, not a task grid).
+        拟投入的资金（万元） | 期望达到的目标（概述））: (label key, [field or measure per column word],
+        {column: field or measure}) when the row's label is followed by three or more words naming
+        a field or measure of the table (brackets such as （万元） dropped; their unit is the
+        table's), one of them a measure and one a text field, none twice (合计 | 基本支出 | 项目支出
+        under 财政拨款 and 其他资金 are groups of amounts, not a task grid); words after those that
+        name nothing (执行率分值（10分）) are columns that are not converted (None).
+        A row below it without a label whose cells all name measures (总额 | 财政拨款 | 其他资金
+        under 预算金额（万元）) splits the amount column into those measures, by column.
         Any other row with a label of its own ends the grid (None); rows without one keep `current`."""
         filled = [c for c in cells if c]
         if not cells or not cells[0]:
-            return current
+            return self._task_subheader(cells, current) if current else current
         words = [UNIT_WORD.sub("", re.sub(r"[（(][^（）()]*[)）]$", lambda m: m.group(0) if UNIT_WORD.search(m.group(0)) else "", c)).strip() for c in filled[1:]]
         allowed = set(self.spec.measures)
         names = [match_measure([w], allowed) or match_dimension([w]) for w in words]
-        if len(names) >= 3 and all(n and (n in allowed or n in self.spec.dimensions) for n in names) and any(n in allowed for n in names) \
-                and any(n in self.spec.dimensions for n in names) and len(set(names)) == len(names):   # 名称 | 实施内容 | 资金 …, no group of amounts
+        names = [n if n and (n in allowed or n in self.spec.dimensions) else None for n in names]
+        named = names[:len(names) - next((k for k, n in enumerate(reversed(names)) if n), len(names))]
+        if len(named) >= 3 and all(named) and any(n in allowed for n in named) \
+                and any(n in self.spec.dimensions for n in named) and len(set(named)) == len(named):   # 名称 | 实施内容 | 资金 …, no group of amounts
             units = {u.group(1) or u.group(2) for c in filled[1:] for u in [UNIT_WORD.search(c)] if u}
             if len(units) == 1:
                 self.unit = units.pop()
-            return (header_key(cells[0]), names)
+            columns = [k for k, c in enumerate(cells) if c][1:]
+            return (header_key(cells[0]), names, dict(zip(columns, names)))
         return current if header_key(cells[0]) == (current or ("",))[0] else None
+
+    def _task_subheader(self, cells: list[str], current: tuple) -> tuple:
+        """`current` with its one amount column split into the measures a row of measure words
+        names at or right of it, by column (the row printed under a merged 预算金额（万元））."""
+        label, names, columns = current
+        allowed = set(self.spec.measures)
+        words = {k: match_measure([c], allowed) for k, c in enumerate(cells) if c}
+        amounts = [k for k, n in columns.items() if n in allowed]
+        if len(words) < 2 or not all(words.values()) or len(set(words.values())) != len(words) or len(amounts) != 1 \
+                or min(words) < amounts[0]:
+            return current
+        split = {k: n for k, n in columns.items() if k != amounts[0]}
+        split.update(words)
+        return (label, [split[k] for k in sorted(split)], split)
 
     def _task_row(self, table: Table, cells: list[str], row: CellRow, header: tuple, decimals: list[int]) -> bool:
         """One task under a task grid header: its filled cells (the grid's label, repeated at the
-        top of a page, left out) taken in order as the header's columns; the measure's cell an
-        amount. False (the row is not a task) when the count or the amount does not fit; the
-        header row itself is True (read)."""
-        label, names = header
+        top of a page, left out) taken in order as the header's columns, or, when they are not as
+        many, by column (a cell under the nearest header column at or left of it); the measure's
+        cell an amount. False (the row is not a task) when the count or the amount does not fit; the
+        header rows themselves are True (read). Cells under a column that names nothing are a warning."""
+        label, names, columns = header
         filled = [c for c in cells if c]
+        placed = [(k, c) for k, c in enumerate(cells) if c]
         if filled and header_key(filled[0]) == label:
-            filled = filled[1:]
+            filled, placed = filled[1:], placed[1:]
         if not filled:
             return bool(cells and cells[0])   # the header row: its words named the columns
         allowed = set(self.spec.measures)
-        if len(filled) != len(names) or not all(is_amount(squash(c)) for c, n in zip(filled, names) if n in allowed):
+        if all(match_measure([c], allowed) and not is_amount(squash(c)) for c in filled) and len(filled) >= 2:
+            return True   # the measure words under the amount column
+        if len(filled) == len(names) and all(names):
+            pairs = list(zip(filled, names))
+        else:
+            pairs = []
+            for k, cell in placed:
+                at = max((j for j in columns if j <= k), default=None)
+                pairs.append((cell, columns[at] if at is not None else None))
+            if len({n for _, n in pairs if n}) != len([n for _, n in pairs if n]):
+                return False
+        if not any(n in allowed for _, n in pairs) or not all(is_amount(squash(c)) for c, n in pairs if n in allowed) \
+                or any(is_amount(squash(c)) for c, n in pairs if n and n not in allowed):
             return False
         values: dict = {}
-        for cell, name in zip(filled, names):
+        for cell, name in pairs:
+            if name is None:
+                self.warn(f"task grid cell under a column the standard does not name, not converted: {cell[:30]!r}", row.line)
+                continue
             self._put(values, name, cell, decimals)
         values["item"] = clean_label(str(values.get("item") or values.get("activity") or ""))
         table.money_unit = self.unit

@@ -20,6 +20,9 @@ from __future__ import annotations
 from __future__ import annotations
 
 
+from dataclasses import replace
+
+from ...model import Table
 from ..rules import Context, table_tolerance
 from .across import Quantity, check_across, class_sums, total_row
 from .blocks import analyse_block, check_balance, check_block, current_value_row, side_block
@@ -32,20 +35,38 @@ __all__ = ["Quantity", "check", "class_sums", "current_value_row", "row_name", "
 
 def check(ctx: Context) -> None:
     """Layer 3: every accounting identity of every money table of the package, then across tables."""
-    for table in ctx.tables.values():
-        spec = ctx.standard.tables.get(table.table_id)
-        if spec is None or spec.kind != "money" or not table.rows:
+    for whole in ctx.tables.values():
+        spec = ctx.standard.tables.get(whole.table_id)
+        if spec is None or spec.kind != "money" or not whole.rows:
             continue
-        tol = table_tolerance(table, ctx.money_unit)
-        check_row_identities(ctx, table, tol)
-        if spec.two_sided:
-            for side in ("income", "expenditure"):
-                block = side_block(ctx, table, side)
-                if block is not None:
-                    check_block(ctx, table, block, tol)
-            check_balance(ctx, table, tol)
-        elif any(row.values.get(name) for row in table.rows for name in HIERARCHY_FIELDS):
-            check_coded_table(ctx, table, tol)
-        else:
-            check_block(ctx, table, analyse_block(table, table.rows, None, ctx.fiscal_year), tol)
+        for table in by_period(whole):
+            check_table(ctx, table, spec)
     check_across(ctx)
+
+
+def by_period(table: Table) -> list[Table]:
+    """The table as one table per period its rows print (field `period`: 上年, 当年, 增减变化情况 …,
+    in printed order), each holding that period's rows only, so that rows are summed within
+    their period, never across; the table itself when its rows print no period."""
+    periods = list(dict.fromkeys(row.values.get("period") for row in table.rows))
+    if len(periods) < 2:
+        return [table]
+    return [replace(table, rows=[row for row in table.rows if row.values.get("period") == period],
+                    derived={k: v for k, v in table.derived.items() if k != "validation_tree"})   # each its own code tree
+            for period in periods]
+
+
+def check_table(ctx: Context, table: Table, spec) -> None:
+    """The identities within one money table (or one period of it)."""
+    tol = table_tolerance(table, ctx.money_unit)
+    check_row_identities(ctx, table, tol)
+    if spec.two_sided or any(row.values.get("side") for row in table.rows):   # printed income beside expenditure
+        for side in ("income", "expenditure"):
+            block = side_block(ctx, table, side)
+            if block is not None:
+                check_block(ctx, table, block, tol)
+        check_balance(ctx, table, tol)
+    elif any(row.values.get(name) for row in table.rows for name in HIERARCHY_FIELDS):
+        check_coded_table(ctx, table, tol)
+    else:
+        check_block(ctx, table, analyse_block(table, table.rows, None, ctx.fiscal_year), tol)

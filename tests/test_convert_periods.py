@@ -1,0 +1,59 @@
+"""Tables printing one group of the same columns per period side by side (上年 | 当年 | 增减变化情况
+over the 三公 measures): each printed line becomes one row per period (field `period`, the
+heading as printed), and the validator sums the rows of each period on their own."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from opendata.convert import convert_file
+from opendata.package import write_package
+from opendata.validate import validate_package
+
+from .documents import text_document
+
+MEASURES = ["合计", "因公出国（境）费", "公务接待费", "公务用车购置及运行维护费"]
+
+
+def three_public(periods, *rows) -> str:
+    top = ["单位编码", "单位名称"] + [w for p in periods for w in [p] + [""] * (len(MEASURES) - 1)]
+    lower = ["", ""] + MEASURES * len(periods)
+    return "\n".join(["一般公共预算拨款“三公”经费支出预算表", "单位：元", "\t".join(top), "\t".join(lower), *rows])
+
+
+TABLE = three_public(["上年", "当年", "增减变化情况"],
+                     "\t合计\t300.00\t100.00\t100.00\t100.00\t270.00\t90.00\t80.00\t100.00\t-30.00\t-10.00\t-20.00\t0.00",
+                     "101001\t测试一中心\t200.00\t100.00\t50.00\t50.00\t150.00\t90.00\t30.00\t30.00\t-50.00\t-10.00\t-20.00\t-20.00",
+                     "101002\t测试二中心\t100.00\t\t50.00\t50.00\t120.00\t\t50.00\t70.00\t20.00\t\t0.00\t20.00")
+
+
+def test_one_row_per_period(tmp_path):
+    result = convert_file(text_document(tmp_path, TABLE))
+    rows = result.disclosure.tables["three_public_expenses"].rows
+    got = {(r.values.get("unit_code"), r.values["period"]): r.values for r in rows}
+    assert len(rows) == 9
+    assert got[("101001", "上年")]["total"] == Decimal("200.00")
+    assert got[("101001", "当年")]["reception"] == Decimal("30.00")
+    assert got[("101002", "增减变化情况")]["vehicle"] == Decimal("20.00")
+    assert got[(None, "当年")]["total"] == Decimal("270.00")
+    assert len({r.row_id for r in rows}) == 9
+    assert not [w for w in result.warnings if "both read as measure" in w], result.warnings
+
+
+def test_periods_summed_each_on_its_own(tmp_path):
+    result = convert_file(text_document(tmp_path, TABLE))
+    out = tmp_path / "package"
+    write_package(result.disclosure, out)
+    report = validate_package(out)
+    broken = [f for f in report.findings if f.table == "three_public_expenses"]
+    assert not broken, broken
+    assert report.identities_checked > 0
+
+
+def test_a_line_without_amounts_is_kept_once(tmp_path):
+    table = three_public(["上年", "当年"],
+                         "\t合计\t100.00\t\t50.00\t50.00\t90.00\t\t40.00\t50.00",
+                         "101\t测试局\t\t\t\t\t\t\t\t",
+                         "101001\t测试中心\t100.00\t\t50.00\t50.00\t90.00\t\t40.00\t50.00")
+    rows = convert_file(text_document(tmp_path, table)).disclosure.tables["three_public_expenses"].rows
+    assert [(r.values.get("unit_code"), r.values.get("period")) for r in rows] == [
+        (None, "上年"), (None, "当年"), ("101", None), ("101001", "上年"), ("101001", "当年")]
