@@ -193,7 +193,8 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
     disclosure.name = package_name(disclosure)
     disclosure.title = package_title(disclosure)
     disclosure.standard_version = load_standard().version
-    disclosure.conversion = {"tool": f"opendata {__version__}", "warnings": len(warnings.items)}
+    ocr = disclosure.conversion.get("ocr")   # pdf.py: the pages read by OCR
+    disclosure.conversion = {"tool": f"opendata {__version__}", "warnings": len(warnings.items), **({"ocr": ocr} if ocr else {})}
     return ConversionResult(disclosure, warnings.items)
 
 
