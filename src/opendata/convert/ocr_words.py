@@ -64,7 +64,9 @@ def cut_at_rules(word: OcrWord, verticals: list[tuple]) -> list[OcrWord]:
     middle = (word.box[1] + word.box[3]) / 2
     width = max(1, word.box[2] - word.box[0])
     cuts = sorted(at for at, a, b in verticals if word.box[0] < at < word.box[2] and a <= middle <= b)
-    if len(cuts) == 1 and not 0.25 < (cuts[0] - word.box[0]) / width < 0.75:   # the box overruns the border: clipped
+    height = word.box[3] - word.box[1]
+    if len(cuts) == 1 and min(cuts[0] - word.box[0], word.box[2] - cuts[0]) < max(width * 0.25, height * 0.6):
+        # the box overruns the border by less than a character: clipped
         at = cuts[0]
         box = (word.box[0], word.box[1], int(at) - 3, word.box[3]) if at > word.box[0] + width / 2 else (int(at) + 3, *word.box[1:])
         return [OcrWord(word.text, box, word.confidence, word.line)]
