@@ -4,8 +4,9 @@ program with TSV output: words with their boxes and confidences). Nothing is dow
 
 `ocr_pages` reads several pages in parallel (threads: each page is one `tesseract` process); the number
 of pages at a time is `ocr_jobs()` (env OPENDATA_OCR_JOBS, set from `opendata convert --jobs`; else one
-per CPU). An amount whose reading is unsure (a word with digits below `RECHECK_CONFIDENCE`) is read again
-from its crop as one line of digits (--psm 7, a digit whitelist); the surer reading is kept.
+per CPU). The page is read as one block of text lines (--psm 6; OPENDATA_OCR_PSM to try another mode); the
+words that are mostly digits are then read a second time as digits only (`recheck_numbers`), and a number
+the two readings disagree on gets a low confidence, so that it is reported.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from .errors import ConversionError
 ENGINE = "tesseract"
 LANGUAGES = "chi_sim"
 DPI = 300
-RECHECK_CONFIDENCE = 90        # an amount word read with less confidence is read again as digits only
+DIGIT_LANGUAGES = "eng"        # the second reading of numbers (digits only)
+DISAGREE_CONFIDENCE = 50       # the confidence of a number the two readings disagree on, at most
 DIGITS = "0123456789.,-()%"
 RULE_INCHES = 0.35      # a ruling line is at least this long
 DARK = 160              # grey below this is ink
@@ -127,8 +129,8 @@ def ocr_page(path: Path, number: int, dpi: int = DPI) -> OcrPage:
     image = rasterise(path, number - 1, dpi)
     rules = find_rules(image, dpi)
     clean = whiten_rules(image, rules)
-    words = read_words(clean, psm=6)
-    words = [recheck(clean, w) if mostly_digits(w.text) and w.confidence < RECHECK_CONFIDENCE else w for w in words]
+    words = read_words(clean, psm=int(os.environ.get("OPENDATA_OCR_PSM", "6")))
+    words = recheck_numbers(clean, words)
     return OcrPage(number=number, width=image.width, height=image.height, dpi=dpi, words=words, rules=rules)
 
 
@@ -138,13 +140,13 @@ def mostly_digits(text: str) -> bool:
     return sum(c.isdigit() for c in text) * 2 >= len(text) > 0
 
 
-def run_tesseract(image, psm: int, extra: list[str] | None = None) -> str:
+def run_tesseract(image, psm: int, extra: list[str] | None = None, languages: str = LANGUAGES) -> str:
     """Tesseract's TSV output for a PIL image (one thread per process: pages run in parallel instead)."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     with tempfile.TemporaryDirectory(prefix="opendata-ocr-") as folder:
         file = Path(folder) / "page.png"
         image.save(file, dpi=(300, 300))
-        command = ["tesseract", str(file), "stdout", "-l", LANGUAGES, "--psm", str(psm), *(extra or []), "tsv"]
+        command = ["tesseract", str(file), "stdout", "-l", languages, "--psm", str(psm), *(extra or []), "tsv"]
         try:
             out = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
         except (OSError, subprocess.SubprocessError) as error:
@@ -154,10 +156,11 @@ def run_tesseract(image, psm: int, extra: list[str] | None = None) -> str:
     return out.stdout
 
 
-def read_words(image, psm: int = 6, extra: list[str] | None = None, offset: tuple[int, int] = (0, 0)) -> list[OcrWord]:
+def read_words(image, psm: int = 6, extra: list[str] | None = None, offset: tuple[int, int] = (0, 0),
+               languages: str = LANGUAGES) -> list[OcrWord]:
     """The words Tesseract reads in a PIL image, boxes moved by `offset` (the crop's corner)."""
     words = []
-    for row in run_tesseract(image, psm, extra).splitlines()[1:]:
+    for row in run_tesseract(image, psm, extra, languages).splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue
@@ -168,20 +171,42 @@ def read_words(image, psm: int = 6, extra: list[str] | None = None, offset: tupl
     return words
 
 
-def recheck(image, word: OcrWord) -> OcrWord:
-    """`word` (an amount read with low confidence) read again from its crop as one line of digits; the reading
-    with the higher confidence is kept."""
-    x0, top, x1, bottom = word.box
-    pad = max(4, (bottom - top) // 3)
-    crop = image.crop((max(0, x0 - pad), max(0, top - pad), min(image.width, x1 + pad), min(image.height, bottom + pad)))
-    again = read_words(crop, psm=7, extra=["-c", f"tessedit_char_whitelist={DIGITS}"])
-    if not again:
-        return word
-    text = "".join(w.text for w in again)
-    confidence = min(w.confidence for w in again)
-    if confidence > word.confidence and NUMBER_WORD.fullmatch(text):
-        return OcrWord(text=text, box=word.box, confidence=confidence, line=word.line)
-    return word
+def recheck_numbers(image, words: list[OcrWord]) -> list[OcrWord]:
+    """The words that are mostly digits read a second time, all in one Tesseract call: their crops stacked one
+    under the other, read as lines of digits (the `eng` model, DIGITS whitelist). Where both readings agree the
+    word keeps the higher confidence; where they differ the surer reading is kept with a confidence below
+    DISAGREE_CONFIDENCE, so that it is reported."""
+    from PIL import Image
+
+    chosen = [n for n, w in enumerate(words) if mostly_digits(w.text)]
+    if not chosen:
+        return words
+    crops, bands, y = [], [], 20
+    for n in chosen:
+        x0, top, x1, bottom = words[n].box
+        pad = max(4, (bottom - top) // 4)
+        crop = image.crop((max(0, x0 - pad), max(0, top - pad), min(image.width, x1 + pad), min(image.height, bottom + pad)))
+        crops.append((crop, y))
+        bands.append((y, y + crop.height))
+        y += crop.height + max(20, crop.height)
+    sheet = Image.new("L", (max(c.width for c, _ in crops) + 40, y + 20), 255)
+    for crop, top in crops:
+        sheet.paste(crop, (20, top))
+    again = read_words(sheet, psm=6, extra=["-c", f"tessedit_char_whitelist={DIGITS}"], languages=DIGIT_LANGUAGES)
+    out = list(words)
+    for n, (top, bottom) in zip(chosen, bands):
+        mine = sorted((w for w in again if top <= (w.box[1] + w.box[3]) / 2 <= bottom), key=lambda w: w.box[0])
+        if not mine:
+            continue
+        text = "".join(w.text for w in mine)
+        confidence = min(w.confidence for w in mine)
+        word = words[n]
+        if text == word.text:
+            out[n] = OcrWord(word.text, word.box, max(confidence, word.confidence), word.line)
+        elif NUMBER_WORD.fullmatch(text):
+            best, surest = (text, confidence) if confidence > word.confidence or not NUMBER_WORD.fullmatch(word.text) else (word.text, word.confidence)
+            out[n] = OcrWord(best, word.box, min(surest, DISAGREE_CONFIDENCE), word.line)
+    return out
 
 
 # -- ruling lines in the image ------------------------------------------------------

@@ -20,7 +20,31 @@ NUMBER_PART = re.compile(r"[-(]?[\d.,]+[)%]?")
 JOIN_SHARE = 0.45       # words of a line closer than this share of the line height are one word
 NUMBER_JOIN_SHARE = 1.0  # ... and parts of a number (37, 151. 47) closer than this share
 QUOTES = "”“\"'‘’`"
-NOISE = set("|_—-~`'\"‘’“”丨一")   # a lone word of these, read with low confidence, is the remains of a rule
+NOISE = set("|_—-~`'\"‘’“”丨")   # a lone word of these, read with low confidence, is the remains of a rule
+
+
+def confusions() -> list[tuple[str, str]]:
+    """(read, meant) pairs of codelists/ocr_confusions.csv, longest reading first."""
+    from ..standard import load_standard
+
+    rows = load_standard().codelists["ocr_confusions"].rows
+    return sorted(((r["read"], r["meant"]) for r in rows), key=lambda p: -len(p[0]))
+
+
+MANY_POINTS = re.compile(r"^(\d{1,3})((?:\.\d{3})+)(\.\d{1,2})$")   # 2.946.25: thousands points read for commas
+
+
+def corrected(text: str) -> str:
+    """An OCR'd word with the confusions of codelists/ocr_confusions.csv undone (words with letters) and thousands
+    separators read as points put back as commas (numbers: 2.946.25 -> 2,946.25; the digits are not changed)."""
+    match = MANY_POINTS.match(text)
+    if match:
+        return match.group(1) + match.group(2).replace(".", ",") + match.group(3)
+    if NUMBER_PART.fullmatch(text):
+        return text
+    for read, meant in confusions():
+        text = text.replace(read, meant)
+    return text
 
 
 def joined_words(words: list[OcrWord], rules: list[tuple] = ()) -> list[OcrWord]:
@@ -94,6 +118,7 @@ def ocr_page_objects(page, read: OcrPage) -> tuple[object, list[dict]]:
     height = page.height
     chars, amounts = [], []
     for word in joined_words(read.words, read.rules):
+        word = OcrWord(corrected(word.text), word.box, word.confidence, word.line)
         x0, top, x1, bottom = (v * scale for v in word.box)
         x0, x1, top, bottom = x0 + x_left, x1 + x_left, top + y_top, bottom + y_top
         size = max(1.0, bottom - top)
