@@ -102,6 +102,6 @@ def compare(text_result, ocr_result) -> Comparison:
                     continue
                 named = theirs is not None and any(f"row {theirs.row_id}:" in w for w in warnings)
                 shown = read is not None and any(digits(read) and digits(read) in digits(w) for w in warnings if "OCR read" in w)
-                whole = theirs is None and any("OCR" in w for w in warnings)   # a row OCR lost: the table warns
+                whole = theirs is None and other is not None and any(f"[{table_id}]" in w and "OCR" in w for w in warnings)
                 result.differing.append((table_id, n, column, value, read, named or shown or whole))
     return result

@@ -4,7 +4,8 @@ program with TSV output: words with their boxes and confidences). Nothing is dow
 
 `ocr_pages` reads several pages in parallel (threads: each page is one `tesseract` process); the number
 of pages at a time is `ocr_jobs()` (env OPENDATA_OCR_JOBS, set from `opendata convert --jobs`; else one
-per CPU). The page is read as one block of text lines (--psm 6; OPENDATA_OCR_PSM to try another mode); the
+per CPU). The page is read as one block of text lines (--psm 6), the tall cells of ruled tables again
+one by one (ocr_cells.py); the
 words that are mostly digits are then read a second time as digits only (`recheck_numbers`), and a number
 the two readings disagree on gets a low confidence, so that it is reported.
 """
@@ -15,7 +16,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,25 +113,6 @@ def rasterise(path: Path, index: int, dpi: int = DPI):
     finally:
         document.close()
     return image
-
-
-def ocr_pages(path: Path, numbers: list[int], dpi: int = DPI, jobs: int | None = None) -> dict[int, OcrPage]:
-    """Pages `numbers` (1-based) of the PDF at `path` read by OCR, `jobs` at a time: number -> OcrPage."""
-    jobs = max(1, min(jobs or ocr_jobs(), len(numbers) or 1))
-    if jobs == 1:
-        return {n: ocr_page(path, n, dpi) for n in numbers}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return dict(zip(numbers, pool.map(lambda n: ocr_page(path, n, dpi), numbers)))
-
-
-def ocr_page(path: Path, number: int, dpi: int = DPI) -> OcrPage:
-    """Page `number` of `path`: rasterised, its ruling lines found and whitened, its words read."""
-    image = rasterise(path, number - 1, dpi)
-    rules = find_rules(image, dpi)
-    clean = whiten_rules(image, rules)
-    words = read_words(clean, psm=int(os.environ.get("OPENDATA_OCR_PSM", "6")))
-    words = recheck_numbers(clean, words)
-    return OcrPage(number=number, width=image.width, height=image.height, dpi=dpi, words=words, rules=rules)
 
 
 def mostly_digits(text: str) -> bool:

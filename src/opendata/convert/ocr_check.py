@@ -12,13 +12,16 @@ pages read by OCR, and every amount as read with its confidence.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
 from ..model import Disclosure
 from .errors import Warnings
 from .limits import Limits, check_page_streams
-from .ocr import DPI, ENGINE, LANGUAGES, check_engine, engine_version, ocr_pages
+from .ocr import (DPI, ENGINE, LANGUAGES, OcrPage, check_engine, engine_version, find_rules, ocr_jobs, rasterise, read_words,
+                  recheck_numbers, whiten_rules)
+from .ocr_cells import reread_tall_cells
 
 LOW_CONFIDENCE = 80          # an amount read with less confidence is reported
 ROW_IDENTITY_SHARE = 0.6     # a table has the row identity when this share of its full rows satisfy it
@@ -51,6 +54,26 @@ def read_scanned_pages(path: Path, pdf, limits: Limits, sizes: dict, ocr: dict) 
     read = ocr_pages(path, numbers, dpi)
     ocr.update({"engine": ENGINE, "version": engine_version(), "languages": LANGUAGES, "dpi": dpi, "pages": numbers})
     return read
+
+
+def ocr_pages(path: Path, numbers: list[int], dpi: int = DPI, jobs: int | None = None) -> dict[int, OcrPage]:
+    """Pages `numbers` (1-based) of the PDF at `path` read by OCR, `jobs` at a time: number -> OcrPage."""
+    jobs = max(1, min(jobs or ocr_jobs(), len(numbers) or 1))
+    if jobs == 1:
+        return {n: ocr_page(path, n, dpi) for n in numbers}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(numbers, pool.map(lambda n: ocr_page(path, n, dpi), numbers)))
+
+
+def ocr_page(path: Path, number: int, dpi: int = DPI) -> OcrPage:
+    """Page `number` of `path`: rasterised, its ruling lines found and whitened, its words read."""
+    image = rasterise(path, number - 1, dpi)
+    rules = find_rules(image, dpi)
+    clean = whiten_rules(image, rules)
+    words = read_words(clean, psm=6)
+    words = reread_tall_cells(clean, words, rules)
+    words = recheck_numbers(clean, words)
+    return OcrPage(number=number, width=image.width, height=image.height, dpi=dpi, words=words, rules=rules)
 
 
 def record_ocr(disclosure: Disclosure, ocr: dict, warnings: Warnings) -> None:

@@ -19,7 +19,8 @@ NUMBER_PART = re.compile(r"[-(]?[\d.,]+[)%]?")
 
 JOIN_SHARE = 0.45       # words of a line closer than this share of the line height are one word
 NUMBER_JOIN_SHARE = 1.0  # ... and parts of a number (37, 151. 47) closer than this share
-QUOTES = "”“\"'‘’`"
+QUOTES = "”“\"'‘’`"   # read from the remains of a cell border at a word's start
+STRAY = "，。、"        # ... and beside a number
 NOISE = set("|_—-~`'\"‘’“”丨")   # a lone word of these, read with low confidence, is the remains of a rule
 
 
@@ -37,6 +38,8 @@ MANY_POINTS = re.compile(r"^(\d{1,3})((?:\.\d{3})+)(\.\d{1,2})$")   # 2.946.25: 
 def corrected(text: str) -> str:
     """An OCR'd word with the confusions of codelists/ocr_confusions.csv undone (words with letters) and thousands
     separators read as points put back as commas (numbers: 2.946.25 -> 2,946.25; the digits are not changed)."""
+    if NUMBER_PART.fullmatch(text.strip(QUOTES + STRAY)):
+        text = text.strip(QUOTES + STRAY)
     match = MANY_POINTS.match(text)
     if match:
         return match.group(1) + match.group(2).replace(".", ",") + match.group(3)
@@ -52,9 +55,15 @@ def joined_words(words: list[OcrWord], rules: list[tuple] = ()) -> list[OcrWord]
     (the lowest confidence kept) unless a vertical rule runs between them; lone remains of a rule read with
     low confidence left out, quote marks read from a rule's remains beside a number dropped."""
     words = [w for w in words if not (set(w.text) <= NOISE and w.confidence < 60)]
-    words = [OcrWord(w.text.strip(QUOTES), w.box, w.confidence, w.line) if NUMBER_PART.fullmatch(w.text.strip(QUOTES)) else w
-             for w in words]
+    words = [OcrWord(w.text.strip(QUOTES + STRAY), w.box, w.confidence, w.line) if NUMBER_PART.fullmatch(w.text.strip(QUOTES + STRAY))
+             else w for w in words]
     verticals = [(at, a, b) for kind, at, a, b in rules if kind == "v"]
+
+    def after_rule(word: OcrWord) -> bool:
+        middle, height = (word.box[1] + word.box[3]) / 2, word.box[3] - word.box[1]
+        return any(0 <= word.box[0] - at < height * 1.2 and a <= middle <= b for at, a, b in verticals)
+
+    words = [OcrWord(w.text.lstrip(QUOTES) or w.text, w.box, w.confidence, w.line) if after_rule(w) else w for w in words]
 
     def ruled_between(left: OcrWord, right: OcrWord) -> bool:
         middle = (left.box[1] + left.box[3]) / 2

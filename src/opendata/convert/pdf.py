@@ -41,7 +41,13 @@ def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) ->
         warnings.add(f"{sum(hidden.values())} character(s) drawn outside the visible page (clipped, not printed) "
                      f"were not read, on page(s) {pages_listed}", page=min(hidden))
     source = describe_source(path, data, "pdf")
-    disclosure = convert_lines(lines, source, warnings)
+    try:
+        disclosure = convert_lines(lines, source, warnings)
+    except ConversionError as error:
+        if ocr.get("pages"):   # a refused scan says that it was read by OCR
+            raise ConversionError(f"{error} (the PDF has no text layer: {len(ocr['pages'])} scanned page(s) were read by OCR; "
+                                  f"PDF无文字层，已进行文字识别)") from error
+        raise
     if ocr:
         from .ocr_check import record_ocr
         record_ocr(disclosure, ocr, warnings)
@@ -123,6 +129,9 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
     finally:
         pdf.close()
     lines = without_running_headers(lines)
+    if chars == 0 and read:
+        raise ConversionError(f"{path}: the PDF has no text layer and OCR read no text on its {len(read)} scanned page(s); "
+                              "PDF无文字层，文字识别未读出文字")
     if chars == 0:
         what = "scanned pages (images only)" if images else "no text"
         raise ConversionError(f"{path}: the PDF has no text layer ({what}); it would need OCR first. PDF无文字层（扫描件），请先进行文字识别")
