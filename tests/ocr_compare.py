@@ -1,6 +1,6 @@
 """Text PDFs turned into scans and read back by OCR (tests/test_convert_ocr.py, benchmarks/bench_ocr.py): pages
 of a text PDF rasterised (pypdfium2) to an image-only PDF (Pillow), both converted, and every amount of the text
-original compared with the amount OCR read at the same table, row and column."""
+original compared with the amounts OCR read in the same table and column."""
 from __future__ import annotations
 
 import re
@@ -51,7 +51,7 @@ def convert_scan(scan: Path):
 @dataclass
 class Comparison:
     """Amounts of the text original (`total`), those OCR read identically (`identical`), and the differing ones,
-    each (table, row, column, text value, OCR value, flagged by a warning)."""
+    each (table, column, text value, the values OCR read there instead, flagged by a warning)."""
     total: int = 0
     identical: int = 0
     differing: list = field(default_factory=list)
@@ -67,41 +67,58 @@ class Comparison:
 
     @property
     def silent(self) -> list:
-        return [d for d in self.differing if not d[5]]
+        return [d for d in self.differing if not d[4]]
 
 
 def digits(value) -> str:
     return re.sub(r"\D", "", str(value)).lstrip("0")
 
 
+def amounts(result) -> dict:
+    """(table, column) -> [(Decimal, row)] of a conversion, in row order."""
+    found: dict = {}
+    for table_id, table in result.disclosure.tables.items():
+        for row in table.rows:
+            for column, value in row.values.items():
+                if isinstance(value, Decimal):
+                    found.setdefault((table_id, column), []).append((value, row))
+    return found
+
+
 def compare(text_result, ocr_result) -> Comparison:
-    """Every amount of the text conversion against the OCR conversion's at the same table, row number and column;
-    a differing amount is flagged when a warning names its row or prints its digits as read. `ocr_result` may be
-    the ConversionError that refused the scan: every amount differs, and the refusal says why."""
+    """Every amount of the text conversion against the OCR conversion's of the same table and column (as many
+    of each value as the text prints: a row OCR splits or shifts does not make its neighbours differ). An amount
+    without its twin differs; it is flagged when every amount OCR read there instead is named by a warning (its
+    row, or its digits as read), or, where OCR read none, when a warning names the table. `ocr_result` may be the
+    ConversionError that refused the scan: every amount differs, and the refusal says why."""
     result = Comparison()
     if isinstance(ocr_result, Exception):
-        for table_id, table in text_result.disclosure.tables.items():
-            for n, row in enumerate(table.rows):
-                for column, value in row.values.items():
-                    if isinstance(value, Decimal):
-                        result.total += 1
-                        result.differing.append((table_id, n, column, value, f"refused: {ocr_result}"[:80], True))
+        for (table_id, column), values in amounts(text_result).items():
+            for value, _ in values:
+                result.total += 1
+                result.differing.append((table_id, column, value, f"refused: {ocr_result}"[:80], True))
         return result
     warnings = ocr_result.warnings
-    for table_id, table in text_result.disclosure.tables.items():
-        other = ocr_result.disclosure.tables.get(table_id)
-        for n, row in enumerate(table.rows):
-            theirs = other.rows[n] if other is not None and n < len(other.rows) else None
-            for column, value in row.values.items():
-                if not isinstance(value, Decimal):
-                    continue
-                result.total += 1
-                read = theirs.values.get(column) if theirs is not None else None
-                if read == value:
-                    result.identical += 1
-                    continue
-                named = theirs is not None and any(f"row {theirs.row_id}:" in w for w in warnings)
-                shown = read is not None and any(digits(read) and digits(read) in digits(w) for w in warnings if "OCR read" in w)
-                whole = theirs is None and other is not None and any(f"[{table_id}]" in w and "OCR" in w for w in warnings)
-                result.differing.append((table_id, n, column, value, read, named or shown or whole))
+    read = amounts(ocr_result)
+
+    def warned(value, row) -> bool:
+        return (any(f"row {row.row_id}:" in w for w in warnings)
+                or any(digits(value) and digits(value) in digits(w) for w in warnings if "OCR read" in w))
+
+    for key, values in amounts(text_result).items():
+        theirs = list(read.get(key, []))
+        missing = []
+        for value, _ in values:
+            result.total += 1
+            twin = next((n for n, (v, _) in enumerate(theirs) if v == value), None)
+            if twin is None:
+                missing.append(value)
+            else:
+                result.identical += 1
+                theirs.pop(twin)
+        instead_flagged = all(warned(v, r) for v, r in theirs)
+        table_named = any(f"[{key[0]}]" in w for w in warnings)
+        for value in missing:
+            flagged = instead_flagged and (bool(theirs) or table_named)
+            result.differing.append((key[0], key[1], value, [v for v, _ in theirs], flagged))
     return result
