@@ -4,15 +4,19 @@ the amounts are identical, and every differing amount is flagged by a warning; t
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 
 import pytest
 
 from opendata.convert import convert_in_process
+from opendata.convert.errors import Warnings
 from opendata.convert.limits import Limits
+from opendata.convert.ocr_check import check_rows
+from opendata.model import Row, Table
 from tests.ocr_compare import PAGES, REFERENCES, Comparison, compare, convert_scan, scanned_copy, text_page
 
-pytestmark = [pytest.mark.skipif(not REFERENCES.is_dir(), reason="../shared/references is not beside the repository"),
-              pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract-ocr is not installed")]
+needs_ocr = pytest.mark.skipif(not REFERENCES.is_dir() or not shutil.which("tesseract"),
+                               reason="needs ../shared/references and tesseract-ocr")
 
 
 def convert_both(tmp_path, name: str, page: int, dpi: int):
@@ -21,6 +25,7 @@ def convert_both(tmp_path, name: str, page: int, dpi: int):
     return convert_in_process(original, Limits.from_env()), convert_scan(scan)
 
 
+@needs_ocr
 def test_a_scan_at_300_dpi_reads_98_percent_of_the_amounts_and_flags_the_rest(tmp_path, monkeypatch):
     monkeypatch.setenv("OPENDATA_OCR_JOBS", "2")
     total = Comparison()
@@ -36,6 +41,7 @@ def test_a_scan_at_300_dpi_reads_98_percent_of_the_amounts_and_flags_the_rest(tm
     assert not total.silent, total.silent
 
 
+@needs_ocr
 def test_a_scan_at_150_dpi_converts_and_flags_what_it_misreads(tmp_path):
     name, page = PAGES[1]
     text, scan = convert_both(tmp_path, name, page, 150)
@@ -44,7 +50,20 @@ def test_a_scan_at_150_dpi_converts_and_flags_what_it_misreads(tmp_path):
     assert not result.silent, result.silent
 
 
+@needs_ocr
 def test_a_pdf_with_text_is_not_read_by_ocr(tmp_path):
     name, page = PAGES[1]
     original = text_page(REFERENCES / name, page, tmp_path / "text.pdf")
     assert "ocr" not in convert_in_process(original, Limits.from_env()).disclosure.conversion
+
+
+def test_a_row_whose_total_is_off_by_one_digit_names_the_cell_read_least_surely():
+    columns = ["total", "basic", "project"]
+    values = [("a", "30.00", "10.00", "20.00"), ("b", "16.20", "10.00", "0.20"), ("c", "5.00", "2.00", "3.00")]
+    table = Table("expenditure_summary", columns=columns, money_unit="元",
+                  rows=[Row(row_id=r, values={c: Decimal(v) for c, v in zip(columns, vs)}, source_page=1) for r, *vs in values])
+    warnings = Warnings("scan.pdf")
+    check_rows(table, warnings, {(1, "2"): 40.0, (1, "162"): 95.0, (1, "1"): 95.0})
+    assert len(warnings.items) == 1, warnings.items
+    warning = warnings.items[0]
+    assert "row b" in warning and "one digit misread would explain it" in warning and "least sure: project (40%)" in warning

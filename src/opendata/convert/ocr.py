@@ -182,7 +182,7 @@ def recheck_numbers(image, words: list[OcrWord]) -> list[OcrWord]:
         text = "".join(w.text for w in mine)
         confidence = min(w.confidence for w in mine)
         word = words[n]
-        if text == word.text:
+        if text.replace(",", "") == word.text.replace(",", ""):   # the same digits (a comma read or not)
             out[n] = OcrWord(word.text, word.box, max(confidence, word.confidence), word.line)
         elif NUMBER_WORD.fullmatch(text):
             best, surest = (text, confidence) if confidence > word.confidence or not NUMBER_WORD.fullmatch(word.text) else (word.text, word.confidence)

@@ -1,7 +1,8 @@
 """Cells of a ruled table read a second time by OCR: Tesseract reads a page as text lines (--psm 6), and a
 header cell whose words are set on two or three lines (本年收入合 / 计, 附属单 / 位上 / 缴收入) loses some of
 them among its neighbours' lines. The cells of the ruling grid that are taller than two text lines and hold
-no number are cut out, stacked one under the other on one sheet and read in one Tesseract call, each cell as
+no number are cut out, and so are the cells with ink where the first reading found no word (a lone 类 or 项); they are
+stacked one under the other on one sheet and read in one Tesseract call, each cell as
 its own block; their words replace the page's first reading inside those cells.
 """
 from __future__ import annotations
@@ -37,6 +38,16 @@ def grid_cells(rules: list[tuple]) -> list[tuple[int, int, int, int]]:
     return cells
 
 
+def inked(image, cell, height: float) -> bool:
+    """True when the cell (rules whitened) holds ink enough for a character: a word the first reading missed
+    (a lone 类 or 项 in a header cell)."""
+    import numpy as np
+
+    x0, top, x1, bottom = cell
+    ink = np.asarray(image.crop((x0 + 6, top + 6, x1 - 6, bottom - 6))) < 128
+    return int(ink.sum()) >= max(20, int(height * height * 0.08))
+
+
 def reread_tall_cells(image, words: list[OcrWord], rules: list[tuple]) -> list[OcrWord]:
     """`words` with the words inside tall cells without numbers replaced by those cells read on their own."""
     from PIL import Image
@@ -52,7 +63,9 @@ def reread_tall_cells(image, words: list[OcrWord], rules: list[tuple]) -> list[O
     chosen = []
     for cell in grid_cells(rules):
         mine = [w for w in words if inside(w, cell)]
-        if mine and cell[3] - cell[1] >= height * TALL_LINES and not any(mostly_digits(w.text) for w in mine):
+        if any(mostly_digits(w.text) for w in mine):
+            continue
+        if (mine and cell[3] - cell[1] >= height * TALL_LINES) or (not mine and inked(image, cell, height)):
             chosen.append(cell)
     chosen = chosen[:MAX_CELLS]
     if not chosen:

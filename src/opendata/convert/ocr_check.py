@@ -82,17 +82,23 @@ def record_ocr(disclosure: Disclosure, ocr: dict, warnings: Warnings) -> None:
     amounts = ocr.get("amounts", [])
     disclosure.conversion["ocr"] = {key: ocr[key] for key in ("engine", "version", "languages", "dpi", "pages") if key in ocr}
     disclosure.conversion["ocr"]["amounts"] = amounts
-    warnings.add(f"{len(ocr.get('pages', []))} page(s) read by OCR ({ENGINE} {ocr.get('version', '')}, {ocr.get('dpi')} dpi): "
-                 f"pages {', '.join(str(n) for n in ocr.get('pages', [])[:20])}; check the amounts against the page images")
     for amount in amounts:
         if amount["confidence"] < LOW_CONFIDENCE:
             warnings.add(f"OCR read {amount['text']!r} with confidence {amount['confidence']:.0f}%: it may be misread",
                          page=amount["page"])
     scanned = set(ocr.get("pages", []))
-    confidence = {(a["page"], a["text"]): a["confidence"] for a in amounts}
+    confidence: dict = {}
+    for a in amounts:
+        key = (a["page"], digits(a["text"]))
+        confidence[key] = min(confidence.get(key, 100.0), a["confidence"])
     for table in disclosure.tables.values():
         if scanned & set(table.pages or []):
             check_rows(table, warnings, confidence)
+
+
+def digits(text) -> str:
+    """The digits of a printed or stored amount without leading zeros and trailing zeros (12,300.00 and 1230000 -> 123)."""
+    return "".join(c for c in str(text) if c.isdigit()).lstrip("0").rstrip("0")
 
 
 def amount_columns(table) -> list[str]:
@@ -128,7 +134,10 @@ def check_rows(table, warnings: Warnings, confidence: dict) -> None:
                 continue
             cells = [total, *[c for c in parts if isinstance(row.values.get(c), Decimal)]]
             what = "one digit misread would explain it" if one_digit(difference) else "a misread or a printed error"
+            sure = {c: confidence.get((row.source_page, digits(row.values[c] / factor)), 100.0) for c in cells}
+            least = min(cells, key=lambda c: sure[c])
             warnings.add(f"OCR'd row {row.row_id}: {total} {row.values[total] / factor} ≠ sum of {', '.join(parts)} "
-                         f"{sum_parts / factor} (difference {difference}; {what}); cells {', '.join(cells)}",
+                         f"{sum_parts / factor} (difference {difference}; {what}); cells {', '.join(cells)}; "
+                         f"least sure: {least} ({sure[least]:.0f}%)",
                          line=row.source_line, table=table.table_id, page=row.source_page)
         return

@@ -36,18 +36,32 @@ MANY_POINTS = re.compile(r"^(\d{1,3})((?:\.\d{3})+)(\.\d{1,2})$")   # 2.946.25: 
 
 
 def corrected(text: str) -> str:
-    """An OCR'd word with the confusions of codelists/ocr_confusions.csv undone (words with letters) and thousands
-    separators read as points put back as commas (numbers: 2.946.25 -> 2,946.25; the digits are not changed)."""
+    """An OCR'd word with the stray marks beside a number dropped and thousands separators read as points put back
+    as commas (2.946.25 -> 2,946.25; the digits are not changed)."""
     if NUMBER_PART.fullmatch(text.strip(QUOTES + STRAY)):
         text = text.strip(QUOTES + STRAY)
     match = MANY_POINTS.match(text)
     if match:
         return match.group(1) + match.group(2).replace(".", ",") + match.group(3)
-    if NUMBER_PART.fullmatch(text):
-        return text
-    for read, meant in confusions():
-        text = text.replace(read, meant)
     return text
+
+
+def corrected_line(line: str) -> str:
+    """A line of an OCR'd page (table cells tab-separated) with the confusions of codelists/ocr_confusions.csv
+    undone in every cell that is not a number."""
+    cells = line.split("\t")
+    for n, cell in enumerate(cells):
+        if len(cells) > 1 and NUMBER_PART.fullmatch(cell.strip(QUOTES + STRAY + " ")):
+            cells[n] = cell.strip(QUOTES + STRAY + " ")
+        elif len(cells) > 1:   # a table cell: quote marks at its start are the remains of its border
+            cells[n] = cell.lstrip(QUOTES)
+    for n, cell in enumerate(cells):
+        if not NUMBER_PART.fullmatch(cell):
+            cell = cells[n]
+            for read, meant in confusions():
+                cell = cell.replace(read, meant)
+            cells[n] = cell
+    return "\t".join(cells)
 
 
 def joined_words(words: list[OcrWord], rules: list[tuple] = ()) -> list[OcrWord]:

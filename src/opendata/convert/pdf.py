@@ -109,7 +109,7 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
                 normalise_media_box(page)                   # [0 595 842 0] is the page [0 0 842 595]
                 images += len(page.images)
                 if number in read:
-                    from .ocr_words import ocr_page_objects
+                    from .ocr_words import corrected_line, ocr_page_objects
                     page, amounts = ocr_page_objects(page, read[number])
                     ocr.setdefault("amounts", []).extend(amounts)
                 if not page.chars:
@@ -120,6 +120,8 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
                 page = readable_page(page, path, number)   # snapped, overprinting read once, Unicode checked
                 chars += len(page.chars)
                 for text in page_text_lines(page, state):
+                    if number in read:
+                        text = corrected_line(text)
                     lines.append(Line(no=len(lines) + 1, text=text, page=number))
             except ConversionError:
                 raise
