@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .ocr import NUMBER_WORD, OcrPage, OcrWord
@@ -19,6 +20,7 @@ NUMBER_PART = re.compile(r"[-(]?[\d.,]+[)%]?")
 
 JOIN_SHARE = 0.45       # words of a line closer than this share of the line height are one word
 NUMBER_JOIN_SHARE = 1.0  # ... and parts of a number (37, 151. 47) closer than this share
+SNAP_LENGTH = 4         # a cell this long or longer, one character off a word of the standard, is that word
 QUOTES = "”“\"'‘’`"   # read from the remains of a cell border at a word's start
 STRAY = "，。、"        # ... and beside a number
 NOISE = set("|_—-~`'\"‘’“”丨")   # a lone word of these, read with low confidence, is the remains of a rule
@@ -46,9 +48,48 @@ def corrected(text: str) -> str:
     return text
 
 
+NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])?(.*)$")
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> dict[int, frozenset[str]]:
+    """The words of the standard a table cell prints (column headers of measures.csv, side headers of sides.csv,
+    the names of the classifications), by length: what an OCR'd cell one character off is snapped to."""
+    from ..standard import load_standard
+
+    standard = load_standard()
+    words: set[str] = set()
+    for measure in standard.measures.values():
+        words.update(part for alias in measure.aliases for part in alias.split("/"))
+    for list_id, column in (("sides", "aliases"), ("function_classification", "name"),
+                            ("economic_classification_department", "name"), ("economic_classification_government", "name")):
+        codelist = standard.codelists.get(list_id)
+        for row in codelist.rows if codelist else []:
+            words.update(row.get(column, "").split("|"))
+    by_length: dict[int, set[str]] = {}
+    for word in words:
+        if len(word) >= SNAP_LENGTH and "*" not in word and not any(c.isdigit() for c in word):
+            by_length.setdefault(len(word), set()).add(word)
+    return {n: frozenset(w) for n, w in by_length.items()}
+
+
+def snapped(cell: str) -> str:
+    """A table cell read by OCR, its numbering (一、, 1., （一）) aside: when it is no word of the standard's
+    vocabulary but exactly one word of it differs from it in one character (社会保障和就业文出, 财政拨球收入), that word."""
+    prefix, body = NUMBERING.match(cell).groups()
+    if len(body) < SNAP_LENGTH:
+        return cell
+    words = vocabulary().get(len(body), frozenset())
+    if body in words:
+        return cell
+    near = [w for w in words if sum(a != b for a, b in zip(w, body)) == 1]
+    return (prefix or "") + near[0] if len(near) == 1 else cell
+
+
 def corrected_line(line: str) -> str:
     """A line of an OCR'd page (table cells tab-separated) with the confusions of codelists/ocr_confusions.csv
-    undone in every cell that is not a number."""
+    undone in every cell that is not a number, and each table cell one character off a word of the standard
+    snapped to it (`snapped`)."""
     cells = line.split("\t")
     for n, cell in enumerate(cells):
         if len(cells) > 1 and NUMBER_PART.fullmatch(cell.strip(QUOTES + STRAY + " ")):
@@ -60,7 +101,7 @@ def corrected_line(line: str) -> str:
             cell = cells[n]
             for read, meant in confusions():
                 cell = cell.replace(read, meant)
-            cells[n] = cell
+            cells[n] = snapped(cell) if len(cells) > 1 else cell
     return "\t".join(cells)
 
 
