@@ -13,6 +13,7 @@ from .ocr import OcrWord, mostly_digits, read_words
 
 TALL_LINES = 1.8     # a cell at least this many word heights tall may hold several lines
 MAX_CELLS = 80       # at most this many cells of a page are read again
+MIN_CELL = 20        # pixels: a narrower or lower space between rules is no cell (a double rule)
 
 
 def grid_cells(rules: list[tuple]) -> list[tuple[int, int, int, int]]:
@@ -30,9 +31,9 @@ def grid_cells(rules: list[tuple]) -> list[tuple[int, int, int, int]]:
     for top in levels:
         xs = sorted({round(at) for at, a, b in verticals if a <= top + 4 and b >= top + 8})
         for x0, x1 in zip(xs, xs[1:]):
-            if x1 - x0 <= 8 or not closes(top, x0, x1):
+            if x1 - x0 <= MIN_CELL or not closes(top, x0, x1):
                 continue
-            bottom = next((y for y in levels if y > top + 8 and closes(y, x0, x1)), None)
+            bottom = next((y for y in levels if y > top + MIN_CELL and closes(y, x0, x1)), None)
             if bottom is not None:
                 cells.append((x0, top, x1, bottom))
     return cells

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..model import Disclosure
-from .errors import Warnings
+from .errors import ConversionError, Warnings
 from .limits import Limits, check_page_streams
 from .ocr import (DPI, ENGINE, LANGUAGES, OcrPage, check_engine, engine_version, find_rules, ocr_jobs, rasterise, read_words,
                   recheck_numbers, whiten_rules)
@@ -59,10 +59,18 @@ def read_scanned_pages(path: Path, pdf, limits: Limits, sizes: dict, ocr: dict) 
 def ocr_pages(path: Path, numbers: list[int], dpi: int = DPI, jobs: int | None = None) -> dict[int, OcrPage]:
     """Pages `numbers` (1-based) of the PDF at `path` read by OCR, `jobs` at a time: number -> OcrPage."""
     jobs = max(1, min(jobs or ocr_jobs(), len(numbers) or 1))
+    def read(number: int) -> OcrPage:
+        try:
+            return ocr_page(path, number, dpi)
+        except ConversionError:
+            raise
+        except Exception as error:   # a page the engine or the raster cannot read is a refusal, never a traceback
+            raise ConversionError(f"{path}: page {number} cannot be read by OCR ({type(error).__name__}: {error})") from error
+
     if jobs == 1:
-        return {n: ocr_page(path, n, dpi) for n in numbers}
+        return {n: read(n) for n in numbers}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return dict(zip(numbers, pool.map(lambda n: ocr_page(path, n, dpi), numbers)))
+        return dict(zip(numbers, pool.map(read, numbers)))
 
 
 def ocr_page(path: Path, number: int, dpi: int = DPI) -> OcrPage:
