@@ -152,33 +152,55 @@ def read_words(image, psm: int = 6, extra: list[str] | None = None, offset: tupl
     return words
 
 
-def recheck_numbers(image, words: list[OcrWord]) -> list[OcrWord]:
-    """The words that are mostly digits read a second time, all in one Tesseract call: their crops stacked one
-    under the other, read as lines of digits (the `eng` model, DIGITS whitelist). Where both readings agree the
-    word keeps the higher confidence; where they differ the surer reading is kept with a confidence below
-    DISAGREE_CONFIDENCE, so that it is reported."""
+MAX_SHEET = 30000     # pixels: Tesseract reads images up to 32767 high; crops are stacked on sheets below this
+
+
+def read_stacked(image, boxes: list[tuple[int, int, int, int]], gap: int, psm: int = 6, extra: list[str] | None = None,
+                 languages: str = LANGUAGES) -> list[list[OcrWord]]:
+    """The words in each box (left, top, right, bottom) of a PIL image, the boxes cut out and stacked one under
+    the other (`gap` pixels apart) on as few sheets as Tesseract takes, each sheet read in one call; the words'
+    boxes in page pixels, per box, left to right and top to bottom."""
     from PIL import Image
 
+    found: list[list[OcrWord]] = [[] for _ in boxes]
+    crops = [(n, image.crop(box)) for n, box in enumerate(boxes) if box[2] > box[0] and box[3] > box[1]]
+    while crops:
+        batch, y = [], 20
+        while crops and (not batch or y + crops[0][1].height + 20 < MAX_SHEET):
+            n, crop = crops.pop(0)
+            batch.append((n, crop, y))
+            y += crop.height + gap
+        sheet = Image.new("L", (max(c.width for _, c, _ in batch) + 40, y + 20), 255)
+        for _, crop, top in batch:
+            sheet.paste(crop, (20, top))
+        words = read_words(sheet, psm=psm, extra=extra, languages=languages)
+        for n, crop, top in batch:
+            dx, dy = boxes[n][0] - 20, boxes[n][1] - top
+            for w in words:
+                if top <= (w.box[1] + w.box[3]) / 2 <= top + crop.height:
+                    found[n].append(OcrWord(w.text, (w.box[0] + dx, w.box[1] + dy, w.box[2] + dx, w.box[3] + dy),
+                                            w.confidence, ("sheet", n, *w.line)))
+    return found
+
+
+def recheck_numbers(image, words: list[OcrWord]) -> list[OcrWord]:
+    """The words that are mostly digits read a second time, their crops stacked (`read_stacked`) and read as lines
+    of digits (the `eng` model, DIGITS whitelist). Where both readings agree the word keeps the higher confidence;
+    where they differ the surer reading is kept with a confidence of at most DISAGREE_CONFIDENCE, so that it is
+    reported."""
     chosen = [n for n, w in enumerate(words) if mostly_digits(w.text)]
-    if not chosen:
-        return words
-    crops, bands, y = [], [], 20
+    boxes = []
     for n in chosen:
         x0, top, x1, bottom = words[n].box
         pad = max(4, (bottom - top) // 4)
-        crop = image.crop((max(0, x0 - pad), max(0, top - pad), min(image.width, x1 + pad), min(image.height, bottom + pad)))
-        crops.append((crop, y))
-        bands.append((y, y + crop.height))
-        y += crop.height + max(20, crop.height)
-    sheet = Image.new("L", (max(c.width for c, _ in crops) + 40, y + 20), 255)
-    for crop, top in crops:
-        sheet.paste(crop, (20, top))
-    again = read_words(sheet, psm=6, extra=["-c", f"tessedit_char_whitelist={DIGITS}"], languages=DIGIT_LANGUAGES)
+        boxes.append((max(0, x0 - pad), max(0, top - pad), min(image.width, x1 + pad), min(image.height, bottom + pad)))
+    gap = max([20] + [b[3] - b[1] for b in boxes])
+    again = read_stacked(image, boxes, gap, extra=["-c", f"tessedit_char_whitelist={DIGITS}"], languages=DIGIT_LANGUAGES)
     out = list(words)
-    for n, (top, bottom) in zip(chosen, bands):
-        mine = sorted((w for w in again if top <= (w.box[1] + w.box[3]) / 2 <= bottom), key=lambda w: w.box[0])
+    for n, mine in zip(chosen, again):
         if not mine:
             continue
+        mine.sort(key=lambda w: w.box[0])
         text = "".join(w.text for w in mine)
         confidence = min(w.confidence for w in mine)
         word = words[n]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 
-from .ocr import OcrWord, mostly_digits, read_words
+from .ocr import OcrWord, mostly_digits, read_stacked
 
 TALL_LINES = 1.8     # a cell at least this many word heights tall may hold several lines
 MAX_CELLS = 80       # at most this many cells of a page are read again
@@ -51,8 +51,6 @@ def inked(image, cell, height: float) -> bool:
 
 def reread_tall_cells(image, words: list[OcrWord], rules: list[tuple]) -> list[OcrWord]:
     """`words` with the words inside tall cells without numbers replaced by those cells read on their own."""
-    from PIL import Image
-
     if not words:
         return words
     height = statistics.median(w.box[3] - w.box[1] for w in words)
@@ -71,22 +69,9 @@ def reread_tall_cells(image, words: list[OcrWord], rules: list[tuple]) -> list[O
     chosen = chosen[:MAX_CELLS]
     if not chosen:
         return words
-    placed, y = [], 20
-    for x0, top, x1, bottom in chosen:
-        crop = image.crop((x0 + 4, top + 4, x1 - 4, bottom - 4))
-        placed.append((crop, y))
-        y += crop.height + max(40, int(height * 2))
-    sheet = Image.new("L", (max(c.width for c, _ in placed) + 40, y + 20), 255)
-    for crop, top in placed:
-        sheet.paste(crop, (20, top))
-    again = read_words(sheet, psm=6)
-    replaced = list(chosen)
-    out = [w for w in words if not any(inside(w, cell) for cell in replaced)]
-    for (crop, top), cell in zip(placed, chosen):
-        for w in again:
-            cy = (w.box[1] + w.box[3]) / 2
-            if top <= cy <= top + crop.height:
-                dx, dy = cell[0] + 4 - 20, cell[1] + 4 - top
-                out.append(OcrWord(w.text, (w.box[0] + dx, w.box[1] + dy, w.box[2] + dx, w.box[3] + dy), w.confidence,
-                                   ("cell", cell[0], cell[1], w.line)))
+    boxes = [(x0 + 4, top + 4, x1 - 4, bottom - 4) for x0, top, x1, bottom in chosen]
+    again = read_stacked(image, boxes, max(40, int(height * 2)))
+    out = [w for w in words if not any(inside(w, cell) for cell in chosen)]
+    for found in again:
+        out.extend(found)
     return out

@@ -62,8 +62,8 @@ def ocr_pages(path: Path, numbers: list[int], dpi: int = DPI, jobs: int | None =
     def read(number: int) -> OcrPage:
         try:
             return ocr_page(path, number, dpi)
-        except ConversionError:
-            raise
+        except ConversionError as error:
+            raise ConversionError(f"{path}: page {number}: {error}") from error
         except Exception as error:   # a page the engine or the raster cannot read is a refusal, never a traceback
             raise ConversionError(f"{path}: page {number} cannot be read by OCR ({type(error).__name__}: {error})") from error
 
