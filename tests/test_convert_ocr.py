@@ -67,3 +67,22 @@ def test_a_row_whose_total_is_off_by_one_digit_names_the_cell_read_least_surely(
     assert len(warnings.items) == 1, warnings.items
     warning = warnings.items[0]
     assert "row b" in warning and "one digit misread would explain it" in warning and "least sure: project (40%)" in warning
+
+
+@needs_ocr
+def test_a_scanned_page_inside_a_text_pdf_is_read_by_ocr(tmp_path):
+    import pikepdf
+
+    (first, page_a), (_, page_b) = PAGES[1], PAGES[2]
+    text_a = text_page(REFERENCES / first, page_a, tmp_path / "a.pdf")
+    scan_b = scanned_copy(text_page(REFERENCES / first, page_b, tmp_path / "b.pdf"), tmp_path / "b_scan.pdf", 300)
+    mixed = tmp_path / "mixed.pdf"
+    with pikepdf.open(text_a) as a, pikepdf.open(scan_b) as b:
+        out = pikepdf.new()
+        out.pages.extend(a.pages)
+        out.pages.extend(b.pages)
+        out.save(mixed)
+    result = convert_scan(mixed)
+    assert not isinstance(result, Exception), result
+    assert result.disclosure.conversion["ocr"]["pages"] == [2]
+    assert {"income_expenditure_summary", "fiscal_appropriation_summary"} <= set(result.disclosure.tables)
