@@ -11,7 +11,7 @@ import pytest
 from opendata.convert import convert_in_process
 from opendata.convert.errors import Warnings
 from opendata.convert.limits import Limits
-from opendata.convert.ocr_check import check_rows
+from opendata.convert.ocr_check import check_rows, digits
 from opendata.model import Row, Table
 from tests.ocr_compare import PAGES, REFERENCES, Comparison, compare, convert_scan, scanned_copy, text_page
 
@@ -35,6 +35,10 @@ def test_a_scan_at_300_dpi_reads_98_percent_of_the_amounts_and_flags_the_rest(tm
         ocr = scan.disclosure.conversion["ocr"]
         assert ocr["engine"] == "tesseract" and ocr["version"] and ocr["pages"] == [1] and ocr["dpi"] == 300
         assert ocr["amounts"] and all(0 <= a["confidence"] <= 100 for a in ocr["amounts"])
+        read = {digits(a["text"]) for a in ocr["amounts"]}
+        stored = {digits(v) for t in scan.disclosure.tables.values() for r in t.rows for v in r.values.values()
+                  if isinstance(v, Decimal) and v}
+        assert stored <= read, stored - read   # every amount of the package has its confidence recorded
         total.add(compare(text, scan))
     assert total.total >= 60
     assert total.share >= 0.98, (total.identical, total.total, total.differing)

@@ -194,7 +194,7 @@ def ocr_page_objects(page, read: OcrPage) -> tuple[object, list[dict]]:
                           "y0": height - bottom, "y1": height - top, "doctop": doctop + top, "width": step, "height": size,
                           "matrix": (1, 0, 0, 1, a, height - bottom), "ocr_confidence": word.confidence,
                           "non_stroking_color": (0,), "stroking_color": (0,)})
-        if NUMBER_WORD.fullmatch(word.text.strip("”“\"'")) or any(c.isdigit() for c in word.text):
+        if NUMBER_WORD.fullmatch(word.text) and any(c in word.text for c in ",.") or len(word.text) >= 4 and word.text.isdigit():
             amounts.append({"page": read.number, "text": word.text, "confidence": round(word.confidence, 1)})
     lines = []
     for kind, at, a, b in read.rules:
