@@ -197,19 +197,38 @@ def recheck_numbers(image, words: list[OcrWord]) -> list[OcrWord]:
     gap = max([20] + [b[3] - b[1] for b in boxes])
     again = read_stacked(image, boxes, gap, extra=["-c", f"tessedit_char_whitelist={DIGITS}"], languages=DIGIT_LANGUAGES)
     out = list(words)
-    for n, mine in zip(chosen, again):
+    disputed = []
+    for n, box, mine in zip(chosen, boxes, again):
         if not mine:
             continue
-        mine.sort(key=lambda w: w.box[0])
-        text = "".join(w.text for w in mine)
-        confidence = min(w.confidence for w in mine)
+        text, confidence = joined_reading(mine)
         word = words[n]
-        if text.replace(",", "") == word.text.replace(",", ""):   # the same digits (a comma read or not)
+        if same_digits(text, word.text):
             out[n] = OcrWord(word.text, word.box, max(confidence, word.confidence), word.line)
-        elif NUMBER_WORD.fullmatch(text):
+        elif NUMBER_WORD.fullmatch(text) and abs(len(text) - len(word.text)) <= 1:   # not a crop that caught its neighbours
             best, surest = (text, confidence) if confidence > word.confidence or not NUMBER_WORD.fullmatch(word.text) else (word.text, word.confidence)
             out[n] = OcrWord(best, word.box, min(surest, DISAGREE_CONFIDENCE), word.line)
+            disputed.append((n, box, text))
+    if disputed:   # a third reading (the Chinese model, digits only) decides between the two; still reported
+        third = read_stacked(image, [box for _, box, _ in disputed], gap, extra=["-c", f"tessedit_char_whitelist={DIGITS}"])
+        for (n, _, second), mine in zip(disputed, third):
+            text = joined_reading(mine)[0] if mine else ""
+            for candidate in (words[n].text, second):
+                if text and same_digits(text, candidate):
+                    out[n] = OcrWord(candidate, words[n].box, out[n].confidence, words[n].line)
+                    break
     return out
+
+
+def joined_reading(words: list[OcrWord]) -> tuple[str, float]:
+    """The text of the words read in one crop, left to right, and their lowest confidence."""
+    words = sorted(words, key=lambda w: w.box[0])
+    return "".join(w.text for w in words), min(w.confidence for w in words)
+
+
+def same_digits(a: str, b: str) -> bool:
+    """True when two readings of a number agree but for thousands commas."""
+    return a.replace(",", "") == b.replace(",", "")
 
 
 # -- ruling lines in the image ------------------------------------------------------
