@@ -48,6 +48,8 @@ def test_a_refusal_names_the_file_and_never_a_traceback(corpus):
 
 
 def test_a_document_without_a_text_layer_says_so(corpus):
+    """A scanned PDF is read by OCR (issue #15); the corpus's scans are none of them disclosures, and each refusal
+    says that the PDF had no text layer (and was read by OCR)."""
     expected, report, scores = corpus
     for exp, item in zip(expected, report.items):
         if exp["kind"] == "scanned" and exp["format"] == "pdf":  # a web page of images is refused as holding no table

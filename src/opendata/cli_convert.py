@@ -1,6 +1,7 @@
 """`opendata convert`: source documents -> data packages."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from .cli_base import EXIT_INVALID, fail, main
 @click.option("--year", type=int, help="The fiscal year (年度), where the document does not print it.")
 @click.option("--stage", help="The stage, budget (预算) or final_accounts (决算), where the document does not print it.")
 @click.option("--jobs", type=int, default=0, show_default=True,
-              help="With --out-dir: documents converted at a time (0: one per CPU).")
+              help="With --out-dir: documents converted at a time (0: one per CPU); with --out: scanned pages read by OCR at a time.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
               help="With --out-dir: write the outcome of every source (and the summary) as JSON to this file.")
 def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_inflated_mb, max_html_mb, max_memory_mb,
@@ -62,8 +63,10 @@ def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_in
 
     if bool(out) == bool(out_dir) or (out and len(sources) > 1):
         fail("give --out PACKAGE_DIR for one source, or --out-dir DIR for one or more sources")
-    if out and (jobs or report_path):
-        fail("--jobs and --report go with --out-dir")
+    if out and report_path:
+        fail("--report goes with --out-dir")
+    if jobs > 0 or out_dir:   # OCR of scanned pages (convert/ocr.py): --jobs pages at a time, one when documents run side by side
+        os.environ["OPENDATA_OCR_JOBS"] = str(jobs if out else 1)
     try:
         limits = Limits.from_env(max_pages=max_pages, max_page_stream_mb=max_page_stream_mb,
                                  max_inflated_mb=max_inflated_mb, max_html_mb=max_html_mb,

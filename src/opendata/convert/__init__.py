@@ -189,11 +189,17 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
     converter = FORMATS.get(detect_format(path), CONVERTERS.get(path.suffix.lower(), convert_text))
     warnings = Warnings(path.name)
     disclosure = converter(path, warnings, limits)
-    check_complete(disclosure, path, warnings)
+    try:
+        check_complete(disclosure, path, warnings)
+    except ConversionError as error:
+        if disclosure.conversion.get("ocr"):   # a refused scan says that it was read by OCR
+            raise ConversionError(f"{error} (the PDF has no text layer: its scanned pages were read by OCR; PDF无文字层，已进行文字识别)") from error
+        raise
     disclosure.name = package_name(disclosure)
     disclosure.title = package_title(disclosure)
     disclosure.standard_version = load_standard().version
-    disclosure.conversion = {"tool": f"opendata {__version__}", "warnings": len(warnings.items)}
+    ocr = disclosure.conversion.get("ocr")   # pdf.py: the pages read by OCR
+    disclosure.conversion = {"tool": f"opendata {__version__}", "warnings": len(warnings.items), **({"ocr": ocr} if ocr else {})}
     return ConversionResult(disclosure, warnings.items)
 
 

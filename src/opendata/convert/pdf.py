@@ -34,13 +34,24 @@ def convert_pdf(path: Path, warnings: Warnings, limits: Limits | None = None) ->
 
     data = path.read_bytes()
     hidden: dict[int, int] = {}
-    lines, pages = pdf_lines(path, data, limits, hidden)
+    ocr: dict = {}
+    lines, pages = pdf_lines(path, data, limits, hidden, ocr)
     if hidden:
         pages_listed = ", ".join(str(n) for n in sorted(hidden)[:10]) + (" …" if len(hidden) > 10 else "")
         warnings.add(f"{sum(hidden.values())} character(s) drawn outside the visible page (clipped, not printed) "
                      f"were not read, on page(s) {pages_listed}", page=min(hidden))
     source = describe_source(path, data, "pdf")
-    return convert_lines(lines, source, warnings)
+    try:
+        disclosure = convert_lines(lines, source, warnings)
+    except ConversionError as error:
+        if ocr.get("pages"):   # a refused scan says that it was read by OCR
+            raise ConversionError(f"{error} (the PDF has no text layer: {len(ocr['pages'])} scanned page(s) were read by OCR; "
+                                  f"PDF无文字层，已进行文字识别)") from error
+        raise
+    if ocr:
+        from .ocr_check import record_ocr
+        record_ocr(disclosure, ocr, warnings)
+    return disclosure
 
 
 # -- opening -------------------------------------------------------------------
@@ -74,22 +85,33 @@ def open_pdf(path: Path, data: bytes, limits: Limits | None = None):
     return pdf
 
 
-def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dict | None = None) -> tuple[list[Line], int]:
+def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dict | None = None,
+              ocr: dict | None = None) -> tuple[list[Line], int]:
     """The document as numbered lines with page numbers; table rows as tab-separated cells.
     Each page's streams are checked against `limits` before they are decoded. Characters drawn
-    outside a page's box are not read; `hidden` (when given) gets page number -> their count."""
+    outside a page's box are not read; `hidden` (when given) gets page number -> their count.
+    Pages with images and no text are read by OCR (ocr.py, in parallel); `ocr` (when given) gets what
+    was read so (pages, amounts with their confidences, dpi); without it such pages are left unread."""
     limits = limits or Limits.from_env()
     pdf = open_pdf(path, data, limits)
     sizes: dict = {}
     lines: list[Line] = []
     chars = images = 0
     state: dict = {}   # what a table continued on the next page needs from the page before
+    read: dict = {}
     try:
+        if ocr is not None:
+            from .ocr_check import read_scanned_pages
+            read = read_scanned_pages(path, pdf, limits, sizes, ocr)
         for number, page in enumerate(pdf.pages, 1):
             try:
                 check_page_streams(path, number, page.page_obj, limits, sizes)
                 normalise_media_box(page)                   # [0 595 842 0] is the page [0 0 842 595]
                 images += len(page.images)
+                if number in read:
+                    from .ocr_words import corrected_line, ocr_page_objects
+                    page, amounts = ocr_page_objects(page, read[number])
+                    ocr.setdefault("amounts", []).extend(amounts)
                 if not page.chars:
                     continue
                 page, off_page = visible_page(page)         # text drawn off the page is clipped, not printed
@@ -98,6 +120,8 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
                 page = readable_page(page, path, number)   # snapped, overprinting read once, Unicode checked
                 chars += len(page.chars)
                 for text in page_text_lines(page, state):
+                    if number in read:
+                        text = corrected_line(text)
                     lines.append(Line(no=len(lines) + 1, text=text, page=number))
             except ConversionError:
                 raise
@@ -107,6 +131,9 @@ def pdf_lines(path: Path, data: bytes, limits: Limits | None = None, hidden: dic
     finally:
         pdf.close()
     lines = without_running_headers(lines)
+    if chars == 0 and read:
+        raise ConversionError(f"{path}: the PDF has no text layer and OCR read no text on its {len(read)} scanned page(s); "
+                              "PDF无文字层，文字识别未读出文字")
     if chars == 0:
         what = "scanned pages (images only)" if images else "no text"
         raise ConversionError(f"{path}: the PDF has no text layer ({what}); it would need OCR first. PDF无文字层（扫描件），请先进行文字识别")

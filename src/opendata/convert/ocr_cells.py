@@ -1,0 +1,77 @@
+"""Cells of a ruled table read a second time by OCR: Tesseract reads a page as text lines (--psm 6), and a
+header cell whose words are set on two or three lines (本年收入合 / 计, 附属单 / 位上 / 缴收入) loses some of
+them among its neighbours' lines. The cells of the ruling grid that are taller than two text lines and hold
+no number are cut out, and so are the cells with ink where the first reading found no word (a lone 类 or 项); they are
+stacked one under the other on one sheet and read in one Tesseract call, each cell as
+its own block; their words replace the page's first reading inside those cells.
+"""
+from __future__ import annotations
+
+import statistics
+
+from .ocr import OcrWord, mostly_digits, read_stacked
+
+TALL_LINES = 1.8     # a cell at least this many word heights tall may hold several lines
+MAX_CELLS = 80       # at most this many cells of a page are read again
+MIN_CELL = 20        # pixels: a narrower or lower space between rules is no cell (a double rule)
+
+
+def grid_cells(rules: list[tuple]) -> list[tuple[int, int, int, int]]:
+    """The cells (x0, top, x1, bottom, pixels) of the ruling grid: from each horizontal rule, between two vertical
+    rules that start at it and stand next to each other, down to the next horizontal rule that closes the whole
+    span (a cell merged over several rows of its neighbours is one cell)."""
+    horizontal = [(at, a, b) for kind, at, a, b in rules if kind == "h"]
+    verticals = [(at, a, b) for kind, at, a, b in rules if kind == "v"]
+    levels = sorted({round(at) for at, a, b in horizontal})
+
+    def closes(y: float, x0: float, x1: float) -> bool:
+        return any(abs(at - y) <= 3 and a <= x0 + 6 and b >= x1 - 6 for at, a, b in horizontal)
+
+    cells = []
+    for top in levels:
+        xs = sorted({round(at) for at, a, b in verticals if a <= top + 4 and b >= top + 8})
+        for x0, x1 in zip(xs, xs[1:]):
+            if x1 - x0 <= MIN_CELL or not closes(top, x0, x1):
+                continue
+            bottom = next((y for y in levels if y > top + MIN_CELL and closes(y, x0, x1)), None)
+            if bottom is not None:
+                cells.append((x0, top, x1, bottom))
+    return cells
+
+
+def inked(image, cell, height: float) -> bool:
+    """True when the cell (rules whitened) holds ink enough for a character: a word the first reading missed
+    (a lone 类 or 项 in a header cell)."""
+    import numpy as np
+
+    x0, top, x1, bottom = cell
+    ink = np.asarray(image.crop((x0 + 6, top + 6, x1 - 6, bottom - 6))) < 128
+    return int(ink.sum()) >= max(20, int(height * height * 0.08))
+
+
+def reread_tall_cells(image, words: list[OcrWord], rules: list[tuple]) -> list[OcrWord]:
+    """`words` with the words inside tall cells without numbers replaced by those cells read on their own."""
+    if not words:
+        return words
+    height = statistics.median(w.box[3] - w.box[1] for w in words)
+
+    def inside(word: OcrWord, cell) -> bool:
+        cx, cy = (word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2
+        return cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]
+
+    chosen = []
+    for cell in grid_cells(rules):
+        mine = [w for w in words if inside(w, cell)]
+        if any(mostly_digits(w.text) for w in mine):
+            continue
+        if (mine and cell[3] - cell[1] >= height * TALL_LINES) or (not mine and inked(image, cell, height)):
+            chosen.append(cell)
+    chosen = chosen[:MAX_CELLS]
+    if not chosen:
+        return words
+    boxes = [(x0 + 4, top + 4, x1 - 4, bottom - 4) for x0, top, x1, bottom in chosen]
+    again = read_stacked(image, boxes, max(40, int(height * 2)))
+    out = [w for w in words if not any(inside(w, cell) for cell in chosen)]
+    for found in again:
+        out.extend(found)
+    return out

@@ -1,0 +1,212 @@
+"""OCR words and ruling lines -> a page the PDF table reading understands.
+
+- Ruling lines are found in the page image: runs of dark pixels at least `RULE_INCHES` long, rows (columns)
+  side by side joined into one rule, short breaks in a scanned line bridged. They are whitened before the
+  words are read (a cell border read as "|" or "一" is noise), and become the page's line objects, so ruled
+  tables are cut into cells by their borders as in a text PDF; a page without rules is read by word gaps.
+- Tesseract's words of one printed line set closer than half a character are one word (it cuts 37,151.47
+  into "37," "151." "47"); each word becomes characters spread evenly over its box, in PDF points, all
+  with the line's top and bottom, so that pdfplumber groups them into words and lines as it would the
+  characters of a text PDF.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from .ocr import NUMBER_WORD, OcrPage, OcrWord
+
+NUMBER_PART = re.compile(r"[-(]?[\d.,]+[)%]?")
+
+JOIN_SHARE = 0.45       # words of a line closer than this share of the line height are one word
+NUMBER_JOIN_SHARE = 1.0  # ... and parts of a number (37, 151. 47) closer than this share
+SNAP_LENGTH = 4         # a cell this long or longer, one character off a word of the standard, is that word
+QUOTES = "”“\"'‘’`"   # read from the remains of a cell border at a word's start
+STRAY = "，。、"        # ... and beside a number
+NOISE = set("|_—-~`'\"‘’“”丨")   # a lone word of these, read with low confidence, is the remains of a rule
+
+
+def confusions() -> list[tuple[str, str]]:
+    """(read, meant) pairs of codelists/ocr_confusions.csv, longest reading first."""
+    from ..standard import load_standard
+
+    rows = load_standard().codelists["ocr_confusions"].rows
+    return sorted(((r["read"], r["meant"]) for r in rows), key=lambda p: -len(p[0]))
+
+
+MANY_POINTS = re.compile(r"^(\d{1,3})((?:\.\d{3})+)(\.\d{1,2})$")   # 2.946.25: thousands points read for commas
+
+
+def corrected(text: str) -> str:
+    """An OCR'd word with the stray marks beside a number dropped and thousands separators read as points put back
+    as commas (2.946.25 -> 2,946.25; the digits are not changed)."""
+    if NUMBER_PART.fullmatch(text.strip(QUOTES + STRAY)):
+        text = text.strip(QUOTES + STRAY)
+    match = MANY_POINTS.match(text)
+    if match:
+        return match.group(1) + match.group(2).replace(".", ",") + match.group(3)
+    return text
+
+
+NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])?(.*)$")
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> dict[int, frozenset[str]]:
+    """The words of the standard a table cell prints (column headers of measures.csv, side headers of sides.csv,
+    the names of the classifications), by length: what an OCR'd cell one character off is snapped to."""
+    from ..standard import load_standard
+
+    standard = load_standard()
+    words: set[str] = set()
+    for measure in standard.measures.values():
+        words.update(part for alias in measure.aliases for part in alias.split("/"))
+    for list_id, column in (("sides", "aliases"), ("function_classification", "name"),
+                            ("economic_classification_department", "name"), ("economic_classification_government", "name")):
+        codelist = standard.codelists.get(list_id)
+        for row in codelist.rows if codelist else []:
+            words.update(row.get(column, "").split("|"))
+    by_length: dict[int, set[str]] = {}
+    for word in words:
+        if len(word) >= SNAP_LENGTH and "*" not in word and not any(c.isdigit() for c in word):
+            by_length.setdefault(len(word), set()).add(word)
+    return {n: frozenset(w) for n, w in by_length.items()}
+
+
+def snapped(cell: str) -> str:
+    """A table cell read by OCR, its numbering (一、, 1., （一）) aside: when it is no word of the standard's
+    vocabulary but exactly one word of it differs from it in one character (社会保障和就业文出, 财政拨球收入), that word."""
+    prefix, body = NUMBERING.match(cell).groups()
+    if len(body) < SNAP_LENGTH:
+        return cell
+    words = vocabulary().get(len(body), frozenset())
+    if body in words:
+        return cell
+    near = [w for w in words if sum(a != b for a, b in zip(w, body)) == 1]
+    return (prefix or "") + near[0] if len(near) == 1 else cell
+
+
+def corrected_line(line: str) -> str:
+    """A line of an OCR'd page (table cells tab-separated) with the confusions of codelists/ocr_confusions.csv
+    undone in every cell that is not a number, and each table cell one character off a word of the standard
+    snapped to it (`snapped`)."""
+    cells = line.split("\t")
+    for n, cell in enumerate(cells):
+        if len(cells) > 1 and NUMBER_PART.fullmatch(cell.strip(QUOTES + STRAY + " ")):
+            cells[n] = cell.strip(QUOTES + STRAY + " ")
+        elif len(cells) > 1:   # a table cell: quote marks at its start are the remains of its border
+            cells[n] = cell.lstrip(QUOTES)
+    for n, cell in enumerate(cells):
+        if not NUMBER_PART.fullmatch(cell):
+            cell = cells[n]
+            for read, meant in confusions():
+                cell = cell.replace(read, meant)
+            cells[n] = snapped(cell) if len(cells) > 1 else cell
+    return "\t".join(cells)
+
+
+def joined_words(words: list[OcrWord], rules: list[tuple] = ()) -> list[OcrWord]:
+    """Tesseract's words with the words of one line set closer than JOIN_SHARE of the line height joined
+    (the lowest confidence kept) unless a vertical rule runs between them; lone remains of a rule read with
+    low confidence left out, quote marks read from a rule's remains beside a number dropped."""
+    words = [w for w in words if not (set(w.text) <= NOISE and w.confidence < 60)]
+    words = [OcrWord(w.text.strip(QUOTES + STRAY), w.box, w.confidence, w.line) if NUMBER_PART.fullmatch(w.text.strip(QUOTES + STRAY))
+             else w for w in words]
+    verticals = [(at, a, b) for kind, at, a, b in rules if kind == "v"]
+
+    def after_rule(word: OcrWord) -> bool:
+        middle, height = (word.box[1] + word.box[3]) / 2, word.box[3] - word.box[1]
+        return any(0 <= word.box[0] - at < height * 1.2 and a <= middle <= b for at, a, b in verticals)
+
+    words = [OcrWord(w.text.lstrip(QUOTES) or w.text, w.box, w.confidence, w.line) if after_rule(w) else w for w in words]
+
+    def ruled_between(left: OcrWord, right: OcrWord) -> bool:
+        middle = (left.box[1] + left.box[3]) / 2
+        return any(left.box[2] - 2 <= at <= right.box[0] + 2 and a <= middle <= b for at, a, b in verticals)
+
+    words = [part for w in words for part in cut_at_rules(w, verticals)]
+    lines: dict[tuple, list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    out = []
+    for line in lines.values():
+        line.sort(key=lambda w: w.box[0])
+        current = line[0]
+        for word in line[1:]:
+            height = max(current.box[3] - current.box[1], word.box[3] - word.box[1], 1)
+            numeric = NUMBER_PART.fullmatch(current.text) and NUMBER_PART.fullmatch(word.text)
+            if word.box[0] - current.box[2] < height * (NUMBER_JOIN_SHARE if numeric else JOIN_SHARE) and not ruled_between(current, word):
+                current = OcrWord(text=current.text + word.text,
+                                  box=(current.box[0], min(current.box[1], word.box[1]), word.box[2], max(current.box[3], word.box[3])),
+                                  confidence=min(current.confidence, word.confidence), line=current.line)
+            else:
+                out.append(current)
+                current = word
+        out.append(current)
+    return out
+
+
+def cut_at_rules(word: OcrWord, verticals: list[tuple]) -> list[OcrWord]:
+    """`word` cut where a vertical rule crosses its box (Tesseract reads across a whitened cell border): the
+    characters are shared out by width, each part's box kept on its side of the rule."""
+    middle = (word.box[1] + word.box[3]) / 2
+    width = max(1, word.box[2] - word.box[0])
+    cuts = sorted(at for at, a, b in verticals if word.box[0] < at < word.box[2] and a <= middle <= b)
+    height = word.box[3] - word.box[1]
+    if len(cuts) == 1 and min(cuts[0] - word.box[0], word.box[2] - cuts[0]) < max(width * 0.25, height * 0.6):
+        # the box overruns the border by less than a character: clipped
+        at = cuts[0]
+        box = (word.box[0], word.box[1], int(at) - 3, word.box[3]) if at > word.box[0] + width / 2 else (int(at) + 3, *word.box[1:])
+        return [OcrWord(word.text, box, word.confidence, word.line)]
+    if not cuts:
+        return [word]
+    parts, x0, text = [], word.box[0], word.text
+    done = 0
+    for at in [*cuts, word.box[2]]:
+        n = len(word.text) if at == word.box[2] else round((at - word.box[0]) / width * len(word.text))
+        piece = text[done:n]
+        if piece.strip():
+            parts.append(OcrWord(piece, (int(x0), word.box[1], int(at), word.box[3]), word.confidence, word.line))
+        done, x0 = max(done, n), at + 3
+    return parts or [word]
+
+
+def ocr_page_objects(page, read: OcrPage) -> tuple[object, list[dict]]:
+    """A pdfplumber page (FilteredPage of `page`, same API) whose characters and lines are those read by OCR
+    in `read`, and the page's amounts as read: [{"page", "text", "confidence"}]."""
+    from pdfplumber.page import FilteredPage
+
+    scale = 72 / read.dpi
+    x_left, y_top = page.bbox[0], page.bbox[1]
+    doctop = getattr(page, "initial_doctop", 0)
+    height = page.height
+    chars, amounts = [], []
+    for word in joined_words(read.words, read.rules):
+        word = OcrWord(corrected(word.text), word.box, word.confidence, word.line)
+        x0, top, x1, bottom = (v * scale for v in word.box)
+        x0, x1, top, bottom = x0 + x_left, x1 + x_left, top + y_top, bottom + y_top
+        size = max(1.0, bottom - top)
+        step = (x1 - x0) / len(word.text)
+        for n, character in enumerate(word.text):
+            a = x0 + n * step
+            chars.append({"object_type": "char", "page_number": read.number, "text": character, "fontname": "OCR",
+                          "size": size, "adv": step, "upright": True, "x0": a, "x1": a + step, "top": top, "bottom": bottom,
+                          "y0": height - bottom, "y1": height - top, "doctop": doctop + top, "width": step, "height": size,
+                          "matrix": (1, 0, 0, 1, a, height - bottom), "ocr_confidence": word.confidence,
+                          "non_stroking_color": (0,), "stroking_color": (0,)})
+        if NUMBER_WORD.fullmatch(word.text) and any(c in word.text for c in ",.") or len(word.text) >= 4 and word.text.isdigit():
+            amounts.append({"page": read.number, "text": word.text, "confidence": round(word.confidence, 1)})
+    lines = []
+    for kind, at, a, b in read.rules:
+        at, a, b = at * scale, a * scale, b * scale
+        if kind == "h":
+            x0, x1, top, bottom = a + x_left, b + x_left, at + y_top, at + y_top
+        else:
+            x0, x1, top, bottom = at + x_left, at + x_left, a + y_top, b + y_top
+        lines.append({"object_type": "line", "page_number": read.number, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                      "y0": height - bottom, "y1": height - top, "doctop": doctop + top, "width": x1 - x0,
+                      "height": bottom - top, "linewidth": 1, "stroke": True, "fill": False,
+                      "pts": [(x0, top), (x1, bottom)], "stroking_color": (0,), "non_stroking_color": (0,)})
+    copy = FilteredPage(page, lambda obj: True)
+    copy._objects = {"char": chars, "line": lines, "rect": [], "curve": [], "image": []}
+    return copy, amounts
