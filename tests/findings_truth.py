@@ -1,0 +1,115 @@
+"""The hand-read truth of tests/corpus/findings/NNN.md (issue #14) and how a validator finding
+is matched to it: used by tests/test_findings_truth.py and benchmarks/bench_findings.py.
+
+A findings file has one Markdown table whose rows are
+`| id | kind | category | page | where | printed | why wrong |`: kind table, cross-table,
+narrative or text; category error, rounding or warning; page one PDF page number or several
+("9, 11"). A validator finding matches a truth line when its page (if it has one) is among the
+line's pages and it names an amount the line prints (1,535.86 and 1535.86 alike; amounts in
+元 are also read in 万元 and 千元)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+FINDINGS = Path(__file__).resolve().parent / "corpus" / "findings"
+COLUMNS = ("id", "kind", "category", "page", "where", "printed", "why wrong")
+KINDS = ("table", "cross-table", "narrative", "text")
+CATEGORIES = ("error", "rounding", "warning")
+_NUMBER = re.compile(r"(?<![\d.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])-?\d+(?:\.\d+)?")
+
+
+class FindingsFormatError(ValueError):
+    """A findings file that does not follow the format."""
+
+
+def read_findings(path: Path) -> list[dict]:
+    """The truth lines of one findings file: dicts with the COLUMNS as keys, `pages` (set of
+    ints) and `amounts` (set of Decimal). Raises FindingsFormatError on a malformed line."""
+    lines = []
+    header = None
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not text.startswith("|"):
+            if header and lines:
+                break  # the first table ends; later tables (e.g. VERIFY-like) are not truth
+            continue
+        cells = [c.strip() for c in text.strip().strip("|").split("|")]
+        if header is None:
+            header = tuple(c.lower() for c in cells)
+            if header != COLUMNS:
+                raise FindingsFormatError(f"{path.name}:{number}: columns {header} are not {COLUMNS}")
+            continue
+        if set("".join(cells)) <= set("-: "):
+            continue  # the separator line
+        if len(cells) != len(COLUMNS):
+            raise FindingsFormatError(f"{path.name}:{number}: {len(cells)} cells, {len(COLUMNS)} wanted")
+        line = dict(zip(COLUMNS, cells))
+        if not re.fullmatch(re.escape(path.stem) + r"-\d+", line["id"]):
+            raise FindingsFormatError(f"{path.name}:{number}: id {line['id']!r} is not {path.stem}-N")
+        if line["kind"] not in KINDS:
+            raise FindingsFormatError(f"{path.name}:{number}: kind {line['kind']!r} not in {KINDS}")
+        if line["category"] not in CATEGORIES:
+            raise FindingsFormatError(f"{path.name}:{number}: category {line['category']!r} not in {CATEGORIES}")
+        try:
+            line["pages"] = {int(p) for p in re.split(r"[,\s–-]+", line["page"]) if p}
+        except ValueError:
+            raise FindingsFormatError(f"{path.name}:{number}: page {line['page']!r} is not page numbers") from None
+        line["amounts"] = amounts_of(line["printed"] + " " + line["why wrong"])
+        lines.append(line)
+    ids = [line["id"] for line in lines]
+    if len(ids) != len(set(ids)):
+        raise FindingsFormatError(f"{path.name}: ids repeated: {sorted({i for i in ids if ids.count(i) > 1})}")
+    return lines
+
+
+def amounts_of(text: str | None) -> set[Decimal]:
+    """The amounts written in `text` (thousands separators dropped, normalised), leaving out
+    those that cannot tell lines apart: zero, gaps under 0.1 and codes of five digits or more
+    without decimals (class codes such as 2080101)."""
+    found = set()
+    for token in _NUMBER.findall(text or ""):
+        try:
+            value = Decimal(token.replace(",", ""))
+        except InvalidOperation:
+            continue
+        if abs(value) < Decimal("0.1") or ("." not in token and "," not in token and len(token.lstrip("-")) >= 5):
+            continue
+        found.add(abs(value).normalize())
+    return found
+
+
+def amounts_in(finding) -> set[Decimal]:
+    """The amounts a validator finding names (message, expected, found, difference), each also
+    read in 万元 and 千元 when it looks like 元."""
+    text = " ".join(str(getattr(finding, key, None) or "") for key in ("message", "expected", "found", "difference"))
+    plain = amounts_of(text)
+    scaled = set()
+    for value in plain:
+        for divisor in (10000, 1000):
+            scaled.add((value / divisor).normalize())
+    return plain | scaled
+
+
+def page_of(finding):
+    """The PDF page a validator finding points at, or None."""
+    page = (finding.location or {}).get("page")
+    try:
+        return int(page) if page is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def match(findings, truth: list[dict]) -> dict:
+    """Each finding with the ids of the truth lines it matches ({"findings": [(finding, ids)],
+    "found": set of truth ids matched by an error, warning or info finding})."""
+    paired = []
+    found = set()
+    for finding in findings:
+        page = page_of(finding)
+        amounts = amounts_in(finding)
+        ids = [line["id"] for line in truth
+               if (page is None or page in line["pages"]) and amounts & line["amounts"]]
+        paired.append((finding, ids))
+        found.update(ids)
+    return {"findings": paired, "found": found}
