@@ -52,7 +52,7 @@ def read_findings(path: Path) -> list[dict]:
         if line["category"] not in CATEGORIES:
             raise FindingsFormatError(f"{path.name}:{number}: category {line['category']!r} not in {CATEGORIES}")
         try:
-            line["pages"] = {int(p) for p in re.split(r"[,\s–-]+", line["page"]) if p}
+            line["pages"] = pages_of(line["page"])
         except ValueError:
             raise FindingsFormatError(f"{path.name}:{number}: page {line['page']!r} is not page numbers") from None
         line["amounts"] = amounts_of(line["printed"] + " " + line["why wrong"])
@@ -61,6 +61,22 @@ def read_findings(path: Path) -> list[dict]:
     if len(ids) != len(set(ids)):
         raise FindingsFormatError(f"{path.name}: ids repeated: {sorted({i for i in ids if ids.count(i) > 1})}")
     return lines
+
+
+def pages_of(text: str) -> set[int]:
+    """The pages of a truth line's page cell: "9, 11" → {9, 11}, "3-7" → {3, …, 7}."""
+    pages: set[int] = set()
+    for part in re.split(r"[,，\s]+", text):
+        if not part:
+            continue
+        ends = re.split(r"[–-]", part)
+        if len(ends) == 2:
+            pages.update(range(int(ends[0]), int(ends[1]) + 1))
+        elif len(ends) == 1:
+            pages.add(int(part))
+        else:
+            raise ValueError(part)
+    return pages
 
 
 def amounts_of(text: str | None) -> set[Decimal]:
@@ -79,11 +95,24 @@ def amounts_of(text: str | None) -> set[Decimal]:
     return found
 
 
-def amounts_in(finding) -> set[Decimal]:
-    """The amounts a validator finding names (message, expected, found, difference), each also
-    read in 万元 and 千元 when it looks like 元."""
-    text = " ".join(str(getattr(finding, key, None) or "") for key in ("message", "expected", "found", "difference"))
-    plain = amounts_of(text)
+def amounts_in(finding, keys=("message", "expected", "found", "difference")) -> set[Decimal]:
+    """The amounts a validator finding names in `keys` (message, expected, found, difference),
+    each also read in 万元 and 千元 (the fields are in 元). Bare integers of the message (row
+    numbers, counts, codes) count only when a unit or % follows them."""
+    plain = set()
+    for key in keys:
+        text = str(getattr(finding, key, None) or "")
+        if key == "message":
+            text = re.sub(r"(?<![\d.,])\d+(?!\d|[.,]\d|\s*(?:万元|千元|元|%|％))", " ", text)
+            plain |= amounts_of(text)
+            continue
+        try:
+            value = abs(Decimal(text.replace(",", "").rstrip("%")))
+        except InvalidOperation:
+            plain |= amounts_of(text)
+            continue
+        if value >= Decimal("0.1"):
+            plain.add(value.normalize())
     scaled = set()
     for value in plain:
         for divisor in (10000, 1000):
@@ -100,16 +129,40 @@ def page_of(finding):
         return None
 
 
+def names_in(finding) -> set[str]:
+    """The names a finding quotes in 「」 (a table's title), without a trailing 表
+    (国有资本经营预算支出表 is named in …支出明细表 too)."""
+    return {name.rstrip("表") for name in re.findall(r"「([^」]{4,})」", finding.message or "")}
+
+
+def matches(finding, line: dict) -> bool:
+    """Whether a validator finding is about the truth line: an amount in common and the page
+    within one of the line's pages (the page of a narrative section is where it starts),
+    or two amounts in common on any page (a cross-table finding points at one of its
+    tables); a finding comparing two amounts (expected, found) only a line that names both;
+    a finding without amounts matches a text line whose place names the table it quotes."""
+    page = page_of(finding)
+    amounts = amounts_in(finding)
+    ends = [amounts_in(finding, (key,)) for key in ("expected", "found")]
+    if all(ends) and not all(end & line["amounts"] for end in ends):
+        return False  # a comparison matches a line that prints both its sides
+    near = page is None or any(abs(page - p) <= 1 for p in line["pages"])
+    common = amounts & line["amounts"]
+    if common:
+        return near or len(common) >= 2
+    if not amounts_of(finding.message) and line["kind"] in ("text", "narrative"):
+        where = line["where"] + " " + line["printed"] + " " + line["why wrong"]
+        return any(name in where for name in names_in(finding))
+    return False
+
+
 def match(findings, truth: list[dict]) -> dict:
-    """Each finding with the ids of the truth lines it matches ({"findings": [(finding, ids)],
-    "found": set of truth ids matched by an error, warning or info finding})."""
+    """Each finding with the ids of the truth lines it matches (`matches`; {"findings":
+    [(finding, ids)], "found": set of truth ids matched by any finding})."""
     paired = []
     found = set()
     for finding in findings:
-        page = page_of(finding)
-        amounts = amounts_in(finding)
-        ids = [line["id"] for line in truth
-               if (page is None or page in line["pages"]) and amounts & line["amounts"]]
+        ids = [line["id"] for line in truth if matches(finding, line)]
         paired.append((finding, ids))
         found.update(ids)
     return {"findings": paired, "found": found}
