@@ -144,7 +144,7 @@ def matches(finding, line: dict) -> bool:
     page = page_of(finding)
     amounts = amounts_in(finding)
     ends = [amounts_in(finding, (key,)) for key in ("expected", "found")]
-    if all(ends) and not all(end & line["amounts"] for end in ends):
+    if any(ends) and not all(end & line["amounts"] for end in ends if end):
         return False  # a comparison matches a line that prints both its sides
     near = page is None or any(abs(page - p) <= 1 for p in line["pages"])
     common = amounts & line["amounts"]

@@ -357,7 +357,7 @@ def _check_shares(ctx: Context, table: Table, row: Row, text: str, totals: list[
         for earlier in AMOUNT.finditer(text[:match.start()]):
             w = stated(earlier)
             wholes.append((w.value, w.tolerance, w.show()))
-        for q in totals + _candidates(ctx, "expenditure_total") + _candidates(ctx, "income_total") + _candidates(ctx, "general_budget_total"):
+        for q in _share_wholes(ctx, match.group(0), totals):
             wholes.append((q.value, q.tolerance(ctx), printed(q.value, q.table)))
         wholes = [w for w in wholes if w[0] > 0 and w[0] + w[1] >= part.value - part.tolerance]
         if not wholes:
@@ -377,6 +377,29 @@ def _check_shares(ctx: Context, table: Table, row: Row, text: str, totals: list[
                 f" The stated share {pct_text}% does not match {part.show()} of {shown} ({expected:.2f}%).",
                 table=table, row=row, expected=f"{expected:.2f}%", found=f"{pct_text}%",
                 label=text[max(0, match.start() - 12):match.end()])
+
+
+WHOLE_TOTALS = ("total_income_expenditure", "income_total", "expenditure_total", "fiscal_appropriation_total",
+                "general_budget_total")
+
+
+def _share_wholes(ctx: Context, phrase: str, totals: list[Quantity]) -> list[Quantity]:
+    """The table quantities a share ("占基本支出的 17.46%") may be of: those of the figure its
+    words name (基本支出, 项目支出, “三公”经费 …); the budget's totals when it names none or a
+    total; none when it names a whole the tables do not hold (固定资产总额): then only the
+    amounts stated before it in the text are its possible wholes."""
+    named = re.search(r"占([^%％。；\d]*)", phrase)
+    words = re.sub(r"(的|比重|比例|总额|总数)+$", "", named.group(1)).strip() if named else ""
+    if not words:
+        figure = None
+    else:
+        figure = named_figure(words)
+        if figure is None:
+            return []
+    if figure is None or figure in WHOLE_TOTALS:
+        return totals + _candidates(ctx, "expenditure_total") + _candidates(ctx, "income_total") + \
+            _candidates(ctx, "general_budget_total")
+    return _candidates(ctx, figure) if figure in MONEY_FIGURES else []
 
 
 def _check_changes(ctx: Context, table: Table, row: Row, text: str) -> None:
