@@ -1,0 +1,132 @@
+"""False alarms the validator raised on real disclosures, read against the hand-read truth
+(tests/corpus/findings, issue #14), each fixed by a general rule and pinned here on a small
+built document: the finding is gone where the document is right and still raised where it
+is wrong."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from opendata.convert import convert_to_package
+from opendata.validate import validate_package
+from opendata.validate.rules import function_class
+from tests.documents import text_document
+
+
+def table(title: str, *rows: str) -> str:
+    return "\n".join([title, "单位：万元", *rows])
+
+
+def findings(tmp_path: Path, *parts: str, rule: str | None = None):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    source = text_document(tmp_path, *parts)
+    result = convert_to_package(source, tmp_path / "package")
+    report = validate_package(result.path)
+    return [f for f in report.findings if rule is None or f.rule == rule]
+
+
+def income_by_unit(*rows: str) -> str:
+    return table("收入总表", "单位名称\t合计\t一般公共预算\t事业收入", *rows)
+
+
+# -- a list printing each amount twice: the department, then its units --------------------------
+
+def test_a_department_row_followed_by_its_units_is_not_added_to_them(tmp_path):
+    """合计 = the department's row = the sum of its units: the rows are not all items of one
+    list (the validator added the department to its units and reported the total as half)."""
+    found = findings(tmp_path, income_by_unit(
+        "合计\t100.00\t90.00\t10.00",
+        "测试市测试局\t100.00\t90.00\t10.00",
+        "测试市测试局（本级）\t60.00\t55.00\t5.00",
+        "测试市测试中心\t40.00\t35.00\t5.00"), rule="sum.total-row")
+    assert found == []
+
+
+def test_a_total_leaving_out_a_unit_is_still_reported(tmp_path):
+    found = findings(tmp_path, income_by_unit(
+        "合计\t100.00\t90.00\t10.00",
+        "测试市测试局（本级）\t60.00\t55.00\t5.00",
+        "测试市测试中心\t40.00\t35.00\t5.00",
+        "测试市测试站\t20.00\t20.00\t0.00"), rule="sum.total-row")
+    assert found and all("sum of the items" in f.message for f in found)
+
+
+def test_units_each_followed_by_their_projects(tmp_path):
+    """A project table printing each unit's subtotal before its projects: 合计 is the sum of
+    the units (or of the projects), not of both."""
+    found = findings(tmp_path, table(
+        "项目支出表",
+        "单位名称（项目）\t合计\t一般公共预算",
+        "合计\t50.00\t50.00",
+        "测试市测试局\t30.00\t30.00",
+        "办公设备购置\t10.00\t10.00",
+        "信息系统运维\t20.00\t20.00",
+        "测试市测试中心\t20.00\t20.00",
+        "监测经费\t20.00\t20.00"), rule="sum.total-row")
+    assert found == []
+
+
+# -- a partial breakdown of the appropriation ------------------------------------------------------
+
+def test_fiscal_appropriation_with_only_an_of_which_column_is_at_least_it(tmp_path):
+    """本级财政拨款 | 其中：经费拨款: the appropriation may hold more than its 经费拨款 (funds,
+    fees …): not an error when larger, an error when smaller."""
+    header = ("科目编码\t科目名称\t合计\t本级财政拨款\t\t事业收入", "\t\t\t金额\t其中：经费拨款\t")
+    ok = findings(tmp_path / "a", table(
+        "收入总表", *header,
+        "204\t公共安全支出\t70.00\t70.00\t50.00\t0.00",
+        "\t合计\t70.00\t70.00\t50.00\t0.00"), rule="sum.funding-sources")
+    assert ok == []
+    wrong = findings(tmp_path / "b", table(
+        "收入总表", *header,
+        "204\t公共安全支出\t70.00\t70.00\t80.00\t0.00",
+        "\t合计\t70.00\t70.00\t80.00\t0.00"), rule="sum.funding-sources")
+    assert wrong and all("<" in f.message for f in wrong)
+
+
+# -- labels that begin with 其他 ---------------------------------------------------------------------
+
+def test_a_label_beginning_with_other_is_not_class_229():
+    assert function_class("其他进修及培训", 2026) is None
+    assert function_class("其他社会工作事务支出", 2026) is None
+    assert function_class("二十二、其他支出", 2026) == "229"
+    assert function_class("交通运输（类）支出", 2026) == "214"
+
+
+# -- shares of a named whole ----------------------------------------------------------------------
+
+def summary(total: str, basic: str, project: str) -> str:
+    return table("收支总表", "收入\t\t支出\t",
+                 "项目\t预算数\t项目\t预算数",
+                 f"一、一般公共预算拨款收入\t{total}\t一、一般公共服务支出\t{total}",
+                 f"本年收入合计\t{total}\t本年支出合计\t{total}",
+                 f"收入总计\t{total}\t支出总计\t{total}")
+
+
+def narrative(sentence: str) -> str:
+    return "\n".join(["第二部分 2026年部门预算情况说明", "一、机关运行经费", sentence])
+
+
+def expenditure(total: str, basic: str, project: str) -> str:
+    return table("支出总表", "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+                 f"201\t一般公共服务支出\t{total}\t{basic}\t{project}",
+                 f"\t合计\t{total}\t{basic}\t{project}")
+
+
+def test_a_share_of_basic_expenditure_is_checked_against_basic_expenditure(tmp_path):
+    """"机关运行经费 211 万元，占基本支出经费的 17.46%": 211 / 1208.20 (基本支出), not of the budget."""
+    parts = (summary("1682.76", "1208.20", "474.56"), expenditure("1682.76", "1208.20", "474.56"))
+    right = findings(tmp_path / "a", *parts, narrative("机关运行经费预算总计211万元，占基本支出经费的17.46%。"),
+                     rule="narrative.percentage")
+    assert right == []
+    wrong = findings(tmp_path / "b", *parts, narrative("机关运行经费预算总计211万元，占基本支出经费的27.46%。"),
+                     rule="narrative.percentage")
+    assert len(wrong) == 1 and "1,208.20" in wrong[0].message
+
+
+def test_a_share_of_a_whole_the_tables_do_not_hold_is_compared_with_the_text_only(tmp_path):
+    parts = (summary("1682.76", "1208.20", "474.56"), expenditure("1682.76", "1208.20", "474.56"))
+    right = findings(tmp_path / "a", *parts, narrative("设备335.24万元，占固定资产总额的7.80%。"), rule="narrative.percentage")
+    assert right == []
+    stated = findings(tmp_path / "b", *parts, narrative("固定资产总额4295.98万元，设备335.24万元，占固定资产总额的7.90%。"),
+                      rule="narrative.percentage")
+    assert len(stated) == 1 and "4295.98" in stated[0].message
