@@ -130,3 +130,43 @@ def test_a_share_of_a_whole_the_tables_do_not_hold_is_compared_with_the_text_onl
     stated = findings(tmp_path / "b", *parts, narrative("固定资产总额4295.98万元，设备335.24万元，占固定资产总额的7.90%。"),
                       rule="narrative.percentage")
     assert len(stated) == 1 and "4295.98" in stated[0].message
+
+
+# -- empty tables explained by a bracketed note or by the narrative ------------------------------------
+
+def empty_fund_table(note: str | None = None) -> str:
+    rows = ["科目编码\t科目名称\t合计\t基本支出\t项目支出", "\t合计\t\t\t"]
+    return table("政府性基金预算支出表", *rows, *([note] if note else []))
+
+
+def test_an_empty_table_with_a_bracketed_note_is_explained(tmp_path):
+    """"（注：2026年没有使用政府性基金预算拨款安排的支出。）" under the table is its note."""
+    found = findings(tmp_path / "a", empty_fund_table("（注：2026年没有使用政府性基金预算拨款安排的支出。）"),
+                     rule="completeness.empty-table-without-note")
+    assert not [f for f in found if f.table == "government_fund_expenditure"]
+    bare = findings(tmp_path / "b", empty_fund_table(), rule="completeness.empty-table-without-note")
+    assert [f for f in bare if f.table == "government_fund_expenditure"]
+
+
+def test_an_empty_table_the_narrative_says_is_nil_is_explained(tmp_path):
+    found = findings(tmp_path, empty_fund_table(),
+                     narrative("一般公共预算拨款支出预算19,577万元；政府性基金拨款支出预算为0；国有资本经营预算拨款支出预算为0。"),
+                     rule="completeness.empty-table-without-note")
+    assert not [f for f in found if f.table == "government_fund_expenditure"]
+
+
+# -- one code printed twice for two items --------------------------------------------------------------
+
+def test_a_code_printed_twice_for_two_items_still_adds_up_to_its_class(tmp_path):
+    """302 with 30208 取暖费 and 30208 物业管理费 (a misprinted code): the 款 still add up to
+    the class, so a class that does not is reported."""
+    def basic(class_total: str) -> str:
+        return table("一般公共预算基本支出表", "科目编码\t科目名称\t合计\t人员经费\t公用经费",
+                     f"302\t商品和服务支出\t{class_total}\t0.00\t{class_total}",
+                     "30201\t办公费\t10.00\t0.00\t10.00",
+                     "30208\t取暖费\t5.00\t0.00\t5.00",
+                     "30208\t物业管理费\t6.00\t0.00\t6.00",
+                     f"\t合计\t{class_total}\t0.00\t{class_total}")
+    assert findings(tmp_path / "a", basic("21.00"), rule="sum.hierarchy") == []
+    wrong = findings(tmp_path / "b", basic("15.00"), rule="sum.hierarchy")
+    assert wrong and "商品和服务支出" in wrong[0].message
