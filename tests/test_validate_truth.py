@@ -170,3 +170,20 @@ def test_a_code_printed_twice_for_two_items_still_adds_up_to_its_class(tmp_path)
     assert findings(tmp_path / "a", basic("21.00"), rule="sum.hierarchy") == []
     wrong = findings(tmp_path / "b", basic("15.00"), rule="sum.hierarchy")
     assert wrong and "商品和服务支出" in wrong[0].message
+
+
+# -- a class's amount stated for one fund ---------------------------------------------------------------
+
+def test_a_class_amount_in_a_fund_paragraph_is_that_funds_amount(tmp_path):
+    """"政府性基金预算当年拨款结构情况：交通运输（类）支出 64.00 万元" is the class in the fund's
+    table, not in the general budget's."""
+    parts = (table("一般公共预算支出表", "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+                   "214\t交通运输支出\t40.00\t40.00\t0.00", "\t合计\t40.00\t40.00\t0.00"),
+             table("政府性基金预算支出表", "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+                   "214\t交通运输支出\t64.00\t0.00\t64.00", "\t合计\t64.00\t0.00\t64.00"))
+    right = findings(tmp_path / "a", *parts, narrative("政府性基金预算当年拨款结构情况。交通运输（类）支出64.00万元，占100%。"),
+                     rule="narrative.figure-mismatch")
+    assert right == []
+    wrong = findings(tmp_path / "b", *parts, narrative("政府性基金预算当年拨款结构情况。交通运输（类）支出46.00万元，占100%。"),
+                     rule="narrative.figure-mismatch")
+    assert len(wrong) == 1

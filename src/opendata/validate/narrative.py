@@ -283,18 +283,23 @@ def _check_figure(ctx: Context, table: Table, row: Row, whole: Decimal | None) -
 # -- function classes stated in the text ---------------------------------------------------------
 
 def _class_amounts(ctx: Context) -> dict[str, list[Quantity]]:
-    """Every amount the tables give each 类: 收支总表, 财政拨款收支总表, 支出总表, 一般公共预算支出表."""
+    """Every amount the tables give each 类: 收支总表, 财政拨款收支总表 (all funds and each fund),
+    支出总表, 一般公共预算支出表, 政府性基金 and 国有资本经营预算支出表 (a paragraph on one fund
+    states the class's amount in that fund)."""
     result: dict[str, list[Quantity]] = {}
     for table_id in ("income_expenditure_summary", "fiscal_appropriation_summary"):
         block = side_block(ctx, ctx.tables.get(table_id), "expenditure")
         if block is None:
             continue
         for code, row in block.classes.items():
-            for measure in ("total", "general_budget"):
+            for measure in ("total", "general_budget", "government_fund", "state_capital"):
                 value = amount_of(row, measure)
+                if value is None and measure in ("government_fund", "state_capital"):
+                    continue
                 result.setdefault(code, []).append(
                     Quantity(ctx.tables[table_id], row, measure, value if value is not None else ZERO, 1, row_name(row)))
-    for table_id in ("expenditure_summary", "general_budget_expenditure"):
+    for table_id in ("expenditure_summary", "general_budget_expenditure", "government_fund_expenditure",
+                     "state_capital_expenditure"):
         for code, q in class_sums(ctx.tables.get(table_id), "total").items():
             result.setdefault(code, []).append(q)
     return result
