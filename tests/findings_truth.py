@@ -135,6 +135,12 @@ def names_in(finding) -> set[str]:
     return {name.rstrip("表") for name in re.findall(r"「([^」]{4,})」", finding.message or "")}
 
 
+def plain_title(text: str) -> str:
+    """A table title without the words titles vary in (预算, 财政拨款): 财政拨款政府性基金支出预算表
+    and 政府性基金预算支出表 alike."""
+    return re.sub("预算|财政拨款", "", text)
+
+
 def matches(finding, line: dict) -> bool:
     """Whether a validator finding is about the truth line: an amount in common and the page
     within one of the line's pages (the page of a narrative section is where it starts),
@@ -151,8 +157,8 @@ def matches(finding, line: dict) -> bool:
     if common:
         return near or len(common) >= 2
     if not amounts_of(finding.message) and line["kind"] in ("text", "narrative"):
-        where = line["where"] + " " + line["printed"] + " " + line["why wrong"]
-        return any(name in where for name in names_in(finding))
+        where = plain_title(line["where"] + " " + line["printed"] + " " + line["why wrong"])
+        return any(plain_title(name) in where for name in names_in(finding))
     return False
 
 
