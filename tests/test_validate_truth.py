@@ -132,7 +132,7 @@ def test_a_share_of_a_whole_the_tables_do_not_hold_is_compared_with_the_text_onl
     assert len(stated) == 1 and "4295.98" in stated[0].message
 
 
-# -- empty tables explained by a bracketed note or by the narrative ------------------------------------
+# -- empty tables explained by a bracketed note ------------------------------------
 
 def empty_fund_table(note: str | None = None) -> str:
     rows = ["科目编码\t科目名称\t合计\t基本支出\t项目支出", "\t合计\t\t\t"]
@@ -146,13 +146,6 @@ def test_an_empty_table_with_a_bracketed_note_is_explained(tmp_path):
     assert not [f for f in found if f.table == "government_fund_expenditure"]
     bare = findings(tmp_path / "b", empty_fund_table(), rule="completeness.empty-table-without-note")
     assert [f for f in bare if f.table == "government_fund_expenditure"]
-
-
-def test_an_empty_table_the_narrative_says_is_nil_is_explained(tmp_path):
-    found = findings(tmp_path, empty_fund_table(),
-                     narrative("一般公共预算拨款支出预算19,577万元；政府性基金拨款支出预算为0；国有资本经营预算拨款支出预算为0。"),
-                     rule="completeness.empty-table-without-note")
-    assert not [f for f in found if f.table == "government_fund_expenditure"]
 
 
 # -- one code printed twice for two items --------------------------------------------------------------

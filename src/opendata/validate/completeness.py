@@ -4,19 +4,15 @@
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
-from .rules import Context, compact, measures_of
-
-ZERO_STATED = re.compile(r"(?<![\d.])0(?:\.0+)?\s*(?:万元|元)?(?![\d.])|无|没有|未安排")
+from .rules import Context, measures_of
 
 
 def check(ctx: Context) -> None:
     """Layer 5 over one package (`Context`), adding findings, returns None: a table
     `required_in` the package's stage (codelists/tables.csv) that the package does not declare
-    is completeness.missing-table; a money table with no non-zero amount, no note and no
-    sentence of the narrative saying its amount is nil (`stated_as_nil`) is
+    is completeness.missing-table; a money table with no non-zero amount and no note is
     completeness.empty-table-without-note (a required table) or
     completeness.empty-optional-table-without-note. Does nothing when the stage is unknown."""
     stage = ctx.stage
@@ -32,30 +28,11 @@ def check(ctx: Context) -> None:
         spec = ctx.standard.tables.get(table.table_id)
         if spec is None or spec.kind != "money" or not is_empty(table) or (table.note or "").strip():
             continue
-        if stated_as_nil(ctx, spec.title_zh):
-            continue
         required = stage in spec.required_in
         ctx.add("completeness.empty-table-without-note" if required else "completeness.empty-optional-table-without-note",
                 f"「{spec.title_zh}」没有任何金额，也没有说明（如“本部门没有……故本表无数据”）。"
                 f" The table {table.table_id} has no amounts and no note saying why.",
                 table=table)
-
-
-def stated_as_nil(ctx: Context, title: str) -> bool:
-    """Whether a sentence of the narrative says the amount of what an empty table shows is
-    nil ("政府性基金拨款支出预算为0", "无政府性基金预算支出"): the table's subject (its title
-    without 预算支出表 / 支出表 / 表) and a 0, 无 or 没有 in one sentence."""
-    subject = re.sub(r"(预算)?(支出|收入)?(情况|明细)?表$", "", compact(title))
-    narrative = ctx.tables.get("narrative")
-    if len(subject) < 4 or narrative is None:
-        return False
-    for row in narrative.rows:
-        text = compact(" ".join(str(row.values.get(name) or "") for name in ("heading", "text")))
-        for sentence in re.split(r"[。；;]", text):
-            at = sentence.find(subject)
-            if at != -1 and ZERO_STATED.search(sentence[at:]) or at != -1 and ZERO_STATED.search(sentence[:at][-6:]):
-                return True
-    return False
 
 
 def is_empty(table) -> bool:
