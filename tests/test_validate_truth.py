@@ -102,8 +102,8 @@ def summary(total: str, basic: str, project: str) -> str:
                  f"收入总计\t{total}\t支出总计\t{total}")
 
 
-def narrative(sentence: str) -> str:
-    return "\n".join(["第二部分 2026年部门预算情况说明", "一、机关运行经费", sentence])
+def narrative(sentence: str, heading: str = "一、机关运行经费") -> str:
+    return "\n".join(["第二部分 2026年部门预算情况说明", heading, sentence])
 
 
 def expenditure(total: str, basic: str, project: str) -> str:
@@ -179,4 +179,19 @@ def test_a_class_amount_in_a_fund_paragraph_is_that_funds_amount(tmp_path):
     assert right == []
     wrong = findings(tmp_path / "b", *parts, narrative("政府性基金预算当年拨款结构情况。交通运输（类）支出46.00万元，占100%。"),
                      rule="narrative.figure-mismatch")
+    assert len(wrong) == 1
+
+
+def test_a_share_naming_no_whole_may_be_of_the_figure_its_sentence_begins_with(tmp_path):
+    """"“三公”经费财政拨款支出决算中，……公务接待费支出 0.16 万元，占 100.0%": of 三公经费 (0.16),
+    not of the budget."""
+    parts = (summary("1668.14", "746.39", "921.75"), expenditure("1668.14", "746.39", "921.75"),
+             table("“三公”经费支出表", "合计\t因公出国（境）费\t公务接待费\t公务用车购置及运行费", "0.16\t0.00\t0.16\t0.00"))
+    right = findings(tmp_path / "a", *parts, narrative(
+        "2019年“三公”经费财政拨款支出决算中，因公出国（境）费0万元，占0%；公务接待费支出0.16万元，占100.0%。", "三、情况说明"),
+        rule="narrative.percentage")
+    assert right == []
+    wrong = findings(tmp_path / "b", *parts, narrative(
+        "2019年“三公”经费财政拨款支出决算中，因公出国（境）费0万元，占0%；公务接待费支出0.16万元，占60.0%。", "三、情况说明"),
+        rule="narrative.percentage")
     assert len(wrong) == 1

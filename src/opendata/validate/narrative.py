@@ -362,7 +362,8 @@ def _check_shares(ctx: Context, table: Table, row: Row, text: str, totals: list[
         for earlier in AMOUNT.finditer(text[:match.start()]):
             w = stated(earlier)
             wholes.append((w.value, w.tolerance, w.show()))
-        for q in _share_wholes(ctx, match.group(0), totals):
+        sentence = text[:match.start()].split("。")[-1]
+        for q in _share_wholes(ctx, match.group(0), totals, sentence):
             wholes.append((q.value, q.tolerance(ctx), printed(q.value, q.table)))
         wholes = [w for w in wholes if w[0] > 0 and w[0] + w[1] >= part.value - part.tolerance]
         if not wholes:
@@ -388,11 +389,13 @@ WHOLE_TOTALS = ("total_income_expenditure", "income_total", "expenditure_total",
                 "general_budget_total")
 
 
-def _share_wholes(ctx: Context, phrase: str, totals: list[Quantity]) -> list[Quantity]:
+def _share_wholes(ctx: Context, phrase: str, totals: list[Quantity], sentence: str = "") -> list[Quantity]:
     """The table quantities a share ("占基本支出的 17.46%") may be of: those of the figure its
     words name (基本支出, 项目支出, “三公”经费 …); the budget's totals when it names none or a
     total; none when it names a whole the tables do not hold (固定资产总额): then only the
-    amounts stated before it in the text are its possible wholes."""
+    amounts stated before it in the text are its possible wholes. A share naming no whole may
+    also be of the figure its sentence begins with ("“三公”经费支出中，公务接待费 0.16 万元，占
+    100%": of 三公经费)."""
     named = re.search(r"占([^%％。；\d]*)", phrase)
     words = re.sub(r"(的|比重|比例|总额|总数)+$", "", named.group(1)).strip() if named else ""
     if not words:
@@ -401,6 +404,11 @@ def _share_wholes(ctx: Context, phrase: str, totals: list[Quantity]) -> list[Qua
         figure = named_figure(words)
         if figure is None:
             return []
+    if figure is None and not words:
+        found = [(sentence.find(alias), -len(alias), code) for alias, code in _aliases(0) if alias in sentence]
+        topic = min(found)[2] if found else None
+        if topic in MONEY_FIGURES and topic not in WHOLE_TOTALS:
+            totals = _candidates(ctx, topic) + totals
     if figure is None or figure in WHOLE_TOTALS:
         return totals + _candidates(ctx, "expenditure_total") + _candidates(ctx, "income_total") + \
             _candidates(ctx, "general_budget_total")
