@@ -13,7 +13,7 @@ from .source import Line
 
 UNIT_LINE = re.compile(r"(金额)?单位[:：]\s*(万元|元)|单位[:：]?\s*(万元|元)\s*$|\(?(万元|元)\)?$")
 META_LINE = re.compile(rf"^\s*({UNIT_NAME_LABELS}|金额单位|单位)\s*[:：]")   # 预算单位：… | 单位：万元
-NOTE_LINE = re.compile(r"^\s*(注|备注|说明)\s*[:：]|本套报表金额转换|故本表无数据|本表无数据|无此项")
+NOTE_LINE = re.compile(r"^\s*[（(]?\s*(注|备注|说明)\s*[:：]|本套报表金额转换|故本表无数据|本表无数据|无此项")
 PROSE_LINE = re.compile(r"[。；]|^第[一二三四五六七八九十]+部分|^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")
 PART_LINE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")   # 第四部分 名词解释: a part of the document, however short
 HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|解释|情况)\s*$")   # 一、收支情况说明, however short

@@ -283,18 +283,23 @@ def _check_figure(ctx: Context, table: Table, row: Row, whole: Decimal | None) -
 # -- function classes stated in the text ---------------------------------------------------------
 
 def _class_amounts(ctx: Context) -> dict[str, list[Quantity]]:
-    """Every amount the tables give each 类: 收支总表, 财政拨款收支总表, 支出总表, 一般公共预算支出表."""
+    """Every amount the tables give each 类: 收支总表, 财政拨款收支总表 (all funds and each fund),
+    支出总表, 一般公共预算支出表, 政府性基金 and 国有资本经营预算支出表 (a paragraph on one fund
+    states the class's amount in that fund)."""
     result: dict[str, list[Quantity]] = {}
     for table_id in ("income_expenditure_summary", "fiscal_appropriation_summary"):
         block = side_block(ctx, ctx.tables.get(table_id), "expenditure")
         if block is None:
             continue
         for code, row in block.classes.items():
-            for measure in ("total", "general_budget"):
+            for measure in ("total", "general_budget", "government_fund", "state_capital"):
                 value = amount_of(row, measure)
+                if value is None and measure in ("government_fund", "state_capital"):
+                    continue
                 result.setdefault(code, []).append(
                     Quantity(ctx.tables[table_id], row, measure, value if value is not None else ZERO, 1, row_name(row)))
-    for table_id in ("expenditure_summary", "general_budget_expenditure"):
+    for table_id in ("expenditure_summary", "general_budget_expenditure", "government_fund_expenditure",
+                     "state_capital_expenditure"):
         for code, q in class_sums(ctx.tables.get(table_id), "total").items():
             result.setdefault(code, []).append(q)
     return result
@@ -357,7 +362,8 @@ def _check_shares(ctx: Context, table: Table, row: Row, text: str, totals: list[
         for earlier in AMOUNT.finditer(text[:match.start()]):
             w = stated(earlier)
             wholes.append((w.value, w.tolerance, w.show()))
-        for q in totals + _candidates(ctx, "expenditure_total") + _candidates(ctx, "income_total") + _candidates(ctx, "general_budget_total"):
+        sentence = text[:match.start()].split("。")[-1]
+        for q in _share_wholes(ctx, match.group(0), totals, sentence):
             wholes.append((q.value, q.tolerance(ctx), printed(q.value, q.table)))
         wholes = [w for w in wholes if w[0] > 0 and w[0] + w[1] >= part.value - part.tolerance]
         if not wholes:
@@ -377,6 +383,36 @@ def _check_shares(ctx: Context, table: Table, row: Row, text: str, totals: list[
                 f" The stated share {pct_text}% does not match {part.show()} of {shown} ({expected:.2f}%).",
                 table=table, row=row, expected=f"{expected:.2f}%", found=f"{pct_text}%",
                 label=text[max(0, match.start() - 12):match.end()])
+
+
+WHOLE_TOTALS = ("total_income_expenditure", "income_total", "expenditure_total", "fiscal_appropriation_total",
+                "general_budget_total")
+
+
+def _share_wholes(ctx: Context, phrase: str, totals: list[Quantity], sentence: str = "") -> list[Quantity]:
+    """The table quantities a share ("占基本支出的 17.46%") may be of: those of the figure its
+    words name (基本支出, 项目支出, “三公”经费 …); the budget's totals when it names none or a
+    total; none when it names a whole the tables do not hold (固定资产总额): then only the
+    amounts stated before it in the text are its possible wholes. A share naming no whole may
+    also be of the figure its sentence begins with ("“三公”经费支出中，公务接待费 0.16 万元，占
+    100%": of 三公经费)."""
+    named = re.search(r"占([^%％。；\d]*)", phrase)
+    words = re.sub(r"(的|比重|比例|总额|总数)+$", "", named.group(1)).strip() if named else ""
+    if not words:
+        figure = None
+    else:
+        figure = named_figure(words)
+        if figure is None:
+            return []
+    if figure is None and not words:
+        found = [(sentence.find(alias), -len(alias), code) for alias, code in _aliases(0) if alias in sentence]
+        topic = min(found)[2] if found else None
+        if topic in MONEY_FIGURES and topic not in WHOLE_TOTALS:
+            totals = _candidates(ctx, topic) + totals
+    if figure is None or figure in WHOLE_TOTALS:
+        return totals + _candidates(ctx, "expenditure_total") + _candidates(ctx, "income_total") + \
+            _candidates(ctx, "general_budget_total")
+    return _candidates(ctx, figure) if figure in MONEY_FIGURES else []
 
 
 def _check_changes(ctx: Context, table: Table, row: Row, text: str) -> None:

@@ -370,14 +370,20 @@ def class_names() -> tuple[tuple[str, str, int, int], ...]:
 
 @lru_cache(maxsize=65536)
 def function_class(label: str, year: int | None = None) -> str | None:
-    """The 类 code a label such as '八、社会保障和就业' or '卫生健康支出' names, if exactly one."""
+    """The 类 code a label such as '八、社会保障和就业' or '卫生健康支出' names, if exactly one: the
+    class name itself, a label the class name contains, the class name with only 类 / 支出
+    around it, or a label beginning with a class name of three characters or more
+    ('城乡社区事务'); a two-character name such as 其他 only with 类 / 支出 ('其他进修及培训'
+    is not 229 其他支出)."""
     key = name_key(label)
     if len(key) < 2:
         return None
     exact = {code for code, name, start, end in class_names() if name == key}
     if len(exact) == 1:
         return exact.pop()
-    near = {code for code, name, start, end in class_names() if len(name) >= 2 and (name in key or key in name)}
+    near = {code for code, name, start, end in class_names()
+            if len(name) >= 2 and (key in name or (name in key and (
+                not key.replace(name, "", 1).strip("类支出") or (key.startswith(name) and len(name) >= 3))))}
     if len(near) == 1:
         return near.pop()
     return None

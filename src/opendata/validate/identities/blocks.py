@@ -9,7 +9,7 @@ from ...model import Row, Table
 from ...standard import load_standard
 from ..rules import (
     EXPENDITURE_TREE, FUNDING_TREE, ZERO, Context, amount_of, ancestors, compact, function_class, label_measure, measures_of,
-    mentions, ordinal, printed, strip_label,
+    mentions, ordinal, printed, strip_label, sum_values,
 )
 from .common import check_sum, row_name
 
@@ -174,7 +174,9 @@ def check_block(ctx: Context, table: Table, block: Block, tol: Decimal) -> None:
             whole = block.current
             if whole is None and block.grand is not None and all(amount_of(r, measure) in (None, ZERO) for r in block.carry):
                 whole = block.grand
-            if whole is not None:
+            if whole is not None and _headings_add_up(block, whole, measure, tol):
+                ctx.identity(True)
+            elif whole is not None:
                 check_sum(ctx, table, whole, block.top, measure, tol, "sum.total-row",
                            lambda: f"{where}「{row_name(whole)}」是各项之和 is the sum of the items".strip())
         # numbered sub-rows add up to their row
@@ -192,6 +194,41 @@ def check_block(ctx: Context, table: Table, block: Block, tol: Decimal) -> None:
             else:
                 check_sum(ctx, table, row, direct, measure, tol, "sum.hierarchy",
                            lambda: f"「{row_name(row)}」是其下各项之和 is the sum of its numbered sub-rows")
+
+
+def _headings_add_up(block: Block, whole: Row, measure: str, tol: Decimal) -> bool:
+    """Whether the listed rows, all of them as items (a row read as a subtotal is one of the
+    units), or read as headings each followed by the rows that add up to it
+    (a department and its units, a unit and its projects, whatever their row type), have
+    headings that add up to `whole` while the items alone do not: the list prints every
+    amount twice, at two levels. Only an exact reading counts (every heading the sum of its
+    rows, within `tol` per figure), so a total that leaves out a row is still reported."""
+    total = amount_of(whole, measure)
+    if total is None:
+        return False
+    value, count = sum_values(amount_of(r, measure) for r in block.top or ())
+    if abs(total - value) <= tol * (count + 1):
+        return False  # the plain reading holds: nothing to explain
+    skip = {id(whole), id(block.grand), id(block.current), *map(id, block.carry)}
+    rows = [r for r in block.rows if id(r) not in skip and amount_of(r, measure) is not None]
+    flat, count = sum_values(amount_of(r, measure) for r in rows)
+    if len(rows) > len(block.top or ()) and abs(total - flat) <= tol * (count + 1):
+        return True  # a row typed as a subtotal is one of the items (a unit's 本级 row named like the department)
+    headings: list[Decimal] = []
+    i = 0
+    while i < len(rows):
+        head = amount_of(rows[i], measure)
+        members, j = [], i + 1
+        while j < len(rows) and head > 0 and sum(members, ZERO) < head - tol * (len(members) + 1):
+            members.append(amount_of(rows[j], measure))
+            j += 1
+        if members and abs(sum(members, ZERO) - head) > tol * (len(members) + 1):
+            return False
+        headings.append(head)
+        i = j
+    if len(headings) == len(rows):
+        return False  # no row heads others
+    return abs(total - sum(headings, ZERO)) <= tol * (len(headings) + 1)
 
 
 def strip_label_lead(text: str) -> str:

@@ -41,8 +41,26 @@ def check_row_identities(ctx: Context, table: Table, tol: Decimal) -> None:
         options = [o for o in options if o]
         if not options:
             continue
+        partial = not complete_children(FUNDING_TREE, node, columns)
         for row in table.rows:
-            check_parts(ctx, table, row, "sum.funding-sources", node, options, tol)
+            check_parts(ctx, table, row, "sum.funding-sources", node, options, tol, at_most=partial)
+
+
+def complete_children(tree: dict[str, tuple[str, ...]], node: str, columns: set[str]) -> bool:
+    """Whether the printed columns that stand for `node`'s unprinted children (their own printed
+    children, `effective_children`) are all of those children's children: a table printing
+    财政拨款 and, of 一般公共预算, only 其中：经费拨款 breaks the appropriation down in part, and
+    财政拨款 is then at least, not exactly, the sum of what it prints."""
+    for child in tree.get(node, ()):
+        if child in columns:
+            continue
+        below = tree.get(child, ())
+        printed_below = [c for c in below if c in columns or effective_children(tree, c, columns)]
+        if printed_below and len(printed_below) < len(below):
+            return False
+        if printed_below and not all(c in columns or complete_children(tree, c, columns) for c in printed_below):
+            return False
+    return True
 
 
 def printed_parts(parts: list[str], columns: set[str], within: frozenset = frozenset()) -> list[str]:
@@ -64,10 +82,11 @@ def printed_parts(parts: list[str], columns: set[str], within: frozenset = froze
 
 
 def check_parts(ctx: Context, table: Table, row: Row, rule: str, whole: str, options: list[list[str]],
-                 tol: Decimal) -> None:
+                 tol: Decimal, at_most: bool = False) -> None:
     """Add a finding of `rule` on `row` unless measure `whole` equals, within `tol` (元) times
     (figures added + 1), the sum of one of `options` (lists of measures; parts not printed are
-    left out). The finding gives the closest option. Nothing when `whole` or every part is blank."""
+    left out) — or, with `at_most` (the parts are a partial breakdown), is not less than it.
+    The finding gives the closest option. Nothing when `whole` or every part is blank."""
     total = amount_of(row, whole)
     if total is None:
         return
@@ -78,7 +97,7 @@ def check_parts(ctx: Context, table: Table, row: Row, rule: str, whole: str, opt
     for parts in options:
         value, count = sum_values(amount_of(row, p) for p in parts)
         allowed = tol * (count + 1)
-        if abs(total - value) <= allowed:
+        if abs(total - value) <= allowed or (at_most and value <= total + allowed):
             ctx.identity(True)
             return
         if best is None or abs(total - value) < abs(total - best[0]):
@@ -88,7 +107,7 @@ def check_parts(ctx: Context, table: Table, row: Row, rule: str, whole: str, opt
     names = " + ".join(measure_title(ctx, p) for p in parts if amount_of(row, p) is not None) or "0"
     diff = total - value
     ctx.add(rule,
-            f"「{row_name(row)}」行：{measure_title(ctx, whole)} {printed(total, table)} ≠ {names} = {printed(value, table)}"
+            f"「{row_name(row)}」行：{measure_title(ctx, whole)} {printed(total, table)} {'<' if at_most else '≠'} {names} = {printed(value, table)}"
             f"（差 {printed(diff, table)}）。 Row {row_name(row)!r}: {whole} is not the sum of {', '.join(parts)}.",
             table=table, row=row, measure=whole, expected=value, found=total, difference=diff)
 

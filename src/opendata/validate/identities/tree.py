@@ -114,7 +114,8 @@ def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
     """The code hierarchy of `table` adds up, for every measure, with `tol` (元) per printed
     figure: each coded row is the sum of the rows below it (sum.hierarchy), and a total row
     the sum of the top-level rows (sum.total-row; subtotals skipped when there are several
-    totals). Groups whose codes appear twice are skipped as ambiguous. Adds findings to `ctx`."""
+    totals). Groups whose codes appear twice are skipped as ambiguous, except a code printed
+    twice under one parent for different items with no rows below them. Adds findings to `ctx`."""
     t = tree(table)
     nodes, totals, children, top = t.nodes, t.totals, t.children, t.top
     measures = measures_of(table)
@@ -130,7 +131,8 @@ def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
             continue
         if seen.get(tuple(sorted(node.codes.items())), 0) > 1:
             continue
-        if any(not k.detail and seen.get(tuple(sorted(k.codes.items())), 0) > 1 for k in kids):
+        if any(not k.detail and seen.get(tuple(sorted(k.codes.items())), 0) > 1 and not _distinct_leaf(k, kids, children, nodes)
+               for k in kids):
             continue
         for measure in measures:
             check_sum(ctx, table, node.row, [k.row for k in kids], measure, tol, "sum.hierarchy",
@@ -141,6 +143,15 @@ def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
         for measure in measures:
             check_sum(ctx, table, total, [n.row for n in top], measure, tol, "sum.total-row",
                        lambda: f"「{row_name(total)}」行是各行之和 is the sum of the rows")
+
+
+def _distinct_leaf(kid: Node, kids: list[Node], children: dict[int, list[Node]], nodes: list[Node]) -> bool:
+    """A code printed twice under one parent for two different items (30208 取暖费 and 30208
+    物业管理费), neither with rows below it: both are parts of the parent, whatever the code."""
+    twins = [k for k in kids if k.codes == kid.codes and not k.detail]
+    labels = {row_name(k.row) for k in twins}
+    position = {id(node): i for i, node in enumerate(nodes)}
+    return len(twins) > 1 and len(labels) == len(twins) and not any(children.get(position[id(k)]) for k in twins)
 
 
 def _ancestor_index(nodes: list[Node]) -> dict:
