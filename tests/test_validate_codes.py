@@ -144,10 +144,10 @@ def test_a_year_before_the_list_is_not_judged():
 
 
 def test_unconfirmed_row_raises_nothing():
-    """31206 其他资本性补助, printed by three 2026 documents in full code listings but not in the
-    national edition the list was built from: an unconfirmed row."""
-    assert codebook.status(DEPARTMENT, "31206", 2026) == codebook.UNCONFIRMED
+    """31206 其他资本性补助: unconfirmed for 2018–2025 (no national edition or document seen prints
+    it), confirmed from 2026, when three documents print it in full code listings."""
     assert codebook.status(DEPARTMENT, "31206", 2024) == codebook.UNCONFIRMED
+    assert codebook.status(DEPARTMENT, "31206", 2026) == codebook.OK
 
 
 def test_uncertain_source_is_unconfirmed():

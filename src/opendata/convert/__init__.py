@@ -126,8 +126,8 @@ def run_capped(path: Path, limits: Limits, work):
                 outcome = ("memory", None)
             except ConversionError as error:
                 outcome = ("memory", None) if out_of_memory(error) else ("error", str(error), isinstance(error, LimitError))
-            except BaseException as error:  # a defect: hand it over with its traceback
-                outcome = ("crash", f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
+            except BaseException as error:  # a defect (unless a reader wrapped a MemoryError): hand it over with its traceback
+                outcome = ("memory", None) if out_of_memory(error) else ("crash", f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
             try:
                 payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
             except MemoryError:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..standard import TableSpec
 from .columns import Column
-from .recognise import _title_words, header_key, relative_year
+from .recognise import title_words, header_key, relative_year
 
 _YEAR = re.compile(r"^(19|20)\d{2}年度?$")
 
@@ -22,7 +22,7 @@ def is_period_heading(text: str) -> bool:
     """Whether a header cell names a period: a year (2026年), this year's or the year before's
     words (当年, 上年) or a change word (增减变化情况)."""
     key = header_key(text)
-    return bool(key) and (bool(_YEAR.match(key)) or bool(relative_year(key)) or key in _title_words("change"))
+    return bool(key) and (bool(_YEAR.match(key)) or bool(relative_year(key)) or key in title_words("change"))
 
 
 def find_period_groups(columns: list[Column], spec: TableSpec) -> list[tuple[str, list[Column]]] | None:

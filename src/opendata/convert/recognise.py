@@ -41,7 +41,7 @@ class TitleMatch:
 
 
 @lru_cache(maxsize=None)
-def _title_words(code: str) -> tuple[str, ...]:
+def title_words(code: str) -> tuple[str, ...]:
     """The words of codelists/title_words.csv of kind `code`, longest first."""
     for row in load_standard().codelists["title_words"].rows:
         if row["code"] == code:
@@ -57,13 +57,13 @@ _CONTENTS_LINE = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,})|\s\d{1,3}\s*$")
 
 
 def _number_pattern() -> re.Pattern:
-    prefixes = "|".join(map(re.escape, _title_words("marker")))
+    prefixes = "|".join(map(re.escape, title_words("marker")))
     number = r"(?:\d+(?:-\d{1,2}(?!\d))?|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"   # 表七一般… is 表七 + 一般; 表14-1 a part of 表14
     return re.compile(rf"^表{number}|(?:{prefixes})表{number}|(?:{prefixes})\d{{1,2}}表")
 
 
 def _drop_words(key: str) -> str:
-    for word in _title_words("filler") + _title_words("function") + _title_words("economic"):
+    for word in title_words("filler") + title_words("function") + title_words("economic"):
         key = key.replace(word, "")
     return re.sub(r"[、,.．:：;；\-—_/]", "", key)
 
@@ -80,7 +80,7 @@ def title_key(text: str) -> tuple[str, str]:
     key = re.sub(r"(19|20)\d{2}(年度|年)?", "", key)
     key = _number_pattern().sub("", key)
     key = _LEADING_NUMBERING.sub("", key)
-    qualifiers = "".join(_BRACKETS.findall(key)) + "".join(w for w in _title_words("function") + _title_words("economic") if w in key)
+    qualifiers = "".join(_BRACKETS.findall(key)) + "".join(w for w in title_words("function") + title_words("economic") if w in key)
     key = _BRACKETS.sub("", key)
     return _drop_words(key), qualifiers
 
@@ -96,7 +96,7 @@ def _keyed_by_agrees(table_id: str, title: str) -> bool:
     """A title naming a classification (按功能科目分, 经济科目) names a table keyed by it."""
     keyed_by = load_standard().tables[table_id].keyed_by
     for code in ("function", "economic"):
-        if any(word in title for word in _title_words(code)) and code not in keyed_by:
+        if any(word in title for word in title_words(code)) and code not in keyed_by:
             return False
     return True
 
@@ -125,7 +125,7 @@ def match_title(text: str) -> TitleMatch | None:
     key, qualifiers = title_key(text)
     for alias, table_id in _title_aliases():
         if alias and alias in key and (len(alias) >= _WHOLE_TITLE_ONLY or alias == key) and not _qualified(key, alias, table_id):
-            if key[:key.index(alias)].endswith(_title_words("part")) and not alias.startswith(_title_words("part")):
+            if key[:key.index(alias)].endswith(title_words("part")) and not alias.startswith(title_words("part")):
                 continue   # 基本支出总表 is not the 支出总表
             rest = key.replace(alias, "", 1)
             if len(rest) <= 40 and _keyed_by_agrees(table_id, key + qualifiers):
@@ -166,14 +166,14 @@ def unlisted_title(text: str) -> str | None:
     (…的单位) when that is a short phrase, else None.
     Use only where `match_title` found nothing and table rows stand near (`segment.confirmed`)."""
     squashed = squash(text)
-    pointer = next((w for w in _title_words("pointer") if squashed.rstrip(":：。.").endswith(w)), None)
+    pointer = next((w for w in title_words("pointer") if squashed.rstrip(":：。.").endswith(w)), None)
     if pointer:   # …的单位详细情况见下表： — a sentence pointing to the table: its subject names the table
         subject = squashed.rstrip(":：。.")[:-len(pointer)].rstrip("的")
         return subject if 4 <= len(subject) <= 40 and not re.search(r"[，,。；;:：]", subject) else None
     if _not_a_title(squashed, text) or "注" in squashed[:2]:
         return None
     key, _ = title_key(text)
-    if len(key) < 4 or len(key) > 40 or not key.endswith("表") or squashed.endswith(_title_words("collection")) or re.search(r"\d", key) or _PART.match(squashed):
+    if len(key) < 4 or len(key) > 40 or not key.endswith("表") or squashed.endswith(title_words("collection")) or re.search(r"\d", key) or _PART.match(squashed):
         return None
     return text.strip("\t ")
 
@@ -246,7 +246,7 @@ def relative_year(text: str) -> int:
     """How a column heading names its year relative to the document's: 2 for this year's words (当年), 1 for the year
     before's (上年; codelists/title_words.csv kinds this_year and previous_year), else 0."""
     key = header_key(text)
-    return 2 if key in _title_words("this_year") else 1 if key in _title_words("previous_year") else 0
+    return 2 if key in title_words("this_year") else 1 if key in title_words("previous_year") else 0
 
 
 def is_column_number(text: str) -> bool:
