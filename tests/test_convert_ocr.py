@@ -35,6 +35,8 @@ def test_a_scan_at_300_dpi_reads_98_percent_of_the_amounts_and_flags_the_rest(tm
         ocr = scan.disclosure.conversion["ocr"]
         assert ocr["engine"] == "tesseract" and ocr["version"] and ocr["pages"] == [1] and ocr["dpi"] == 300
         assert ocr["amounts"] and all(0 <= a["confidence"] <= 100 for a in ocr["amounts"])
+        assert any("no text layer and were read by OCR" in w and "compare them with the page images" in w
+                   for w in scan.warnings), scan.warnings   # an OCR'd page is never silent
         read = {digits(a["text"]) for a in ocr["amounts"]}
         stored = {digits(v) for t in scan.disclosure.tables.values() for r in t.rows for v in r.values.values()
                   if isinstance(v, Decimal) and v}

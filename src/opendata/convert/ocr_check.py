@@ -90,6 +90,12 @@ def record_ocr(disclosure: Disclosure, ocr: dict, warnings: Warnings) -> None:
     amounts = ocr.get("amounts", [])
     disclosure.conversion["ocr"] = {key: ocr[key] for key in ("engine", "version", "languages", "dpi", "pages") if key in ocr}
     disclosure.conversion["ocr"]["amounts"] = amounts
+    pages = sorted(ocr.get("pages", []))
+    if pages:   # never silent: a title, unit line or header misread by OCR can change a whole table without a low-confidence amount
+        warnings.add(f"page(s) {', '.join(map(str, pages))} have no text layer and were read by OCR "
+                     f"({ocr.get('engine', 'OCR')} {ocr.get('version', '')}, {ocr.get('dpi', '')} dpi): their tables, money units "
+                     "and amounts are not checked beyond the warnings that follow; compare them with the page images before use",
+                     page=pages[0])
     for amount in amounts:
         if amount["confidence"] < LOW_CONFIDENCE:
             warnings.add(f"OCR read {amount['text']!r} with confidence {amount['confidence']:.0f}%: it may be misread",
