@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..standard import TableSpec
-from .columns import Column, side_of
+from .columns import Column, classify, side_of
 from .recognise import header_key, match_measure, row_type_for
 
 PANEL_KEY = "convert.panel"  # Table.derived key: id(row) -> the panel (0, 1 …) the row was printed in
@@ -93,7 +93,12 @@ def panel_row_type(label: str, panel: list[Column], row_type: str) -> str:
 def two_sided_as_printed(spec: TableSpec, paths: list[list[str]]) -> TableSpec:
     """`spec`, read as a two-sided table when the table carries the optional `side` field and its
     header prints an income side beside an expenditure side (收入 | 支出: a 政府性基金收支表 printing
-    its income next to its expenditure); else `spec` unchanged."""
+    its income next to its expenditure), each side with its own label or code column (项目 under
+    收入, 支出功能分类科目 under 支出); else `spec` unchanged. 本年收入 | 本年支出 heading only amount
+    columns beside one code and name column (a 收入支出决算表 by function code) are measures of one
+    list, not two sides."""
     if spec.two_sided or "side" not in spec.dimensions or not {"income", "expenditure"} <= {side_of(p) for p in paths}:
         return spec
-    return replace(spec, two_sided=True)
+    two_sided = replace(spec, two_sided=True)
+    labelled = {c.side for c in classify(paths, two_sided) if c.kind in ("dimension", "code_part")}
+    return two_sided if {"income", "expenditure"} <= labelled else spec
