@@ -117,3 +117,28 @@ def test_each_command_calls_a_public_function_its_row_names(name):
     called = [dotted for dotted, function in functions.items()
               if re.search(rf"\b{function}\(", source) or re.search(rf"\bimport [^\n]*\b{function} as \w+", source)]
     assert called, f"`opendata {name}` calls none of {names} (the functions its row of the table names)"
+
+
+OUTPUT_SPELLINGS = {"-o", "--out", "--output"}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_one_output_option_spelled_the_same_on_every_command(name):
+    """A command writing one file or folder takes -o, --out and --output, all as one option."""
+    options = [param for param in main.commands[name].params if param.param_type_name == "option"]
+    spelled = [param for param in options if OUTPUT_SPELLINGS & set(param.opts)]
+    if spelled:
+        assert len(spelled) == 1 and set(spelled[0].opts) == OUTPUT_SPELLINGS, (name, [p.opts for p in spelled])
+
+
+def test_old_and_new_output_spellings_write_the_same(tmp_path):
+    package = REPO / "datapackages" / "410303-309001-2021-budget"
+    if not package.exists():
+        pytest.skip("no package under datapackages/")
+    for spelling in ("-o", "--out", "--output"):
+        result = run_cli("facts", package, spelling, tmp_path / f"facts{spelling}.csv")
+        assert result.returncode == 0, result.stderr
+        result = run_cli("export-xlsx", package, spelling, tmp_path / f"book{spelling}.xlsx")
+        assert result.returncode == 0, result.stderr
+    assert len({(tmp_path / f"facts{s}.csv").read_bytes() for s in ("-o", "--out", "--output")}) == 1
+    assert all((tmp_path / f"book{s}.xlsx").stat().st_size > 0 for s in ("-o", "--out", "--output"))

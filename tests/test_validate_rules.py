@@ -371,6 +371,22 @@ def test_markdown_report_a_publisher_can_attach(luoyang):
     assert "| 错误 error | sum.total-row |" in result.stdout and "### fiscal_appropriation_summary" in result.stdout
 
 
+def test_piped_text_report_is_one_block_per_finding(luoyang):
+    """Piped (not a terminal: 80 columns) the text report gives each finding a block: severity and
+    rule whole, where (table, row, page/line), then the message wrapped, never cut (issue #14)."""
+    result = run_cli("validate", luoyang)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines if line.isascii()) <= 80
+    assert "error  sum.total-row" in result.stdout
+    assert "fiscal_appropriation_summary" in result.stdout and "line 247" in result.stdout
+    report = validate(luoyang)
+    flat = re.sub(r"\s+", "", result.stdout)
+    for finding in report.packages[0].findings:
+        assert finding.rule in result.stdout
+        assert re.sub(r"\s+", "", finding.message) in flat  # the whole message, wrapped only
+
+
 def test_fail_on_warning(tmp_path):
     package = write_package(clean_disclosure(1), tmp_path / "p")
     assert run_cli("validate", package).returncode == 0

@@ -132,6 +132,22 @@ def test_a_share_of_a_whole_the_tables_do_not_hold_is_compared_with_the_text_onl
     assert len(stated) == 1 and "4295.98" in stated[0].message
 
 
+def test_a_sibling_part_is_not_the_whole_of_a_share(tmp_path):
+    """"因公出国（境）费支出 199.25 万元，占“三公”经费的 25.96%；公务用车购置及运行费支出 183.6 万元，
+    占“三公”经费的 23.92%" (of 767.6, not stated): 199.25 is a part of the same whole, not the whole;
+    a share whose whole is neither in the tables nor stated with certainty is not checked."""
+    parts = (summary("1682.76", "1208.20", "474.56"), expenditure("1682.76", "1208.20", "474.56"))
+    shares = ("因公出国（境）费支出199.25万元，占“三公”经费的25.96%；公务用车购置及运行费支出183.6万元，"
+              "占“三公”经费的{}%；公务接待费支出384.75万元，占“三公”经费的50.12%。")
+    right = findings(tmp_path / "a", *parts, narrative("“三公”经费预算支出中，" + shares.format("23.92"), "九、“三公”经费"),
+                     rule="narrative.percentage")
+    assert right == []
+    wrong = findings(tmp_path / "b", *parts,
+                     narrative("“三公”经费预算支出767.6万元，其中：" + shares.format("33.92"), "九、“三公”经费"),
+                     rule="narrative.percentage")
+    assert len(wrong) == 1 and "767.6" in wrong[0].message and "33.92" in wrong[0].message
+
+
 # -- empty tables explained by a bracketed note ------------------------------------
 
 def empty_fund_table(note: str | None = None) -> str:
@@ -195,3 +211,21 @@ def test_a_share_naming_no_whole_may_be_of_the_figure_its_sentence_begins_with(t
         "2019年“三公”经费财政拨款支出决算中，因公出国（境）费0万元，占0%；公务接待费支出0.16万元，占60.0%。", "三、情况说明"),
         rule="narrative.percentage")
     assert len(wrong) == 1
+
+
+# -- the hint naming the row a total leaves out ----------------------------------------------------
+
+def test_a_difference_equal_to_a_row_only_within_rounding_is_not_called_exact(tmp_path):
+    """Sum of the parts 90.25, total 80.50: the difference 9.75 is the row 9.74 only within rounding,
+    so the hint says so rather than "正好等于"; a difference of exactly 9.74 is "正好等于"."""
+    def classes(total: str) -> str:
+        return table("支出总表", "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+                     f"201\t一般公共服务支出\t{total}\t{total}\t0.00",
+                     "20101\t人大事务\t50.00\t50.00\t0.00", "20102\t政协事务\t30.51\t30.51\t0.00",
+                     "20103\t政府办公厅（室）及相关机构事务\t9.74\t9.74\t0.00",
+                     f"\t合计\t{total}\t{total}\t0.00")
+    near = [f.message for f in findings(tmp_path / "a", classes("80.50"), rule="sum.hierarchy")]
+    assert near and all("正好等于" not in m and "9.75" in m and "舍入误差" in m for m in near if "9.74" in m)
+    assert any("9.74" in m for m in near)
+    exact = [f.message for f in findings(tmp_path / "b", classes("80.51"), rule="sum.hierarchy")]
+    assert any("正好等于" in m for m in exact)

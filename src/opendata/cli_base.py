@@ -35,6 +35,13 @@ def write_output(path: Path, text: str, *, make_parents: bool = False) -> None:
         fail(f"{path}: cannot be written ({exc.strerror or exc})")
 
 
+def output_option(help: str, *, dest: str = "out", required: bool = False):
+    """The option of a command that writes one file or folder, the same on every command:
+    `-o`, `--out` and `--output` are one option (the value lands in `dest`)."""
+    return click.option("-o", "--out", "--output", dest, type=click.Path(path_type=Path), required=required,
+                        help=help + " (-o, --out and --output are the same option.)")
+
+
 class FullHelpGroup(click.Group):
     """A command group whose command list shows each command's whole first sentence,
     wrapped to the terminal, instead of cutting it with "…" at 45 characters."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli_base import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, fail, main, write_output
+from .cli_base import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, fail, main, output_option, write_output
 from .package import PackageError
 
 CONFIG_HELP = "INI file with a [ckan] section (url, token). Default: ~/.config/opendata/ckan.ini."
@@ -153,7 +153,7 @@ def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, veri
 @main.command("pull")
 @click.argument("dataset")
 @click.option("--ckan", "ckan_url", envvar="CKAN_URL", help="The portal's address (or CKAN_URL).")
-@click.option("--out", "out", type=click.Path(path_type=Path), help="Package folder to write the package into.")
+@output_option("Package folder to write the package into.")
 @click.option("--out-dir", "out_dir", type=click.Path(path_type=Path),
               help="Folder to write the package into, in a folder named by its package name.")
 @click.option("--config", type=click.Path(path_type=Path), help=CONFIG_HELP)
@@ -182,7 +182,7 @@ def pull_command(dataset, ckan_url, out, out_dir, config):
 
 
 @main.command("ckan-schema")
-@click.option("--out", "out", type=click.Path(path_type=Path), help="Write to a file instead of stdout.")
+@output_option("Write to a file instead of stdout.")
 def ckan_schema_command(out):
     """A ckanext-scheming dataset schema (JSON) generated from the standard."""
     from .ckan import scheming_schema_text

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import click
 
-from .cli_base import EXIT_INVALID, fail, main
+from .cli_base import EXIT_INVALID, fail, main, output_option
 
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(path_type=Path),
-              help="Package folder to write (one source).")
+@output_option("Package folder to write (one source).")
 @click.option("--out-dir", "out_dir", type=click.Path(path_type=Path),
               help="Folder to write one package per source into, each named by its package name.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 and write nothing.")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli_base import fail, main, write_output
+from .cli_base import fail, main, output_option, write_output
 from .package import PackageError
 
 
@@ -15,7 +15,7 @@ from .package import PackageError
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="csv (amounts as plain decimals in 元) or json (amounts as exact JSON numbers).")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to a file instead of stdout.")
+@output_option("Write to a file instead of stdout.", dest="output")
 def facts(path, fmt, output):
     """Every printed amount of a package (or of every package below a folder) as one long table."""
     from .facts import facts as iter_facts, write_facts

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli_base import fail, main, write_output
+from .cli_base import fail, main, output_option, write_output
 from .package import PackageError
 
 
@@ -15,8 +15,8 @@ from .package import PackageError
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PATH...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", help="Report format.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to a file instead of stdout: Markdown for --format text "
-                   "(the default), else the chosen format.")
+@output_option("Write the report to a file instead of stdout: Markdown for --format text "
+                   "(the default), else the chosen format.", dest="output")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
 @click.option("--engine", type=click.Choice(["fast", "frictionless"]), default="fast", show_default=True,

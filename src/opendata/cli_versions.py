@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .cli_base import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, fail, main
+from .cli_base import EXIT_CANNOT_RUN, EXIT_INVALID, EXIT_OK, fail, main, output_option
 from .package import PackageError
 
 FROM_HELP = "Folder searched (with every folder below it) for NAME, the package name in datapackage.json."
@@ -96,7 +96,7 @@ def release_command(path, note, version):
 @main.command("checkout")
 @click.argument("ref", metavar="NAME@VERSION")
 @click.option("--from", "root", type=click.Path(path_type=Path), default=Path("."), show_default=True, help=FROM_HELP)
-@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Folder to write (must not exist or be empty).")
+@output_option("Folder to write (must not exist or be empty).", required=True)
 def checkout_command(ref, root, out):
     """Give back a released version byte for byte (VERSION may be `latest`).
 

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import click
 
-from .cli_base import fail, main
+from .cli_base import fail, main, output_option
 
 
 @main.command()
 @click.option("--stage", type=click.Choice(["budget", "final_accounts"]), required=True, help="Budget (预算) or final accounts (决算).")
-@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Workbook to write (.xlsx).")
+@output_option("Workbook to write (.xlsx).", required=True)
 @click.option("--year", type=int, help="Fiscal year: titles and the year's function codes in the code lists.")
 @click.option("--unit", type=click.Choice(["元", "万元"]), default="元", show_default=True, help="Money unit printed in each sheet.")
 def template(stage, out, year, unit):
@@ -27,7 +27,7 @@ def template(stage, out, year, unit):
 
 @main.command("export-xlsx")
 @click.argument("package", type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Workbook to write (.xlsx).")
+@output_option("Workbook to write (.xlsx).", required=True)
 def export_xlsx(package, out):
     """Write a package as an input workbook: money tables in the template's layout, every
     other table (performance tables, narrative, key figures) on record sheets read back exactly,

@@ -359,7 +359,10 @@ def _check_shares(ctx: Context, table: Table, row: Row, text: str, totals: list[
         pct = Decimal(pct_text)
         decimals = len(pct_text.split(".")[1]) if "." in pct_text else 0
         wholes: list[tuple[Decimal, Decimal, str]] = []
+        words = _share_words(match.group(0))
         for earlier in AMOUNT.finditer(text[:match.start()]):
+            if words and not _names_whole(text[:earlier.start()], words):
+                continue
             w = stated(earlier)
             wholes.append((w.value, w.tolerance, w.show()))
         sentence = text[:match.start()].split("。")[-1]
@@ -389,6 +392,22 @@ WHOLE_TOTALS = ("total_income_expenditure", "income_total", "expenditure_total",
                 "general_budget_total")
 
 
+def _share_words(phrase: str) -> str:
+    """The words naming the whole of a share ("占“三公”经费的 23.92%": “三公”经费), "" when none."""
+    named = re.search(r"占([^%％。；\d]*)", phrase)
+    return re.sub(r"(的|比重|比例|总额|总数)+$", "", named.group(1)).strip() if named else ""
+
+
+def _names_whole(prefix: str, words: str) -> bool:
+    """Whether an earlier amount is the whole a share names, with certainty: its own clause names that
+    whole (not a sibling part, "因公出国（境）费 199.25 万元，占“三公”经费的 25.96%")."""
+    clause = re.split(r"[。；;，,：:]", prefix)[-1]
+    figure = named_figure(words)
+    if figure is None:
+        return words in clause
+    return named_figure(clause) in (WHOLE_TOTALS if figure in WHOLE_TOTALS else (figure,))
+
+
 def _share_wholes(ctx: Context, phrase: str, totals: list[Quantity], sentence: str = "") -> list[Quantity]:
     """The table quantities a share ("占基本支出的 17.46%") may be of: those of the figure its
     words name (基本支出, 项目支出, “三公”经费 …); the budget's totals when it names none or a
@@ -396,8 +415,7 @@ def _share_wholes(ctx: Context, phrase: str, totals: list[Quantity], sentence: s
     amounts stated before it in the text are its possible wholes. A share naming no whole may
     also be of the figure its sentence begins with ("“三公”经费支出中，公务接待费 0.16 万元，占
     100%": of 三公经费)."""
-    named = re.search(r"占([^%％。；\d]*)", phrase)
-    words = re.sub(r"(的|比重|比例|总额|总数)+$", "", named.group(1)).strip() if named else ""
+    words = _share_words(phrase)
     if not words:
         figure = None
     else:

@@ -4,11 +4,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from .report import Report
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+WIDE = 120  # columns from which the findings are shown as tables; narrower (a pipe: 80), one block each
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
@@ -21,8 +24,8 @@ def _by_table(findings):
 
 def render_text(report: Report, console: Console | None = None) -> None:
     """Print `report` to `console` (a new rich Console by default): per package a status line and
-    one table of findings per data table (columns no finding fills are left out), then
-    `render_summary`. Returns None."""
+    one table of findings per data table (columns no finding fills are left out) — or, under WIDE
+    columns (a narrow terminal, a pipe), one block per finding — then `render_summary`. Returns None."""
     console = console or Console()
     for package in report.packages:
         status = "[green]有效 valid[/green]" if package.valid else "[red]无效 invalid[/red]"
@@ -30,6 +33,9 @@ def render_text(report: Report, console: Console | None = None) -> None:
                       f"({package.tables} tables, {package.rows} rows, accounting identities held "
                       f"{package.identities_held}/{package.identities_checked}, "
                       f"{package.count('error')} errors, {package.count('warning')} warnings)")
+        if console.width < WIDE:
+            _render_blocks(package.findings, console)
+            continue
         for table, findings in _by_table(package.findings).items():
             grid = RichTable(title=table, show_lines=False, title_justify="left")
             cells = [(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.rule, f.row_id or "", f.measure or "",
@@ -44,6 +50,38 @@ def render_text(report: Report, console: Console | None = None) -> None:
                 grid.add_row(*(c[i] for i in keep))
             console.print(grid)
     render_summary(report, console)
+
+
+def where(finding) -> str:
+    """Where a finding is, for people: table and row (and measure), page and source line."""
+    at = finding.table or "(package)"
+    if finding.row_id:
+        at += f" 行 row {finding.row_id}"
+    if finding.measure:
+        at += f" · {finding.measure}"
+    location = finding.location or {}
+    spots = [f"p. {location['page']}" if location.get("page") else "",
+             f"line {location['line']}" if location.get("line") else "",
+             location.get("pointer") or ""]
+    spots = [s for s in spots if s] or ([location["file"]] if location.get("file") else [])
+    return at + (f"  ({', '.join(spots)})" if spots else "")
+
+
+def _render_blocks(findings, console: Console) -> None:
+    """A narrow terminal or a pipe (under WIDE columns): one finding a block — severity and rule,
+    then where it is, then the whole message wrapped and indented (never cut)."""
+    for f in findings:
+        head = Text()
+        head.append(f.severity, style=SEVERITY_STYLE[f.severity])
+        head.append(f"  {f.rule}")
+        console.print()
+        console.print(head)
+        console.print(Padding(Text(where(f)), (0, 0, 0, 2), expand=False))
+        if f.expected or f.found:
+            console.print(Padding(Text(f"应为 expected {f.expected or '—'} · 实为 found {f.found or '—'}"), (0, 0, 0, 2), expand=False))
+        console.print(Padding(Text(f.message, overflow="fold"), (0, 0, 0, 2), expand=False))
+    if findings:
+        console.print()
 
 
 def render_summary(report: Report, console: Console | None = None) -> None:

@@ -28,11 +28,19 @@ def explain(diff: Decimal, candidates: list[tuple[Row, Decimal]], tol: Decimal, 
     if len(matches) != 1:
         return ""
     row, value = matches[0]
+    gap = abs(abs(diff) - abs(value))
+    if gap == 0:
+        same, same_en, maybe = f"差额正好等于「{row_name(row)}」行的 {printed(value, table)}", \
+            f"The difference equals the row {row_name(row)!r}", ""
+    else:  # equal within rounding only: say so, never "exactly"
+        same = (f"差额 {printed(abs(diff), table)} 与「{row_name(row)}」行的 {printed(value, table)} "
+                f"仅差 {printed(gap, table)}（舍入误差之内）")
+        same_en, maybe = f"The difference is within rounding ({printed(gap, table)}) of the row {row_name(row)!r}", "可能"
     if diff > 0:
-        return (f"差额正好等于「{row_name(row)}」行的 {printed(value, table)}：该行未计入合计。"
-                f" The difference equals the row {row_name(row)!r}: the total does not include it.")
-    return (f"差额正好等于「{row_name(row)}」行的 {printed(value, table)}：合计多出了该行。"
-            f" The difference equals the row {row_name(row)!r}: the total counts it although it is not printed among the parts.")
+        return f"{same}：该行{maybe}未计入合计。 {same_en}: the total {maybe and 'may '}not include it.".replace(
+            "total not", "total does not")
+    return (f"{same}：合计{maybe}多出了该行。"
+            f" {same_en}: the total {maybe and 'may '}count{'' if maybe else 's'} it although it is not printed among the parts.")
 
 
 
