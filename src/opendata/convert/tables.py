@@ -28,7 +28,7 @@ TEXT_FIELDS_INHERITED = ("project_code", "project_name", "project_category", "de
                          "responsible_person", "contact_phone", "goal", "indicator_level1", "indicator_level2")
 LABEL_FIELDS = ("item", "project_name")   # dimensions that hold a two-sided table's row labels
 GROUP_NAME_FIELDS = ("project_name", "economic_name", "gov_economic_name")   # printed left of the item column: a group
-NAME_FIELDS = ("project_name", "unit_name", "economic_name", "gov_economic_name", "procurement_method")   # a row printing no label is named by these, in order
+NAME_FIELDS = ("project_name", "unit_name", "economic_name", "gov_economic_name", "procurement_method", "project_category")   # a row printing no label is named by these, in order
 EMPTY_MARKS = {"-", "—", "--", "——", "/", "无"}
 
 
@@ -425,16 +425,17 @@ class TableBuilder:
 
     @staticmethod
     def outer_label_only(row: CellRow, columns: list[Column]) -> bool:
-        """True when the table has two or more label columns (item, or a project or economic name left of the
-        innermost item column: 采购品目大类 | 专项名称 | 经济科目 | 采购物品名称) and the row prints its label only in
-        an outer one, left of the innermost item column: the row heads a group of the rows below (a subtotal)."""
-        items = [c.index for c in columns if c.kind == "dimension" and c.name == "item"]
-        labels = items + [c.index for c in columns if c.kind == "dimension" and c.name in GROUP_NAME_FIELDS
-                          and items and c.index < max(items)]
+        """True when the table has two or more label columns (item, a project or economic name left of the innermost
+        item column: 采购品目大类 | 专项名称 | 经济科目 | 采购物品名称; a project category left of them; the project name
+        right of an item column under the same heading: 类型 | 项目名称 (一级项目 | 二级项目)) and the row prints its label only in an outer one,
+        left of the innermost: the row heads a group of the rows below (a subtotal)."""
+        items, heads = [c.index for c in columns if c.kind == "dimension" and c.name == "item"], [c.path[:-1] for c in columns if c.name == "item"]
+        inner = max(items + [c.index for c in columns if c.kind == "dimension" and c.name == "project_name" and c.path[:-1] in heads and c.path[:-1]], default=-1)
+        labels = items + [c.index for c in columns if c.kind == "dimension" and c.name in (*GROUP_NAME_FIELDS, "project_category") and -1 < c.index <= inner]
         if len(labels) < 2:
             return False
         filled = [i for i in labels if i < len(row.cells) and row.cells[i].strip()]
-        return bool(filled) and max(filled) < max(items)
+        return bool(filled) and max(filled) < inner
 
     def carry_unit(self, values: dict, labels: list[str]) -> None:
         """A unit printed once over its rows by period (2025 年 / 2026 年 / 增减变化金额): a row
