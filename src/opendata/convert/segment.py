@@ -105,7 +105,10 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
             match = TitleMatch(segments[-1].table_id, "")
         elif match is None and one_cell and unlisted_title(text) and confirmed(lines, index):
             # a sentence pointing to the table: its subject, read from where the sentence's clause begins
-            match, text = TitleMatch("", ""), unlisted_title(clause_start(lines, index) + text) or unlisted_title(text)
+            subject = unlisted_title(text)
+            if subject != text.strip("\t "):   # a pointer's subject (not a printed title): its clause may begin on the line above
+                subject = unlisted_title(clause_start(lines, index) + text) or subject
+            match, text = TitleMatch("", ""), subject
         if match is None or not confirmed(lines, index):
             continue
         marker = None
