@@ -216,3 +216,51 @@ def test_an_unlisted_table_of_a_web_page_is_kept_and_not_read_as_text(tmp_path):
     assert table.printed_title == "二、国有资产占用情况表" and table.money_unit == "万元"
     assert [r.values["amount"] for r in table.rows if "amount" in r.values] == [Decimal("300000.00"), Decimal("100000.00")] * 2
     assert not [w for w in result.warnings if "read as text" in w], result.warnings
+
+
+UNITS_LISTED = """二、单位预算单位构成
+从预算单位构成看，测试市测试局包括4个机关科室及2个下属单位，其中：列入2026
+年单位预算编制范围的单位详细情况见下表:
+序号\t单位名称
+（一）\t测试市测试局
+（二）\t测试市测试局执法大队
+（三）\t测试市测试局监测站
+三、单位主要工作任务
+2026年，测试市测试局主要任务是：坚持问题导向，围绕改善区域环境质量的核心目标，
+统筹推进污染治理、生态保护等各项任务。围绕上述任务，
+重点抓好以下工作：
+(一)落实生态环境保护目标责任书。"""
+
+
+def test_an_unlisted_table_ends_where_the_narrative_resumes(tmp_path):
+    """A list of units under a sentence pointing to it (…其中：列入2026 / 年单位预算编制范围的单位详细情况见下表:)
+    holds its three rows only: the numbered heading and the prose under it are narrative; the title is the
+    sentence's subject with the year printed on the line above; a table of names has no money unit."""
+    result = convert_file(text_document(tmp_path, SUMMARY, UNITS_LISTED))
+    (table,) = _unlisted(result.disclosure)
+    assert table.printed_title == "列入2026年单位预算编制范围的单位"
+    assert max(r.values["row_number"] for r in table.rows) == 3
+    assert [r.values["text"] for r in table.rows if r.values["column_number"] == 2] == [
+        "测试市测试局", "测试市测试局执法大队", "测试市测试局监测站"]
+    assert table.money_unit is None and table.money_decimals is None
+    narrative = " ".join(str(v) for r in result.disclosure.tables["narrative"].rows for v in r.values.values() if v)
+    for printed in ("单位主要工作任务", "坚持问题导向", "落实生态环境保护目标责任书"):
+        assert printed in narrative, printed
+
+
+def test_a_real_list_of_units_ends_at_the_next_heading():
+    """049.pdf pages 4–5 (`pdftotext -layout -f 4 -l 5`): under …列入 2026 / 年单位预算编制范围的单位详细情况见下表:
+    the table 序号 / 单位名称 prints 3 rows; 三、单位主要工作任务 and its text follow as narrative."""
+    import pytest
+
+    from tests.corpus_compare import CORPUS
+
+    source = CORPUS / "049.pdf"
+    if not source.exists():
+        pytest.skip("the national corpus is not here")
+    result = convert_file(source)
+    (table,) = _unlisted(result.disclosure)
+    assert table.printed_title.endswith("2026年单位预算编制范围的单位") and table.pages == [4, 5]
+    assert max(r.values["row_number"] for r in table.rows) == 3 and table.money_unit is None
+    narrative = " ".join(str(v) for r in result.disclosure.tables["narrative"].rows for v in r.values.values() if v)
+    assert "单位主要工作任务" in narrative and "常态化推进扫黑除恶线索排查" in narrative

@@ -28,3 +28,25 @@ def test_a_part_named_before_the_totals_words_is_not_the_total():
                     "此外，基本支出预算数为 12323.46 万元，项目支出预算数为 5533 万元。",
                     "其中：因公出国（境）费支出决算为 0 万元；公务接待费", "支出决算为 0.16 万元。")
     assert "income_total" not in found and "expenditure_total" not in found
+
+
+def all_figures(*texts: str) -> list[tuple[str, str]]:
+    lines = [Line(number, text, 1) for number, text in enumerate(texts, 1)]
+    return [(row.values["figure"], str(row.values.get("amount") or row.values.get("quantity")))
+            for row in key_figures_table(lines).rows]
+
+
+def test_a_part_listed_after_its_total_is_not_the_total():
+    """编制338名，其中行政编制200名、行政附属编制104名、事业编制34名 (a provincial budget of 2019): the
+    headline 编制 is 338; the qualified parts after 其中 are not stated again as the total."""
+    found = all_figures("本部门下设办公厅和4个专门委员会，有38个处室，编制338名，其中行政编制200名、行政附属编制104名、",
+                        "事业编制34名。")
+    assert [value for figure, value in found if figure == "staff_authorized"] == ["338"]
+
+
+def test_a_total_named_after_another_figure_is_that_figure():
+    """政府采购支出预算总额2416.43万元 is the procurement, not the year's expenditure (支出预算)."""
+    found = all_figures("八、政府采购情况说明",
+                        "2019年度本部门政府采购支出预算总额2416.43万元，其中：拟采购货物支出233.1万元、拟购买服务支出2183.33万元。")
+    assert ("procurement", "24164300") in [(f, v.split(".")[0]) for f, v in found]
+    assert not [f for f, _ in found if f == "expenditure_total"]

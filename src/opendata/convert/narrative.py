@@ -114,6 +114,8 @@ def key_figures_table(lines: list[Line]) -> Table:
                 before = text[max(0, match.start() - LOOKBACK):match.start()]
                 before = re.split(r"[。；，,]", before)[-1]
                 found = next(((alias, code) for alias, code, k in aliases if k == kind and alias in before), None)
+                if found and found[1] in TOTALS:
+                    found = subject_before(before, found, aliases, kind)
                 if found and before[max(0, before.rfind(found[0]) - 2):before.rfind(found[0])] in QUALIFIERS:
                     continue
                 if found and found[1] in TOTALS and part_of_total(before, before.rfind(found[0]), found[0]):
@@ -124,6 +126,8 @@ def key_figures_table(lines: list[Line]) -> Table:
                     continue  # 政府采购货物支出 …: a part of the figure, not the figure
                 line_no = numbers[bisect_right(offsets, match.start()) - 1]
                 sentence = sentence_around(text, match.start())
+                if named_before_its_parts(text, match.start(), found[1], aliases, pattern):
+                    continue
                 if kind == "money" and TARGETS_SENTENCE.search(sentence):
                     continue
                 values = {"figure": found[1], "item": found[0], "text": sentence}
@@ -144,6 +148,37 @@ def key_figures_table(lines: list[Line]) -> Table:
         seen[base] = seen.get(base, 0) + 1
         row.row_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
     return table
+
+
+def subject_before(before: str, found: tuple[str, str], aliases, kind: str) -> tuple[str, str]:
+    """The figure a total's name (支出预算, 收入合计) states when the name of another headline figure
+    stands right before it (政府采购 + 支出预算总额 2416.43万元: the procurement, not the year's
+    expenditure): that figure's (alias, code), else `found`."""
+    at = before.rfind(found[0])
+    for alias, code, k in aliases:
+        if k != kind or code in TOTALS or alias not in before[:at]:
+            continue
+        end = before.rfind(alias, 0, at) + len(alias)
+        if end <= at and FILLER.match(before[end:at]):
+            return alias, code
+    return found
+
+
+def named_before_its_parts(text: str, position: int, code: str, aliases, pattern: re.Pattern) -> bool:
+    """Whether the figure at `position` is one of the parts (其中 …) of the same figure stated earlier in
+    its sentence (编制338名，其中行政编制200名、行政附属编制104名: the 104 is a part, not the total)."""
+    start = max(text.rfind("。", 0, position), text.rfind("；", 0, position)) + 1
+    head = text[start:position]
+    at = head.rfind("其中")
+    if at < 0:
+        return False
+    earlier = head[:at]
+    for alias, other, _ in aliases:
+        if other == code and alias in earlier:
+            after = earlier[earlier.find(alias) + len(alias):]
+            if pattern.search(after[:LOOKBACK]):
+                return True
+    return False
 
 
 def sentence_around(text: str, position: int) -> str:

@@ -20,6 +20,7 @@ HEADING_LINE = re.compile(r"^\s*[一二三四五六七八九十]+、.*(说明|�
 TITLE_LIKE = re.compile(r"表\s*([(（][^()（）]{0,30}[)）])?\s*$")   # ends in 表, or 表（续）, 表（按…分类）
 BRACKETED_LINE = re.compile(r"^\s*[(（][^()（）]{2,40}[)）]\s*$")   # a title's remark printed on the line below it
 HEAD_NUMBERING = re.compile(r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+部分)")   # 一、 （二） 3. 第一部分
+SENTENCE_MARKS = "，,。；;：:"
 CONFIRM_WINDOW = 14
 CONTENTS_RUN = 3   # this many titles of different tables on consecutive lines are a contents listing
 
@@ -103,7 +104,11 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
             # 某某经费补助绩效目标表 after the project forms: one more project's form, named by its project
             match = TitleMatch(segments[-1].table_id, "")
         elif match is None and one_cell and unlisted_title(text) and confirmed(lines, index):
-            match, text = TitleMatch("", ""), unlisted_title(text)   # a sentence pointing to the table: its subject
+            # a sentence pointing to the table: its subject, read from where the sentence's clause begins
+            subject = unlisted_title(text)
+            if subject != text.strip("\t "):   # a pointer's subject (not a printed title): its clause may begin on the line above
+                subject = unlisted_title(clause_start(lines, index) + text) or subject
+            match, text = TitleMatch("", ""), subject
         if match is None or not confirmed(lines, index):
             continue
         marker = None
@@ -131,7 +136,7 @@ def find_segments(lines: list[Line], unlisted: list[Segment] | None = None) -> l
         if current.marker:
             # another table's marker (表4 after 表3) ends the table, even when its title is not one of the catalog's
             limit = next((j for j, m in markers if current.start <= j < limit and m != current.marker), limit)
-        current.end = body_end(lines, current.start, limit)
+        current.end = body_end(lines, current.start, limit, outside_catalog=not current.table_id)
         current.lines = lines[current.start:current.end]
         if current.end < limit and looks_like_title(lines, current.end) and match_title(lines[current.end].text) is None:
             current.stopped_at = lines[current.end]
@@ -240,9 +245,41 @@ def looks_like_title(lines: list[Line], index: int) -> bool:
     return any(tabular(lines[j]) or is_unit_line(lines[j].text) for j in range(index + 1, min(len(lines), index + 4)))
 
 
-def body_end(lines: list[Line], start: int, limit: int) -> int:
+def clause_start(lines: list[Line], index: int) -> str:
+    """The head of the clause that line `index` continues: the tail of the line above (after its
+    last comma, colon or full stop) when that line is one untabbed cell that ends mid-sentence
+    (…其中：列入 2026 / 年单位预算编制范围的单位详细情况见下表：), else ''."""
+    above = next((line for line in reversed(lines[max(0, index - 2):index]) if line.text.strip()), None)
+    if above is None or "\t" in above.text.strip("\t") or tabular(above):
+        return ""
+    text = squash(above.text)
+    if not text or text[-1] in SENTENCE_MARKS:
+        return ""
+    tail = re.split(f"[{SENTENCE_MARKS}]", text)[-1]
+    return tail if tail != text else ""
+
+
+def narrative_resumes(lines: list[Line], index: int, limit: int) -> bool:
+    """In a table outside the catalog, once rows have begun: line `index` (one untabbed cell) starts
+    the narrative again when it is a numbered heading (三、单位主要工作任务) with a sentence or nothing
+    under it, or a sentence (a comma, colon or full stop in more than 12 characters) continued on an
+    untabbed line below. Such a table's rows are only the tabbed lines printed under its title."""
+    text = lines[index].text
+    if "\t" in text.strip("\t") or tabular(lines[index]) or NOTE_LINE.search(text):
+        return False
+    below = next((line for line in lines[index + 1:limit] if line.text.strip()), None)
+    if below is not None and ("\t" in below.text.strip("\t") or tabular(below)):
+        return False
+    key = squash(text)
+    if HEAD_NUMBERING.match(key):
+        return below is None or bool(re.search(f"[{SENTENCE_MARKS}]", below.text))
+    return below is not None and len(key) > 12 and bool(re.search(f"[{SENTENCE_MARKS}]", key))
+
+
+def body_end(lines: list[Line], start: int, limit: int, outside_catalog: bool = False) -> int:
     """Where the table stops: the limit, or an earlier prose line or title of another table
-    (`looks_like_title`, one the catalog does not name) once rows have begun."""
+    (`looks_like_title`, one the catalog does not name) once rows have begun; in a table outside
+    the catalog also where the narrative resumes (`narrative_resumes`)."""
     started = False
     for j in range(start, limit):
         text = lines[j].text
@@ -252,6 +289,8 @@ def body_end(lines: list[Line], start: int, limit: int) -> int:
             started = True
             continue
         if started and looks_like_title(lines, j):
+            return j
+        if started and outside_catalog and narrative_resumes(lines, j, limit):
             return j
         if started and (is_table_marker(text.strip()) or is_table_number(text.strip())) and j + 1 < limit and looks_like_title(lines, j + 1):
             return j   # 表5 above the title of another table

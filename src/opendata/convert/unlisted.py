@@ -141,6 +141,8 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
             table.rows.append(Row(row_id=f"{number}|{column}", row_type=row_type, values=values,
                                   source_line=row.line, source_page=row.page))
     table.money_decimals = decimals if decimals is not None else (max(printed) if printed else None)
+    if unit is None and not printed:
+        table.money_unit = None   # no unit printed and no amount read (a list of units, of names): no money unit
     for column in ("row_number", "column_number", "column_header", "item", "text", "amount"):
         if any(column in row.values and row.values[column] is not None for row in table.rows):
             table.add_column(column)
