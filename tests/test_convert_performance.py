@@ -136,3 +136,23 @@ def test_003_self_evaluations():
     assert len(scored) == 1
     last = [r for r in rows if r["project_name"] == "机房设备升级改造经费"]
     assert last[0]["budget_initial"] == Decimal("490410") and last[-1]["record_type"] == "total_score"
+
+
+def test_an_unlabelled_amount_row_above_the_first_project_is_the_lists_total():
+    """081.pdf p. 35 (2026年市级部门项目支出绩效表) prints 1,266.75 under the header with no label, then the
+    projects (财政服务综合业务管理 120.00 …); checked by hand with `pdftotext -layout`. It is the list's total:
+    read as 合计 with a warning, never as a project without a name (an empty required `item`)."""
+    import pytest
+
+    from opendata.convert import convert_file
+    from tests.corpus_compare import CORPUS
+
+    source = CORPUS / "081.pdf"
+    if not source.exists():
+        pytest.skip("the national corpus is not here")
+    result = convert_file(source)
+    table = result.disclosure.tables["project_performance_targets"]
+    first = table.rows[0]
+    assert (first.row_type, first.values["item"], first.values["total"]) == ("total", "合计", Decimal("12667500.00"))
+    assert all(row.values.get("item") for row in table.rows)
+    assert any("without a label above the first project" in w for w in result.warnings)

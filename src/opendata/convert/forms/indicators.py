@@ -105,6 +105,11 @@ class IndicatorTables(FormReader):
                 values.setdefault(k, v)
             fragment = {}
             total = self._total_label(values)
+            if not total and not project and values and not any(isinstance(v, str) and v for v in values.values()):
+                # amounts printed with no label above the first project: the list's total, its 合计 not printed
+                total = "合计"
+                self.warn(f"a row of amounts without a label above the first project ({', '.join(str(v) for v in values.values())}): "
+                          "read as the table's total (合计)", row.line, spec.code)
             if total:
                 # 合计 | | 270.00: the table's total row, no project nor indicator of its own
                 values = {k: v for k, v in values.items() if not isinstance(v, str)}
