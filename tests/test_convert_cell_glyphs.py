@@ -34,9 +34,10 @@ def test_procurement_categories_are_rows_of_their_own(tmp_path, header):
 
 
 def test_a_table_without_label_column_is_still_its_total(tmp_path):
-    """The 三公 table printing one row of amounts and no label column: the row is the table's total."""
+    """The 三公 table printing one row of amounts and no label column: the row is the table's total, also when
+    amounts stand in columns not recognised (last year's, under no header)."""
     source = text_document(tmp_path, "\n".join([
-        "“三公”经费支出预算表", "单位：万元", "合计\t因公出国（境）费\t公务接待费", "3.00\t1.00\t2.00"]))
+        "“三公”经费支出预算表", "单位：万元", "合计\t因公出国（境）费\t公务接待费\t\t", "3.00\t1.00\t2.00\t4.00\t5.00"]))
     table = convert_file(source).disclosure.tables["three_public_expenses"]
     assert [(r.row_type, r.values["item"]) for r in table.rows] == [("total", "合计")]
 

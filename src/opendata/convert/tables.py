@@ -399,9 +399,9 @@ class TableBuilder:
                 labels.append(values.pop(name))
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
             return None
-        texts = [u[1] for u in unconverted if isinstance(u, tuple)]   # no label column recognised: the text of columns
+        texts = [u[1] for u in unconverted if isinstance(u, tuple) and not is_amount(u[1])]   # no label column recognised: text of columns
         if not labels and texts and not any(c.kind in ("dimension", "code_part") for c in columns):   # not recognised
-            labels, unconverted = texts, [u for u in unconverted if not isinstance(u, tuple)]   # labels the rows (A-货物), not 合计
+            labels, unconverted = texts, [u for u in unconverted if not (isinstance(u, tuple) and u[1] in texts)]   # labels the rows (A-货物), not 合计
         for what in unconverted:
             self.unconverted.setdefault(what[0] if isinstance(what, tuple) else what, []).append(row.line)
         label = " / ".join(clean_label(l) for l in labels if clean_label(l))
