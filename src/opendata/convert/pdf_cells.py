@@ -85,16 +85,16 @@ NUMBER_PIECE = re.compile(r"^[-−(（]?[\d,.]+$")
 ONE_AMOUNT = re.compile(r"^[-−]?[(（]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?[)）]?$")   # commas only as thousands separators
 
 
-def cell_text(words) -> str:
+def cell_text(words, box=None) -> str:
     """A cell's words: line by line, lines joined (a wrapped label is one label); an amount
     wrapped in a narrow cell (1,040,000 / .00) is joined without a space when the pieces
-    together make one amount."""
+    together make one amount. With the cell's `box` (x0, top, x1, bottom) a line wrapped by
+    character inside a word (`cut_inside_word`) is joined without a space."""
     lines = group_lines(words)
-    right = max((w["x1"] for line in lines for w in line), default=0.0)
     text = ""
     for n, line in enumerate(lines):
         part = join_words(line, gap_is_space=False)
-        if n and cut_inside_word(lines[n - 1], line, right) and ALNUM_END.search(text) and ALNUM_START.match(part):
+        if n and box and cut_inside_word(lines, n, box) and ALNUM_END.search(text) and ALNUM_START.match(part):
             text += part
         else:
             text = join_lines(text, part)
@@ -105,16 +105,18 @@ ALNUM_END = re.compile(r"[0-9A-Za-z]$")
 ALNUM_START = re.compile(r"^[0-9A-Za-z]")
 
 
-def cut_inside_word(line: list[dict], following: list[dict], right: float) -> bool:
-    """True when a cell's printed `line` is full: the first character of the `following` line would not have fit
-    after it within the cell's text width (`right`, the right end of its widest line). The cell was wrapped by
-    character, inside a word (a project code 11000026T00000374 / 9339 is one code), not at a space."""
-    chars = following[0].get("chars") or []
-    first = chars[0] if chars else following[0]
-    width = first["x1"] - first["x0"]
-    if len(chars) < 1 and len(following[0]["text"]) > 1:
-        width /= len(following[0]["text"])
-    return line[-1]["x1"] + width > right
+def cut_inside_word(lines: list[list[dict]], n: int, box) -> bool:
+    """True when line `n - 1` of a cell (`lines`: its printed lines of words; `box`: its borders) is full: the first
+    character of line `n` would not have fit after it, within the cell's text width (the right end of its widest line,
+    or its right border less the padding printed on its left, whichever is further). The cell was wrapped by character,
+    inside a word (a project code 11000026T00000374 / 9339 is one code), not at a space."""
+    right = max(w["x1"] for line in lines for w in line)
+    right = max(right, box[2] - max(0.0, min(w["x0"] for line in lines for w in line) - box[0]))
+    following = lines[n][0]
+    chars = following.get("chars") or []
+    first = chars[0] if chars else following
+    width = (first["x1"] - first["x0"]) / (1 if chars else max(1, len(following["text"])))
+    return lines[n - 1][-1]["x1"] + width > right
 
 
 def join_lines(text: str, part: str) -> str:
@@ -147,8 +149,8 @@ def ruled_rows(table, words, state: dict) -> list[str]:
     for r, k, word in open_cells(rows, stray):
         grid_words[r][k].append(word)
     grid = []
-    for cell_words in grid_words:
-        cells = [cell_text(inner) for inner in cell_words]
+    for row, cell_words in zip(rows, grid_words):
+        cells = [cell_text(inner, box) for inner, box in zip(cell_words, [*row.cells, *[None] * len(cell_words)])]
         for part in split_code_part_header(cells):
             if any(c.strip() for c in part):
                 grid.append(part)
