@@ -207,7 +207,7 @@ class TableBuilder:
                     message = f"column '{what}' means measure {column.name}, which table {self.spec.code} does not carry in the standard; its cells are not converted"
                     self.warnings.add_once(message, message + ("" if used else " (the column is empty)"), line, self.spec.code)
                 elif used:
-                    message = f"column '{what}' not recognised; its cells are not converted"
+                    message = f"column '{what}' not recognised; its cells are not converted (its text labels the rows when no label column is recognised)"
                     self.warnings.add_once(message, message, line, self.spec.code)
 
     # -- rows ------------------------------------------------------------------
