@@ -21,7 +21,7 @@ from pathlib import Path
 from ..model import Disclosure
 from .errors import ConversionError, Warnings
 from .limits import Limits, check_page_count, check_page_streams
-from .pdf_cells import AMOUNT_TOKEN, group_lines, inside, join_lines, join_words, joiner, open_rule_ends, ruled_rows, visible_page
+from .pdf_cells import AMOUNT_TOKEN, group_lines, inside, join_lines, join_words, joiner, open_rule_ends, rejoin_split_words, ruled_rows, visible_page
 from .pdf_page import normalise_media_box, readable_page
 from .source import Line, describe_source
 
@@ -176,6 +176,7 @@ def page_text_lines(page, state: dict | None = None) -> list[str]:
     """The printed lines of a page, top to bottom; ruled tables' rows as tab-joined cells."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False, use_text_flow=False,
                                return_chars=True)
+    words = rejoin_split_words(words, x_tolerance=1.5)
     tables = []
     try:
         found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines",

@@ -9,6 +9,7 @@ merged cell starts.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
@@ -84,15 +85,38 @@ NUMBER_PIECE = re.compile(r"^[-−(（]?[\d,.]+$")
 ONE_AMOUNT = re.compile(r"^[-−]?[(（]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?[)）]?$")   # commas only as thousands separators
 
 
-def cell_text(words) -> str:
+def cell_text(words, box=None) -> str:
     """A cell's words: line by line, lines joined (a wrapped label is one label); an amount
     wrapped in a narrow cell (1,040,000 / .00) is joined without a space when the pieces
-    together make one amount."""
-    parts = [join_words(line, gap_is_space=False) for line in group_lines(words)]
+    together make one amount. With the cell's `box` (x0, top, x1, bottom) a line wrapped by
+    character inside a word (`cut_inside_word`) is joined without a space."""
+    lines = group_lines(words)
     text = ""
-    for part in parts:
-        text = join_lines(text, part)
+    for n, line in enumerate(lines):
+        part = join_words(line, gap_is_space=False)
+        if n and box and cut_inside_word(lines, n, box) and ALNUM_END.search(text) and ALNUM_START.match(part):
+            text += part
+        else:
+            text = join_lines(text, part)
     return text.strip()
+
+
+ALNUM_END = re.compile(r"[0-9A-Za-z]$")
+ALNUM_START = re.compile(r"^[0-9A-Za-z]")
+
+
+def cut_inside_word(lines: list[list[dict]], n: int, box) -> bool:
+    """True when line `n - 1` of a cell (`lines`: its printed lines of words; `box`: its borders) is full: the first
+    character of line `n` would not have fit after it, within the cell's text width (the right end of its widest line,
+    or its right border less the padding printed on its left, whichever is further). The cell was wrapped by character,
+    inside a word (a project code 11000026T00000374 / 9339 is one code), not at a space."""
+    right = max(w["x1"] for line in lines for w in line)
+    right = max(right, box[2] - max(0.0, min(w["x0"] for line in lines for w in line) - box[0]))
+    following = lines[n][0]
+    chars = following.get("chars") or []
+    first = chars[0] if chars else following
+    width = (first["x1"] - first["x0"]) / (1 if chars else max(1, len(following["text"])))
+    return lines[n - 1][-1]["x1"] + width > right
 
 
 def join_lines(text: str, part: str) -> str:
@@ -125,8 +149,8 @@ def ruled_rows(table, words, state: dict) -> list[str]:
     for r, k, word in open_cells(rows, stray):
         grid_words[r][k].append(word)
     grid = []
-    for cell_words in grid_words:
-        cells = [cell_text(inner) for inner in cell_words]
+    for row, cell_words in zip(rows, grid_words):
+        cells = [cell_text(inner, box) for inner, box in zip(cell_words, [*row.cells, *[None] * len(cell_words)])]
         for part in split_code_part_header(cells):
             if any(c.strip() for c in part):
                 grid.append(part)
@@ -270,3 +294,52 @@ def open_rule_ends(page) -> list[float]:
         return []
     top, bottom = min(e["top"] for e in horizontal), max(e["top"] for e in horizontal)
     return sorted(float(y) for y, n in counts.items() if n >= 2 and (y >= bottom - 2 or y <= top + 2))
+
+
+def rejoin_split_words(words, x_tolerance: float) -> list[dict]:
+    """pdfplumber words (extract_words(return_chars=True)) with the pieces of one printed word joined again. pdfplumber
+    groups characters into lines by chaining their heights: in a row whose cells wrap onto lines at other heights
+    (a two-line code cell beside a cell of three lines), the two lines of a cell are read as one and their
+    characters interleaved left to right, each line cut into pieces ('1', '1', '0', '02', '6T0' …). A piece is joined
+    to the word whose last character it follows on the same baseline (top within a tenth of the height), no
+    further than `x_tolerance` to the right, as pdfplumber joins the characters of a word, when a piece of another
+    line starts between them (what cut the word; a word cut at a blank stays cut)."""
+    starts = sorted((w["chars"][0]["x0"], w["chars"][0]["top"]) for w in words if w.get("chars"))
+    xs = [x for x, _ in starts]
+
+    def cut_by_other_line(last: dict, first: dict, slack: float) -> bool:
+        lo, hi = bisect.bisect_left(xs, last["x0"]), bisect.bisect_right(xs, first["x0"])
+        return any(abs(top - first["top"]) > slack for _, top in starts[lo:hi])
+
+    out: list[dict] = []
+    by_height: dict[int, list[dict]] = {}   # words by the rounded top of their first character
+    for word in sorted(words, key=lambda w: (w["x0"], w["top"])):
+        chars = word.get("chars")
+        if not chars or word.get("upright") is False:
+            out.append(word)
+            continue
+        first = chars[0]
+        slack = 0.1 * max(1.0, first["bottom"] - first["top"])
+        host = None
+        for key in (round(first["top"]) - 1, round(first["top"]), round(first["top"]) + 1):
+            for other in by_height.get(key, ()):
+                last = other["chars"][-1]
+                if abs(last["top"] - first["top"]) <= slack and abs(last["bottom"] - first["bottom"]) <= slack \
+                        and last["x0"] <= first["x0"] <= last["x1"] + x_tolerance and cut_by_other_line(last, first, slack):
+                    host = other
+                    break
+            if host:
+                break
+        if host is None:
+            word = dict(word)
+            out.append(word)
+            by_height.setdefault(round(first["top"]), []).append(word)
+            continue
+        host["chars"] = list(host["chars"]) + list(chars)
+        host["text"] += word["text"]
+        host["x1"] = max(host["x1"], word["x1"])
+        host["bottom"] = max(host["bottom"], word["bottom"])
+        host["top"] = min(host["top"], word["top"])
+        if "width" in host:
+            host["width"] = host["x1"] - host["x0"]
+    return out

@@ -207,7 +207,7 @@ class TableBuilder:
                     message = f"column '{what}' means measure {column.name}, which table {self.spec.code} does not carry in the standard; its cells are not converted"
                     self.warnings.add_once(message, message + ("" if used else " (the column is empty)"), line, self.spec.code)
                 elif used:
-                    message = f"column '{what}' not recognised; its cells are not converted"
+                    message = f"column '{what}' not recognised; its cells are not converted (its text labels the rows when no label column is recognised)"
                     self.warnings.add_once(message, message, line, self.spec.code)
 
     # -- rows ------------------------------------------------------------------
@@ -353,12 +353,11 @@ class TableBuilder:
         return [parsed] if parsed else []
 
     def parse_part(self, row: CellRow, columns: list[Column], unit: str, decimals: list[int], side: str | None) -> Row | None:
-        """The cells of `row` under `columns` (one side of a two-sided table, or every column) ->
-        one Row, or None when they hold nothing. Measures become Decimal 元 from `unit` (printed
-        decimals appended to `decimals`; a dash or blank mark is no amount), 类/款/项 cells one
-        code, dimension cells go through `put_dimension`; the label is what the label cells print
-        (合计 for a table without label column), the row type read from it. Unconvertible cells
-        are collected for one warning per column; amounts without any label are a warning."""
+        """The cells of `row` under `columns` (one side of a two-sided table, or every column) -> one Row, or None when
+        they hold nothing. Measures become Decimal 元 from `unit` (printed decimals appended to `decimals`; a dash or blank
+        mark is no amount), 类/款/项 cells one code, dimension cells go through `put_dimension`; the label is what the label
+        cells print (with no label column, the text of columns not recognised, else 合计), the row type read from it.
+        Unconvertible cells are collected for one warning per column; amounts without any label are a warning."""
         values: dict = {}
         labels: list[str] = []
         code_parts: dict[str, dict[int, str]] = {}   # code field -> 类 / 款 / 项 cells
@@ -380,7 +379,7 @@ class TableBuilder:
             elif column.kind == "ignore":
                 continue
             else:
-                unconverted.append(f"column {column.index + 1} '{'/'.join(column.path)}'" if column.path else f"column {column.index + 1} (no header)")
+                unconverted.append((f"column {column.index + 1} '{'/'.join(column.path)}'" if column.path else f"column {column.index + 1} (no header)", cell))
         for code_field, parts in code_parts.items():
             code = join_code_parts(inherit_parts(self.code_rows, code_field, [parts.get(i, "") for i in range(3)]))
             if code:
@@ -400,8 +399,11 @@ class TableBuilder:
                 labels.append(values.pop(name))
         if not labels and not any(values.get(k) for k in CODE_FIELDS) and not any(isinstance(v, Decimal) for v in values.values()) and not values:
             return None
+        texts = [u[1] for u in unconverted if isinstance(u, tuple) and not is_amount(u[1])]   # no label column recognised: text of columns
+        if not labels and texts and not any(c.kind in ("dimension", "code_part") for c in columns):   # not recognised
+            labels, unconverted = texts, [u for u in unconverted if not (isinstance(u, tuple) and u[1] in texts)]   # labels the rows (A-货物), not 合计
         for what in unconverted:
-            self.unconverted.setdefault(what, []).append(row.line)
+            self.unconverted.setdefault(what[0] if isinstance(what, tuple) else what, []).append(row.line)
         label = " / ".join(clean_label(l) for l in labels if clean_label(l))
         if not label:
             if not any(values.get(k) for k in (*CODE_FIELDS, "unit_code", *NAME_FIELDS)):
