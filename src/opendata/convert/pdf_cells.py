@@ -154,7 +154,8 @@ def ruled_rows(table, words, state: dict) -> list[str]:
         for part in split_code_part_header(cells):
             if any(c.strip() for c in part):
                 grid.append(part)
-    grid = widen_continuation(grid, column_edges(rows), state)
+    grid, edges = without_empty_outer_columns(grid, column_edges(rows))
+    grid = widen_continuation(grid, edges, state)
     return ["\t".join(cells) for cells in unfold_blocks(grid, state)]
 
 
@@ -166,16 +167,34 @@ def column_edges(rows) -> list[float | None]:
             for k in range(width)]
 
 
+def without_empty_outer_columns(grid: list[list[str]], edges: list[float | None]) -> tuple[list[list[str]], list[float | None]]:
+    """The rows of a ruled table on one page (cells left to right, one per grid column whose left borders are
+    `edges`) without its first and last grid columns while they are empty in every row: a narrow margin column
+    ruled on some pages of a table and not on others would put each cell one column to the right of the same
+    cell on the other pages. Returns (rows, edges) for the columns kept."""
+    width = max((len(cells) for cells in grid), default=0)
+    filled = [k for k in range(width) if any(k < len(cells) and cells[k].strip() for cells in grid)]
+    if not filled:
+        return grid, edges
+    first, last = filled[0], filled[-1]
+    if first == 0 and last == width - 1:
+        return grid, edges
+    edges = list(edges) + [None] * (width - len(edges))
+    return [(cells + [""] * (width - len(cells)))[first:last + 1] for cells in grid], edges[first:last + 1]
+
+
 def widen_continuation(grid: list[list[str]], edges: list[float | None], state: dict) -> list[list[str]]:
     """The rows of a ruled table (cells left to right, one per grid column whose left borders are `edges`)
     laid on the columns of the ruled table before it (`state`, kept across pages) when they continue it: the
-    table starts with amounts (no header), has fewer columns and each of its columns starts at a border of the
+    table starts with amounts (no header) or with a repeat of a header row of the table before (the same
+    texts in its non-empty cells), has fewer columns and each of its columns starts at a border of the
     one before (a 合计 row printed alone on the next page, its label cell merged over the code and name columns,
-    has four columns where the table has seven). Other tables are returned as they are; `state` then gets
-    their borders."""
+    has four columns where the table has seven; a page that does not rule a column the first page rules).
+    Other tables are returned as they are; `state` then gets their borders and header rows."""
     before = state.get("ruled_edges")
     starts_with_amounts = bool(grid) and any(AMOUNT_TOKEN.match(c.strip()) for c in grid[0])
-    if before and starts_with_amounts and 0 < len(edges) < len(before) and None not in edges:
+    repeats_header = bool(grid) and bool(filled_cells(grid[0])) and filled_cells(grid[0]) in state.get("ruled_header", [])
+    if before and (starts_with_amounts or repeats_header) and 0 < len(edges) < len(before) and None not in edges:
         at = [next((n for n, x in enumerate(before) if x is not None and abs(x - edge) <= 1.5), None) for edge in edges]
         if None not in at and at == sorted(set(at)):
             widened = []
@@ -186,7 +205,14 @@ def widen_continuation(grid: list[list[str]], edges: list[float | None], state: 
                 widened.append(row)
             return widened
     state["ruled_edges"] = edges
+    heading = next((n for n, cells in enumerate(grid) if any(AMOUNT_TOKEN.match(c.strip()) for c in cells)), len(grid))
+    state["ruled_header"] = [filled_cells(cells) for cells in grid[:heading] if filled_cells(cells)]
     return grid
+
+
+def filled_cells(cells: list[str]) -> tuple[str, ...]:
+    """The texts of a row's non-empty cells, left to right."""
+    return tuple(c.strip() for c in cells if c.strip())
 
 
 def split_at_borders(word: dict, rows) -> list[dict]:
