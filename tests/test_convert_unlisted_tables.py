@@ -155,7 +155,9 @@ def test_a_real_unlisted_table_is_kept_as_printed():
     texts = [r.values.get("text") for r in table.rows]
     for printed in ("全市山区村卫星电话配备率", "100%", "挂账隐患整改率", "≥95%", "各区应急管理部门满意度", "≥90%"):
         assert printed in texts, printed
-    assert sorted(r.values["amount"] for r in table.rows if "amount" in r.values) == [Decimal("13000.000000")] * 2
+    # the unit is printed in the label cell 资金情况（万元）, not on a unit line: 13000.000000 万元
+    assert table.money_unit == "万元"
+    assert sorted(r.values["amount"] for r in table.rows if "amount" in r.values) == [Decimal("130000000.000000")] * 2
     assert any("应急管理专项转移支付绩效目标表" in w and "kept as unlisted_table_" in w for w in result.warnings)
 
 
@@ -264,3 +266,38 @@ def test_a_real_list_of_units_ends_at_the_next_heading():
     assert max(r.values["row_number"] for r in table.rows) == 3 and table.money_unit is None
     narrative = " ".join(str(v) for r in result.disclosure.tables["narrative"].rows for v in r.values.values() if v)
     assert "单位主要工作任务" in narrative and "常态化推进扫黑除恶线索排查" in narrative
+
+
+def test_a_unit_printed_in_a_header_cell_is_the_tables_unit(tmp_path):
+    """No unit line: the unit printed in brackets in a column header (资金情况（万元）) is the table's unit,
+    and its amounts are read in it."""
+    source = text_document(tmp_path, SUMMARY, "\n".join([
+        "二、专项转移支付资金表",
+        "转移支付名称\t资金情况（万元）\t备注",
+        "安全生产专项\t13,000.50\t市级",
+        "防灾减灾专项\t200.00\t"]))
+    result = convert_file(source)
+    (table,) = _unlisted(result.disclosure)
+    assert table.money_unit == "万元"
+    amounts = {r.values["item"]: r.values["amount"] for r in table.rows if "amount" in r.values}
+    assert amounts == {"安全生产专项": Decimal("130005000.00"), "防灾减灾专项": Decimal("2000000.00")}
+    assert not [w for w in result.warnings if "several units" in w]
+
+
+def test_columns_whose_headers_print_different_units_keep_their_own(tmp_path):
+    """Column headers printing different units (金额（万元） | 单价（元）): each column's amounts are read in the
+    unit its header prints, the table's moneyUnit is the unit of most of its amounts, and a warning says so."""
+    source = text_document(tmp_path, SUMMARY, "\n".join([
+        "二、设备购置情况表",
+        "设备名称\t金额（万元）\t单价（元）",
+        "办公设备\t12.50\t2,500.00",
+        "专用设备\t30.00\t",
+        "车辆\t20.00\t"]))
+    result = convert_file(source)
+    (table,) = _unlisted(result.disclosure)
+    cells = {(r.values["row_number"], r.values["column_number"]): r.values for r in table.rows}
+    assert cells[(1, 2)]["amount"] == Decimal("125000.00") and cells[(1, 3)]["amount"] == Decimal("2500.00")
+    assert cells[(2, 2)]["amount"] == Decimal("300000.00")
+    assert table.money_unit == "万元"
+    (warned,) = [w for w in result.warnings if "several units" in w]
+    assert "in 万元: column(s) 2" in warned and "in 元: column(s) 3" in warned

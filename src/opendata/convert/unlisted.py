@@ -10,16 +10,31 @@ decimals: counts such as 数量 1).
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Row, Table
-from ..money import AmountError, is_amount, parse_amount, printed_decimals
+from ..money import UNIT_FACTORS, AmountError, is_amount, parse_amount, printed_decimals
 from .columns import header_paths, split_header, width_of
 from .errors import Warnings
 from .recognise import is_row_content, row_type_for
 from .tables import table_meta
 
 TABLE_ID = "unlisted_table"
+_UNITS = "|".join(sorted(map(re.escape, UNIT_FACTORS), key=len, reverse=True))   # codelists/money_units.csv
+UNIT_IN_CELL = re.compile(rf"[（(]\s*({_UNITS})\s*[)）]|单位[:：]\s*({_UNITS})")
+UNIT_CELL_LENGTH = 30   # a longer cell is a sentence, whose units are its own figures'
+
+
+def cell_unit(text: str) -> str | None:
+    """The money unit a short text cell prints in brackets or after 单位： (资金情况（万元）, 金额(元), 单位：万元;
+    units of codelists/money_units.csv), else None."""
+    text = text.strip()
+    if not text or len(text) > UNIT_CELL_LENGTH or is_amount(text):
+        return None
+    match = UNIT_IN_CELL.search(text)
+    return (match.group(1) or match.group(2)) if match else None
 
 
 @dataclass
@@ -112,9 +127,16 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
         body.extend(rest)
     width = max(width_of(header), width_of(body))
     paths = header_paths([row.cells for row in header], width) if header else [[] for _ in range(width)]
+    # a unit printed in the table's cells (资金情况（万元）) when no unit line is: the table's, if it prints only one;
+    # a column whose header prints a unit (金额（万元） | 单价（元）) reads its amounts in it
+    printed_units = {u for row in [*header, *body] for c in row.cells for u in [cell_unit(c)] if u}
+    unit = unit or (next(iter(printed_units)) if len(printed_units) == 1 else None)
+    column_units = {k: next((u for c in reversed(path) for u in [cell_unit(c)] if u), None) for k, path in enumerate(paths, 1)}
     table.money_unit = unit or default_unit
     table.note = "\n".join(notes) or None
     printed = []
+    read_in: Counter = Counter()   # unit -> amounts read in it
+    read_columns: dict[str, set] = {}   # unit -> the columns of those amounts
     # a table whose amounts print decimals prints its counts (数量 1, 人数 12) as bare integers: those stay text
     with_decimals = any(is_amount(c) and printed_decimals(c) for r in body for c in r.cells)
     for number, row in enumerate((r for r in body if r.filled), start=1):
@@ -132,8 +154,10 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
             if is_amount(cell) and (at is None or column - 1 > at) and not count and not (len(cell) > 1 and cell[0] == "0" and cell[1].isdigit()):
                 # cells left of the row's label are its codes (科目编码 …), never amounts
                 try:
-                    values["amount"] = parse_amount(cell, table.money_unit)
+                    values["amount"] = parse_amount(cell, column_units.get(column) or table.money_unit)
                     printed.append(printed_decimals(cell))
+                    read_in[column_units.get(column) or table.money_unit] += 1
+                    read_columns.setdefault(column_units.get(column) or table.money_unit, set()).add(column)
                 except AmountError:
                     values["text"] = cell
             else:
@@ -141,6 +165,13 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
             table.rows.append(Row(row_id=f"{number}|{column}", row_type=row_type, values=values,
                                   source_line=row.line, source_page=row.page))
     table.money_decimals = decimals if decimals is not None else (max(printed) if printed else None)
+    if read_in:
+        table.money_unit = read_in.most_common(1)[0][0]   # the unit of most of its amounts
+    if len(read_in) > 1:
+        how = "; ".join(f"in {u}: column(s) {', '.join(map(str, sorted(read_columns[u])))}" for u, _ in read_in.most_common())
+        warnings.add(f"table '{table.printed_title}' ({name}) prints its amounts in several units, each column's in the unit "
+                     f"its header prints ({how}); its moneyUnit is {table.money_unit}, the unit of most of them",
+                     body[0].line if body else None)
     if unit is None and not printed:
         table.money_unit = None   # no unit printed and no amount read (a list of units, of names): no money unit
     for column in ("row_number", "column_number", "column_header", "item", "text", "amount"):
