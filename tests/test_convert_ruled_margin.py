@@ -69,6 +69,27 @@ def test_repeated_header_over_fewer_ruled_columns(tmp_path):
     check_amounts(table, EXP_EXPECTED, pages={row[0]: 2 for row in EXP_ROWS[3:]})
 
 
+
+def test_a_wide_column_empty_on_a_continued_page_keeps_its_place(tmp_path):
+    """A continued page starting with a line of text, whose first (code) column is empty in every row, a column as
+    wide as the others and not a margin (a merged cell begun on the page before): its rows keep the empty cell, and
+    the names and amounts stay under their headers."""
+    path = tmp_path / "wide.pdf"
+
+    def first(c):
+        top = page_head(c, "2024年部门支出总表")
+        draw_table(c, top, EXP_COLUMNS, EXP_HEADER, EXP_ROWS[:4], True)
+        footer(c, 1)
+
+    def second(c):
+        draw_table(c, 60, EXP_COLUMNS, [], [["", "（续上页）", "", "", ""], ["", "一般行政管理事务", "500,000.00", "", "500,000.00"]], True)
+        footer(c, 2)
+
+    build(path, [first, second])
+    lines, _ = pdf_lines(path, path.read_bytes())
+    assert ["", "一般行政管理事务", "500,000.00", "", "500,000.00"] in [line.text.split("\t") for line in lines if line.page == 2]
+
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 

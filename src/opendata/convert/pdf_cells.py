@@ -154,7 +154,8 @@ def ruled_rows(table, words, state: dict) -> list[str]:
         for part in split_code_part_header(cells):
             if any(c.strip() for c in part):
                 grid.append(part)
-    grid, edges = without_empty_outer_columns(grid, column_edges(rows))
+    heights = sorted(w["bottom"] - w["top"] for w, (x, y) in zip(words, middle) if inside(table.bbox, x, y))
+    grid, edges = without_empty_outer_columns(grid, column_edges(rows), table.bbox[2], heights[len(heights) // 2] if heights else 0.0)
     grid = widen_continuation(grid, edges, state)
     return ["\t".join(cells) for cells in unfold_blocks(grid, state)]
 
@@ -167,20 +168,29 @@ def column_edges(rows) -> list[float | None]:
             for k in range(width)]
 
 
-def without_empty_outer_columns(grid: list[list[str]], edges: list[float | None]) -> tuple[list[list[str]], list[float | None]]:
-    """The rows of a ruled table on one page (cells left to right, one per grid column whose left borders are
-    `edges`) without its first and last grid columns while they are empty in every row: a narrow margin column
+def without_empty_outer_columns(grid: list[list[str]], edges: list[float | None], right: float,
+                                size: float) -> tuple[list[list[str]], list[float | None]]:
+    """The rows of a ruled table on one page (cells left to right, one per grid column whose left borders are `edges`;
+    `right` the table's right border) without its first and last grid columns while they are empty in every row
+    and narrower than `size` (the height of the table's text: one character would not fit): a margin column
     ruled on some pages of a table and not on others would put each cell one column to the right of the same
-    cell on the other pages. Returns (rows, edges) for the columns kept."""
+    cell on the other pages. A wider empty column is a column of the table (a merged cell continued from the page
+    before leaves it empty) and stays. Returns (rows, edges) for the columns kept."""
     width = max((len(cells) for cells in grid), default=0)
-    filled = [k for k in range(width) if any(k < len(cells) and cells[k].strip() for cells in grid)]
-    if not filled:
+    bounds = [*edges[:width], *[None] * (width - len(edges))] + [right]
+
+    def margin(k: int) -> bool:
+        empty = not any(k < len(cells) and cells[k].strip() for cells in grid)
+        return empty and bounds[k] is not None and bounds[k + 1] is not None and bounds[k + 1] - bounds[k] < size
+
+    first, last = 0, width - 1
+    while first <= last and margin(first):
+        first += 1
+    while last >= first and margin(last):
+        last -= 1
+    if first > last or (first == 0 and last == width - 1):
         return grid, edges
-    first, last = filled[0], filled[-1]
-    if first == 0 and last == width - 1:
-        return grid, edges
-    edges = list(edges) + [None] * (width - len(edges))
-    return [(cells + [""] * (width - len(cells)))[first:last + 1] for cells in grid], edges[first:last + 1]
+    return [(cells + [""] * (width - len(cells)))[first:last + 1] for cells in grid], bounds[first:last + 1]
 
 
 def widen_continuation(grid: list[list[str]], edges: list[float | None], state: dict) -> list[list[str]]:
