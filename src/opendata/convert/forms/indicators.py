@@ -143,12 +143,18 @@ class IndicatorTables(FormReader):
     def _is_project_form(rows: list[CellRow]) -> bool:
         """True when the first filled row is a form's label and its value (项目名称 | the name) or
         its funding row (专项资金情况（万元） | 资金总额： | 80.00), not a grid header: one project
-        printed as a form with its indicator grid inside."""
-        first = next((r for r in rows if r.filled), None)
-        if first is None:
+        printed as a form with its indicator grid inside. A name that reads like a header word
+        (办公楼运行维护费 holds the column word 运行维护费) is still a form's value when the next
+        filled row is a form row too: a label and its value (主管部门 | 某局) or the funding row."""
+        filled = [r for r in rows if r.filled]
+        if not filled:
             return False
+        first = filled[0]
         if len(first.filled) == 2 and first.cells[0].strip() and SELF_LABELS.get(header_key(first.cells[0])) == "project_name":
-            return not is_header_word(first.filled[1])
+            if not is_header_word(first.filled[1]):
+                return True
+            following = filled[1] if len(filled) > 1 else None
+            return following is not None and (_is_funding_row(following) or _is_label_value_row(following))
         return _is_funding_row(first)
 
     def project_form(self, rows: list[CellRow], spec: TableSpec, title: str, first: int, last: int) -> Table:
@@ -394,6 +400,20 @@ def _is_funding_row(row: CellRow) -> bool:
         return False
     return any(is_amount(squash(c)) and not is_amount(squash(cells[i - 1])) and match_measure([cells[i - 1]])
                for i, c in enumerate(cells) if i > 0)
+
+
+def _is_label_value_row(row: CellRow) -> bool:
+    """True when the row starts with a form's label naming a field that is not an indicator's
+    (主管部门, 实施单位: self_evaluation_label words, field aliases) and the cell after it is its value,
+    not a header word (主管部门 | 某局, not 主管部门 | 实施单位 | 项目金额 as a grid header)."""
+    cells = [c.strip() for c in row.cells]
+    if not cells or not cells[0] or len(row.filled) < 2:
+        return False
+    name = SELF_LABELS.get(header_key(cells[0])) or match_dimension([cells[0]])
+    if not name or name in INDICATOR_FIELDS:
+        return False
+    value = row.filled[1]
+    return not is_header_word(value) and not is_amount(squash(value))
 
 
 def _split_forms(rows: list[CellRow], title: str) -> list[tuple[str, list[CellRow]]]:
