@@ -10,7 +10,7 @@ from ..layout import CellRow
 from ...money import is_amount
 from ..recognise import clean_label, header_key, match_title, title_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
-from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, is_level1, is_level2, is_number, operator_of
+from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, continued_code, is_level1, is_level2, is_number, operator_of
 
 
 HEADER_UNIT = re.compile(r"[（(]\s*(?:(?:金额)?单位[:：]\s*)?(万元|元)\s*[)）]")   # 预算数（单位：万元）
@@ -88,6 +88,7 @@ class IndicatorTables(FormReader):
         width = max(len(r.cells) for r in header)
         fragment: dict = {}
         loose: list[CellRow] = []
+        project_rows: list[Row] = []   # the rows of the current project
         for row in data:
             if tuple(header_key(c) for c in row.cells) in header_keys:
                 continue
@@ -119,12 +120,26 @@ class IndicatorTables(FormReader):
                 table.rows.append(Row("", row_type_for(total), values, row.line, row.page))
                 continue
             project_values = {k: v for k, v in values.items() if k not in INDICATOR_FIELDS}
-            if project_values.get("project_name") or project_values.get("project_code"):
+            joined = continued_code(project, project_values, self.spec.measures) if "project_code" in self.spec.dimensions else None
+            if joined:
+                # the rest of a project cell cut inside its code (a page break): the same project, its code whole
+                project_values.update(joined)
+                project = {**project, **{k: v for k, v in project_values.items() if k not in project or k in joined}}
+                for earlier in project_rows:
+                    if earlier.values.get("item") == earlier.values.get("project_name"):
+                        earlier.values["item"] = joined["project_name"]
+                    earlier.values.update({k: v for k, v in project.items() if k in joined or k not in earlier.values})
+                    for name in earlier.values:
+                        table.add_column(name)
+                values.update(joined)
+                values.update({k: v for k, v in project.items() if k not in values})
+            elif project_values.get("project_name") or project_values.get("project_code"):
                 # the unit (a cell merged over several projects) carries over to the next project
                 project = {k: v for k, v in project.items() if k in ("unit_name", "unit_code", "department")}
                 project.update(project_values)
                 values.update({k: v for k, v in project.items() if k not in values})
                 levels = {}
+                project_rows = []
             else:
                 for k, v in project.items():
                     values.setdefault(k, v)
@@ -133,6 +148,7 @@ class IndicatorTables(FormReader):
             for name in values:
                 table.add_column(name)
             table.rows.append(Row("", "item", values, row.line, row.page))
+            project_rows.append(table.rows[-1])
         self._loose(loose)
         if fragment:
             self.warn(f"cells on a row of their own, with no indicator to join, not converted: {list(fragment.values())[:3]}", first, spec.code)
