@@ -2,6 +2,8 @@
 cell set on a row of its own, merged cells cut at the page edge and text drawn off the page."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 pytest.importorskip("reportlab")
@@ -198,3 +200,89 @@ def test_project_form_with_group_label_on_every_indicator_row(tmp_path):
         "公车统管费用", "273_某某局", "保障机关运转。", "180000.00", "180000.00")
     assert [w for w in result.warnings if "not converted" in w] == []   # 第四部分 ends the table: the rest is narrative
     assert "名词解释" in "".join(r.values.get("text") or "" for r in result.disclosure.tables["narrative"].rows)
+
+
+def test_project_form_whose_name_holds_a_header_word(tmp_path):
+    """烟台 (062.pdf p.36): a form named 办公楼运行维护费, a name holding the column word 运行维护费, is still a
+    form when the rows under 项目名称 are form rows (主管部门及代码 | its value, the funding row): its indicators,
+    funding and goal are read as on the other forms, not as a grid whose header is the name."""
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join([
+        "某某局2026年部门预算", "政策和项目预算绩效目标表", "(2026年度)",
+        "项目名称\t\t\t办公楼运行维护费\t\t",
+        "主管部门及代码\t\t\t273_某某局\t实施单位\t某某局",
+        "项目资金（万元）\t\t\t年度预算资金总额：\t112.00\t",
+        "\t\t\t其中：财政拨款\t112.00\t",
+        "\t\t\t其他资金\t0.00\t",
+        "总体目标\t保障机关运转。\t\t\t\t",
+        "\t一级指标\t二级指标\t三级指标\t指标值\t",
+        "绩效指标\t成本指标\t经济成本\t项目总成本控制\t≤112万元\t",
+        "绩效指标\t产出指标\t数量指标\t维保项目数量\t≥3项\t",
+        "第四部分", "名词解释"]) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    rows = result.disclosure.tables["project_performance_targets"].rows
+    assert [(r.values["project_name"], r.values["indicator_level3"], r.values["target_value"], str(r.values["total"])) for r in rows] == [
+        ("办公楼运行维护费", "项目总成本控制", "≤112万元", "1120000.00"), ("办公楼运行维护费", "维保项目数量", "≥3项", "1120000.00")]
+    assert all(r.values["item"] for r in rows)
+    assert [w for w in result.warnings if "project_performance_targets" in w] == []
+
+
+def test_a_row_left_without_its_label_is_a_warning_with_its_place(tmp_path):
+    """Rows the converter cannot name (no item: a grid whose header names no project nor indicator column) are
+    kept, never silently: one warning for the table gives the place (page and line) of each such row."""
+    path = tmp_path / "targets.txt"
+    path.write_text("\n".join(["某某局2026年部门预算", "项目支出绩效目标表", "主管部门\t实施单位\t绩效目标",
+                               "某局\t某单位\t保障运转", "某局\t某单位\t另一目标"]) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    rows = result.disclosure.tables["project_performance_targets"].rows
+    assert [r.values["item"] for r in rows] == ["", ""]
+    assert [w for w in result.warnings if "[project_performance_targets]" in w and "2 row(s) whose label (item) could not be read" in w
+            and "line 4, line 5" in w]
+
+
+def test_real_forms_and_cut_codes_are_read_whole():
+    """062.pdf (烟台) p.36 and p.53 print the forms 办公楼运行维护费 (112.00) and 橡胶坝工程运行维护费 (110.00), read like
+    the other forms; 007.pdf (北京) p.30–31 prints the code 11000026Y00000364 / 5516-禁毒科技中心互联网接入服务 5.8398 cut
+    at the page break (checked with pdftotext -layout and the page images)."""
+    from tests.corpus_compare import CORPUS
+
+    if not (CORPUS / "062.pdf").exists() or not (CORPUS / "007.pdf").exists():
+        pytest.skip("the national corpus is not here")
+    result = convert_file(CORPUS / "062.pdf")
+    rows = result.disclosure.tables["project_performance_targets"].rows
+    assert all(r.values.get("item") for r in rows)
+    by_name = {}
+    for r in rows:
+        by_name.setdefault(r.values["project_name"], []).append(r)
+    assert {r.source_page for r in by_name["办公楼运行维护费"]} == {36} and len(by_name["办公楼运行维护费"]) == 7
+    assert {r.values["total"] for r in by_name["办公楼运行维护费"]} == {Decimal("1120000")}
+    assert {r.values["total"] for r in by_name["橡胶坝工程运行维护费"]} == {Decimal("1100000")}
+    assert not [w for w in result.warnings if "[project_performance_targets]" in w]
+    result = convert_file(CORPUS / "007.pdf")
+    rows = [r for r in result.disclosure.tables["project_performance_targets"].rows if "互联网接入服务" in (r.values.get("project_name") or "")]
+    assert {(r.values["project_code"], r.values["project_name"], r.values["total"]) for r in rows} == {
+        ("11000026Y000003645516", "禁毒科技中心互联网接入服务", Decimal("58398"))}
+    assert len(rows) == 6
+
+
+def test_a_project_code_cut_at_a_page_break_is_one_code(tmp_path):
+    """北京 (007.pdf p.30–31): a project cell wrapped by character inside its code (11000026Y00000364 / 5516-禁毒科技中心
+    / 互联网接入服务) is cut at the page break: the first row prints the code's first line and the indicators, the
+    next page's row the code's last digits, the name and the amounts. One project, code 11000026Y000003645516
+    (the length of the table's other codes), its amounts on every indicator row."""
+    path = tmp_path / "targets.txt"
+    path.write_text("\n".join(["某某局2026年部门预算", "项目支出绩效目标表", "金额单位：万元",
+                               "项目名称\t项目总额\t财政资金\t绩效目标\t一级指标\t二级指标\t三级指标\t绩效指标性质\t本年绩效指标值\t绩效度量单位",
+                               "11000022T000000431061-实验室耗材购置经费\t73.714945\t73.714945\t保障实验室运行。\t产出指标\t数量指标\t采购种类\t＝\t3\t类",
+                               "11000026Y00000364\t\t\t保障业务工作正常开展。\t成本指标\t经济成本指标\t项目月均成本\t≤\t0.48665\t万元",
+                               "\t\t\t\t产出指标\t数量指标\t互联网带宽\t＝\t20\tMB",
+                               "5516-禁毒科技中心互联网接入服务\t5.8398\t5.8398\t\t产出指标\t质量指标\t租用互联网带宽故障次数\t≤\t3\t次",
+                               ]) + "\n", encoding="utf-8")
+    result = convert_file(path)
+    rows = result.disclosure.tables["project_performance_targets"].rows
+    assert [(r.values.get("project_code"), r.values["project_name"], r.values["indicator_level3"], r.values.get("total")) for r in rows] == [
+        ("11000022T000000431061", "实验室耗材购置经费", "采购种类", Decimal("737149.45")),
+        ("11000026Y000003645516", "禁毒科技中心互联网接入服务", "项目月均成本", Decimal("58398")),
+        ("11000026Y000003645516", "禁毒科技中心互联网接入服务", "互联网带宽", Decimal("58398")),
+        ("11000026Y000003645516", "禁毒科技中心互联网接入服务", "租用互联网带宽故障次数", Decimal("58398"))]
+    assert rows[-1].values["goal"] == "保障业务工作正常开展。"

@@ -124,7 +124,7 @@ def test_text_in_an_amount_column(package):
     assert finding["row_id"] == "208"
     assert finding["measure"] == "total"
     assert finding["found"] == "五千九百万"
-    assert finding["location"] == {"file": "data/expenditure_summary.csv", "row": 3, "column": "total"}
+    assert finding["location"] == {"file": "data/expenditure_summary.csv", "row": 3, "column": "total", "page": 5, "line": 43}
 
 
 def test_row_id_column_removed(package):
@@ -148,6 +148,16 @@ def test_empty_item(package):
     assert result.returncode == 1
     assert rules_of(result) == {"table.constraint-error"}
     assert "required" in result.stdout
+
+
+def test_a_constraint_error_names_the_rows_page(package):
+    """A row breaking its table's constraints (no item) is located in the source document: the message and the
+    location carry its page and line (source_page / source_line of the row), so the reader can look it up."""
+    set_cell(summary_csv(package), "2080109", "item", "")
+    report = json.loads(validate_json(package).stdout)
+    (finding,) = [f for p in report["packages"] for f in p["findings"] if f["rule"] == "table.constraint-error"]
+    assert "(page 5, line 44)" in finding["message"]
+    assert (finding["location"]["page"], finding["location"]["line"]) == (5, 44)
 
 
 def test_duplicate_row_id(package):

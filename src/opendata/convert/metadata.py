@@ -282,6 +282,7 @@ def assemble(tables: dict, narrative_lines, texts: list[str], source, year: int 
     not found is None, with a warning, and recorded as "missing" in `Disclosure.metadata_sources`."""
     from ..model import Disclosure
     from . import narrative
+    from .table_rows import warn_unnamed_rows
     stated = stated or {}
     name, year, stage, sources = resolve(texts, source, warnings, year, stage, where, stated)
     if "narrative" not in tables:  # (a workbook's record sheet may have given both exactly)
@@ -289,6 +290,7 @@ def assemble(tables: dict, narrative_lines, texts: list[str], source, year: int 
         if key_figures.rows and "key_figures" not in tables:
             tables["key_figures"] = key_figures
         tables["narrative"] = narrative.narrative_table(narrative_lines)
+    warn_unnamed_rows(tables, warnings)
     code, parent_code, parent_name = unit_codes(tables, name) if name else (None, None, None)
     place = scope.division_and_level(name, texts, warnings)
     division_code, division_names = place["code"], place["names"]

@@ -30,6 +30,28 @@ def finish_rows(table: Table) -> None:
         row.row_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
 
 
+def warn_unnamed_rows(tables: dict[str, Table], warnings) -> None:
+    """One warning per table whose rows have no `item` (their label) where the table's schema requires one: the
+    converter could not name them (cells read under the wrong header, a form read as a grid). Such rows are kept as
+    read (their row ids fall back to row, row#2 …), never silently: the warning gives the page and line of each
+    (the first eight)."""
+    from ..standard import load_standard
+    standard = load_standard()
+    for table in tables.values():
+        try:
+            required = standard.field_descriptor(table.table_id, "item").get("constraints", {}).get("required")
+        except (KeyError, ValueError):
+            continue
+        unnamed = [r for r in table.rows if not str(r.values.get("item") or "").strip()]
+        if not required or not unnamed:
+            continue
+        places = [f"page {r.source_page} line {r.source_line}" if r.source_page else f"line {r.source_line}" for r in unnamed[:8]]
+        warnings.add(f"{len(unnamed)} row(s) whose label (item) could not be read; kept unnamed as "
+                     f"{', '.join(r.row_id or 'row' for r in unnamed[:3])}{' …' if len(unnamed) > 3 else ''}: "
+                     f"{', '.join(places)}{' …' if len(unnamed) > 8 else ''}",
+                     unnamed[0].source_line, table.key, unnamed[0].source_page)
+
+
 def unit_heads(rows: list[Row], unit_name: str | None) -> None:
     """Rows labelled with the unit name printed over the table (单位名称：…) that head item rows below them (a
     project table listing the unit, then its projects) are subtotals, not items beside their own rows; a unit

@@ -268,9 +268,25 @@ def _add_table_error(report: PackageReport, table_id: str, name: str, schema: di
     row_id = None
     if row_id_index is not None and cells and len(cells) > row_id_index and cells[row_id_index]:
         row_id = str(cells[row_id_index])
+    location = {"file": f"data/{name}", "row": row_number, "column": field_name} if row_number else {"file": f"data/{name}"}
+    source = _source_place(names, cells)   # the row's page and line in the source document, when it has them
+    location.update(source)
+    if source.get("page"):
+        message = f"{message} (page {source['page']}" + (f", line {source['line']})" if source.get("line") else ")")
     report.add(Finding(
         rule, f"{table_id}: {message}", table=table_id, row_id=row_id,
         measure=field_name if field_name in load_standard().measures else None,
-        found=None if cell is None else str(cell),
-        location={"file": f"data/{name}", "row": row_number, "column": field_name} if row_number else {"file": f"data/{name}"},
+        found=None if cell is None else str(cell), location=location,
     ))
+
+
+def _source_place(names: list, cells) -> dict:
+    """{'page': n, 'line': n} from a CSV row's source_page and source_line cells (`cells` in the order of the
+    schema's field `names`), as far as they hold whole numbers."""
+    place = {}
+    for key, field_name in (("page", "source_page"), ("line", "source_line")):
+        if cells and field_name in names and names.index(field_name) < len(cells):
+            text = str(cells[names.index(field_name)] or "").strip()
+            if text.isdigit():
+                place[key] = int(text)
+    return place

@@ -10,7 +10,7 @@ from ..layout import CellRow
 from ...money import is_amount
 from ..recognise import clean_label, header_key, match_title, title_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
-from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, is_level1, is_level2, is_number, operator_of
+from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, continued_code, is_level1, is_level2, is_number, operator_of
 
 
 HEADER_UNIT = re.compile(r"[（(]\s*(?:(?:金额)?单位[:：]\s*)?(万元|元)\s*[)）]")   # 预算数（单位：万元）
@@ -88,6 +88,7 @@ class IndicatorTables(FormReader):
         width = max(len(r.cells) for r in header)
         fragment: dict = {}
         loose: list[CellRow] = []
+        project_rows: list[Row] = []   # the rows of the current project
         for row in data:
             if tuple(header_key(c) for c in row.cells) in header_keys:
                 continue
@@ -119,12 +120,26 @@ class IndicatorTables(FormReader):
                 table.rows.append(Row("", row_type_for(total), values, row.line, row.page))
                 continue
             project_values = {k: v for k, v in values.items() if k not in INDICATOR_FIELDS}
-            if project_values.get("project_name") or project_values.get("project_code"):
+            joined = continued_code(project, project_values, self.spec.measures) if "project_code" in self.spec.dimensions else None
+            if joined:
+                # the rest of a project cell cut inside its code (a page break): the same project, its code whole
+                project_values.update(joined)
+                project = {**project, **{k: v for k, v in project_values.items() if k not in project or k in joined}}
+                for earlier in project_rows:
+                    if earlier.values.get("item") == earlier.values.get("project_name"):
+                        earlier.values["item"] = joined["project_name"]
+                    earlier.values.update({k: v for k, v in project.items() if k in joined or k not in earlier.values})
+                    for name in earlier.values:
+                        table.add_column(name)
+                values.update(joined)
+                values.update({k: v for k, v in project.items() if k not in values})
+            elif project_values.get("project_name") or project_values.get("project_code"):
                 # the unit (a cell merged over several projects) carries over to the next project
                 project = {k: v for k, v in project.items() if k in ("unit_name", "unit_code", "department")}
                 project.update(project_values)
                 values.update({k: v for k, v in project.items() if k not in values})
                 levels = {}
+                project_rows = []
             else:
                 for k, v in project.items():
                     values.setdefault(k, v)
@@ -133,6 +148,7 @@ class IndicatorTables(FormReader):
             for name in values:
                 table.add_column(name)
             table.rows.append(Row("", "item", values, row.line, row.page))
+            project_rows.append(table.rows[-1])
         self._loose(loose)
         if fragment:
             self.warn(f"cells on a row of their own, with no indicator to join, not converted: {list(fragment.values())[:3]}", first, spec.code)
@@ -143,12 +159,18 @@ class IndicatorTables(FormReader):
     def _is_project_form(rows: list[CellRow]) -> bool:
         """True when the first filled row is a form's label and its value (项目名称 | the name) or
         its funding row (专项资金情况（万元） | 资金总额： | 80.00), not a grid header: one project
-        printed as a form with its indicator grid inside."""
-        first = next((r for r in rows if r.filled), None)
-        if first is None:
+        printed as a form with its indicator grid inside. A name that reads like a header word
+        (办公楼运行维护费 holds the column word 运行维护费) is still a form's value when the next
+        filled row is a form row too: a label and its value (主管部门 | 某局) or the funding row."""
+        filled = [r for r in rows if r.filled]
+        if not filled:
             return False
+        first = filled[0]
         if len(first.filled) == 2 and first.cells[0].strip() and SELF_LABELS.get(header_key(first.cells[0])) == "project_name":
-            return not is_header_word(first.filled[1])
+            if not is_header_word(first.filled[1]):
+                return True
+            following = filled[1] if len(filled) > 1 else None
+            return following is not None and (_is_funding_row(following) or _is_label_value_row(following))
         return _is_funding_row(first)
 
     def project_form(self, rows: list[CellRow], spec: TableSpec, title: str, first: int, last: int) -> Table:
@@ -394,6 +416,20 @@ def _is_funding_row(row: CellRow) -> bool:
         return False
     return any(is_amount(squash(c)) and not is_amount(squash(cells[i - 1])) and match_measure([cells[i - 1]])
                for i, c in enumerate(cells) if i > 0)
+
+
+def _is_label_value_row(row: CellRow) -> bool:
+    """True when the row starts with a form's label naming a field that is not an indicator's
+    (主管部门, 实施单位: self_evaluation_label words, field aliases) and the cell after it is its value,
+    not a header word (主管部门 | 某局, not 主管部门 | 实施单位 | 项目金额 as a grid header)."""
+    cells = [c.strip() for c in row.cells]
+    if not cells or not cells[0] or len(row.filled) < 2:
+        return False
+    name = SELF_LABELS.get(header_key(cells[0])) or match_dimension([cells[0]])
+    if not name or name in INDICATOR_FIELDS:
+        return False
+    value = row.filled[1]
+    return not is_header_word(value) and not is_amount(squash(value))
 
 
 def _split_forms(rows: list[CellRow], title: str) -> list[tuple[str, list[CellRow]]]:

@@ -20,6 +20,8 @@ PROJECT_HEADERS = _STANDARD.vocabulary("project_header")  # project table header
 TITLE_ENDS = tuple(_STANDARD.vocabulary("form_title_end"))  # 绩效目标表: the end of a form title naming the form
 INDICATOR_FIELDS = ("indicator_level1", "indicator_level2", "indicator_level3", "operator", "target_value", "target_unit", "weight")
 PROJECT_CODE = re.compile(r"^\s*([0-9A-Z]{12,})\s*[-—－_]\s*(.+)$", re.S)
+BARE_CODE = re.compile(r"^[0-9A-Z]{12,}$")   # a project cell holding a code and nothing else
+CODE_TAIL = re.compile(r"^\s*([0-9A-Z]{1,11})\s*[-—－_]\s*(\S.*)$", re.S)   # 5516-某项目: a code's last characters, then the name
 HEADING = re.compile(r"^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、\S|预算\s*\d{1,2}\s*表\s*$|表\s*\d{1,2}\s*$|表[一二三四五六七八九十]{1,3}[、.．])")
 PAGE_NUMBER = re.compile(r"^\s*[-—]?\s*\d{1,3}\s*[-—]?\s*$")
 UNIT_WORD = re.compile(r"[（(]\s*(万元|元)\s*[)）]|单位[:：]\s*(万元|元)")
@@ -109,3 +111,17 @@ def strict_cell_rows(lines: list[Line]) -> list[CellRow]:
     return rows
 
 
+def continued_code(before: dict, values: dict, measures) -> dict | None:
+    """{project_code, project_name} when the project cell of the row `values` continues the one of the project
+    `before`: `before` is named by a bare project code only (11000026Y00000364), with no amounts (`measures`: the
+    table's measure ids), and `values` has no code of its own, its name starting with a code's last characters and
+    the separator (5516-禁毒科技中心互联网接入服务). The cell was wrapped by character inside the code and its rest
+    printed as the next row (cut at a page break, the amounts printed beside the rest): one code
+    (11000026Y000003645516), one project. None otherwise."""
+    name = str(before.get("project_name") or "")
+    if before.get("project_code") or not BARE_CODE.match(name) or any(k in measures for k in before):
+        return None
+    match = CODE_TAIL.match(str(values.get("project_name") or ""))
+    if values.get("project_code") or not match:
+        return None
+    return {"project_code": name + match.group(1), "project_name": match.group(2).strip()}
