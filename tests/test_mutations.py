@@ -311,6 +311,14 @@ def test_income_not_expenditure(tmp_path):
     assert_only(added(tmp_path, change), "sum.two-sided-balance", "income_expenditure_summary")
 
 
+def test_one_grand_total_printed_blank(tmp_path):
+    # 收入总计 printed blank beside 支出总计 195,774,300 (上海市审计局 2026): nothing to compare, but a finding
+    def change(d):
+        row(d, "income_expenditure_summary", "income/收入总计").values["total"] = None
+    assert_only(added(tmp_path, change, keep=("income_expenditure_summary",)), "sum.two-sided-total-blank",
+                "income_expenditure_summary", {"income/收入总计"})
+
+
 def test_grand_total_not_year_plus_carryover(tmp_path):
     def change(d):
         shift(row(d, "income_expenditure_summary", "income/上年结转结余"), X, "total")
