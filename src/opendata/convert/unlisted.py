@@ -35,10 +35,11 @@ class Part:
 
 def runs_of(lines, unlisted) -> list[list]:
     """The segments of `unlisted` grouped into tables: a table printed page by page under its
-    title repeated (same title, within a few lines of the previous part) is one run."""
+    title repeated (same title, within a few lines of the previous part) is one run; a table printed
+    without a title (`untitled`) is a run of its own."""
     runs: list[list] = []
     for segment in unlisted:
-        if runs and runs[-1][-1].title == segment.title and runs[-1][-1].end >= segment.title_line - 8:
+        if runs and segment.title and runs[-1][-1].title == segment.title and runs[-1][-1].end >= segment.title_line - 8:
             runs[-1].append(segment)
         else:
             runs.append([segment])
@@ -56,8 +57,9 @@ def keep_unlisted(lines, unlisted, used: set, read_rows, warnings: Warnings, def
     number = first_number
     for run in runs_of(lines, unlisted):
         first = lines[run[0].title_line]
+        named = f"table '{run[0].title}'" if run[0].title else f"a table printed without a title (header '{' | '.join(first.text.split())}')"
         table = build_unlisted(run, read_rows, default_unit, f"{TABLE_ID}_{number}", warnings)
-        if not table.rows and run[0].title != first.text.strip("\t "):
+        if not table.rows and run[0].title and run[0].title != first.text.strip("\t "):
             continue   # a sentence pointing to a table below (…详细情况见下表：) with no rows under it stays narrative
         for segment in run:
             used.update(range(segment.title_line, segment.end))
@@ -68,11 +70,11 @@ def keep_unlisted(lines, unlisted, used: set, read_rows, warnings: Warnings, def
         table.first_line, table.pages = first.no, pages
         table.last_line = max((s.lines[-1].no for s in run if s.lines), default=first.no)
         if not table.rows:
-            warnings.add(f"table '{run[0].title}' is not in the table catalog (codelists/tables.csv); its "
+            warnings.add(f"{named} is not in the table catalog (codelists/tables.csv); its "
                          f"{count} lines hold no table row (only its title, unit or header): nothing was kept{on}", first.no, page=first.page)
             continue
         cells_in_rows = max(row.values["row_number"] for row in table.rows)
-        warnings.add(f"table '{run[0].title}' is not in the table catalog (codelists/tables.csv); it was kept as "
+        warnings.add(f"{named} is not in the table catalog (codelists/tables.csv); it was kept as "
                      f"{table.name} ({cells_in_rows} rows, {len(table.rows)} cells){on}", first.no, page=first.page)
         tables.append(table)
         number += 1
@@ -97,7 +99,7 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
     """One unlisted table from its segments (one per printed part): unit lines and notes are
     taken out (`tables.table_meta`), the header rows of the first part that prints one give the
     column headers, and every other filled cell becomes a row."""
-    table = Table(table_id=TABLE_ID, name=name, printed_title=run[0].title)
+    table = Table(table_id=TABLE_ID, name=name, printed_title=run[0].title or None)
     header: list = []
     body = []
     unit, decimals, notes = None, None, []
