@@ -293,7 +293,8 @@ def test_a_table_printed_without_a_title_is_kept(tmp_path):
     cells = {(r.values["row_number"], r.values["column_number"]): r.values for r in table.rows}
     assert max(row for row, _ in cells) == 4
     assert cells[(2, 1)]["text"] == "2019年度聘请专家人员经费" and cells[(2, 2)]["column_header"] == "自评分数"
-    assert cells[(2, 2)]["amount"] == Decimal("96.53")
+    assert cells[(2, 2)]["text"] == "96.53" and "amount" not in cells[(2, 2)]   # a score: no title nor unit says money
+    assert table.money_unit is None
     narrative = " ".join(str(r.values.get("text")) for r in result.disclosure.tables["narrative"].rows)
     assert "质量抽检和试验检测管理" not in narrative and "得出以下主要产出和成果" in narrative and "财政拨款收入" in narrative
     assert any("without a title (header '项目名称 | 自评分数')" in w and "kept as unlisted_table_1" in w for w in result.warnings)
@@ -321,8 +322,8 @@ def test_a_real_table_without_a_title_is_kept():
     assert table.printed_title is None
     rows = {}
     for r in table.rows:
-        rows.setdefault(r.values["row_number"], []).append(r.values.get("text") or r.values.get("amount"))
+        rows.setdefault(r.values["row_number"], []).append(r.values.get("text"))
     assert len(rows) == 7
-    assert rows[2] == ["2019年度聘请专家人员经费", Decimal("96.53")]
-    assert rows[5] == ["轨道交通工程质量安全行业监管技术服务", Decimal("99.71")]
-    assert rows[7][0] == "广佛两市轨道交通系统一体化规划"
+    assert rows[2] == ["2019年度聘请专家人员经费", "96.53"]
+    assert rows[5] == ["轨道交通工程质量安全行业监管技术服务", "99.71"]
+    assert rows[7] == ["广佛两市轨道交通系统一体化规划", "100"]

@@ -6,7 +6,8 @@ Each printed cell becomes one row: its row and column number, the header path of
 (`columns.header_paths`, blank when no header row was read), the row's label (`item`) and the
 cell as an amount in 元 (when it is a number, from the printed unit) or as `text` (the codes left of
 the row's label, numbers with a leading 0, and bare integers in a table whose amounts print
-decimals: counts such as 数量 1).
+decimals: counts such as 数量 1; every number of a table printed with neither title nor unit, scores
+such as 自评分数 96.53). Tables printed without a title are found by `untitled`.
 """
 from __future__ import annotations
 
@@ -119,6 +120,8 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
     printed = []
     # a table whose amounts print decimals prints its counts (数量 1, 人数 12) as bare integers: those stay text
     with_decimals = any(is_amount(c) and printed_decimals(c) for r in body for c in r.cells)
+    # a table printed without a title nor a unit (项目名称 | 自评分数) prints numbers of no known kind: they stay text
+    money = bool(run[0].title) or unit is not None
     for number, row in enumerate((r for r in body if r.filled), start=1):
         at = next((i for i, c in enumerate(row.cells) if c.strip() and not is_amount(c)), None)
         label = row.cells[at].strip() if at is not None else row.filled[0]
@@ -131,7 +134,7 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
                       "column_header": "/".join(paths[column - 1]) if column <= len(paths) and paths[column - 1] else None,
                       "item": label}
             count = with_decimals and cell.isdigit() and cell != "0"
-            if is_amount(cell) and (at is None or column - 1 > at) and not count and not (len(cell) > 1 and cell[0] == "0" and cell[1].isdigit()):
+            if money and is_amount(cell) and (at is None or column - 1 > at) and not count and not (len(cell) > 1 and cell[0] == "0" and cell[1].isdigit()):
                 # cells left of the row's label are its codes (科目编码 …), never amounts
                 try:
                     values["amount"] = parse_amount(cell, table.money_unit)
