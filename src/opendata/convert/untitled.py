@@ -23,6 +23,7 @@ SENTENCE = re.compile(r"[，,。；;：:！？]")
 
 
 def cells_of(text: str) -> list[str]:
+    """The filled cells of a line (tab-separated), stripped."""
     return [cell.strip() for cell in text.split("\t") if cell.strip()]
 
 
