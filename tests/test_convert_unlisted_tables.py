@@ -301,3 +301,64 @@ def test_columns_whose_headers_print_different_units_keep_their_own(tmp_path):
     assert table.money_unit == "万元"
     (warned,) = [w for w in result.warnings if "several units" in w]
     assert "in 万元: column(s) 2" in warned and "in 元: column(s) 3" in warned
+SCORES = """三、项目绩效自评情况
+我局通过对“质量抽检管理”等 4 个项目的自评，得出以下主要产出和成果：一是提高了工作
+效率；二是促进了行业健康发展。
+项目名称\t自评分数
+质量抽检和试验检测管理\t100
+2019年度聘请专家人员经费\t96.53
+开办经费\t97.87
+行业监管技术服务\t99.71
+四、名词解释
+财政拨款收入：指财政当年拨付的资金。"""
+
+PARAGRAPHS = """三、其他重要事项的情况说明
+（一）机关运行经费：2026年本部门机关运行经费\t12.50万元，比上年减少\t1.20万元。
+（二）政府采购情况：2026年政府采购预算\t30.00万元，其中货物\t10.00万元。
+（三）国有资产占用情况：截至上年底，本部门共有车辆\t2辆，单价50万元以上设备\t0台。
+（四）绩效目标设置情况：2026年实行绩效目标管理的项目\t3个，涉及资金\t40.00万元。"""
+
+
+def test_a_table_printed_without_a_title_is_kept(tmp_path):
+    """A header of short words (项目名称 | 自评分数) over rows printing amounts, set in the narrative
+    with no title line (057.pdf page 29 prints one so), is a table outside the catalog, not narrative."""
+    result = convert_file(text_document(tmp_path, SUMMARY, SCORES))
+    (table,) = _unlisted(result.disclosure)
+    assert table.printed_title is None and table.key == "unlisted_table_1"
+    cells = {(r.values["row_number"], r.values["column_number"]): r.values for r in table.rows}
+    assert max(row for row, _ in cells) == 4
+    assert cells[(2, 1)]["text"] == "2019年度聘请专家人员经费" and cells[(2, 2)]["column_header"] == "自评分数"
+    assert cells[(2, 2)]["text"] == "96.53" and "amount" not in cells[(2, 2)]   # a score: no title nor unit says money
+    assert table.money_unit is None
+    narrative = " ".join(str(r.values.get("text")) for r in result.disclosure.tables["narrative"].rows)
+    assert "质量抽检和试验检测管理" not in narrative and "得出以下主要产出和成果" in narrative and "财政拨款收入" in narrative
+    assert any("without a title (header '项目名称 | 自评分数')" in w and "kept as unlisted_table_1" in w for w in result.warnings)
+
+
+def test_paragraphs_with_amounts_are_not_a_table_without_a_title(tmp_path):
+    """Narrative lines split by gaps around their amounts are not a table: no line of them is a header."""
+    result = convert_file(text_document(tmp_path, SUMMARY, PARAGRAPHS))
+    assert _unlisted(result.disclosure) == []
+
+
+def test_a_real_table_without_a_title_is_kept():
+    """057.pdf page 29 prints, under a paragraph on the projects' self-evaluation and with no title,
+    项目名称 | 自评分数 over 7 projects; checked by hand against `pdftotext -layout -f 29 -l 29`:
+    2019 年度聘请专家人员经费 96.53, 轨道交通工程质量安全行业监管技术服务 99.71, 广佛两市轨道交通系统一体化规划 100."""
+    import pytest
+
+    from tests.corpus_compare import CORPUS
+
+    source = CORPUS / "057.pdf"
+    if not source.exists():
+        pytest.skip("the national corpus is not here")
+    result = convert_file(source)
+    (table,) = [t for t in _unlisted(result.disclosure) if t.pages == [29]]
+    assert table.printed_title is None
+    rows = {}
+    for r in table.rows:
+        rows.setdefault(r.values["row_number"], []).append(r.values.get("text"))
+    assert len(rows) == 7
+    assert rows[2] == ["2019年度聘请专家人员经费", "96.53"]
+    assert rows[5] == ["轨道交通工程质量安全行业监管技术服务", "99.71"]
+    assert rows[7] == ["广佛两市轨道交通系统一体化规划", "100"]

@@ -311,6 +311,14 @@ def test_income_not_expenditure(tmp_path):
     assert_only(added(tmp_path, change), "sum.two-sided-balance", "income_expenditure_summary")
 
 
+def test_one_grand_total_printed_blank(tmp_path):
+    # 收入总计 printed blank beside 支出总计 195,774,300 (上海市审计局 2026): nothing to compare, but a finding
+    def change(d):
+        row(d, "income_expenditure_summary", "income/收入总计").values["total"] = None
+    assert_only(added(tmp_path, change, keep=("income_expenditure_summary",)), "sum.two-sided-total-blank",
+                "income_expenditure_summary", {"income/收入总计"})
+
+
 def test_grand_total_not_year_plus_carryover(tmp_path):
     def change(d):
         shift(row(d, "income_expenditure_summary", "income/上年结转结余"), X, "total")
@@ -465,6 +473,35 @@ def test_renamed_table_is_unknown_and_missing(tmp_path):
 def test_empty_table_without_its_note(tmp_path):
     def change(d):
         d.tables["government_fund_expenditure"].note = None
+    assert_only(added(tmp_path, change), "completeness.empty-table-without-note", "government_fund_expenditure")
+
+
+def _say(d: Disclosure, heading: str, text: str) -> None:
+    d.tables["narrative"].rows.append(Row("said", values={"section": "99", "heading": heading, "text": text, "item": heading}))
+
+
+def test_empty_table_explained_in_the_narrative(tmp_path):
+    # 江苏省人民检察院 2017: 七、政府性基金支出预算表 printed empty, its 情况说明 says 本部门无政府性基金预算
+    def change(d):
+        d.tables["government_fund_expenditure"].note = None
+        _say(d, "七、政府性基金支出预算表情况说明", "某局2017年政府性基金支出预算支出0万元，\n本部门无政府性\n基金预算。")
+    assert added(tmp_path, change) == []
+
+    def listed(d):   # one sentence naming two kinds of money (本单位无政府性基金预算支出、国有资本经营预算支出)
+        d.tables["government_fund_expenditure"].note = None
+        _say(d, "说明", "本单位无国有资本经营预算支出、政府性基金预算支出。")
+    assert added(tmp_path / "b", listed) == []
+
+    def everything(d):   # one note for all the empty tables
+        d.tables["government_fund_expenditure"].note = None
+        _say(d, "说明", "注：以上部门预算报表中，空表表示本部门无相关收支情况。")
+    assert added(tmp_path / "c", everything) == []
+
+
+def test_empty_table_with_a_nil_amount_or_another_subject_is_not_explained(tmp_path):
+    def change(d):
+        d.tables["government_fund_expenditure"].note = None
+        _say(d, "说明", "某局2017年政府性基金支出预算支出0万元。本部门无国有资本经营预算，本单位无下属单位。")
     assert_only(added(tmp_path, change), "completeness.empty-table-without-note", "government_fund_expenditure")
 
 

@@ -12,6 +12,7 @@ from .source import decode_text, describe_source, text_lines
 from .table_rows import finish_rows, merge_table
 from .tables import TableBuilder
 from .unlisted import keep_unlisted
+from .untitled import untitled_segments
 from ..standard import load_standard
 
 ROW_READERS = {"tabs": tab_rows, "cell_per_line": cell_per_line_rows, "spaces": tab_rows}
@@ -50,8 +51,10 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
         for table in spaced_tables[0]:
             merge_table(tables, table)
         used.update(spaced_tables[1])
-    kept = keep_unlisted(lines, unlisted, used, ROW_READERS[layout], warnings, default_unit)
     titles = sorted(segment.title_line for segment in segments + unlisted)
+    unlisted = sorted(unlisted + untitled_segments(lines, taken_lines(lines, segments + unlisted, titles, used)),
+                      key=lambda segment: segment.title_line)
+    kept = keep_unlisted(lines, unlisted, used, ROW_READERS[layout], warnings, default_unit)
     carried: dict = {}   # table id -> what one part of the table leaves to the next (TableBuilder)
     for segment in segments:
         spec = standard.tables[segment.table_id]
@@ -86,6 +89,18 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
     check_not_truncated(lines, segments, tables, source.filename)
     narrative_lines = [line for i, line in enumerate(lines) if i not in used]
     return metadata.assemble(tables, narrative_lines, texts, source, year, stage, warnings, where=where)
+
+
+def taken_lines(lines, segments, titles, used: set) -> set[int]:
+    """The indices of the lines the tables found by their titles take (a performance form's up to
+    the next title: its body grows over prose-like lines), and those already `used`."""
+    taken = set(used)
+    for segment in segments:
+        end = segment.end
+        if segment.table_id and load_standard().tables[segment.table_id].kind == "performance":
+            end = max(end, next((t for t in titles if t > segment.title_line), len(lines)))
+        taken.update(range(segment.title_line, end))
+    return taken
 
 
 def check_not_truncated(lines, segments, tables, filename: str) -> None:

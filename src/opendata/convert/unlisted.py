@@ -6,7 +6,8 @@ Each printed cell becomes one row: its row and column number, the header path of
 (`columns.header_paths`, blank when no header row was read), the row's label (`item`) and the
 cell as an amount in 元 (when it is a number, from the printed unit) or as `text` (the codes left of
 the row's label, numbers with a leading 0, and bare integers in a table whose amounts print
-decimals: counts such as 数量 1).
+decimals: counts such as 数量 1; every number of a table printed with neither title nor unit, scores
+such as 自评分数 96.53). Tables printed without a title are found by `untitled`.
 """
 from __future__ import annotations
 
@@ -50,10 +51,11 @@ class Part:
 
 def runs_of(lines, unlisted) -> list[list]:
     """The segments of `unlisted` grouped into tables: a table printed page by page under its
-    title repeated (same title, within a few lines of the previous part) is one run."""
+    title repeated (same title, within a few lines of the previous part) is one run; a table printed
+    without a title (`untitled`) is a run of its own."""
     runs: list[list] = []
     for segment in unlisted:
-        if runs and runs[-1][-1].title == segment.title and runs[-1][-1].end >= segment.title_line - 8:
+        if runs and segment.title and runs[-1][-1].title == segment.title and runs[-1][-1].end >= segment.title_line - 8:
             runs[-1].append(segment)
         else:
             runs.append([segment])
@@ -71,8 +73,9 @@ def keep_unlisted(lines, unlisted, used: set, read_rows, warnings: Warnings, def
     number = first_number
     for run in runs_of(lines, unlisted):
         first = lines[run[0].title_line]
+        named = f"table '{run[0].title}'" if run[0].title else f"a table printed without a title (header '{' | '.join(first.text.split())}')"
         table = build_unlisted(run, read_rows, default_unit, f"{TABLE_ID}_{number}", warnings)
-        if not table.rows and run[0].title != first.text.strip("\t "):
+        if not table.rows and run[0].title and run[0].title != first.text.strip("\t "):
             continue   # a sentence pointing to a table below (…详细情况见下表：) with no rows under it stays narrative
         for segment in run:
             used.update(range(segment.title_line, segment.end))
@@ -83,11 +86,11 @@ def keep_unlisted(lines, unlisted, used: set, read_rows, warnings: Warnings, def
         table.first_line, table.pages = first.no, pages
         table.last_line = max((s.lines[-1].no for s in run if s.lines), default=first.no)
         if not table.rows:
-            warnings.add(f"table '{run[0].title}' is not in the table catalog (codelists/tables.csv); its "
+            warnings.add(f"{named} is not in the table catalog (codelists/tables.csv); its "
                          f"{count} lines hold no table row (only its title, unit or header): nothing was kept{on}", first.no, page=first.page)
             continue
         cells_in_rows = max(row.values["row_number"] for row in table.rows)
-        warnings.add(f"table '{run[0].title}' is not in the table catalog (codelists/tables.csv); it was kept as "
+        warnings.add(f"{named} is not in the table catalog (codelists/tables.csv); it was kept as "
                      f"{table.name} ({cells_in_rows} rows, {len(table.rows)} cells){on}", first.no, page=first.page)
         tables.append(table)
         number += 1
@@ -112,7 +115,7 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
     """One unlisted table from its segments (one per printed part): unit lines and notes are
     taken out (`tables.table_meta`), the header rows of the first part that prints one give the
     column headers, and every other filled cell becomes a row."""
-    table = Table(table_id=TABLE_ID, name=name, printed_title=run[0].title)
+    table = Table(table_id=TABLE_ID, name=name, printed_title=run[0].title or None)
     header: list = []
     body = []
     unit, decimals, notes = None, None, []
@@ -139,6 +142,8 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
     read_columns: dict[str, set] = {}   # unit -> the columns of those amounts
     # a table whose amounts print decimals prints its counts (数量 1, 人数 12) as bare integers: those stay text
     with_decimals = any(is_amount(c) and printed_decimals(c) for r in body for c in r.cells)
+    # a table printed without a title nor a unit (项目名称 | 自评分数) prints numbers of no known kind: they stay text
+    money = bool(run[0].title) or unit is not None
     for number, row in enumerate((r for r in body if r.filled), start=1):
         at = next((i for i, c in enumerate(row.cells) if c.strip() and not is_amount(c)), None)
         label = row.cells[at].strip() if at is not None else row.filled[0]
@@ -151,7 +156,7 @@ def build_unlisted(run, read_rows, default_unit: str, name: str, warnings: Warni
                       "column_header": "/".join(paths[column - 1]) if column <= len(paths) and paths[column - 1] else None,
                       "item": label}
             count = with_decimals and cell.isdigit() and cell != "0"
-            if is_amount(cell) and (at is None or column - 1 > at) and not count and not (len(cell) > 1 and cell[0] == "0" and cell[1].isdigit()):
+            if money and is_amount(cell) and (at is None or column - 1 > at) and not count and not (len(cell) > 1 and cell[0] == "0" and cell[1].isdigit()):
                 # cells left of the row's label are its codes (科目编码 …), never amounts
                 try:
                     values["amount"] = parse_amount(cell, column_units.get(column) or table.money_unit)

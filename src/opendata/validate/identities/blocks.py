@@ -241,7 +241,8 @@ def strip_label_lead(text: str) -> str:
 
 
 def check_balance(ctx: Context, table: Table, tol: Decimal) -> None:
-    """收入总计 = 支出总计."""
+    """收入总计 = 支出总计; one of them printed blank while the other prints an amount other than 0 is
+    sum.two-sided-total-blank (a warning: nothing to compare, but a reader would ask)."""
     grands = {}
     for side in ("income", "expenditure"):
         block = side_block(ctx, table, side)
@@ -250,6 +251,14 @@ def check_balance(ctx: Context, table: Table, tol: Decimal) -> None:
     if income is None or expenditure is None:
         return
     a, b = amount_of(income, "total"), amount_of(expenditure, "total")
+    if (a is None) != (b is None):
+        blank, filled, value = (income, expenditure, b) if a is None else (expenditure, income, a)
+        if value:
+            ctx.add("sum.two-sided-total-blank",
+                    f"「{row_name(blank)}」未填金额，而「{row_name(filled)}」为 {printed(value, table)}。"
+                    f" One side's grand total is printed blank while the other side's is printed.",
+                    table=table, row=blank, measure="total", expected=value)
+        return
     if a is None or b is None or ctx.identity(abs(a - b) <= tol * 2):
         return
     ctx.add("sum.two-sided-balance",
