@@ -1,0 +1,89 @@
+"""False alarms of the validator on real disclosures (issue #14, benchmarks/bench_findings.py),
+each fixed by a general rule and pinned here on a small built document: the finding is gone (or
+only reported, info) where the document is right, and still raised where it is wrong."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from opendata.convert import convert_to_package
+from opendata.validate import validate_package
+from tests.documents import text_document
+
+
+def table(title: str, *rows: str) -> str:
+    return "\n".join([title, "单位：万元", *rows])
+
+
+def findings(tmp_path: Path, *parts: str, rule: str | None = None):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    source = text_document(tmp_path, *parts)
+    result = convert_to_package(source, tmp_path / "package")
+    report = validate_package(result.path)
+    return [f for f in report.findings if rule is None or f.rule == rule]
+
+
+def fiscal_summary(state_capital: str = "") -> str:
+    """A 财政拨款收支总表 listing 一般公共预算 and 国有资本经营预算 (`state_capital` its amount)."""
+    total = 100 + (int(state_capital) if state_capital else 0)
+    return table("财政拨款收支总表", "项目\t金额\t项目\t合计\t一般公共预算\t国有资本经营预算",
+                 "一、一般公共预算拨款\t100.00\t一、一般公共服务支出\t100.00\t100.00\t",
+                 f"二、国有资本经营预算拨款\t{state_capital}\t二、国防支出\t{state_capital}\t\t{state_capital}",
+                 f"收入总计\t{total}.00\t支出总计\t{total}.00\t100.00\t{state_capital}")
+
+
+EMPTY_FUND_TABLE = table("政府性基金预算支出表", "科目编码\t科目名称\t合计\t基本支出\t项目支出", "\t合计\t\t\t")
+
+
+# -- a required table not printed, whose content the package shows ---------------------------------
+
+def test_a_fund_table_not_printed_when_the_summaries_print_no_amount_of_the_fund_is_info(tmp_path):
+    """长沙 2025, 江苏 2017/2019, 佛山 2019 print no 国有资本经营预算支出表; their 财政拨款收支总表
+    prints the fund blank or not at all: the table would be empty (info, not a missing table)."""
+    found = findings(tmp_path, fiscal_summary())
+    rules = {f.rule: f for f in found if f.table == "state_capital_expenditure"}
+    assert "completeness.missing-table" not in rules
+    assert rules["completeness.table-not-printed"].severity == "info"
+
+
+def test_a_fund_table_not_printed_while_the_fund_has_amounts_is_missing(tmp_path):
+    found = findings(tmp_path, fiscal_summary("20"))
+    assert [f.severity for f in found if f.table == "state_capital_expenditure"
+            and f.rule == "completeness.missing-table"] == ["warning"]
+
+
+def test_the_general_budget_basic_table_inside_a_printed_basic_table_is_info(tmp_path):
+    """深圳 prints basic expenditure by economic code in 基本支出总表 (all funds) and no
+    一般公共预算基本支出表: its figures are there (info)."""
+    found = findings(tmp_path, table("基本支出总表", "经济科目编码\t经济科目名称\t合计\t人员经费\t公用经费",
+                                     "\t合计\t30.00\t20.00\t10.00", "301\t工资福利支出\t20.00\t20.00\t",
+                                     "302\t商品和服务支出\t10.00\t\t10.00"))
+    rules = {f.rule for f in found if f.table == "general_budget_basic_expenditure"}
+    assert rules == {"completeness.table-not-printed"}
+
+
+def test_without_the_basic_table_the_general_budget_basic_table_is_missing(tmp_path):
+    found = findings(tmp_path, fiscal_summary())
+    assert {f.rule for f in found if f.table == "general_budget_basic_expenditure"} == {"completeness.missing-table"}
+
+
+# -- an empty table explained by a narrative section on that table ----------------------------------
+
+def test_an_empty_table_explained_as_nil_by_its_own_narrative_section_has_its_note(tmp_path):
+    """江苏 2017: 七、政府性基金支出预算表 printed empty; the section 七、政府性基金支出预算表情况说明
+    says 支出预算 0 万元，本部门无政府性基金预算: that is the table's note."""
+    found = findings(tmp_path, EMPTY_FUND_TABLE, "七、政府性基金支出预算表情况说明\n本部门2026年政府性基金支出预算支出0万元，本部门无政府性基金预算。",
+                     rule="completeness.empty-table-without-note")
+    assert [f.table for f in found] == []
+
+
+def test_an_empty_table_whose_section_does_not_say_nil_is_still_reported(tmp_path):
+    found = findings(tmp_path, EMPTY_FUND_TABLE, "七、政府性基金支出预算表情况说明\n本表反映本部门2026年政府性基金支出预算安排情况。",
+                     rule="completeness.empty-table-without-note")
+    assert [f.table for f in found] == ["government_fund_expenditure"]
+
+
+def test_a_nil_sentence_about_another_table_is_not_the_note(tmp_path):
+    """上海 2026 (001, 003): "政府性基金拨款支出预算为0" in the overview is not the table's note."""
+    found = findings(tmp_path, EMPTY_FUND_TABLE, "八、国有资本经营预算支出表情况说明\n本部门2026年国有资本经营预算支出0万元。",
+                     rule="completeness.empty-table-without-note")
+    assert [f.table for f in found] == ["government_fund_expenditure"]
