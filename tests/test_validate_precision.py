@@ -87,3 +87,48 @@ def test_a_nil_sentence_about_another_table_is_not_the_note(tmp_path):
     found = findings(tmp_path, EMPTY_FUND_TABLE, "八、国有资本经营预算支出表情况说明\n本部门2026年国有资本经营预算支出0万元。",
                      rule="completeness.empty-table-without-note")
     assert [f.table for f in found] == ["government_fund_expenditure"]
+
+
+# -- narrative: letter-spaced sentences and amounts that are a part of a figure ----------------------
+
+def summary(total: str) -> str:
+    return table("收支总表", "收入\t\t支出\t", "项目\t预算数\t项目\t预算数",
+                 f"一、一般公共预算拨款收入\t{total}\t一、一般公共服务支出\t{total}",
+                 f"本年收入合计\t{total}\t本年支出合计\t{total}",
+                 f"收入总计\t{total}\t支出总计\t{total}")
+
+
+def narrative(sentence: str, heading: str = "一、部门预算收支增减变化情况") -> str:
+    return "\n".join(["第二部分 2026年部门预算情况说明", heading, sentence])
+
+
+def test_a_letter_spaced_amount_is_read_whole(tmp_path):
+    """广州 2026 (028 p. 27) prints "2 0 2 6年本部门收入预算2 2 5 , 4 3 1 . 7 8万元，比上年增加 45,939.77万元":
+    read as printed the amount was its last digit, 8万元, and the increase larger than it."""
+    right = findings(tmp_path / "a", summary("1000.00"),
+                     narrative("2 0 2 6年本部门收入预算1 , 0 0 0 . 0 0万元，比上年增加\n200.00万元，增长25.0%。"),
+                     rule="narrative.change")
+    assert right == []
+    wrong = findings(tmp_path / "b", summary("1000.00"),
+                     narrative("2 0 2 6年本部门收入预算1 , 0 0 0 . 0 0万元，比上年增加\n200.00万元，增长35.0%。"),
+                     rule="narrative.change")
+    assert len(wrong) == 1 and "35.0%" in wrong[0].message
+
+
+def test_letter_spaced_words_and_units_are_read(tmp_path):
+    """江苏 2017 (086) prints "17981.68 万 元 ， 与 上 年 相 比 增 加 1454.35 万 元 ， 增 长 8.8 %"."""
+    from opendata.validate.spacing import unspaced
+    assert unspaced("17981.68 万 元 ， 与 上 年 相 比 增 加 1454.35 万 元 ， 增 长\n8.8 %。") == \
+        "17981.68万元，与上年相比增加1454.35万元，增长8.8 %。"
+    assert unspaced("办公费 138.00 15.70") == "办公费138.00 15.70"   # two numbers stay two
+
+
+def test_an_amount_funded_one_way_is_not_the_years_expenditure(tmp_path):
+    """深圳 2026 (013 p. 54): "上级专项转移支付支出预算 393.23 万元" is the part funded by earmarked
+    transfers, not 本年支出合计 (支出预算)."""
+    part = findings(tmp_path / "a", summary("1000.00"), narrative("上级专项转移支付支出预算393.23万元。", "三、其他"),
+                    rule="narrative.figure-mismatch")
+    assert part == []
+    whole = findings(tmp_path / "b", summary("1000.00"), narrative("本部门2026年支出预算393.23万元。", "三、其他"),
+                     rule="narrative.figure-mismatch")
+    assert len(whole) == 1 and "393.23" in whole[0].message
