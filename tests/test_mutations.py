@@ -533,3 +533,13 @@ def test_duplicate_row_id_is_structural_only(tmp_path):
         t.rows[2].row_id = t.rows[1].row_id
     found = added(tmp_path, change)
     assert rules(found) == {"table.unique-error", "table.primary-key"}
+
+
+def test_required_table_not_printed_whose_figures_are_in_a_wider_table(tmp_path):
+    def change(d):
+        basic = d.tables.pop("general_budget_basic_expenditure")
+        d.tables["basic_expenditure"] = Table("basic_expenditure", columns=list(basic.columns), rows=list(basic.rows),
+                                              money_unit=basic.money_unit, money_decimals=basic.money_decimals)
+    found = added(tmp_path, change)
+    assert "completeness.table-not-printed" in rules(found)
+    assert "completeness.missing-table" not in rules(found)

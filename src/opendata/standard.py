@@ -102,6 +102,8 @@ class TableSpec:
     dimensions: tuple[str, ...]
     measures: tuple[str, ...]
     description: str
+    fund: str = ""  # the budget (measure) funding the whole table: the `fund` column of tables.csv
+    part_of: tuple[str, ...] = ()  # the wider tables holding this one's figures: the `part_of` column
 
     @property
     def is_money(self) -> bool:
@@ -402,7 +404,8 @@ def _table_spec(row: dict[str, str]) -> TableSpec:
         two_sided=row["two_sided"] == "true", flat=row.get("flat") == "true", required_in=tuple(split_list(row["required_in"])),
         keyed_by=row["keyed_by"], aliases=tuple(split_list(row["aliases"], "|")),
         dimensions=tuple(split_list(row["dimensions"])), measures=tuple(split_list(row["measures"])),
-        description=row["description"],
+        description=row["description"], fund=row.get("fund") or "",
+        part_of=tuple(split_list(row.get("part_of") or "")),
     )
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from .pdf_overflow import return_overflow
+
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]")
 CODE_PART_WORDS = {"类", "款", "项"}
 AMOUNT_TOKEN = re.compile(r"^[-−]?[(（]?\d[\d,]*(\.\d+)?[)）]?%?$")
@@ -148,6 +150,7 @@ def ruled_rows(table, words, state: dict) -> list[str]:
     stray = [w for w, (x, y) in zip(words, middle) if id(w) not in placed and inside(table.bbox, x, y)]
     for r, k, word in open_cells(rows, stray):
         grid_words[r][k].append(word)
+    return_overflow(rows, grid_words)
     grid = []
     for row, cell_words in zip(rows, grid_words):
         cells = [cell_text(inner, box) for inner, box in zip(cell_words, [*row.cells, *[None] * len(cell_words)])]

@@ -1,19 +1,35 @@
 """Layer 5, completeness: the tables the stage requires are present (tables.csv,
 `required_in`); a table printed empty is data, not a gap — but it should carry its note
 ("本部门没有……故本表无数据") so a reader can tell "nothing to report" from "not filled in".
+
+A required table that is not printed is a gap (warning) unless the package shows what it would
+hold: its fund (tables.csv `fund`) is printed in the summary tables with no amount — the table
+would be empty — and no contents line names the table, or a wider table holding its figures (`part_of`) is printed; then the omission is only
+reported (info). A narrative section that explains the table by its title
+(七、政府性基金支出预算表情况说明) and says it is nil is the empty table's note; so is a sentence
+of the narrative or of a note saying the body has none of the table's money (本部门无政府性基金预算,
+disclosure_words.csv nil_statement) or that its empty tables mean none (empty_means_nil).
 """
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 
-from .rules import Context, measures_of
+from ..convert.recognise import match_title
+from .identities import side_block
+from .rules import Context, amount_of, measures_of
+
+SUMMARIES = ("income_expenditure_summary", "fiscal_appropriation_summary", "income_summary")
+_EXPLAINS = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:关于)?(.+?)(?:的)?(?:情况)?说明$")
+_NIL = re.compile(r"(?<![\d.,])0(?:\.0+)?\s*(?:亿元|万元|元)|无|没有|未安排|不涉及")
 
 
 def check(ctx: Context) -> None:
     """Layer 5 over one package (`Context`), adding findings, returns None: a table
     `required_in` the package's stage (codelists/tables.csv) that the package does not declare
-    is completeness.missing-table; a money table with no non-zero amount and no note is
+    is completeness.missing-table, or completeness.table-not-printed when the package shows what
+    it would hold (`_shown_elsewhere`); a money table with no non-zero amount and no note (its
+    own, or a narrative section explaining it that says it is nil) is
     completeness.empty-table-without-note (a required table) or
     completeness.empty-optional-table-without-note. Does nothing when the stage is unknown."""
     stage = ctx.stage
@@ -21,8 +37,16 @@ def check(ctx: Context) -> None:
         return
     for table_id, spec in ctx.standard.tables.items():
         if stage in spec.required_in and table_id not in ctx.present:
+            kind = "预算" if stage != "final_accounts" else "决算"
+            why = _shown_elsewhere(ctx, spec)
+            if why:
+                ctx.add("completeness.table-not-printed",
+                        f"{kind}公开通常包含「{spec.title_zh}」（{table_id}），本数据包没有；{why[0]}"
+                        f" The {stage} disclosure does not print the table {table_id}; {why[1]}",
+                        table=table_id, expected=table_id, location={"pointer": "/resources"})
+                continue
             ctx.add("completeness.missing-table",
-                    f"{'决算' if stage == 'final_accounts' else '预算'}公开必须包含「{spec.title_zh}」（{table_id}），本数据包没有。"
+                    f"{kind}公开必须包含「{spec.title_zh}」（{table_id}），本数据包没有。"
                     f" A {stage} disclosure must include the table {table_id} ({spec.title_en}); this package has none.",
                     table=table_id, expected=table_id, location={"pointer": "/resources"})
     statements = nil_statements(ctx)
@@ -32,6 +56,8 @@ def check(ctx: Context) -> None:
             continue
         if statements is None or any(subject in text for subject in subjects(ctx.standard, spec) for text in statements):
             continue   # the document says the body has none of this money, or that its empty tables mean none
+        if explained_nil(ctx, table.table_id):
+            continue   # a narrative section explaining the table by its title says it is nil
         required = stage in spec.required_in
         ctx.add("completeness.empty-table-without-note" if required else "completeness.empty-optional-table-without-note",
                 f"「{spec.title_zh}」没有任何金额，也没有说明（如“本部门没有……故本表无数据”）。"
@@ -78,6 +104,81 @@ def nil_statements(ctx: Context) -> list[str] | None:
             return None
         found += [match.group(1) for match in re.finditer(rf"(?:{said})([^。；;，,]*)", text)]
     return found
+
+
+def _shown_elsewhere(ctx: Context, spec) -> tuple[str, str] | None:
+    """Why a required table that is not printed loses nothing (Chinese, English), or None: a
+    wider table holding its figures is printed, or its fund prints no amount in the summaries."""
+    wider = [t for t in spec.part_of if t in ctx.present]
+    if wider:
+        title = ctx.standard.tables[wider[0]].title_zh
+        return (f"其数字包含在「{title}」（{wider[0]}）中。", f"its figures are in {wider[0]}.")
+    if spec.fund and fund_is_nil(ctx, spec.fund) and not listed(ctx, spec.code):
+        name = ctx.standard.measures[spec.fund].title_zh if spec.fund in ctx.standard.measures else spec.fund
+        return (f"各收支总表中「{name}」没有金额，该表将为空。",
+                f"the summary tables print no amount of {spec.fund}: the table would be empty.")
+    return None
+
+
+def fund_is_nil(ctx: Context, fund: str) -> bool:
+    """True when a summary table (收支总表, 财政拨款收支总表, 收入总表) prints the fund `fund` (a
+    measure: its column, or its row on a side) and none prints a non-zero amount of it. A fund
+    printed nowhere is not known to be nil."""
+    tables = [ctx.tables[t] for t in SUMMARIES if t in ctx.tables]
+    printed = False
+    for table in tables:
+        if fund in table.columns:
+            printed = True
+            if any(amount_of(row, fund) for row in table.rows):
+                return False
+        if not any(r.values.get("side") for r in table.rows):
+            continue
+        for side in ("income", "expenditure"):
+            block = side_block(ctx, table, side)
+            row = block.measures.get(fund) if block else None
+            if row is not None:
+                printed = True
+                if any(amount_of(row, m) for m in measures_of(table)):
+                    return False
+    return printed
+
+
+def listed(ctx: Context, table_id: str) -> bool:
+    """Whether the narrative names the table by its title outside a section explaining it (a
+    contents line 八、政府性基金预算支出情况表): the document promises the table."""
+    narrative = ctx.tables.get("narrative")
+    if narrative is None:
+        return False
+    for row in narrative.rows:
+        heading = re.sub(r"\s+", "", str(row.values.get("heading") or ""))
+        if not heading or _EXPLAINS.match(heading):
+            continue
+        title = match_title(heading)
+        if title is not None and title.table_id == table_id:
+            return True
+    return False
+
+
+def explained_nil(ctx: Context, table_id: str) -> bool:
+    """Whether a narrative section explains the table `table_id` by its title (…表情况说明,
+    关于…表的说明) and says it is nil (0万元, 无, 没有 …): the table's note, printed apart."""
+    narrative = ctx.tables.get("narrative")
+    if narrative is None:
+        return False
+    for row in narrative.rows:
+        heading = re.sub(r"\s+", "", str(row.values.get("heading") or ""))
+        named = _EXPLAINS.match(heading)
+        if not named:
+            continue
+        title = match_title(named.group(1))
+        if title is None or title.table_id != table_id:
+            continue
+        text = re.sub(r"\s+", "", str(row.values.get("text") or ""))
+        if text.startswith(heading):
+            text = text[len(heading):]
+        if _NIL.search(text):
+            return True
+    return False
 
 
 def is_empty(table) -> bool:

@@ -1,18 +1,17 @@
 """Layer 4, narrative: what the text of the disclosure states against what its tables print.
 
-- key figures (table `key_figures`) agree with the same quantity in the tables — any of
-  the quantities the phrase may mean (收入预算 may be 本年收入合计 or 收入总计);
-- a component can not exceed its whole: a stated amount larger than the whole budget is
-  usually printed in the wrong unit (元 for 万元);
+- key figures (table `key_figures`) agree with the quantity they name (收入预算: 本年收入合计 or 收入总计);
+- a component can not exceed its whole: a larger amount is usually in the wrong unit (元 for 万元);
 - the amount a narrative gives a function class ("社会保障和就业（类）支出 4646.45 万元")
   is that class's amount in the tables;
 - stated shares ("基本支出 423.4 万元，占 92%") and year-on-year changes ("比上年增加 1.51 万元，
   增长 1677%") agree with the figures they relate, computed with the precision printed.
 
 The narrative is free text; every check here only fires when the text can be read with
-certainty (the figure a phrase names, a comparison's base), and rounding is allowed for
-in both directions: a percentage is accepted anywhere in the range the rounded figures
-allow, widened by one unit of its last printed digit and 0.5 % of its value.
+certainty (the figure a phrase names, not a part of it: `subject`; a comparison's base; the
+text without the layout's spaces: `spacing`), and rounding is allowed for in both directions:
+a percentage is accepted in the range the rounded figures allow, widened by one unit of its
+last printed digit and 0.5 % of its value.
 """
 from __future__ import annotations
 
@@ -25,6 +24,8 @@ from ..model import Row, Table
 from ..money import UNIT_FACTORS
 from .identities import Quantity, class_sums, current_value_row, row_name, side_block, total_row
 from .rules import ZERO, Context, amount_of, compact, function_class, printed
+from .spacing import unspaced
+from .subject import narrowed
 
 UNITS = {"亿元": Decimal(100000000), **UNIT_FACTORS}
 NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
@@ -106,7 +107,7 @@ def _sections(ctx: Context) -> list[tuple[Row, str]]:
     result = []
     for row in table.rows:
         parts = [str(row.values.get(name) or "") for name in ("heading", "text")]
-        text = re.sub(r"\s*\n\s*", "", "\n".join(p for p in parts if p))
+        text = unspaced("\n".join(p for p in parts if p))
         result.append((row, text))
     return result
 
@@ -166,7 +167,7 @@ def _figure_amount(ctx: Context, row: Row) -> Stated | None:
         years = {int(y) for y in re.findall(r"(20\d\d)年", prefix)}
         if ctx.fiscal_year is not None and years - {ctx.fiscal_year}:
             return None
-        if named_figure(prefix) != figure:
+        if named_figure(prefix) != figure or narrowed(prefix, figure):
             return None
         return value
     return None
