@@ -4,12 +4,13 @@ read from the standard."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from ...model import Row, Table
 from ..rules import ZERO, Context, amount_of, measures_of, printed, strip_label, sum_values, table_tolerance
 from .blocks import Block, carry_is_zero, current_value_row, item_label, side_block
 from .common import HIERARCHY_FIELDS, measure_title, row_name
+from .rounding import ERROR, EXACT, ROUNDING, gap_kind
 from .tree import Node, tree
 
 
@@ -58,15 +59,44 @@ def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, top
     is None (not printed)."""
     if a is None or b is None:
         return
-    allowed = a.tolerance(ctx) + b.tolerance(ctx)
     diff = b.value - a.value
-    if ctx.identity(abs(diff) <= allowed):
+    kind = across_kind(ctx, a, b)
+    if ctx.identity(kind != ERROR):
+        if kind == ROUNDING:
+            ctx.add("rounding",
+                    f"{topic}：{a.table.table_id}「{a.what}」{printed(a.value, a.table)}（{a.figures} 个印刷数 printed figures），"
+                    f"{b.table.table_id}「{b.what}」{printed(b.value, b.table)}（{b.figures} 个）（差 gap {printed(diff, b.table)}，"
+                    f"舍入可解释 within rounding）。 The same quantity, printed with a different precision or added up from "
+                    f"rounded figures, differs by rounding between {a.table.table_id} and {b.table.table_id}.",
+                    table=b.table, row=b.row, measure=b.measure, expected=a.value, found=b.value, difference=diff)
         return
     ctx.add(rule,
             f"{topic}：{a.table.table_id}「{a.what}」{printed(a.value, a.table)}，{b.table.table_id}「{b.what}」"
             f"{printed(b.value, b.table)}（差 {printed(diff, b.table)}）。 The same quantity differs between "
             f"{a.table.table_id} and {b.table.table_id}.",
             table=b.table, row=b.row, measure=b.measure, expected=a.value, found=b.value, difference=diff)
+
+
+def across_kind(ctx: Context, a: Quantity, b: Quantity) -> str:
+    """EXACT, ROUNDING or ERROR (`rounding.gap_kind`) for one quantity printed as `a` and as `b`.
+    Printed with the same precision, the two are one rounded amount when each is one figure
+    (any difference is an error), or a whole and parts ((figures − 1) halves of rounding).
+    With different precision, the finer side rounded to the coarser one's last digit must
+    equal it (EXACT); otherwise the difference within both tolerances is ROUNDING."""
+    tol_a, tol_b = table_tolerance(a.table, ctx.money_unit), table_tolerance(b.table, ctx.money_unit)
+    diff = b.value - a.value
+    if diff == 0:
+        return EXACT
+    if tol_a == tol_b:
+        return gap_kind(diff, a.figures + b.figures - 1, tol_a, slack=0)
+    if abs(diff) > a.tolerance(ctx) + b.tolerance(ctx):
+        return ERROR
+    fine, coarse = (a, b) if tol_a < tol_b else (b, a)
+    quantum = max(tol_a, tol_b) * 2
+    if any((fine.value / quantum).quantize(Decimal(1), rounding=mode) * quantum == coarse.value
+           for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)):
+        return EXACT
+    return ROUNDING
 
 
 def class_sums(table: Table | None, measure: str) -> dict[str, Quantity]:
@@ -206,9 +236,11 @@ def check_across(ctx: Context) -> None:
         candidates = [q for q in (_q(exp, exp_total, "project", row_name(exp_total) if exp_total else ""),
                                   _q(gbe, gbe_total, "project", row_name(gbe_total) if gbe_total else "")) if q]
         mine = _q(projects, projects_total, "total", row_name(projects_total))
-        if candidates and mine is not None and not any(
-                abs(mine.value - q.value) <= mine.tolerance(ctx) + q.tolerance(ctx) for q in candidates):
-            compare(ctx, "across.project-expenditure", candidates[0], mine, "项目支出 project expenditure")
+        if candidates and mine is not None:
+            near = [q for q in candidates if abs(mine.value - q.value) <= mine.tolerance(ctx) + q.tolerance(ctx)]
+            if not any(q.value == mine.value for q in near):   # the closest within rounding, else the first
+                compare(ctx, "across.project-expenditure", min(near, key=lambda q: abs(mine.value - q.value))
+                        if near else candidates[0], mine, "项目支出 project expenditure")
     # per function code, when every yuan is general-budget money
     if exp is not None and gbe is not None and _all_general_budget(ctx, ies_in, inc_total, inc):
         _compare_codes(ctx, exp, gbe, identities["across.function_codes"].whole)

@@ -250,7 +250,15 @@ def check_balance(ctx: Context, table: Table, tol: Decimal) -> None:
     if income is None or expenditure is None:
         return
     a, b = amount_of(income, "total"), amount_of(expenditure, "total")
-    if a is None or b is None or ctx.identity(abs(a - b) <= tol * 2):
+    if a is None or b is None:
+        return
+    if ctx.identity(abs(a - b) <= tol * 2):   # each total added up from rounded lines: within the rounding of the two
+        if a == b:
+            return
+        ctx.add("rounding",
+                f"「{row_name(income)}」{printed(a, table)} ≠ 「{row_name(expenditure)}」{printed(b, table)}"
+                f"（差 gap {printed(b - a, table)}，舍入可解释 within rounding）。 Total income and total expenditure "
+                f"differ by rounding.", table=table, row=expenditure, measure="total", expected=a, found=b, difference=b - a)
         return
     ctx.add("sum.two-sided-balance",
             f"「{row_name(income)}」{printed(a, table)} ≠ 「{row_name(expenditure)}」{printed(b, table)}"
