@@ -54,9 +54,10 @@ def total_row(table: Table | None) -> Row | None:
 
 def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, topic: str) -> None:
     """Add a finding of `rule` (an across identity of codelists/identities.csv) when quantities
-    `a` and `b` differ by more than the sum of their tolerances; expected is `a`, found `b`, the
-    finding is placed on `b`'s table and row; `topic` opens the message. Nothing when either
-    is None (not printed)."""
+    `a` and `b` differ beyond rounding (`across_kind`: two single figures of the same precision
+    must be equal), or a `rounding` finding when they differ within it; expected is `a`, found
+    `b`, the finding is placed on `b`'s table and row; `topic` opens the message. Nothing when
+    either is None (not printed)."""
     if a is None or b is None:
         return
     diff = b.value - a.value

@@ -1,21 +1,21 @@
 """Rounding (issue #14): a printed whole that differs from the sum of its printed parts by a
-non-zero amount that the rounding of the parts explains, and the exactness owed by one
+non-zero amount that the rounding of the figures explains, and the exactness owed by one
 figure printed in two places.
 
 Each figure printed with d decimals in unit U is the exact amount rounded to ±h, h = half a
 unit of its last digit (`rules.table_tolerance`). A whole printed beside n printed parts, all
-rounded from exact amounts that add up, differs from their sum by less than (n + 1)·h; the
-gap being a whole number of units (2h), that is at most n·h. So:
+rounded from exact amounts that add up, differs from their sum by at most (n + 1)·h. So:
 
 - gap 0: the identity holds;
-- 0 < |gap| ≤ n·h: rule `rounding` (info) — the printed parts do not add up to the printed
-  whole, by what rounding the parts explains;
-- |gap| > n·h: the identity's own error rule (sum.*, across.*), as before.
+- 0 < |gap| ≤ (n + 1)·h: rule `rounding` (info) — the printed parts do not add up to the
+  printed whole, by what rounding explains (with whole units of the last digit, at most
+  n/2 of them);
+- beyond: the identity's own error rule (sum.*, across.*), as before the rule existed.
 
 One figure printed in two tables with the same precision is one rounded amount: any
-difference is the error rule. Where the two print with different precision (万元 with two
-decimals against 元, or a sum of rows against one figure) the coarser side is known to its
-own rounding only, and a difference within it is `rounding`.
+difference is the error rule (`across_kind`, slack 0). Where one side is a sum of rows, or
+the two print with different precision (万元 with two decimals against 元), the difference
+within their rounding is `rounding` unless the finer one rounded to the coarser digit is it.
 """
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ MAX_PARTS_SHOWN = 12
 
 
 def gap_kind(diff: Decimal, parts: int, tol: Decimal, slack: int = 1) -> str:
-    """EXACT when `diff` is 0, ROUNDING when |diff| ≤ `parts` × `tol` (what the rounding of
-    `parts` printed parts, each to ±`tol`, explains), else ERROR. `slack`: how many more
-    halves are accepted as rounding before calling it an error (1: the bound (n + 1)·tol used
-    before the rule existed, kept for figures whose printed precision is not certain)."""
+    """EXACT when `diff` is 0, ROUNDING when |diff| ≤ (`parts` + `slack`) × `tol` (what the
+    rounding of `parts` printed parts and, with `slack` 1, of the printed whole, each to ±`tol`,
+    explains), else ERROR. `slack` 0: a figure compared with one other figure printed with the
+    same precision (parts 1) must equal it."""
     if diff == 0:
         return EXACT
     if abs(diff) <= tol * (parts + slack):

@@ -1,0 +1,110 @@
+"""The `rounding` rule (issue #14): a printed whole off the sum of its printed parts by what
+the rounding of the parts explains is reported (info), beyond that it is the identity's
+error; one figure printed in two tables with the same precision must be equal."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from opendata.model import Row, Table
+from opendata.package import write_package
+from opendata.validate import validate_package
+from opendata.validate.identities.across import Quantity, across_kind
+from opendata.validate.identities.rounding import gap_kind
+from opendata.validate.report import rule_catalog
+from opendata.validate.rules import Context
+from opendata.validate.report import PackageReport
+
+from .clean_packages import clean_disclosure
+from .conftest import run_cli
+
+CENT = Decimal(100)  # 0.01 万元, one unit of the last digit of the clean packages (万元, two decimals)
+
+
+def by_rule(report, rule):
+    return [f for f in report.findings if f.rule == rule]
+
+
+def test_the_rule_is_in_the_catalog_as_info():
+    row = rule_catalog()["rounding"]
+    assert (row["layer"], row["severity"]) == ("accounting", "info")
+    assert row["example"]
+
+
+@pytest.mark.parametrize("diff, parts, kind", [
+    (Decimal(0), 2, "exact"), (CENT, 2, "rounding"), (-CENT, 1, "rounding"), (Decimal(150), 2, "rounding"),
+    (Decimal(151), 2, "error"), (2 * CENT, 2, "error"), (2 * CENT, 3, "rounding"), (Decimal(12300), 20, "error")])
+def test_what_rounding_of_the_parts_explains(diff, parts, kind):
+    """n parts and their whole, each printed to ±50 元: up to (n + 1) × 50 元 is rounding."""
+    assert gap_kind(diff, parts, Decimal(50)) == kind
+
+
+def test_one_figure_printed_in_two_places_must_be_equal():
+    """236.63 in one table, 236.64 in another, both 万元 with two decimals: an error, not
+    rounding; a sum of rows against one figure may differ by the rounding of its rows; a
+    figure in 万元 with two decimals is the one in 元 rounded, else rounding."""
+    ctx = Context(None, {"moneyUnit": "万元"}, PackageReport("p"))
+    wan = Table("expenditure_summary", money_unit="万元", money_decimals=2)
+    other = Table("general_budget_expenditure", money_unit="万元", money_decimals=2)
+    yuan = Table("general_budget_basic_expenditure", money_unit="元", money_decimals=2)
+
+    def q(table, value, figures=1):
+        return Quantity(table, None, "total", Decimal(value), figures, "x")
+    assert across_kind(ctx, q(wan, 2366300), q(other, 2366400)) == "error"
+    assert across_kind(ctx, q(wan, 2366300), q(other, 2366300)) == "exact"
+    assert across_kind(ctx, q(wan, 2366300, 3), q(other, 2366400)) == "rounding"
+    assert across_kind(ctx, q(wan, 2366300), q(yuan, Decimal("2366349.99"))) == "exact"
+    assert across_kind(ctx, q(wan, 2366300), q(yuan, Decimal("2366350.01"))) == "error"   # beyond both halves
+    assert across_kind(ctx, q(wan, 2366300, 3), q(yuan, Decimal("2366360.00"))) == "rounding"
+
+
+def basic_project_off(tmp_path, off):
+    d = clean_disclosure(0)
+    d.tables = {k: v for k, v in d.tables.items() if k == "expenditure_summary"}
+    row = d.tables["expenditure_summary"].row("total")
+    row.values["basic"] += off
+    return validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+
+
+def test_a_total_off_its_parts_by_one_cent_is_rounding(tmp_path):
+    report = basic_project_off(tmp_path, CENT)
+    found = by_rule(report, "rounding")
+    # the row (total = basic + project) and the column (basic of the 合计 row = Σ 类)
+    assert sorted((f.row_id, f.measure) for f in found) == [("total", "basic"), ("total", "total")]
+    assert not [f for f in report.findings if f.severity in ("error", "warning")], [f.message for f in report.findings]
+    assert found[0].severity == "info"
+    row = next(f for f in found if f.measure == "total")
+    assert Decimal(row.found) - Decimal(row.expected) == -CENT
+    assert "基本支出 + 项目支出" in row.message and "万元" in row.message and "差 gap -0.01 万元" in row.message
+
+
+def test_beyond_rounding_it_is_the_error_rule(tmp_path):
+    report = basic_project_off(tmp_path, 2 * CENT)
+    assert {f.rule for f in report.findings} >= {"sum.basic-project"}
+    assert not by_rule(report, "rounding") or all(f.measure != "total" or f.row_id != "total"
+                                                  for f in by_rule(report, "rounding"))
+
+
+def test_a_class_off_its_items_by_one_cent_is_rounding(tmp_path):
+    d = clean_disclosure(0)
+    d.tables = {k: v for k, v in d.tables.items() if k == "general_budget_expenditure"}
+    t = d.tables["general_budget_expenditure"]
+    leaf = next(r for r in t.rows if len(str(r.values.get("function_code") or "")) == 7)
+    for name in ("total", "basic", "personnel"):
+        leaf.values[name] += CENT
+    report = validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+    assert {f.rule for f in report.findings} == {"rounding"}, [f.message for f in report.findings]
+    assert {f.row_id for f in report.findings} == {leaf.row_id[:5]}   # its 款, within rounding of its 项
+
+
+def test_fail_on_chooses_by_severity(tmp_path):
+    d = clean_disclosure(0)
+    d.tables["expenditure_summary"].row("total").values["basic"] += CENT
+    package = write_package(d, tmp_path / "p")
+    report = validate_package(package)
+    assert by_rule(report, "rounding") and not report.count("error") and not report.count("warning")
+    assert run_cli("validate", package).returncode == 0
+    assert run_cli("validate", package, "--fail-on", "error").returncode == 0
+    assert run_cli("validate", package, "--fail-on", "warning").returncode == 0
+    assert run_cli("validate", package, "--fail-on", "info").returncode == 1
