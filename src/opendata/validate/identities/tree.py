@@ -36,10 +36,11 @@ def coded_nodes(table: Table) -> tuple[list[Node], list[Row]]:
         if own.get("unit_code") and len(own) == 1:
             unit = own["unit_code"]
         if not own and row.values.get("unit_name") and row.values.get("item") == row.values["unit_name"]:
-            # a unit printed by name only (深圳市某某局（本级）) heads the block of rows below it: not a
-            # detail of the coded row above, the last row of the block before
-            unit, last = None, None
-            nodes.append(Node(row, {}, False))
+            # a unit printed by name only (深圳市某某局（本级）) heads the block of coded rows below it:
+            # not a detail of the coded row above, the last row of the block before; the block's
+            # rows are its own (a key of its own for the unit: codes repeat from one block to the next)
+            unit, last = f"@{len(nodes)}@", None   # never a prefix of another unit's key
+            nodes.append(Node(row, {"unit_code": unit}, False))
             continue
         if not own:
             if last is None:
