@@ -108,3 +108,34 @@ def test_fail_on_chooses_by_severity(tmp_path):
     assert run_cli("validate", package, "--fail-on", "error").returncode == 0
     assert run_cli("validate", package, "--fail-on", "warning").returncode == 0
     assert run_cli("validate", package, "--fail-on", "info").returncode == 1
+
+
+def unit_blocks(tmp_path, second_total):
+    """一般公共预算支出表 in blocks, each headed by a row naming the unit only (Shenzhen), the same
+    codes printed again in each block."""
+    d = clean_disclosure(0)
+    t = Table("general_budget_expenditure", columns=["function_code", "unit_name", "item", "total"],
+              money_unit="万元", money_decimals=2)
+
+    def row(code, item, total, unit=None, repeat=""):
+        values = {"item": item, "total": Decimal(total)}
+        values.update({"function_code": code} if code else {"unit_name": unit})
+        return Row((code or unit) + repeat, values=values)
+    t.rows = [row(None, "测试局（本级）", 3000000, "测试局（本级）"), row("208", "社会保障和就业支出", 3000000),
+              row("20805", "行政事业单位养老支出", 3000000), row("2080501", "行政单位离退休", 1000000),
+              row("2080505", "机关事业单位基本养老保险缴费支出", 2000000),
+              row(None, "测试中心", 700000, "测试中心"), row("208", "社会保障和就业支出", 700000, repeat="#2"),
+              row("20805", "行政事业单位养老支出", second_total, repeat="#2"),
+              row("2080501", "行政单位离退休", 300000, repeat="#2"),
+              row("2080505", "机关事业单位基本养老保险缴费支出", 400000, repeat="#2")]
+    d.tables = {"general_budget_expenditure": t}
+    return validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+
+
+@pytest.mark.parametrize("second_total, rule", [(700000, None), (700100, "rounding"), (712300, "sum.hierarchy")])
+def test_codes_repeated_in_each_units_block_are_checked_within_the_block(tmp_path, second_total, rule):
+    report = unit_blocks(tmp_path, second_total)
+    assert {(f.rule, f.row_id) for f in report.findings} <= {(rule, "20805#2"), (rule, "208#2")}
+    assert bool(report.findings) is (rule is not None), [f.message for f in report.findings]
+    if rule:
+        assert any(f.row_id == "20805#2" for f in report.findings)   # against its 项: 30.00 + 40.00
