@@ -110,7 +110,7 @@ def test_fail_on_chooses_by_severity(tmp_path):
     assert run_cli("validate", package, "--fail-on", "info").returncode == 1
 
 
-def unit_blocks(tmp_path, second_total):
+def unit_blocks(tmp_path, second_total, department=None):
     """一般公共预算支出表 in blocks, each headed by a row naming the unit only (Shenzhen), the same
     codes printed again in each block."""
     d = clean_disclosure(0)
@@ -128,8 +128,17 @@ def unit_blocks(tmp_path, second_total):
               row("20805", "行政事业单位养老支出", second_total, repeat="#2"),
               row("2080501", "行政单位离退休", 300000, repeat="#2"),
               row("2080505", "机关事业单位基本养老保险缴费支出", 400000, repeat="#2")]
+    if department is not None:
+        t.rows.insert(0, row(None, "测试局", department, "测试局"))
     d.tables = {"general_budget_expenditure": t}
     return validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+
+
+@pytest.mark.parametrize("department, rule", [(3700000, None), (3700100, "rounding"), (3800000, "sum.hierarchy")])
+def test_a_department_named_over_its_units_is_their_sum(tmp_path, department, rule):
+    report = unit_blocks(tmp_path, 700000, department)
+    assert [(f.rule, f.row_id) for f in report.findings] == ([(rule, "测试局")] if rule else []), \
+        [f.message for f in report.findings]
 
 
 @pytest.mark.parametrize("second_total, rule", [(700000, None), (700100, "rounding"), (712300, "sum.hierarchy")])
