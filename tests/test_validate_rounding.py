@@ -148,3 +148,22 @@ def test_codes_repeated_in_each_units_block_are_checked_within_the_block(tmp_pat
     assert bool(report.findings) is (rule is not None), [f.message for f in report.findings]
     if rule:
         assert any(f.row_id == "20805#2" for f in report.findings)   # against its 项: 30.00 + 40.00
+
+
+def test_income_and_expenditure_tables_agree_code_by_code_in_a_budget(tmp_path):
+    """收入总表 and 支出总表 by function code, the same totals: a 项 printed 0.01 万元 apart in the
+    two (1,535.86 / 1,535.85) is an error, not rounding."""
+    d = clean_disclosure(0)
+    exp = d.tables["expenditure_summary"]
+    inc = Table("income_summary", columns=["function_code", "item", "total"], money_unit="万元", money_decimals=2)
+    inc.rows = [Row(r.row_id, r.row_type, {k: r.values.get(k) for k in ("function_code", "item", "total")
+                                          if r.values.get(k) is not None}) for r in exp.rows]
+    d.tables = {"expenditure_summary": exp, "income_summary": inc}
+    clean = validate_package(write_package(d, tmp_path / "clean"), layers=("accounting",))
+    assert not clean.findings, [f.message for f in clean.findings]
+    for code, off in (("2050803", CENT), ("2050804", -CENT)):   # the 款 20508 and the total unchanged
+        for name in ("total", "basic"):
+            exp.row(code).values[name] += off
+    report = validate_package(write_package(d, tmp_path / "broken"), layers=("accounting",))
+    assert sorted((f.rule, f.row_id, f.severity) for f in report.findings) == [
+        ("across.function-codes", "2050803", "error"), ("across.function-codes", "2050804", "error")]

@@ -245,6 +245,7 @@ def check_across(ctx: Context) -> None:
     # per function code, when every yuan is general-budget money
     if exp is not None and gbe is not None and _all_general_budget(ctx, ies_in, inc_total, inc):
         _compare_codes(ctx, exp, gbe, identities["across.function_codes"].whole)
+    _compare_income_codes(ctx, *tables_of(ctx, "across.income_expenditure_codes"))
 
 
 def _only_general_budget(ctx: Context, fas_in: Block | None, gfe: Table | None, sce: Table | None) -> bool:
@@ -287,21 +288,46 @@ def _compare_classes(ctx: Context, table: Table, block: Block, measure: str, sum
         compare(ctx, rule, other, mine, f"{code} 类 class")
 
 
-def _compare_codes(ctx: Context, exp: Table, gbe: Table, measures: tuple[str, ...]) -> None:
-    def per_code(table: Table) -> dict[str, dict[str, tuple[Decimal, int, Row | None]]]:
-        result: dict[str, dict[str, tuple[Decimal, int, Row | None]]] = {}
-        for row in table.rows:
-            code = row.values.get("function_code")
-            if not code or len(str(code)) != 7:
+def _per_code(table: Table, measures: tuple[str, ...]) -> dict[str, dict[str, tuple[Decimal, int, Row | None]]]:
+    """7-digit function code -> measure -> (sum over the rows printing the code, how many, first row)."""
+    result: dict[str, dict[str, tuple[Decimal, int, Row | None]]] = {}
+    for row in table.rows:
+        code = row.values.get("function_code")
+        if not code or len(str(code)) != 7:
+            continue
+        for measure in measures:
+            value = amount_of(row, measure)
+            if value is None:
                 continue
-            for measure in measures:
-                value = amount_of(row, measure)
-                if value is None:
-                    continue
-                total, count, first = result.setdefault(str(code), {}).get(measure, (ZERO, 0, row))
-                result[str(code)][measure] = (total + value, count + 1, first if count else row)
-        return result
-    mine, theirs = per_code(exp), per_code(gbe)
+            total, count, first = result.setdefault(str(code), {}).get(measure, (ZERO, 0, row))
+            result[str(code)][measure] = (total + value, count + 1, first if count else row)
+    return result
+
+
+def _compare_income_codes(ctx: Context, inc: Table | None, exp: Table | None) -> None:
+    """In a budget, 收入总表 and 支出总表 by function code print each 项's money twice: where their
+    totals agree and so do at least four codes in five (the tables are meant to agree code by
+    code), every code printed in both is compared (236.63 against 236.64 is an error)."""
+    if ctx.stage != "budget" or inc is None or exp is None:
+        return
+    totals = [total_row(t) for t in (inc, exp)]
+    values = [amount_of(r, "total") if r is not None else None for r in totals]
+    if values[0] is None or values[0] != values[1]:
+        return
+    theirs, mine = _per_code(inc, ("total",)), _per_code(exp, ("total",))
+    common = sorted(code for code in set(mine) & set(theirs) if "total" in mine[code] and "total" in theirs[code])
+    same = sum(1 for code in common if mine[code]["total"][0] == theirs[code]["total"][0])
+    if len(common) < 3 or same * 5 < len(common) * 4:
+        return
+    for code in common:
+        va, na, ra = theirs[code]["total"]
+        vb, nb, rb = mine[code]["total"]
+        compare(ctx, "across.function-codes", Quantity(inc, ra, "total", va, na, f"{code}"),
+                Quantity(exp, rb, "total", vb, nb, f"{code}"), f"{code} 收入与支出 income and expenditure")
+
+
+def _compare_codes(ctx: Context, exp: Table, gbe: Table, measures: tuple[str, ...]) -> None:
+    mine, theirs = _per_code(exp, measures), _per_code(gbe, measures)
     for code in sorted(set(mine) & set(theirs)):
         for measure in measures:
             if measure not in mine[code] or measure not in theirs[code]:
