@@ -167,3 +167,28 @@ def test_income_and_expenditure_tables_agree_code_by_code_in_a_budget(tmp_path):
     report = validate_package(write_package(d, tmp_path / "broken"), layers=("accounting",))
     assert sorted((f.rule, f.row_id, f.severity) for f in report.findings) == [
         ("across.function-codes", "2050803", "error"), ("across.function-codes", "2050804", "error")]
+
+
+@pytest.mark.parametrize("unit_a, rule", [(1000000, None), (1000100, "rounding")])
+def test_a_list_printed_at_two_levels_reports_rounding_within_each_level(tmp_path, unit_a, rule):
+    """项目支出表 listing each unit's total above its projects (amounts printed twice, at two
+    levels): a unit 0.01 万元 off its projects is rounding, as is the 合计 then off the units."""
+    d = clean_disclosure(0)
+    t = Table("project_expenditure", columns=["unit_name", "project_name", "item", "total"], money_unit="万元",
+              money_decimals=2)
+
+    def row(rid, item, total, kind="item", unit=None, project=None):
+        values = {"item": item, "total": Decimal(total)}
+        values.update({"unit_name": unit} if unit else {})
+        values.update({"project_name": project} if project else {})
+        return Row(rid, kind, values)
+    t.rows = [row("total", "合计", 3000000 + unit_a - 1000000, "total"),
+              row("a", "测试局（本级）", unit_a, unit="测试局（本级）"),
+              row("a1", "办公楼维修", 400000, project="办公楼维修"), row("a2", "信息化建设", 600000, project="信息化建设"),
+              row("b", "测试中心", 2000000, unit="测试中心"),
+              row("b1", "设备购置", 1200000, project="设备购置"), row("b2", "课题研究", 800000, project="课题研究")]
+    d.tables = {"project_expenditure": t}
+    report = validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+    assert {f.severity for f in report.findings} <= {"info"}, [f.message for f in report.findings]
+    assert {(f.rule, f.row_id) for f in report.findings} == ({(rule, "a")} if rule else set()), \
+        [f.message for f in report.findings]
