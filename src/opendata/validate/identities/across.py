@@ -60,6 +60,11 @@ def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, top
     either is None (not printed)."""
     if a is None or b is None:
         return
+    seen = ctx.memo("across_compared", set)
+    pair = (a.table.table_id, id(a.row), a.value, b.table.table_id, id(b.row), b.value)
+    if pair in seen:
+        return   # the same two printed figures compared again (by the general-budget and the total column)
+    seen.add(pair)
     diff = b.value - a.value
     kind = across_kind(ctx, a, b)
     if ctx.identity(kind != ERROR):
