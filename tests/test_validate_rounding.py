@@ -54,6 +54,8 @@ def test_one_figure_printed_in_two_places_must_be_equal():
     assert across_kind(ctx, q(wan, 2366300), q(other, 2366400)) == "error"
     assert across_kind(ctx, q(wan, 2366300), q(other, 2366300)) == "exact"
     assert across_kind(ctx, q(wan, 2366300, 3), q(other, 2366400)) == "rounding"
+    assert across_kind(ctx, q(wan, 2366300, 2), q(other, 2366500, 2)) == "rounding"   # (2 + 2) halves, as before
+    assert across_kind(ctx, q(wan, 2366300, 2), q(other, 2366600, 2)) == "error"
     assert across_kind(ctx, q(wan, 2366300), q(yuan, Decimal("2366349.99"))) == "exact"
     assert across_kind(ctx, q(wan, 2366300), q(yuan, Decimal("2366350.01"))) == "error"   # beyond both halves
     assert across_kind(ctx, q(wan, 2366300, 3), q(yuan, Decimal("2366360.00"))) == "rounding"

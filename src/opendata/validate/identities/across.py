@@ -93,8 +93,8 @@ def across_kind(ctx: Context, a: Quantity, b: Quantity) -> str:
     diff = b.value - a.value
     if diff == 0:
         return EXACT
-    if tol_a == tol_b:
-        return gap_kind(diff, a.figures + b.figures - 1, tol_a, slack=0)
+    if tol_a == tol_b:   # two single figures: slack 0, equal or an error; a sum: its rounding, as before
+        return gap_kind(diff, a.figures + b.figures - 1, tol_a, slack=0 if a.figures <= 1 and b.figures <= 1 else 1)
     if abs(diff) > a.tolerance(ctx) + b.tolerance(ctx):
         return ERROR
     fine, coarse = (a, b) if tol_a < tol_b else (b, a)
