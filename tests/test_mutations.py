@@ -203,6 +203,15 @@ def test_total_not_basic_plus_project(tmp_path):
     assert found[0].difference == str(-X)
 
 
+def test_total_off_basic_plus_project_by_rounding(tmp_path):
+    """One unit of the last printed digit (0.01 万元) off: within the rounding of the parts, info."""
+    def change(d):
+        shift(row(d, "expenditure_summary", "total"), Decimal(100), "basic")
+    found = added(tmp_path, change, keep=("expenditure_summary",))
+    assert_only(found, "rounding", "expenditure_summary", {"total"})
+    assert {f.measure for f in found} == {"total", "basic"}   # total ≠ basic + project; basic ≠ Σ 类
+
+
 def test_basic_not_personnel_plus_public_use(tmp_path):
     def change(d):
         code = leaf(d)

@@ -17,7 +17,7 @@ from .package import PackageError
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @output_option("Write the report to a file instead of stdout: Markdown for --format text "
                    "(the default), else the chosen format.", dest="output")
-@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
 @click.option("--engine", type=click.Choice(["fast", "frictionless"]), default="fast", show_default=True,
               help="Structural checker of the tables: our own (fast) or frictionless; the findings are the same.")

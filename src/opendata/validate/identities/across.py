@@ -4,12 +4,13 @@ read from the standard."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from ...model import Row, Table
 from ..rules import ZERO, Context, amount_of, measures_of, printed, strip_label, sum_values, table_tolerance
 from .blocks import Block, carry_is_zero, current_value_row, item_label, side_block
 from .common import HIERARCHY_FIELDS, measure_title, row_name
+from .rounding import ERROR, EXACT, ROUNDING, gap_kind
 from .tree import Node, tree
 
 
@@ -53,20 +54,55 @@ def total_row(table: Table | None) -> Row | None:
 
 def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, topic: str) -> None:
     """Add a finding of `rule` (an across identity of codelists/identities.csv) when quantities
-    `a` and `b` differ by more than the sum of their tolerances; expected is `a`, found `b`, the
-    finding is placed on `b`'s table and row; `topic` opens the message. Nothing when either
-    is None (not printed)."""
+    `a` and `b` differ beyond rounding (`across_kind`: two single figures of the same precision
+    must be equal), or a `rounding` finding when they differ within it; expected is `a`, found
+    `b`, the finding is placed on `b`'s table and row; `topic` opens the message. Nothing when
+    either is None (not printed)."""
     if a is None or b is None:
         return
-    allowed = a.tolerance(ctx) + b.tolerance(ctx)
+    seen = ctx.memo("across_compared", set)
+    pair = (a.table.table_id, id(a.row), a.value, b.table.table_id, id(b.row), b.value)
+    if pair in seen:
+        return   # the same two printed figures compared again (by the general-budget and the total column)
+    seen.add(pair)
     diff = b.value - a.value
-    if ctx.identity(abs(diff) <= allowed):
+    kind = across_kind(ctx, a, b)
+    if ctx.identity(kind != ERROR):
+        if kind == ROUNDING:
+            ctx.add("rounding",
+                    f"{topic}：{a.table.table_id}「{a.what}」{printed(a.value, a.table)}（{a.figures} 个印刷数 printed figures），"
+                    f"{b.table.table_id}「{b.what}」{printed(b.value, b.table)}（{b.figures} 个）（差 gap {printed(diff, b.table)}，"
+                    f"舍入可解释 within rounding）。 The same quantity, printed with a different precision or added up from "
+                    f"rounded figures, differs by rounding between {a.table.table_id} and {b.table.table_id}.",
+                    table=b.table, row=b.row, measure=b.measure, expected=a.value, found=b.value, difference=diff)
         return
     ctx.add(rule,
             f"{topic}：{a.table.table_id}「{a.what}」{printed(a.value, a.table)}，{b.table.table_id}「{b.what}」"
             f"{printed(b.value, b.table)}（差 {printed(diff, b.table)}）。 The same quantity differs between "
             f"{a.table.table_id} and {b.table.table_id}.",
             table=b.table, row=b.row, measure=b.measure, expected=a.value, found=b.value, difference=diff)
+
+
+def across_kind(ctx: Context, a: Quantity, b: Quantity) -> str:
+    """EXACT, ROUNDING or ERROR (`rounding.gap_kind`) for one quantity printed as `a` and as `b`.
+    Printed with the same precision, the two are one rounded amount when each is one figure
+    (any difference is an error), or a whole and parts ((figures − 1) halves of rounding).
+    With different precision, the finer side rounded to the coarser one's last digit must
+    equal it (EXACT); otherwise the difference within both tolerances is ROUNDING."""
+    tol_a, tol_b = table_tolerance(a.table, ctx.money_unit), table_tolerance(b.table, ctx.money_unit)
+    diff = b.value - a.value
+    if diff == 0:
+        return EXACT
+    if tol_a == tol_b:   # two single figures: slack 0, equal or an error; a sum: its rounding, as before
+        return gap_kind(diff, a.figures + b.figures - 1, tol_a, slack=0 if a.figures <= 1 and b.figures <= 1 else 1)
+    if abs(diff) > a.tolerance(ctx) + b.tolerance(ctx):
+        return ERROR
+    fine, coarse = (a, b) if tol_a < tol_b else (b, a)
+    quantum = max(tol_a, tol_b) * 2
+    if any((fine.value / quantum).quantize(Decimal(1), rounding=mode) * quantum == coarse.value
+           for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)):
+        return EXACT
+    return ROUNDING
 
 
 def class_sums(table: Table | None, measure: str) -> dict[str, Quantity]:
@@ -206,12 +242,15 @@ def check_across(ctx: Context) -> None:
         candidates = [q for q in (_q(exp, exp_total, "project", row_name(exp_total) if exp_total else ""),
                                   _q(gbe, gbe_total, "project", row_name(gbe_total) if gbe_total else "")) if q]
         mine = _q(projects, projects_total, "total", row_name(projects_total))
-        if candidates and mine is not None and not any(
-                abs(mine.value - q.value) <= mine.tolerance(ctx) + q.tolerance(ctx) for q in candidates):
-            compare(ctx, "across.project-expenditure", candidates[0], mine, "项目支出 project expenditure")
+        if candidates and mine is not None:
+            near = [q for q in candidates if abs(mine.value - q.value) <= mine.tolerance(ctx) + q.tolerance(ctx)]
+            if not any(q.value == mine.value for q in near):   # the closest within rounding, else the first
+                compare(ctx, "across.project-expenditure", min(near, key=lambda q: abs(mine.value - q.value))
+                        if near else candidates[0], mine, "项目支出 project expenditure")
     # per function code, when every yuan is general-budget money
     if exp is not None and gbe is not None and _all_general_budget(ctx, ies_in, inc_total, inc):
         _compare_codes(ctx, exp, gbe, identities["across.function_codes"].whole)
+    _compare_income_codes(ctx, *tables_of(ctx, "across.income_expenditure_codes"))
 
 
 def _only_general_budget(ctx: Context, fas_in: Block | None, gfe: Table | None, sce: Table | None) -> bool:
@@ -254,21 +293,46 @@ def _compare_classes(ctx: Context, table: Table, block: Block, measure: str, sum
         compare(ctx, rule, other, mine, f"{code} 类 class")
 
 
-def _compare_codes(ctx: Context, exp: Table, gbe: Table, measures: tuple[str, ...]) -> None:
-    def per_code(table: Table) -> dict[str, dict[str, tuple[Decimal, int, Row | None]]]:
-        result: dict[str, dict[str, tuple[Decimal, int, Row | None]]] = {}
-        for row in table.rows:
-            code = row.values.get("function_code")
-            if not code or len(str(code)) != 7:
+def _per_code(table: Table, measures: tuple[str, ...]) -> dict[str, dict[str, tuple[Decimal, int, Row | None]]]:
+    """7-digit function code -> measure -> (sum over the rows printing the code, how many, first row)."""
+    result: dict[str, dict[str, tuple[Decimal, int, Row | None]]] = {}
+    for row in table.rows:
+        code = row.values.get("function_code")
+        if not code or len(str(code)) != 7:
+            continue
+        for measure in measures:
+            value = amount_of(row, measure)
+            if value is None:
                 continue
-            for measure in measures:
-                value = amount_of(row, measure)
-                if value is None:
-                    continue
-                total, count, first = result.setdefault(str(code), {}).get(measure, (ZERO, 0, row))
-                result[str(code)][measure] = (total + value, count + 1, first if count else row)
-        return result
-    mine, theirs = per_code(exp), per_code(gbe)
+            total, count, first = result.setdefault(str(code), {}).get(measure, (ZERO, 0, row))
+            result[str(code)][measure] = (total + value, count + 1, first if count else row)
+    return result
+
+
+def _compare_income_codes(ctx: Context, inc: Table | None, exp: Table | None) -> None:
+    """In a budget, 收入总表 and 支出总表 by function code print each 项's money twice: where their
+    totals agree and so do at least four codes in five (the tables are meant to agree code by
+    code), every code printed in both is compared (236.63 against 236.64 is an error)."""
+    if ctx.stage != "budget" or inc is None or exp is None:
+        return
+    totals = [total_row(t) for t in (inc, exp)]
+    values = [amount_of(r, "total") if r is not None else None for r in totals]
+    if values[0] is None or values[0] != values[1]:
+        return
+    theirs, mine = _per_code(inc, ("total",)), _per_code(exp, ("total",))
+    common = sorted(code for code in set(mine) & set(theirs) if "total" in mine[code] and "total" in theirs[code])
+    same = sum(1 for code in common if mine[code]["total"][0] == theirs[code]["total"][0])
+    if len(common) < 3 or same * 5 < len(common) * 4:
+        return
+    for code in common:
+        va, na, ra = theirs[code]["total"]
+        vb, nb, rb = mine[code]["total"]
+        compare(ctx, "across.function-codes", Quantity(inc, ra, "total", va, na, f"{code}"),
+                Quantity(exp, rb, "total", vb, nb, f"{code}"), f"{code} 收入与支出 income and expenditure")
+
+
+def _compare_codes(ctx: Context, exp: Table, gbe: Table, measures: tuple[str, ...]) -> None:
+    mine, theirs = _per_code(exp, measures), _per_code(gbe, measures)
     for code in sorted(set(mine) & set(theirs)):
         for measure in measures:
             if measure not in mine[code] or measure not in theirs[code]:

@@ -174,8 +174,14 @@ def check_block(ctx: Context, table: Table, block: Block, tol: Decimal) -> None:
             whole = block.current
             if whole is None and block.grand is not None and all(amount_of(r, measure) in (None, ZERO) for r in block.carry):
                 whole = block.grand
-            if whole is not None and _headings_add_up(block, whole, measure, tol):
-                ctx.identity(True)
+            reading = _headings_add_up(block, whole, measure, tol) if whole is not None else None
+            if reading:   # printed at two levels: each heading against its rows, the whole against the headings
+                for head, members in reading:
+                    if head is not whole and members:
+                        check_sum(ctx, table, head, members, measure, tol, "sum.hierarchy",
+                                  lambda: f"「{row_name(head)}」是其下各行之和 is the sum of the rows below it")
+                check_sum(ctx, table, whole, [head for head, _ in reading], measure, tol, "sum.total-row",
+                          lambda: f"{where}「{row_name(whole)}」是各项之和 is the sum of the items".strip())
             elif whole is not None:
                 check_sum(ctx, table, whole, block.top, measure, tol, "sum.total-row",
                            lambda: f"{where}「{row_name(whole)}」是各项之和 is the sum of the items".strip())
@@ -196,39 +202,41 @@ def check_block(ctx: Context, table: Table, block: Block, tol: Decimal) -> None:
                            lambda: f"「{row_name(row)}」是其下各项之和 is the sum of its numbered sub-rows")
 
 
-def _headings_add_up(block: Block, whole: Row, measure: str, tol: Decimal) -> bool:
-    """Whether the listed rows, all of them as items (a row read as a subtotal is one of the
-    units), or read as headings each followed by the rows that add up to it
-    (a department and its units, a unit and its projects, whatever their row type), have
-    headings that add up to `whole` while the items alone do not: the list prints every
-    amount twice, at two levels. Only an exact reading counts (every heading the sum of its
-    rows, within `tol` per figure), so a total that leaves out a row is still reported."""
+def _headings_add_up(block: Block, whole: Row, measure: str, tol: Decimal) -> list[tuple[Row, list[Row]]] | None:
+    """How the listed rows add up to `whole` when the items alone do not: all of them as items
+    (a row read as a subtotal is one of the units), or read as headings each followed by the
+    rows that add up to it (a department and its units, a unit and its projects, whatever their
+    row type) — the list prints every amount twice, at two levels. Returns the reading as
+    (heading or item, the rows under it) pairs, None when the plain reading holds or no reading
+    does. Only an exact reading counts (every heading the sum of its rows, within `tol` per
+    figure), so a total that leaves out a row is still reported."""
     total = amount_of(whole, measure)
     if total is None:
-        return False
+        return None
     value, count = sum_values(amount_of(r, measure) for r in block.top or ())
     if abs(total - value) <= tol * (count + 1):
-        return False  # the plain reading holds: nothing to explain
+        return None  # the plain reading holds: nothing to explain
     skip = {id(whole), id(block.grand), id(block.current), *map(id, block.carry)}
     rows = [r for r in block.rows if id(r) not in skip and amount_of(r, measure) is not None]
     flat, count = sum_values(amount_of(r, measure) for r in rows)
     if len(rows) > len(block.top or ()) and abs(total - flat) <= tol * (count + 1):
-        return True  # a row typed as a subtotal is one of the items (a unit's 本级 row named like the department)
-    headings: list[Decimal] = []
+        return [(r, []) for r in rows]  # a row typed as a subtotal is one of the items (a unit's 本级 row named like the department)
+    groups: list[tuple[Row, list[Row]]] = []
     i = 0
     while i < len(rows):
         head = amount_of(rows[i], measure)
         members, j = [], i + 1
-        while j < len(rows) and head > 0 and sum(members, ZERO) < head - tol * (len(members) + 1):
-            members.append(amount_of(rows[j], measure))
+        while j < len(rows) and head > 0 and sum((amount_of(r, measure) for r in members), ZERO) < head - tol * (len(members) + 1):
+            members.append(rows[j])
             j += 1
-        if members and abs(sum(members, ZERO) - head) > tol * (len(members) + 1):
-            return False
-        headings.append(head)
+        if members and abs(sum((amount_of(r, measure) for r in members), ZERO) - head) > tol * (len(members) + 1):
+            return None
+        groups.append((rows[i], members))
         i = j
-    if len(headings) == len(rows):
-        return False  # no row heads others
-    return abs(total - sum(headings, ZERO)) <= tol * (len(headings) + 1)
+    if len(groups) == len(rows):
+        return None  # no row heads others
+    headings = [amount_of(r, measure) for r, _ in groups]
+    return groups if abs(total - sum(headings, ZERO)) <= tol * (len(headings) + 1) else None
 
 
 def strip_label_lead(text: str) -> str:
@@ -259,7 +267,15 @@ def check_balance(ctx: Context, table: Table, tol: Decimal) -> None:
                     f" One side's grand total is printed blank while the other side's is printed.",
                     table=table, row=blank, measure="total", expected=value)
         return
-    if a is None or b is None or ctx.identity(abs(a - b) <= tol * 2):
+    if a is None or b is None:
+        return
+    if ctx.identity(abs(a - b) <= tol * 2):   # each total added up from rounded lines: within the rounding of the two
+        if a == b:
+            return
+        ctx.add("rounding",
+                f"「{row_name(income)}」{printed(a, table)} ≠ 「{row_name(expenditure)}」{printed(b, table)}"
+                f"（差 gap {printed(b - a, table)}，舍入可解释 within rounding）。 Total income and total expenditure "
+                f"differ by rounding.", table=table, row=expenditure, measure="total", expected=a, found=b, difference=b - a)
         return
     ctx.add("sum.two-sided-balance",
             f"「{row_name(income)}」{printed(a, table)} ≠ 「{row_name(expenditure)}」{printed(b, table)}"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from ...model import Row, Table
 from ..rules import CODE_FIELDS, Context, amount_of, printed, sum_values
+from .rounding import ERROR, ROUNDING, add_rounding, gap_kind
 
 HIERARCHY_FIELDS = (*CODE_FIELDS, "unit_code")
 
@@ -56,8 +57,16 @@ def check_sum(ctx: Context, table: Table, whole: Row, parts: list[Row], measure:
     value, count = sum_values(v for _, v in values)
     allowed = tol * (count + 1)
     diff = total - value
-    if ctx.identity(value <= total + allowed if at_most else abs(diff) <= allowed):
-        return True
+    if at_most:
+        if ctx.identity(value <= total + allowed):
+            return True
+    else:
+        kind = gap_kind(diff, count, tol)
+        if ctx.identity(kind != ERROR):
+            if kind == ROUNDING:
+                add_rounding(ctx, table, whole, measure, total, [v for _, v in values if v is not None], value, tol,
+                             what() if callable(what) else what, measure_title(ctx, measure))
+            return True
     if callable(what):
         what = what()
     hint = explain(-diff, [(r, v) for r, v in values if v is not None], tol * 2, table) if not at_most else ""

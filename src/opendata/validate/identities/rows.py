@@ -11,6 +11,7 @@ from ..rules import (
     printed, sum_values,
 )
 from .common import measure_title, row_name
+from .rounding import ERROR, ROUNDING, add_rounding, gap_kind
 
 
 def check_row_identities(ctx: Context, table: Table, tol: Decimal) -> None:
@@ -97,13 +98,20 @@ def check_parts(ctx: Context, table: Table, row: Row, rule: str, whole: str, opt
     for parts in options:
         value, count = sum_values(amount_of(row, p) for p in parts)
         allowed = tol * (count + 1)
-        if abs(total - value) <= allowed or (at_most and value <= total + allowed):
+        if total == value or (at_most and value <= total + allowed):
             ctx.identity(True)
             return
         if best is None or abs(total - value) < abs(total - best[0]):
             best = (value, parts)
     value, parts = best
-    ctx.identity(False)
+    shown = [p for p in parts if amount_of(row, p) is not None]
+    kind = gap_kind(total - value, len(shown), tol)
+    ctx.identity(kind != ERROR)
+    if kind == ROUNDING:   # no option holds exactly, the closest within the rounding of its parts
+        add_rounding(ctx, table, row, whole, total, [amount_of(row, p) for p in shown], value, tol,
+                     f"「{row_name(row)}」行 row ({rule})", measure_title(ctx, whole),
+                     " + ".join(measure_title(ctx, p) for p in shown))
+        return
     names = " + ".join(measure_title(ctx, p) for p in parts if amount_of(row, p) is not None) or "0"
     diff = total - value
     ctx.add(rule,

@@ -35,11 +35,12 @@ def coded_nodes(table: Table) -> tuple[list[Node], list[Row]]:
             continue
         if own.get("unit_code") and len(own) == 1:
             unit = own["unit_code"]
-        if not own and row.values.get("unit_name") and row.values.get("item") == row.values["unit_name"]:
-            # a unit printed by name only (深圳市某某局（本级）) heads the block of rows below it: not a
-            # detail of the coded row above, the last row of the block before
-            unit, last = None, None
-            nodes.append(Node(row, {}, False))
+        if not own and _unit_heading(row):
+            # a unit printed by name only (深圳市某某局（本级）) heads the block of coded rows below it:
+            # not a detail of the coded row above, the last row of the block before; the block's
+            # rows are its own (a key of its own for the unit: codes repeat from one block to the next)
+            unit, last = f"@{len(nodes)}@", None   # never a prefix of another unit's key
+            nodes.append(Node(row, {"unit_code": unit}, False))
             continue
         if not own:
             if last is None:
@@ -54,6 +55,12 @@ def coded_nodes(table: Table) -> tuple[list[Node], list[Row]]:
         nodes.append(node)
         last = node
     return nodes, totals
+
+
+def _unit_heading(row: Row) -> bool:
+    """A row naming a unit only (its item is its unit name, no code): the heading of that unit's rows."""
+    return bool(row.values.get("unit_name")) and row.values.get("item") == row.values["unit_name"] and not any(
+        row.values.get(name) for name in HIERARCHY_FIELDS)
 
 
 def _is_ancestor(a: Node, b: Node) -> bool:
@@ -137,6 +144,12 @@ def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
         for measure in measures:
             check_sum(ctx, table, node.row, [k.row for k in kids], measure, tol, "sum.hierarchy",
                        lambda: f"「{row_name(node.row)}」行是其下各行之和 is the sum of the rows below it")
+    heads = [node.row for node in top if _unit_heading(node.row)]
+    if len(heads) > 2 and heads[0] is table.rows[0] and _unit_heading(table.rows[1]) and not children.get(0):
+        # the department named over the first unit's name, nothing below it: the sum of the units
+        for measure in measures:
+            check_sum(ctx, table, heads[0], heads[1:], measure, tol, "sum.hierarchy",
+                      lambda: f"「{row_name(heads[0])}」行是各单位之和 is the sum of its units")
     for total in totals:
         if len(totals) > 1 and total.row_type == "subtotal":
             continue
