@@ -1,0 +1,37 @@
+"""text.repeated-paragraph: the same passage printed twice in a row in the narrative (a pasted
+block left in twice, a lead-in or a term printed twice: "教育支出(类)普通教育(款)职业教育(项)：
+教育支出(类)普通教育(款)职业教育(项)：反映…"), read by `text_rules`.
+
+A passage is a run of clauses: it begins where a printed line or a clause begins (after
+。；：，．、) and ends with one of those marks; it has at least MIN_CJK Chinese characters, and it is
+reported when the same passage follows it at once, word for word (white space removed). The
+same sentence printed in two places of a disclosure is not reported: disclosures repeat
+reasons and definitions on purpose (名词解释 and 机关运行经费 list the same items).
+"""
+from __future__ import annotations
+
+import re
+
+MIN_CJK = 4
+MARKS = "。；：，,:;！？"
+REPEAT = re.compile(f"(.{{6,}}?[{MARKS}])\\1")
+STARTS = re.compile(f"[{MARKS}．、]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def repeated_paragraphs(sections):
+    """(section, offset, rule, message, label) for each passage of `sections` (text_rules.Section)
+    printed twice in a row (a heading may run on into the text under it)."""
+    for section in sections:
+        text = section.text
+        starts = sorted(set(section.starts) | {m.end() for m in STARTS.finditer(text)})
+        end = 0
+        for start in starts:
+            match = REPEAT.match(text, start) if start >= end else None
+            if match is None or len(CJK.findall(match.group(1))) < MIN_CJK:
+                continue
+            end = match.end()
+            passage = match.group(1)
+            shown = passage if len(passage) <= 80 else passage[:77] + "…"
+            yield (section, match.start(1) + len(passage), "text.repeated-paragraph",
+                   f"同一段文字连印两次：“{shown}”。 The same passage is printed twice in a row.", shown)

@@ -1,0 +1,243 @@
+"""Layer 5, text: the wording of the narrative itself, where reviewers find many errors that no
+figure of the tables shows.
+
+- text.placeholder: a template alternative or placeholder left in (下降（增长）, 预（决）算, XX,
+  X万元, 20XX年, a year with a stray letter 2026A年);
+- text.empty-reason: a reason or use announced and not given (主要原因是。, 主要用于；, 主要原因是
+  followed by 其中：);
+- text.self-comparison: a budget compared with its own year (a 2026 budget "比2026年预算增加");
+- text.rate-without-percent: a rate after a change printed without its % ("增加 1.2 万元，增长 12.5。");
+- text.repeated-paragraph: the same paragraph printed twice (`text_repeats`);
+- narrative.zero-change: a change of zero stated as an increase or a decrease ("比上年增加0万元",
+  "增长0%"), where the text should say 持平;
+- narrative.rate-of-zero-budget: a rate of a base of 0 ("完成预算 0 万元的 0%" with 0.16 spent,
+  "年初预算为0 … 完成年初预算的95.89%", "97.19 万元，比预算数增加 97.19 万元，增长 0%").
+
+The text of each narrative section is read with its white space removed (pdftotext spaces
+"2026 年" out); a finding points at the page and line of the source where the phrase is
+(the section's first line plus the lines before the phrase). The words come from
+codelists/text_words.csv.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import Row, Table
+from .narrative import CHANGE, UNITS, stated
+from .rules import Context
+
+SPACE = re.compile(r"\s+")
+PUNCT = "。；;！？!?"
+RATE = r"(\d[\d,]*(?:\.\d+)?)"
+
+
+@dataclass
+class Section:
+    """One narrative section as read by the text rules: its row, its text without white space
+    and where each printed line of it starts in that text."""
+    row: Row
+    index: int
+    text: str = ""
+    starts: list[int] = field(default_factory=list)
+
+    def line_of(self, pos: int) -> int:
+        """How many printed lines of the section come before offset `pos`."""
+        return max(0, bisect_right(self.starts, pos) - 1)
+
+    def sentence(self, start: int, end: int, before: int = 60) -> str:
+        """The text from the start of the clause holding `start` (after the last 。 or ；, at most
+        `before` characters back) to `end`."""
+        cut = max(self.text.rfind(p, 0, start) for p in PUNCT)
+        begin = max(cut + 1, start - before, 0)
+        return self.text[begin:end]
+
+
+def sections(table: Table) -> list[Section]:
+    """The narrative sections of `table`: heading (when printed) and text, one line each printed line."""
+    result = []
+    for index, row in enumerate(table.rows):
+        heading = str(row.values.get("heading") or "")
+        body = str(row.values.get("text") or "")
+        lines = ([heading] if heading else []) + (body.split("\n") if body else [])
+        section = Section(row, index)
+        parts = []
+        length = 0
+        for line in lines:
+            section.starts.append(length)
+            squeezed = SPACE.sub("", line)
+            parts.append(squeezed)
+            length += len(squeezed)
+        section.text = "".join(parts)
+        result.append(section)
+    return result
+
+
+def words(ctx: Context, kind: str) -> tuple[str, ...]:
+    """The words of `kind` in codelists/text_words.csv (longest first)."""
+    for row in ctx.standard.codelists["text_words"].rows:
+        if row["code"] == kind:
+            return tuple(sorted((w for w in row["words"].split("|") if w), key=len, reverse=True))
+    raise KeyError(f"text_words.csv has no kind {kind!r}")
+
+
+def alternation(items) -> str:
+    return "|".join(re.escape(w) for w in items)
+
+
+def check(ctx: Context) -> None:
+    """Layer 5 over one package (`Context`), adding findings, returns None: the text rules over
+    every section of the narrative table (see the module's docstring)."""
+    table = ctx.tables.get("narrative")
+    if table is None:
+        return
+    from .text_repeats import repeated_paragraphs
+    found = sections(table)
+    checks = (_placeholders, _empty_reasons, _self_comparisons, _rates_without_percent, _zero_changes,
+              _rates_of_zero)
+    for section in found:
+        for run in checks:
+            for pos, rule, message, label in run(ctx, section):
+                _add(ctx, table, section, pos, rule, message, label)
+    for section, pos, rule, message, label in repeated_paragraphs(found):
+        _add(ctx, table, section, pos, rule, message, label)
+
+
+def _add(ctx: Context, table: Table, section: Section, pos: int, rule: str, message: str, label: str) -> None:
+    row = section.row
+    location: dict = {"file": f"data/{table.table_id}.csv", "row": section.index + 2}
+    if row.source_line:
+        location["line"] = row.source_line + section.line_of(pos)
+        page = _page_of_line(ctx, location["line"])
+        if page is not None or row.source_page:
+            location["page"] = max(p for p in (page, row.source_page) if p is not None)
+    elif row.source_page:
+        location["page"] = row.source_page
+    ctx.add(rule, message, table=table, row=row, location=location, label=label)
+
+
+def _page_of_line(ctx: Context, line: int) -> int | None:
+    """The page of a source line: the page of the last row of any table printed at or before it."""
+    marks = ctx.memo(("text_rules", "pages"), lambda: sorted(
+        {(r.source_line, r.source_page) for t in ctx.tables.values() for r in t.rows
+         if r.source_line and r.source_page}))
+    at = bisect_right(marks, (line, 10 ** 9)) - 1
+    return marks[at][1] if at >= 0 else None
+
+
+# -- the rules ------------------------------------------------------------------------------------
+
+def _placeholders(ctx: Context, section: Section):
+    options = words(ctx, "placeholder")
+    options = sorted(set(options) | {w.replace("（", "(").replace("）", ")") for w in options}, key=len, reverse=True)
+    pattern = ctx.memo(("text_rules", "placeholder"), lambda: re.compile(
+        f"(?P<word>{alternation(options)})"
+        r"|(?P<letters>(?<![A-Za-z0-9])(?:XX+|xx+|××+|ＸＸ+)(?![A-Za-z]))"
+        r"|(?P<letter>(?<![A-Za-z0-9.])[XxＸ×](?=万元|亿元|元|%|％|个|人|年))"
+        r"|(?P<year>20(?:\d\d[A-Za-zＡ-Ｚ]+|[Xx×Ｘ]{2})(?=年))"))
+    seen: dict[str, list[int]] = {}
+    for match in pattern.finditer(section.text):
+        seen.setdefault(match.group(0), []).append(match.start())
+    for placeholder, starts in seen.items():
+        where = section.text[max(0, starts[0] - 24):starts[0] + len(placeholder) + 12]
+        times = f"（本节共 {len(starts)} 处 {len(starts)} times in the section）" if len(starts) > 1 else ""
+        yield (starts[0], "text.placeholder",
+               f"文字中留有模板占位「{placeholder}」{times}：“{where}”。"
+               f" A template placeholder is left in the printed text.", where)
+
+
+def _empty_reasons(ctx: Context, section: Section):
+    pattern = ctx.memo(("text_rules", "reason"), lambda: re.compile(
+        f"(?P<phrase>{alternation(words(ctx, 'reason_phrases'))})[：:，,]?(?=[。；;]|其中)"))
+    for match in pattern.finditer(section.text):
+        where = section.text[max(0, match.start() - 30):match.end() + 8]
+        yield (match.start(), "text.empty-reason",
+               f"「{match.group('phrase')}」之后没有写出内容：“{where}”。"
+               f" The text announces a reason or a use and gives none.", where)
+
+
+SELF = re.compile(r"(?:比|较|与)(20\d\d)年度?(?P<base>[^，。；,;]{0,12}?)(?:相比|相较)?[，,]?"
+                  r"(?:增加|减少|增长|下降|上升|持平|基本持平)")
+
+
+def _self_comparisons(ctx: Context, section: Section):
+    year, stage = ctx.fiscal_year, ctx.stage
+    if year is None or stage not in ("budget", "final_accounts"):
+        return
+    for match in SELF.finditer(section.text):
+        if int(match.group(1)) != year:
+            continue
+        if stage == "final_accounts" and "决算" not in match.group("base"):
+            continue  # a final account compares with its own year's budget by design
+        where = section.sentence(match.start(), match.end())
+        kind = "预算" if stage == "budget" else "决算"
+        yield (match.start(), "text.self-comparison",
+               f"{year}年{kind}与本年度自身比较：“{where}”（应与上年比较）。"
+               f" The {year} {stage.replace('_', ' ')} is compared with its own year.", where)
+
+
+def _rates_without_percent(ctx: Context, section: Section):
+    verbs = alternation(words(ctx, "change_verbs"))
+    pattern = ctx.memo(("text_rules", "rate"), lambda: re.compile(
+        f"(?:{verbs})了?\\d[\\d,]*(?:\\.\\d+)?(?:亿元|万元|元)[，,](?:{verbs})了?{RATE}(?![\\d.,%％])(?=[，,。；;]|$)"))
+    for match in pattern.finditer(section.text):
+        where = section.sentence(match.start(), match.end())
+        yield (match.start(1), "text.rate-without-percent",
+               f"增减幅度 {match.group(1)} 没有印出 %：“{where}”。 A rate of change is printed without its %.", where)
+
+
+def _zero_changes(ctx: Context, section: Section):
+    verbs = alternation(words(ctx, "change_verbs"))
+    pattern = ctx.memo(("text_rules", "zero"), lambda: re.compile(
+        f"(?:比|较|与|同比)[^。；;]{{0,30}}?(?:{verbs})了?0(?:\\.0+)?(?![\\d.])(?:亿元|万元|元|%|％)"))
+    last = -1
+    for match in pattern.finditer(section.text):
+        where = section.sentence(match.start(), match.end())
+        start = section.text.find(where)
+        if start <= last:
+            continue  # one finding a clause
+        last = start + len(where)
+        yield (match.start(), "narrative.zero-change",
+               f"变化为零却写作增减：“{where}”（应为“持平”）。 A change of zero is stated as an increase or a decrease.",
+               where)
+
+
+def _rates_of_zero(ctx: Context, section: Section):
+    text = section.text
+    completion = alternation(words(ctx, "completion_words"))
+    inline = re.compile(f"(?:{completion})数?0(?:\\.0+)?(?:亿元|万元|元)?的{RATE}[%％]")
+    named = re.compile(f"(?:{completion})数?的{RATE}[%％]")
+    zero_budget = re.compile(r"预算数?(?:为|是|：|:)?0(?:\.0+)?(?:亿元|万元|元)?(?![\d.])")
+    amount = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:亿元|万元|元)")
+    for match in inline.finditer(text):
+        where = section.sentence(match.start(), match.end())
+        before = [Decimal(m.group(1).replace(",", "")) for m in amount.finditer(text[text.find(where):match.start()])]
+        spent = before[-1] if before else None
+        if Decimal(match.group(1)) == 0 and not spent:
+            continue  # nothing spent of nothing
+        yield (match.start(), "narrative.rate-of-zero-budget",
+               f"对预算 0 计算完成率：“{where}”。 A completion rate of a budget of 0 is printed.", where)
+    for match in named.finditer(text):
+        where = section.sentence(match.start(), match.end(), before=120)
+        head = where[:len(where) - len(match.group(0))]
+        zero = zero_budget.search(head)
+        if not zero or Decimal(match.group(1)) == 0:
+            continue
+        yield (match.start(), "narrative.rate-of-zero-budget",
+               f"预算为 0，却印出完成率 {match.group(1)}%：“{where}”。 A completion rate of a budget of 0 is printed.", where)
+    for match in CHANGE.finditer(text):
+        if match.group("dir") not in ("增加", "增长") or not match.group("pct") or match.group("base"):
+            continue
+        current = stated(match)
+        change_text = match.group("change").replace(",", "")
+        change = Decimal(change_text) * UNITS[match.group("change_unit")]
+        decimals = len(change_text.split(".")[1]) if "." in change_text else 0
+        tolerance = current.tolerance + UNITS[match.group("change_unit")] * Decimal(1).scaleb(-decimals) / 2
+        if change <= 0 or abs(current.value - change) > tolerance or Decimal(match.group("pct")) == 100:
+            continue  # a base of 0 with the 100% convention, or a base that is not 0
+        where = section.sentence(match.start(), match.end())
+        yield (match.start(), "narrative.rate-of-zero-budget",
+               f"增加额等于本年数（上年为 0），却印出增幅 {match.group('pct')}%：“{where}”。"
+               f" A growth rate of a base of 0 is printed.", where)

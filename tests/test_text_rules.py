@@ -1,0 +1,134 @@
+"""The text rules (opendata.validate.text_rules, issue #14): the wording of the narrative itself.
+Each rule on a small built disclosure: a true hit, and a near miss that must not fire."""
+from __future__ import annotations
+
+import pytest
+
+from opendata.convert import convert_file
+from opendata.package import write_package
+from opendata.validate import validate_package
+
+from .documents import text_document
+
+TABLE = "\n".join([
+    "收支总体情况表", "单位：万元",
+    "\t".join(["收入项目", "预算数", "支出项目", "预算数"]),
+    "\t".join(["一般公共预算拨款", "100.00", "一般公共服务支出", "100.00"]),
+    "\t".join(["收入总计", "100.00", "支出总计", "100.00"]),
+])
+
+
+def findings(tmp_path, *paragraphs: str, cover=None) -> list:
+    """The text-layer findings of a disclosure printing `paragraphs` under one heading, then a table."""
+    parts = ["一、部门预算情况说明", "\n".join(paragraphs), TABLE]
+    kwargs = {"cover": cover} if cover else {}
+    result = convert_file(text_document(tmp_path, *parts, **kwargs))
+    out = tmp_path / "package"
+    write_package(result.disclosure, out)
+    return [f for f in validate_package(out, layers=("text",)).findings]
+
+
+def rules(found) -> list[str]:
+    return [f.rule for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("2026年一般公共预算支出100万元，比上年增加（减少）0万元。", True),
+    ("2026年一般公共预算支出100万元，比上年下降(增长)5%。", True),
+    ("2026A年，测试局主要任务是做好各项工作。", True),
+    ("公务接待费X万元，主要用于接待。", True),
+    ("2026年一般公共预算支出100万元，比上年增加5万元，增长5.26%。", False),
+    ("“三公”经费预算100万元（含公务用车购置及运行费）。", False),
+])
+def test_placeholder(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("text.placeholder" in rules(found)) is fires, [f.message for f in found]
+
+
+def test_placeholder_gives_page_and_line(tmp_path):
+    found = [f for f in findings(tmp_path, "第一句话没有问题。", "比上年增加（减少）0万元。")
+             if f.rule == "text.placeholder"]
+    assert len(found) == 1
+    assert found[0].location["line"] == 7  # cover (4 lines), heading, first sentence, then this line
+    assert "增加（减少）" in found[0].message
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("“三公”经费预算10万元，比上年减少2.7万元，下降21.26%。主要原因是。", True),
+    ("“三公”经费预算10万元，比上年减少2.7万元，下降21.26%。主要原因是\n其中：1.因公出国（境）费5万元。", True),
+    ("一般公共服务支出100万元，主要用于；", True),
+    ("“三公”经费预算10万元，比上年减少2.7万元，下降21.26%。主要原因是\n压减公务接待。", False),
+    ("主要原因是：\n1.压减公务接待。", False),
+])
+def test_empty_reason(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("text.empty-reason" in rules(found)) is fires, [f.message for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("2026年一般公共预算支出100万元，比2026年预算增加5万元。", True),
+    ("2026年一般公共预算支出100万元，比2025年预算增加5万元。", False),
+])
+def test_self_comparison(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("text.self-comparison" in rules(found)) is fires, [f.message for f in found]
+
+
+def test_self_comparison_of_a_final_account_with_its_budget_is_by_design(tmp_path):
+    cover = ("测试市测试局2026年部门决算", "单位名称：测试市测试局")
+    found = findings(tmp_path, "2026年支出决算100万元，比2026年年初预算增加5万元。", cover=cover)
+    assert "text.self-comparison" not in rules(found), [f.message for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("一般公共预算支出100万元，比上年增加5万元，增长5.26。", True),
+    ("一般公共预算支出100万元，比上年增加5万元，增长5.26%。", False),
+    ("一般公共预算支出100万元，比上年增加5万元，增长0.5个百分点。", False),
+])
+def test_rate_without_percent(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("text.rate-without-percent" in rules(found)) is fires, [f.message for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("3．教育支出(类)普通教育(款)职业教育(项)：教育支出(类)普通教育(款)职业教育(项)：反映职业学校教育支出。", True),
+    ("本单位收入全部为财政拨款，支出全部用于保障运转。本单位收入全部为财政拨款，支出全部用于保障运转。", True),
+    ("指除上述“财政拨款收入”、“事业收入”、“事业单位经营收入”等以外的收入。", False),
+    ("主要用于保障运转。其他收入为0。主要用于保障运转。", False),
+])
+def test_repeated_paragraph(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("text.repeated-paragraph" in rules(found)) is fires, [f.message for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("因公出国（境）费0万元，比上年增加0万元，增长0%。", True),
+    ("公务用车运行维护费10.00万元，较2025年年初预算增加0.00万元。", True),
+    ("因公出国（境）费0万元，与上年持平。", False),
+    ("公务用车运行维护费0万元，比上年减少8.5万元，下降100%。", False),
+    ("公务用车运行维护费10.00万元，比上年增加0.50万元，增长5.26%。", False),
+])
+def test_zero_change(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("narrative.zero-change" in rules(found)) is fires, [f.message for f in found]
+
+
+def test_zero_change_once_a_clause(tmp_path):
+    found = findings(tmp_path, "因公出国（境）费0万元，比上年增加0万元，增长0%；公务接待费1.31万元，比上年增加0万元，增长0%。")
+    assert rules(found).count("narrative.zero-change") == 2
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("“三公”经费财政拨款支出决算为0.16万元，完成预算0万元的0%。", True),
+    ("年初预算为0万元，全年支出9.59万元，完成年初预算的95.89%。", True),
+    ("机关运行经费支出97.19万元，比预算数增加97.19万元，增长0%。", True),
+    ("因公出国（境）费支出决算为0万元，完成预算0万元的0%。", False),
+    ("年初预算为10万元，全年支出9.59万元，完成年初预算的95.89%。", False),
+    ("机关运行经费支出97.19万元，比预算数增加97.19万元，增长100%。", False),
+    ("机关运行经费支出97.19万元，比预算数增加7.19万元，增长7.99%。", False),
+])
+def test_rate_of_zero_budget(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("narrative.rate-of-zero-budget" in rules(found)) is fires, [f.message for f in found]
+    if fires:
+        assert next(f for f in found if f.rule == "narrative.rate-of-zero-budget").severity == "error"
