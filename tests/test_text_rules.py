@@ -95,6 +95,11 @@ def test_rate_without_percent(tmp_path, text, fires):
     ("本单位收入全部为财政拨款，支出全部用于保障运转。本单位收入全部为财政拨款，支出全部用于保障运转。", True),
     ("指除上述“财政拨款收入”、“事业收入”、“事业单位经营收入”等以外的收入。", False),
     ("主要用于保障运转。其他收入为0。主要用于保障运转。", False),
+    ("（二）2060102-一般行政管理事务587.85万元。主要用于用于测试局本级日常运转。", True),
+    ("（一）（一）提升战略科技力量。", True),
+    ("较上年增加314.25万元万元。", True),
+    ("报表目录\n报表\t报表名称\t是否空表", False),
+    ("测试市2026年单位预算\n预算单位：测试局", False),
 ])
 def test_repeated_paragraph(tmp_path, text, fires):
     found = findings(tmp_path, text)

@@ -2,6 +2,9 @@
 block left in twice, a lead-in or a term printed twice: "教育支出(类)普通教育(款)职业教育(项)：
 教育支出(类)普通教育(款)职业教育(项)：反映…"), read by `text_rules`.
 
+A word of two to six characters, or an item number, printed twice in a row within running text
+is reported too ("主要用于用于", "（一）（一）").
+
 A passage is a run of clauses: it begins where a printed line or a clause begins (after
 。；：，．、) and ends with one of those marks; it has at least MIN_CJK Chinese characters, and it is
 reported when the same passage follows it at once, word for word (white space removed). The
@@ -17,6 +20,9 @@ MARKS = "。；：，,:;！？"
 REPEAT = re.compile(f"(.{{6,}}?[{MARKS}])\\1")
 STARTS = re.compile(f"[{MARKS}．、]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# a word of 2-6 characters or an item number printed twice in a row ("主要用于用于", "（一）（一）")
+DOUBLE = re.compile(r"([\u4e00-\u9fff]{2,6})\1|(（[一二三四五六七八九十]+）)\2")
+WRAPPED = 24  # a printed line at least this long is running text wrapped onto the next line
 
 
 def repeated_paragraphs(sections):
@@ -35,3 +41,21 @@ def repeated_paragraphs(sections):
             shown = passage if len(passage) <= 80 else passage[:77] + "…"
             yield (section, match.start(1) + len(passage), "text.repeated-paragraph",
                    f"同一段文字连印两次：“{shown}”。 The same passage is printed twice in a row.", shown)
+        yield from _doubled_words(section)
+
+
+def _doubled_words(section):
+    """A word or item number printed twice in a row, within running text: not where the heading
+    meets the text under it (一、某某局 / 某某局预算 …), nor across the end of a short printed line
+    (a title above a label: 单位预算 / 预算单位：…)."""
+    text, starts = section.text, section.starts
+    for match in DOUBLE.finditer(text):
+        word = match.group(1) or match.group(2)
+        middle = match.start() + len(word)
+        if middle in starts:
+            line = starts.index(middle)
+            if line == section.heading_lines or middle - starts[line - 1] < WRAPPED:
+                continue
+        around = text[max(0, match.start() - 12):match.end() + 8]
+        yield (section, middle, "text.repeated-paragraph",
+               f"词语连印两次「{word}{word}」：“{around}”。 A word is printed twice in a row.", around)

@@ -29,7 +29,7 @@ from ..model import Row, Table
 from .narrative import CHANGE, UNITS, stated
 from .rules import Context
 
-SPACE = re.compile(r"\s+")
+SPACE = re.compile(r"[^\S\t]+")  # tabs kept: they part the cells of a table read as text
 PUNCT = "。；;！？!?"
 RATE = r"(\d[\d,]*(?:\.\d+)?)"
 
@@ -42,10 +42,32 @@ class Section:
     index: int
     text: str = ""
     starts: list[int] = field(default_factory=list)
+    heading_lines: int = 0  # 1 when the first line is the section's heading
 
     def line_of(self, pos: int) -> int:
         """How many printed lines of the section come before offset `pos`."""
         return max(0, bisect_right(self.starts, pos) - 1)
+
+    def clause(self, start: int, end: int) -> str:
+        """The text from the start of the clause before the one holding `start` (after the last
+        。；，： or an unclosed bracket, at most 60 characters back) to `end`: the figure a
+        comparison speaks of and the comparison ("因公出国（境）费0万元，比上年增加0万元")."""
+        depth, commas, begin = 0, 0, max(0, start - 60)
+        for pos in range(start - 1, begin - 1, -1):
+            char = self.text[pos]
+            if char in "）)":
+                depth += 1
+            elif char in "（(":
+                if depth == 0:
+                    begin = pos + 1
+                    break
+                depth -= 1
+            elif char in PUNCT + "：:" or (char in "，," and commas == 1):
+                begin = pos + 1
+                break
+            elif char in "，,":
+                commas += 1
+        return self.text[begin:end]
 
     def sentence(self, start: int, end: int, before: int = 60) -> str:
         """The text from the start of the clause holding `start` (after the last 。 or ；, at most
@@ -62,7 +84,7 @@ def sections(table: Table) -> list[Section]:
         heading = str(row.values.get("heading") or "")
         body = str(row.values.get("text") or "")
         lines = ([heading] if heading else []) + (body.split("\n") if body else [])
-        section = Section(row, index)
+        section = Section(row, index, heading_lines=1 if heading else 0)
         parts = []
         length = 0
         for line in lines:
@@ -119,12 +141,20 @@ def _add(ctx: Context, table: Table, section: Section, pos: int, rule: str, mess
 
 
 def _page_of_line(ctx: Context, line: int) -> int | None:
-    """The page of a source line: the page of the last row of any table printed at or before it."""
+    """The page of a source line, from the rows of every table (narrative sections included) whose
+    line and page are known: the page of the last row at or before it, or, inside a stretch of text
+    running over several pages to the next known row, the page in proportion to the lines."""
     marks = ctx.memo(("text_rules", "pages"), lambda: sorted(
         {(r.source_line, r.source_page) for t in ctx.tables.values() for r in t.rows
          if r.source_line and r.source_page}))
     at = bisect_right(marks, (line, 10 ** 9)) - 1
-    return marks[at][1] if at >= 0 else None
+    if at < 0:
+        return None
+    (line0, page0), following = marks[at], marks[at + 1:at + 2]
+    if following and following[0][1] > page0 + 1 and following[0][0] > line0:
+        line1, page1 = following[0]
+        return page0 + (line - line0) * (page1 - page0) // (line1 - line0)
+    return page0
 
 
 # -- the rules ------------------------------------------------------------------------------------
@@ -191,17 +221,17 @@ def _rates_without_percent(ctx: Context, section: Section):
 def _zero_changes(ctx: Context, section: Section):
     verbs = alternation(words(ctx, "change_verbs"))
     pattern = ctx.memo(("text_rules", "zero"), lambda: re.compile(
-        f"(?:比|较|与|同比)[^。；;]{{0,30}}?(?:{verbs})了?0(?:\\.0+)?(?![\\d.])(?:亿元|万元|元|%|％)"))
+        f"(?:比|较|与|同比)(?:(?!{verbs})[^。；;]){{0,30}}?(?:{verbs})了?0(?:\\.0+)?(?![\\d.])(?:亿元|万元|元|%|％)"))
     last = -1
     for match in pattern.finditer(section.text):
-        where = section.sentence(match.start(), match.end())
-        start = section.text.find(where)
+        where = section.clause(match.start(), match.end())
+        start = match.end() - len(where)
         if start <= last:
             continue  # one finding a clause
-        last = start + len(where)
+        last = match.end()
         yield (match.start(), "narrative.zero-change",
-               f"变化为零却写作增减：“{where}”（应为“持平”）。 A change of zero is stated as an increase or a decrease.",
-               where)
+               f"变化为零却写作增减「{match.group(0)}」：“{where}”（应为“持平”）。"
+               f" A change of zero is stated as an increase or a decrease.", where)
 
 
 def _rates_of_zero(ctx: Context, section: Section):
