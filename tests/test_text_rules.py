@@ -137,3 +137,13 @@ def test_rate_of_zero_budget(tmp_path, text, fires):
     assert ("narrative.rate-of-zero-budget" in rules(found)) is fires, [f.message for f in found]
     if fires:
         assert next(f for f in found if f.rule == "narrative.rate-of-zero-budget").severity == "error"
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("截至2026年12月31日，本单位共有车辆0辆。", True),
+    ("截至2025年12月31日，本单位共有车辆2辆。", False),
+    ("截至2026年1月31日，本单位共有车辆2辆。", False),
+])
+def test_future_date(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("text.future-date" in rules(found)) is fires, [f.message for f in found]

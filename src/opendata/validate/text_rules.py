@@ -7,6 +7,8 @@ figure of the tables shows.
   followed by 其中：);
 - text.self-comparison: a budget compared with its own year (a 2026 budget "比2026年预算增加");
 - text.rate-without-percent: a rate after a change printed without its % ("增加 1.2 万元，增长 12.5。");
+- text.future-date: a budget stating a position as of a date not yet reached when it is published
+  ("截至2026年12月31日" in a 2026 budget);
 - text.repeated-paragraph: the same paragraph printed twice (`text_repeats`);
 - narrative.zero-change: a change of zero stated as an increase or a decrease ("比上年增加0万元",
   "增长0%"), where the text should say 持平;
@@ -117,8 +119,8 @@ def check(ctx: Context) -> None:
         return
     from .text_repeats import repeated_paragraphs
     found = sections(table)
-    checks = (_placeholders, _empty_reasons, _self_comparisons, _rates_without_percent, _zero_changes,
-              _rates_of_zero)
+    checks = (_placeholders, _empty_reasons, _self_comparisons, _rates_without_percent, _future_dates,
+              _zero_changes, _rates_of_zero)
     for section in found:
         for run in checks:
             for pos, rule, message, label in run(ctx, section):
@@ -216,6 +218,24 @@ def _rates_without_percent(ctx: Context, section: Section):
         where = section.sentence(match.start(), match.end())
         yield (match.start(1), "text.rate-without-percent",
                f"增减幅度 {match.group(1)} 没有印出 %：“{where}”。 A rate of change is printed without its %.", where)
+
+
+AS_OF = re.compile(r"截[至止]到?(20\d\d)年(?:(\d{1,2})月)?(?:(\d{1,2})日)?")
+LATEST_MONTH = 5  # a budget is approved and published in the first months of its year
+
+
+def _future_dates(ctx: Context, section: Section):
+    year = ctx.fiscal_year
+    if year is None or ctx.stage != "budget":
+        return
+    for match in AS_OF.finditer(section.text):
+        printed_year, month = int(match.group(1)), int(match.group(2) or 0)
+        if printed_year < year or (printed_year == year and month <= LATEST_MONTH):
+            continue
+        where = section.text[match.start():match.end() + 24]
+        yield (match.start(), "text.future-date",
+               f"{year}年预算说明「{match.group(0)}」的情况，该日期在预算编制公开时尚未到来：“{where}”。"
+               f" A {year} budget states a position as of a date not yet reached when it was published.", where)
 
 
 def _zero_changes(ctx: Context, section: Section):
