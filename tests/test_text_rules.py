@@ -147,3 +147,15 @@ def test_rate_of_zero_budget(tmp_path, text, fires):
 def test_future_date(tmp_path, text, fires):
     found = findings(tmp_path, text)
     assert ("text.future-date" in rules(found)) is fires, [f.message for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("单位价值50万元以上设备8台，其中，单位价值100万元以上设备15台。", True),
+    ("2026年预算支出1682.76元，其中基本支出预算1208.20万元。", True),
+    ("单位价值50万元以上设备18台，其中，单位价值100万元以上设备15台。", False),
+    ("2026年预算支出1682.76万元，其中基本支出预算1208.20万元。", False),
+    ("预算支出较上年增加6915.49万元，其中基本支出减少了8627.56万元。", False),
+])
+def test_part_exceeds_whole(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("narrative.part-exceeds-whole" in rules(found)) is fires, [f.message for f in found]

@@ -12,6 +12,8 @@ figure of the tables shows.
 - text.repeated-paragraph: the same paragraph printed twice (`text_repeats`);
 - narrative.zero-change: a change of zero stated as an increase or a decrease ("比上年增加0万元",
   "增长0%"), where the text should say 持平;
+- narrative.part-exceeds-whole: a part after 其中 larger than the whole printed just before it
+  ("设备 8 台，其中，单位价值 100 万元以上设备 15 台"; "预算支出1682.76元，其中基本支出预算1208.20万元");
 - narrative.rate-of-zero-budget: a rate of a base of 0 ("完成预算 0 万元的 0%" with 0.16 spent,
   "年初预算为0 … 完成年初预算的95.89%", "97.19 万元，比预算数增加 97.19 万元，增长 0%").
 
@@ -120,7 +122,7 @@ def check(ctx: Context) -> None:
     from .text_repeats import repeated_paragraphs
     found = sections(table)
     checks = (_placeholders, _empty_reasons, _self_comparisons, _rates_without_percent, _future_dates,
-              _zero_changes, _rates_of_zero)
+              _zero_changes, _rates_of_zero, _parts_exceeding)
     for section in found:
         for run in checks:
             for pos, rule, message, label in run(ctx, section):
@@ -291,3 +293,44 @@ def _rates_of_zero(ctx: Context, section: Section):
         yield (match.start(), "narrative.rate-of-zero-budget",
                f"增加额等于本年数（上年为 0），却印出增幅 {match.group('pct')}%：“{where}”。"
                f" A growth rate of a base of 0 is printed.", where)
+
+
+COUNTS = "台（套）|台\\(套\\)|台|辆|套|个|人|项|家|所|名|处|座"
+QUANTITY = re.compile(r"(\d[\d,]*(?:\.\d+)?)(亿元|万元|元|" + COUNTS + r")(?!以上|以下|及以上|（含）以上)")
+WHOLE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(亿元|万元|元|" + COUNTS + r")[）)]?[，,]?其中[：:，,]?")
+CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|上升|较|比|变化|持平")
+
+
+def _amount(number: str, unit: str) -> tuple[str, Decimal, Decimal]:
+    """(kind, value, half a unit of the last printed digit) of a printed quantity: money in 元, counts as printed."""
+    value = Decimal(number.replace(",", ""))
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    factor = UNITS.get(unit, Decimal(1))
+    kind = "money" if unit in UNITS else unit.replace("(", "（").replace(")", "）").replace("（套）", "")
+    return kind, value * factor, factor * Decimal(1).scaleb(-decimals) / 2
+
+
+def _parts_exceeding(ctx: Context, section: Section):
+    text = section.text
+    for match in WHOLE.finditer(text):
+        head = section.clause(match.start(1), match.end(2))
+        if CHANGE_WORDS.search(head):
+            continue  # a change: its parts may move the other way
+        tail = re.split(r"[。；;，,、]", text[match.end():match.end() + 60], maxsplit=1)[0]
+        if CHANGE_WORDS.search(tail):
+            continue
+        kind, whole, whole_tol = _amount(match.group(1), match.group(2))
+        for part_match in QUANTITY.finditer(tail):
+            part_kind, part, part_tol = _amount(part_match.group(1), part_match.group(2))
+            if part_kind != kind:
+                continue
+            if part > whole + whole_tol + part_tol:
+                where = text[match.start() - len(head) + len(match.group(1) + match.group(2)):match.end() + part_match.end()]
+                hint = ""
+                if match.group(2) != part_match.group(2) and kind == "money":
+                    hint = (f"两数单位不同（{match.group(2)}与{part_match.group(2)}），单位可能印错。"
+                            f" The units differ: one is likely wrong.")
+                yield (match.start(), "narrative.part-exceeds-whole",
+                       f"“其中”的部分 {part_match.group(0)} 大于整体 {match.group(1)}{match.group(2)}：“{where}”。{hint}"
+                       f" A part after 其中 is larger than its whole.", where)
+            break
