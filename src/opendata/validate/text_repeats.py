@@ -40,7 +40,7 @@ def repeated_paragraphs(sections):
             passage = match.group(1)
             shown = passage if len(passage) <= 80 else passage[:77] + "…"
             yield (section, match.start(1) + len(passage), "text.repeated-paragraph",
-                   f"同一段文字连印两次：“{shown}”。 The same passage is printed twice in a row.", shown)
+                   f"同一段文字连印两次：「{shown}」。 The same passage is printed twice in a row.", shown)
         yield from _doubled_words(section)
 
 
@@ -56,6 +56,6 @@ def _doubled_words(section):
             line = starts.index(middle)
             if line == section.heading_lines or middle - starts[line - 1] < WRAPPED:
                 continue
-        around = text[max(0, match.start() - 12):match.end() + 8]
+        around = section.sentence(match.start(), match.end() + 8, before=12)
         yield (section, middle, "text.repeated-paragraph",
                f"词语连印两次「{word}{word}」：“{around}”。 A word is printed twice in a row.", around)
