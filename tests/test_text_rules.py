@@ -159,3 +159,16 @@ def test_future_date(tmp_path, text, fires):
 def test_part_exceeds_whole(tmp_path, text, fires):
     found = findings(tmp_path, text)
     assert ("narrative.part-exceeds-whole" in rules(found)) is fires, [f.message for f in found]
+
+
+def test_wrong_stage(tmp_path):
+    parts = ["二、机构设置及部门决算单位构成", "本部门由机关本级和2个下属单位组成。", TABLE]
+    result = convert_file(text_document(tmp_path, *parts))
+    write_package(result.disclosure, tmp_path / "package")
+    found = validate_package(tmp_path / "package", layers=("text",)).findings
+    assert "text.wrong-stage" in rules(found), [f.message for f in found]
+
+
+def test_wrong_stage_not_in_the_text(tmp_path):
+    found = findings(tmp_path, "“三公”经费：纳入财政预决算管理的“三公”经费，指部门决算中的因公出国（境）费。")
+    assert "text.wrong-stage" not in rules(found), [f.message for f in found]

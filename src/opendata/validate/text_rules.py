@@ -7,6 +7,7 @@ figure of the tables shows.
   followed by 其中：);
 - text.self-comparison: a budget compared with its own year (a 2026 budget "比2026年预算增加");
 - text.rate-without-percent: a rate after a change printed without its % ("增加 1.2 万元，增长 12.5。");
+- text.wrong-stage: a budget's section heading naming a final account ("二、机构设置及部门决算单位构成");
 - text.future-date: a budget stating a position as of a date not yet reached when it is published
   ("截至2026年12月31日" in a 2026 budget);
 - text.repeated-paragraph: the same paragraph printed twice (`text_repeats`);
@@ -122,7 +123,7 @@ def check(ctx: Context) -> None:
     from .text_repeats import repeated_paragraphs
     found = sections(table)
     checks = (_placeholders, _empty_reasons, _self_comparisons, _rates_without_percent, _future_dates,
-              _zero_changes, _rates_of_zero, _parts_exceeding)
+              _wrong_stage, _zero_changes, _rates_of_zero, _parts_exceeding)
     for section in found:
         for run in checks:
             for pos, rule, message, label in run(ctx, section):
@@ -238,6 +239,18 @@ def _future_dates(ctx: Context, section: Section):
         yield (match.start(), "text.future-date",
                f"{year}年预算说明「{match.group(0)}」的情况，该日期在预算编制公开时尚未到来：“{where}”。"
                f" A {year} budget states a position as of a date not yet reached when it was published.", where)
+
+
+def _wrong_stage(ctx: Context, section: Section):
+    if ctx.stage != "budget" or not section.heading_lines:
+        return
+    heading = section.text[:section.starts[1]] if len(section.starts) > 1 else section.text
+    for word in words(ctx, "final_accounts_words"):
+        at = heading.find(word)
+        if at >= 0:
+            yield (at, "text.wrong-stage",
+                   f"预算文件的标题写作决算「{word}」：“{heading}”。 A heading of a budget speaks of a final account.", heading)
+            return
 
 
 def _zero_changes(ctx: Context, section: Section):
