@@ -100,6 +100,7 @@ def test_rate_without_percent(tmp_path, text, fires):
     ("较上年增加314.25万元万元。", True),
     ("报表目录\n报表\t报表名称\t是否空表", False),
     ("测试市2026年单位预算\n预算单位：测试局", False),
+    ("自觉接受人大、政协、纪委监委监督和社会监督。", False),
 ])
 def test_repeated_paragraph(tmp_path, text, fires):
     found = findings(tmp_path, text)

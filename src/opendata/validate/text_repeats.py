@@ -22,12 +22,14 @@ STARTS = re.compile(f"[{MARKS}．、]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # a word of 2-6 characters or an item number printed twice in a row ("主要用于用于", "（一）（一）")
 DOUBLE = re.compile(r"([\u4e00-\u9fff]{2,6})\1|(（[一二三四五六七八九十]+）)\2")
+# a pair of two characters doubled may straddle two words (纪委监委监督): only listed words count
 WRAPPED = 24  # a printed line at least this long is running text wrapped onto the next line
 
 
-def repeated_paragraphs(sections):
+def repeated_paragraphs(sections, doubled_words=()):
     """(section, offset, rule, message, label) for each passage of `sections` (text_rules.Section)
-    printed twice in a row (a heading may run on into the text under it)."""
+    printed twice in a row (a heading may run on into the text under it); two-character words only
+    when listed in `doubled_words` (codelists/text_words.csv)."""
     for section in sections:
         text = section.text
         starts = sorted(set(section.starts) | {m.end() for m in STARTS.finditer(text)})
@@ -41,16 +43,18 @@ def repeated_paragraphs(sections):
             shown = passage if len(passage) <= 80 else passage[:77] + "…"
             yield (section, match.start(1) + len(passage), "text.repeated-paragraph",
                    f"同一段文字连印两次：「{shown}」。 The same passage is printed twice in a row.", shown)
-        yield from _doubled_words(section)
+        yield from _doubled_words(section, doubled_words)
 
 
-def _doubled_words(section):
+def _doubled_words(section, listed):
     """A word or item number printed twice in a row, within running text: not where the heading
     meets the text under it (一、某某局 / 某某局预算 …), nor across the end of a short printed line
     (a title above a label: 单位预算 / 预算单位：…)."""
     text, starts = section.text, section.starts
     for match in DOUBLE.finditer(text):
         word = match.group(1) or match.group(2)
+        if match.group(1) and len(word) == 2 and word not in listed:
+            continue
         middle = match.start() + len(word)
         if middle in starts:
             line = starts.index(middle)

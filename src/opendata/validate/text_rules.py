@@ -128,7 +128,7 @@ def check(ctx: Context) -> None:
         for run in checks:
             for pos, rule, message, label in run(ctx, section):
                 _add(ctx, table, section, pos, rule, message, label)
-    for section, pos, rule, message, label in repeated_paragraphs(found):
+    for section, pos, rule, message, label in repeated_paragraphs(found, words(ctx, "doubled_words")):
         _add(ctx, table, section, pos, rule, message, label)
 
 
