@@ -173,3 +173,13 @@ def test_wrong_stage(tmp_path):
 def test_wrong_stage_not_in_the_text(tmp_path):
     found = findings(tmp_path, "“三公”经费：纳入财政预决算管理的“三公”经费，指部门决算中的因公出国（境）费。")
     assert "text.wrong-stage" not in rules(found), [f.message for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("2026年本单位机关运行经费安排210.32万元，比上年1.43万元，增加0.68%。", True),
+    ("2026年本单位机关运行经费安排210.32万元，比上年208.89万元，增加0.68%。", False),
+    ("2026年本单位机关运行经费安排210.32万元，比上年增加1.43万元，增长0.68%。", False),
+])
+def test_comparison_without_verb(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("text.comparison-without-verb" in rules(found)) is fires, [f.message for f in found]

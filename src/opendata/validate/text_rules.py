@@ -8,6 +8,8 @@ figure of the tables shows.
 - text.self-comparison: a budget compared with its own year (a 2026 budget "比2026年预算增加");
 - text.rate-without-percent: a rate after a change printed without its % ("增加 1.2 万元，增长 12.5。");
 - text.wrong-stage: a budget's section heading naming a final account ("二、机构设置及部门决算单位构成");
+- text.comparison-without-verb: "210.32万元，比上年1.43万元，增加0.68%" where 1.43 is the change
+  (1.43 / 208.89 = 0.68%), not the previous year's figure: 增加 is missing before it;
 - text.future-date: a budget stating a position as of a date not yet reached when it is published
   ("截至2026年12月31日" in a 2026 budget);
 - text.repeated-paragraph: the same paragraph printed twice (`text_repeats`);
@@ -123,7 +125,7 @@ def check(ctx: Context) -> None:
     from .text_repeats import repeated_paragraphs
     found = sections(table)
     checks = (_placeholders, _empty_reasons, _self_comparisons, _rates_without_percent, _future_dates,
-              _wrong_stage, _zero_changes, _rates_of_zero, _parts_exceeding)
+              _wrong_stage, _verbless_comparisons, _zero_changes, _rates_of_zero, _parts_exceeding)
     for section in found:
         for run in checks:
             for pos, rule, message, label in run(ctx, section):
@@ -251,6 +253,29 @@ def _wrong_stage(ctx: Context, section: Section):
             yield (at, "text.wrong-stage",
                    f"预算文件的标题写作决算「{word}」：“{heading}”。 A heading of a budget speaks of a final account.", heading)
             return
+
+
+VERBLESS = re.compile(r"(\d[\d,]*(?:\.\d+)?)(亿元|万元|元)[，,](?:比|较)(?:上年|上一年|20\d\d年)(?:度)?(?:预算数?|年初预算数?|执行数)?"
+                      r"(\d[\d,]*(?:\.\d+)?)(亿元|万元|元)[，,]?(增加|减少|增长|下降)了?(\d+(?:\.\d+)?)[%％]")
+
+
+def _verbless_comparisons(ctx: Context, section: Section):
+    for match in VERBLESS.finditer(section.text):
+        current = Decimal(match.group(1).replace(",", "")) * UNITS[match.group(2)]
+        other = Decimal(match.group(3).replace(",", "")) * UNITS[match.group(4)]
+        pct = Decimal(match.group(6))
+        sign = 1 if match.group(5) in ("增加", "增长") else -1
+        slack = max(Decimal("0.01"), pct * Decimal("0.01")) + Decimal("0.05")
+        if other > 0 and abs((current / other - 1) * 100 - sign * pct) <= slack:
+            continue  # 比上年 X 万元增加 P%: X is the previous figure, the sentence is whole
+        base = current - sign * other
+        if base <= 0 or abs(other / base * 100 - pct) > slack:
+            continue  # neither reading computes: the change rule's business, not a missing word
+        where = section.sentence(match.start(), match.end())
+        yield (match.start(3), "text.comparison-without-verb",
+               f"比较句缺少“增加/减少”：「{match.group(0)}」中 {match.group(3)}{match.group(4)} 是变化额（{match.group(6)}% = "
+               f"{match.group(3)} ÷ {base / UNITS[match.group(4)]:.2f}），不是上年数。"
+               f" The verb of the change is missing: the amount after 比上年 is the change, not the earlier figure.", where)
 
 
 def _zero_changes(ctx: Context, section: Section):
