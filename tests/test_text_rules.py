@@ -183,3 +183,20 @@ def test_wrong_stage_not_in_the_text(tmp_path):
 def test_comparison_without_verb(tmp_path, text, fires):
     found = findings(tmp_path, text)
     assert ("text.comparison-without-verb" in rules(found)) is fires, [f.message for f in found]
+
+
+THREE_PUBLIC = "\n".join([
+    "“三公”经费支出预算表", "单位：万元",
+    "\t".join(["合计", "因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"]),
+    "\t".join(["{total}", "0.00", "0.00", "{running}", "0.00"]),
+])
+
+
+@pytest.mark.parametrize("running, fires", [("28.00", True), ("0.00", False)])
+def test_vehicle_costs_without_vehicles(tmp_path, running, fires):
+    parts = ["五、国有资产占有使用情况", "截至2025年8月31日，测试局共有车辆0辆。", TABLE,
+             THREE_PUBLIC.format(total=running, running=running)]
+    result = convert_file(text_document(tmp_path, *parts))
+    write_package(result.disclosure, tmp_path / "package")
+    found = validate_package(tmp_path / "package", layers=("text",)).findings
+    assert ("narrative.vehicle-costs-without-vehicles" in rules(found)) is fires, [f.message for f in found]

@@ -17,6 +17,7 @@ figure of the tables shows.
   "增长0%"), where the text should say 持平;
 - narrative.part-exceeds-whole: a part after 其中 larger than the whole printed just before it
   ("设备 8 台，其中，单位价值 100 万元以上设备 15 台"; "预算支出1682.76元，其中基本支出预算1208.20万元");
+- narrative.vehicle-costs-without-vehicles: "共有车辆0辆" beside a 三公 table budgeting 公务用车运行维护费;
 - narrative.rate-of-zero-budget: a rate of a base of 0 ("完成预算 0 万元的 0%" with 0.16 spent,
   "年初预算为0 … 完成年初预算的95.89%", "97.19 万元，比预算数增加 97.19 万元，增长 0%").
 
@@ -34,7 +35,7 @@ from decimal import Decimal
 
 from ..model import Row, Table
 from .narrative import CHANGE, UNITS, stated
-from .rules import Context
+from .rules import Context, printed
 
 SPACE = re.compile(r"[^\S\t]+")  # tabs kept: they part the cells of a table read as text
 PUNCT = "。；;！？!?"
@@ -132,6 +133,11 @@ def check(ctx: Context) -> None:
                 _add(ctx, table, section, pos, rule, message, label)
     for section, pos, rule, message, label in repeated_paragraphs(found, words(ctx, "doubled_words")):
         _add(ctx, table, section, pos, rule, message, label)
+    for section in found:
+        for pos, rule, message, label in _vehicles(ctx, section):
+            _add(ctx, table, section, pos, rule, message, label)
+        if any(f.rule == "narrative.vehicle-costs-without-vehicles" for f in ctx.report.findings):
+            break  # once a disclosure
 
 
 def _add(ctx: Context, table: Table, section: Section, pos: int, rule: str, message: str, label: str) -> None:
@@ -372,3 +378,30 @@ def _parts_exceeding(ctx: Context, section: Section):
                        f"“其中”的部分 {part_match.group(0)} 大于整体 {match.group(1)}{match.group(2)}：“{where}”。{hint}"
                        f" A part after 其中 is larger than its whole.", where)
             break
+
+
+def _vehicle_running_costs(ctx: Context) -> Decimal | None:
+    """The 公务用车运行维护费 of the 三公 table's total row (its only row when it prints one), None when
+    the table is absent, prints periods side by side, or has no such figure."""
+    from .identities import total_row
+    table = ctx.tables.get("three_public_expenses")
+    if table is None or any(r.values.get("period") for r in table.rows):
+        return None
+    row = total_row(table) or (table.rows[0] if len(table.rows) == 1 else None)
+    return row.values.get("vehicle_operation") if row is not None else None
+
+
+def _vehicles(ctx: Context, section: Section):
+    pattern = re.compile(f"(?:{alternation(words(ctx, 'vehicle_holdings'))})0辆")
+    match = pattern.search(section.text)
+    if match is None:
+        return
+    running = _vehicle_running_costs(ctx)
+    if not running or running <= 0:
+        return
+    table = ctx.tables["three_public_expenses"]
+    where = section.sentence(match.start(), match.end())
+    yield (match.start(), "narrative.vehicle-costs-without-vehicles",
+           f"文字说明「{match.group(0)}」，而“三公”经费表安排公务用车运行维护费 {printed(running, table)}：“{where}”。"
+           f" No vehicles are held, yet the budget runs vehicles; the text does not say why (hired or shared cars?).",
+           where)
