@@ -200,3 +200,12 @@ def test_vehicle_costs_without_vehicles(tmp_path, running, fires):
     write_package(result.disclosure, tmp_path / "package")
     found = validate_package(tmp_path / "package", layers=("text",)).findings
     assert ("narrative.vehicle-costs-without-vehicles" in rules(found)) is fires, [f.message for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("本部门没有下属单位。\n本年度局机关及下属1个单位共接待国内公务接待2批次。", True),
+    ("本部门没有下属单位。\n本年度局机关及下属0个单位共接待国内公务接待2批次。", False),
+])
+def test_subordinate_count(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("text.subordinate-count" in rules(found)) is fires, [f.message for f in found]

@@ -10,6 +10,7 @@ figure of the tables shows.
 - text.wrong-stage: a budget's section heading naming a final account ("二、机构设置及部门决算单位构成");
 - text.future-date: a budget stating a position as of a date not yet reached when it is published
   ("截至2026年12月31日" in a 2026 budget);
+- text.subordinate-count: the number of subordinate units stated differently (没有下属单位 … 下属1个单位);
 - text.repeated-paragraph: a passage, a word or an item number printed twice in a row (`text_repeats`);
 - the rules reading figures in sentences (`text_figures`): text.comparison-without-verb,
   narrative.zero-change, narrative.rate-of-zero-budget, narrative.part-exceeds-whole,
@@ -46,6 +47,8 @@ def check(ctx: Context) -> None:
                 _add(ctx, table, section, pos, rule, message, label)
     for section, pos, rule, message, label in repeated_paragraphs(found, words(ctx, "doubled_words")):
         _add(ctx, table, section, pos, rule, message, label)
+    for section, pos, message, label in _subordinate_counts(ctx, found):
+        _add(ctx, table, section, pos, "text.subordinate-count", message, label)
     for section in found:
         for pos, rule, message, label in vehicles(ctx, section):
             _add(ctx, table, section, pos, rule, message, label)
@@ -169,3 +172,26 @@ def _wrong_stage(ctx: Context, section: Section):
             yield (at, "text.wrong-stage",
                    f"预算文件的标题写作决算「{word}」：“{heading}”。 A heading of a budget speaks of a final account.", heading)
             return
+
+
+def _subordinate_counts(ctx: Context, found: list[Section]):
+    """text.subordinate-count: the number of subordinate units stated differently in one disclosure
+    (没有下属单位 … 下属1个单位): one finding at each statement of a count other than the most
+    frequent one. The phrases of "no subordinate units" from codelists/disclosure_words.csv."""
+    none = alternation(ctx.standard.disclosure_words("no_subordinates"))
+    pattern = re.compile(f"(?P<none>{none})|下属(?P<a>\\d+)个单位|下属单位共?(?P<b>\\d+)个")
+    stated = []
+    for section in found:
+        for match in pattern.finditer(section.text):
+            count = 0 if match.group("none") else int(match.group("a") or match.group("b"))
+            stated.append((count, section, match))
+    counts = [c for c, _, _ in stated]
+    if len(set(counts)) < 2:
+        return
+    usual = max(sorted(set(counts)), key=counts.count)
+    shown = "、".join(f"「{m.group(0)}」" for _, _, m in stated)
+    for count, section, match in stated:
+        if count != usual:
+            yield (section, match.start(),
+                   f"下属单位数前后不一：此处「{match.group(0)}」，全文分别写作 {shown}。"
+                   f" The number of subordinate units is stated differently across the disclosure.", match.group(0))
