@@ -209,3 +209,13 @@ def test_vehicle_costs_without_vehicles(tmp_path, running, fires):
 def test_subordinate_count(tmp_path, text, fires):
     found = findings(tmp_path, text)
     assert ("text.subordinate-count" in rules(found)) is fires, [f.message for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("2026年政府性基金支出预算支出万元。", True),
+    ("2026年政府性基金支出预算支出0万元。", False),
+    ("本表金额转换为万元时，因四舍五入可能存在尾差。", False),
+])
+def test_missing_amount(tmp_path, text, fires):
+    found = findings(tmp_path, text)
+    assert ("text.missing-amount" in rules(found)) is fires, [f.message for f in found]

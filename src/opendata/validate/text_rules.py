@@ -3,6 +3,7 @@ figure of the tables shows.
 
 - text.placeholder: a template alternative or placeholder left in (下降（增长）, 预（决）算, XX,
   X万元, 20XX年, a year with a stray letter 2026A年);
+- text.missing-amount: a unit with no figure before it (2019年政府性基金支出预算支出万元。);
 - text.empty-reason: a reason or use announced and not given (主要原因是。, 主要用于；, 主要原因是
   followed by 其中：);
 - text.self-comparison: a budget compared with its own year (a 2026 budget "比2026年预算增加");
@@ -39,7 +40,7 @@ def check(ctx: Context) -> None:
     if table is None:
         return
     found = sections(table)
-    checks = (_placeholders, _empty_reasons, _self_comparisons, _rates_without_percent, _future_dates,
+    checks = (_placeholders, _missing_amounts, _empty_reasons, _self_comparisons, _rates_without_percent, _future_dates,
               _wrong_stage, verbless_comparisons, zero_changes, rates_of_zero, parts_exceeding)
     for section in found:
         for run in checks:
@@ -102,6 +103,15 @@ def _placeholders(ctx: Context, section: Section):
         yield (starts[0], "text.placeholder",
                f"文字中留有模板占位「{placeholder}」{times}：“{where}”。"
                f" A template placeholder is left in the printed text.", where)
+
+
+def _missing_amounts(ctx: Context, section: Section):
+    pattern = ctx.memo(("text_rules", "missing"), lambda: re.compile(
+        f"(?:{alternation(words(ctx, 'amount_nouns'))})(?:为|是)?(万元|亿元)(?=[。，；,;])"))
+    for match in pattern.finditer(section.text):
+        where = section.sentence(match.start(), match.end() + 1)
+        yield (match.start(1), "text.missing-amount",
+               f"金额缺失「{match.group(0)}」：单位前没有数字：“{where}”。 An amount is missing before its unit.", where)
 
 
 def _empty_reasons(ctx: Context, section: Section):
