@@ -98,8 +98,11 @@ def rates_of_zero(ctx: Context, section: Section):
         change = Decimal(change_text) * UNITS[match.group("change_unit")]
         decimals = len(change_text.split(".")[1]) if "." in change_text else 0
         tolerance = current.tolerance + UNITS[match.group("change_unit")] * Decimal(1).scaleb(-decimals) / 2
-        if change <= 0 or abs(current.value - change) > tolerance or Decimal(match.group("pct")) == 100:
-            continue  # a base of 0 with the 100% convention, or a base that is not 0
+        pct = Decimal(match.group("pct"))
+        if change <= 0 or current.value != change or pct == 100:
+            continue  # a base printed as other than 0, or the 100% convention for growth from nothing
+        if pct >= change / tolerance * 100:
+            continue  # a base within the rounding of the figures (above 0) would give this rate
         where = section.sentence(match.start(), match.end())
         yield (match.start(), "narrative.rate-of-zero-budget",
                f"增加额等于本年数（上年为 0），却印出增幅 {match.group('pct')}%：“{where}”。"

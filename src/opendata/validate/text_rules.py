@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from decimal import Decimal
 
 from ..model import Table
 from .rules import Context
@@ -61,7 +62,7 @@ def _add(ctx: Context, table: Table, section: Section, pos: int, rule: str, mess
     row = section.row
     location: dict = {"file": f"data/{table.table_id}.csv", "row": section.index + 2}
     if row.source_line:
-        location["line"] = row.source_line + section.line_of(pos)
+        location["line"] = _line_of(ctx, section, pos)
         page = _page_of_line(ctx, location["line"])
         if page is not None or row.source_page:
             location["page"] = max(p for p in (page, row.source_page) if p is not None)
@@ -70,13 +71,30 @@ def _add(ctx: Context, table: Table, section: Section, pos: int, rule: str, mess
     ctx.add(rule, message, table=table, row=row, location=location, label=label)
 
 
+def _marks(ctx: Context) -> list[tuple[int, int | None]]:
+    """(source line, page) of every row of every table whose line is known, sorted."""
+    return ctx.memo(("text_rules", "marks"), lambda: sorted(
+        {(r.source_line, r.source_page) for t in ctx.tables.values() for r in t.rows if r.source_line},
+        key=lambda m: (m[0], m[1] or 0)))
+
+
+def _line_of(ctx: Context, section: Section, pos: int) -> int:
+    """The source line of offset `pos` of `section`: its first line plus the printed lines before
+    `pos`, stretched to the source lines up to the next row of any table when the section's text
+    dropped blank lines (at most twice as many source lines as printed ones)."""
+    first, before, printed = section.row.source_line, section.line_of(pos), len(section.starts)
+    following = [m[0] for m in _marks(ctx) if m[0] > first][:1]
+    if following and printed and following[0] - first > printed:
+        stretch = min(Decimal(following[0] - first) / printed, Decimal(2))
+        return first + int(before * stretch)
+    return first + before
+
+
 def _page_of_line(ctx: Context, line: int) -> int | None:
     """The page of a source line, from the rows of every table (narrative sections included) whose
     line and page are known: the page of the last row at or before it, or, inside a stretch of text
     running over several pages to the next known row, the page in proportion to the lines."""
-    marks = ctx.memo(("text_rules", "pages"), lambda: sorted(
-        {(r.source_line, r.source_page) for t in ctx.tables.values() for r in t.rows
-         if r.source_line and r.source_page}))
+    marks = [m for m in _marks(ctx) if m[1]]
     at = bisect_right(marks, (line, 10 ** 9)) - 1
     if at < 0:
         return None
