@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 
 MIN_CJK = 4
+# A longer block "repeated" is read from a PDF whose text layer holds the page's text twice (a
+# reference budget repeats 650 characters, invisible on the page): not reported.
+MAX_CHARS = 300
 MARKS = "。；：，,:;！？"
 REPEAT = re.compile(f"(.{{6,}}?[{MARKS}])\\1")
 STARTS = re.compile(f"[{MARKS}．、]")
@@ -36,7 +39,7 @@ def repeated_paragraphs(sections, doubled_words=()):
         end = 0
         for start in starts:
             match = REPEAT.match(text, start) if start >= end else None
-            if match is None or len(CJK.findall(match.group(1))) < MIN_CJK:
+            if match is None or len(CJK.findall(match.group(1))) < MIN_CJK or len(match.group(1)) > MAX_CHARS:
                 continue
             end = match.end()
             passage = match.group(1)
