@@ -61,6 +61,7 @@ def test_placeholder_gives_page_and_line(tmp_path):
     ("一般公共服务支出100万元，主要用于；", True),
     ("“三公”经费预算10万元，比上年减少2.7万元，下降21.26%。主要原因是\n压减公务接待。", False),
     ("主要原因是：\n1.压减公务接待。", False),
+    ("主要原因是其中一个项目已经结束。", False),
 ])
 def test_empty_reason(tmp_path, text, fires):
     found = findings(tmp_path, text)

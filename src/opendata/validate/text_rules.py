@@ -134,7 +134,7 @@ def _missing_amounts(ctx: Context, section: Section):
 
 def _empty_reasons(ctx: Context, section: Section):
     pattern = ctx.memo(("text_rules", "reason"), lambda: re.compile(
-        f"(?P<phrase>{alternation(words(ctx, 'reason_phrases'))})[：:，,]?(?=[。；;]|其中)"))
+        f"(?P<phrase>{alternation(words(ctx, 'reason_phrases'))})[：:，,]?(?=[。；;]|其中[：:])"))
     for match in pattern.finditer(section.text):
         where = section.text[max(0, match.start() - 30):match.end() + 8]
         yield (match.start(), "text.empty-reason",
