@@ -222,3 +222,23 @@ def test_subordinate_count(tmp_path, text, fires):
 def test_missing_amount(tmp_path, text, fires):
     found = findings(tmp_path, text)
     assert ("text.missing-amount" in rules(found)) is fires, [f.message for f in found]
+
+
+EXPENDITURE = "\n".join([
+    "一般公共预算支出表", "单位：万元",
+    "\t".join(["科目编码", "科目名称", "合计"]),
+    "\t".join(["2040502", "一般行政管理事务", "100.00"]),
+    "\t".join(["", "合计", "100.00"]),
+])
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("法院（款）一般行政事务管理（项）支出100.00万元。", True),
+    ("法院（款）一般行政管理事务（项）支出100.00万元。", False),
+    ("原法院（款）其他法院支出（项）调整为法院（款）一般行政管理事务（项）。", False),
+])
+def test_subject_name_transposed(tmp_path, text, fires):
+    result = convert_file(text_document(tmp_path, "一、部门预算情况说明", text, EXPENDITURE))
+    write_package(result.disclosure, tmp_path / "package")
+    found = validate_package(tmp_path / "package", layers=("text",)).findings
+    assert ("text.subject-name-transposed" in rules(found)) is fires, [f.message for f in found]

@@ -11,6 +11,8 @@ figure of the tables shows.
 - text.wrong-stage: a budget's section heading naming a final account ("二、机构设置及部门决算单位构成");
 - text.future-date: a budget stating a position as of a date not yet reached when it is published
   ("截至2026年12月31日" in a 2026 budget);
+- text.subject-name-transposed: a 项 named in the text with the characters of the tables' name in another
+  order (一般行政事务管理 for 一般行政管理事务);
 - text.subordinate-count: the number of subordinate units stated differently (没有下属单位 … 下属1个单位);
 - text.repeated-paragraph: a passage, a word or an item number printed twice in a row (`text_repeats`);
 - the rules reading figures in sentences (`text_figures`): text.comparison-without-verb,
@@ -49,6 +51,8 @@ def check(ctx: Context) -> None:
                 _add(ctx, table, section, pos, rule, message, label)
     for section, pos, rule, message, label in repeated_paragraphs(found, words(ctx, "doubled_words")):
         _add(ctx, table, section, pos, rule, message, label)
+    for section, pos, message, label in _transposed_subjects(ctx, found):
+        _add(ctx, table, section, pos, "text.subject-name-transposed", message, label)
     for section, pos, message, label in _subordinate_counts(ctx, found):
         _add(ctx, table, section, pos, "text.subordinate-count", message, label)
     for section in found:
@@ -223,3 +227,37 @@ def _subordinate_counts(ctx: Context, found: list[Section]):
             yield (section, match.start(),
                    f"下属单位数前后不一：此处「{match.group(0)}」，全文分别写作 {shown}。"
                    f" The number of subordinate units is stated differently across the disclosure.", match.group(0))
+
+
+SUBJECT = re.compile(r"[（(]款[）)]([\u4e00-\u9fa5、]{2,20}?)[（(]项[）)]")
+
+
+def _subject_names(ctx: Context) -> set[str]:
+    """The names the document's tables print for 项 (seven-digit function codes), white space,
+    brackets and a leading code removed."""
+    names = set()
+    for table in ctx.tables.values():
+        for row in table.rows:
+            code, label = str(row.values.get("function_code") or ""), row.values.get("item")
+            if len(code) == 7 and label:
+                names.add(re.sub(r"^\d+|[\s（）()“”\"]", "", str(label)))
+    return names
+
+
+def _transposed_subjects(ctx: Context, found: list[Section]):
+    """text.subject-name-transposed: a 项 named in the text ("法院（款）一般行政事务管理（项）") whose name
+    the tables never print, while they print a name of the same characters in another order
+    (一般行政管理事务)."""
+    names = None
+    for section in found:
+        for match in SUBJECT.finditer(section.text):
+            if names is None:
+                names = _subject_names(ctx)
+            name = re.sub(r"[“”\"]", "", match.group(1))
+            if not names or name in names:
+                continue
+            printed = [n for n in sorted(names) if n != name and sorted(n) == sorted(name)]
+            if printed:
+                yield (section, match.start(1),
+                       f"文字说明的科目「{name}（项）」，表中印作「{printed[0]}」：字序颠倒。"
+                       f" The text names the subject with its characters in another order than the tables.", name)
