@@ -242,3 +242,13 @@ def test_subject_name_transposed(tmp_path, text, fires):
     write_package(result.disclosure, tmp_path / "package")
     found = validate_package(tmp_path / "package", layers=("text",)).findings
     assert ("text.subject-name-transposed" in rules(found)) is fires, [f.message for f in found]
+
+
+@pytest.mark.parametrize("numbers, fires", [(("十五", "十六", "十六", "十八"), True), (("十五", "十六", "十七", "十八"), False),
+                                            (("一", "二", "一", "三"), False)])
+def test_numbering(tmp_path, numbers, fires):
+    parts = [part for n in numbers for part in (f"{n}、测试{n}中心", f"测试{n}中心预算100.00万元。")] + [TABLE]
+    result = convert_file(text_document(tmp_path, *parts))
+    write_package(result.disclosure, tmp_path / "package")
+    found = validate_package(tmp_path / "package", layers=("text",)).findings
+    assert ("text.numbering" in rules(found)) is fires, [f.message for f in found]

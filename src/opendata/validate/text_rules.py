@@ -13,6 +13,7 @@ figure of the tables shows.
   ("截至2026年12月31日" in a 2026 budget);
 - text.subject-name-transposed: a 项 named in the text with the characters of the tables' name in another
   order (一般行政事务管理 for 一般行政管理事务);
+- text.numbering: a heading number printed twice and the next skipped (十六、… 十六、… 十八、…);
 - text.subordinate-count: the number of subordinate units stated differently (没有下属单位 … 下属1个单位);
 - text.repeated-paragraph: a passage, a word or an item number printed twice in a row (`text_repeats`);
 - the rules reading figures in sentences (`text_figures`): text.comparison-without-verb,
@@ -30,7 +31,7 @@ from bisect import bisect_right
 from decimal import Decimal
 
 from ..model import Table
-from .rules import Context
+from .rules import Context, ordinal
 from .text_figures import parts_exceeding, rates_of_zero, vehicles, verbless_comparisons, zero_changes
 from .text_repeats import repeated_paragraphs
 from .text_sections import RATE, Section, alternation, sections, words
@@ -53,6 +54,8 @@ def check(ctx: Context) -> None:
         _add(ctx, table, section, pos, rule, message, label)
     for section, pos, message, label in _transposed_subjects(ctx, found):
         _add(ctx, table, section, pos, "text.subject-name-transposed", message, label)
+    for section, message, label in _numbering(found):
+        _add(ctx, table, section, 0, "text.numbering", message, label)
     for section, pos, message, label in _subordinate_counts(ctx, found):
         _add(ctx, table, section, pos, "text.subordinate-count", message, label)
     for section in found:
@@ -261,3 +264,22 @@ def _transposed_subjects(ctx: Context, found: list[Section]):
                 yield (section, match.start(1),
                        f"文字说明的科目「{name}（项）」，表中印作「{printed[0]}」：字序颠倒。"
                        f" The text names the subject with its characters in another order than the tables.", name)
+
+
+def _numbering(found: list[Section]):
+    """text.numbering: a heading number printed twice in a row and the next number skipped (十六、…
+    十六、… 十八、…), among the headings numbered in the same style (一、 / （一） / 1. …). A list
+    beginning again at 1 is a new list, not a repeat."""
+    numbered: dict[str, list[tuple[int, Section, str]]] = {}
+    for section in found:
+        if not section.heading_lines:
+            continue
+        heading = section.text[:section.starts[1]] if len(section.starts) > 1 else section.text
+        style, number, _ = ordinal(heading)
+        if style is not None and number is not None:
+            numbered.setdefault(style, []).append((number, section, heading))
+    for run in numbered.values():
+        for (before, _, first), (number, section, heading), (after, _, _) in zip(run, run[1:], run[2:]):
+            if number == before >= 2 and after == number + 2:
+                yield (section, f"标题编号重复且跳号：「{first}」之后又是「{heading}」，下一个编号为 {after}。"
+                       f" A heading number is printed twice and the next one is skipped.", heading)
