@@ -109,9 +109,11 @@ def rates_of_zero(ctx: Context, section: Section):
                f" A growth rate of a base of 0 is printed.", where)
 
 
-COUNTS = "台（套）|台\\(套\\)|台|辆|套|个|人|项|家|所|名|处|座"
+COUNTS = "台（套）|台\\(套\\)|台|辆|套|个|人|项|家|所|名|处|座|平方米"
 QUANTITY = re.compile(r"(\d[\d,]*(?:\.\d+)?)(亿元|万元|元|" + COUNTS + r")(?!以上|以下|及以上|（含）以上)")
-WHOLE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(亿元|万元|元|" + COUNTS + r")[）)]?[，,]?其中[：:，,]?")
+WHOLE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(亿元|万元|元|" + COUNTS + r")[）)]?(?P<open>[（(])?[，,]?其中[：:，,]?")
+NESTED = re.compile(r"其中|含|包括")
+BRACKETED = re.compile(r"[^（()）]*(?=[）)])")  # a bracketed list after "（其中", without nested brackets
 CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|上升|较|比|变化|持平")
 
 
@@ -149,7 +151,30 @@ def parts_exceeding(ctx: Context, section: Section):
                 yield (match.start(), "narrative.part-exceeds-whole",
                        f"“其中”的部分 {part_match.group(0)} 大于整体 {match.group(1)}{match.group(2)}：“{where}”。{hint}"
                        f" A part after 其中 is larger than its whole.", where)
+                break
+            if match.group("open"):
+                yield from _bracketed_parts(section, match, kind, whole, whole_tol)
             break
+
+
+def _bracketed_parts(section: Section, match: re.Match, kind: str, whole: Decimal, whole_tol: Decimal):
+    """The parts listed in brackets after a whole ("8013平方米（其中计容面积7998平方米，不计容面积105平方米）")
+    adding up to more than the whole beyond the rounding of all of them."""
+    listed = BRACKETED.match(section.text, match.end())
+    if listed is None or CHANGE_WORDS.search(listed.group(0)) or NESTED.search(listed.group(0)):
+        return  # a change, or parts of parts (其中 … 其中 / 含 …) that do not add up to the whole
+    parts = [_amount(m.group(1), m.group(2)) for m in QUANTITY.finditer(listed.group(0))]
+    parts = [(value, tol) for part_kind, value, tol in parts if part_kind == kind]
+    if len(parts) < 2:
+        return
+    total = sum(value for value, _ in parts)
+    if total > whole + whole_tol + sum(tol for _, tol in parts):
+        where = section.text[match.start():listed.end() + 1]
+        unit = match.group(2)
+        factor = UNITS.get(unit, Decimal(1))
+        yield (match.start(), "narrative.part-exceeds-whole",
+               f"“其中”所列各部分之和 {total / factor:f}{unit} 大于整体 {match.group(1)}{unit}：“{where}”。"
+               f" The parts listed after 其中 add up to more than their whole.", where)
 
 
 def _vehicle_running_costs(ctx: Context) -> Decimal | None:
