@@ -149,7 +149,7 @@ def parts_exceeding(ctx: Context, section: Section):
                     hint = (f"两数单位不同（{match.group(2)}与{part_match.group(2)}），单位可能印错。"
                             f" The units differ: one is likely wrong.")
                 yield (match.start(), "narrative.part-exceeds-whole",
-                       f"“其中”的部分 {part_match.group(0)} 大于整体 {match.group(1)}{match.group(2)}：“{where}”。{hint}"
+                       f"“其中”的部分 {part_match.group(0)} 大于整体 {match.group(1)}{match.group(2)}：「{where}」。{hint}"
                        f" A part after 其中 is larger than its whole.", where)
                 break
             if match.group("open"):
@@ -173,7 +173,7 @@ def _bracketed_parts(section: Section, match: re.Match, kind: str, whole: Decima
         unit = match.group(2)
         factor = UNITS.get(unit, Decimal(1))
         yield (match.start(), "narrative.part-exceeds-whole",
-               f"“其中”所列各部分之和 {total / factor:f}{unit} 大于整体 {match.group(1)}{unit}：“{where}”。"
+               f"“其中”所列各部分之和 {total / factor:f}{unit} 大于整体 {match.group(1)}{unit}：「{where}」。"
                f" The parts listed after 其中 add up to more than their whole.", where)
 
 
