@@ -141,12 +141,18 @@ def plain_title(text: str) -> str:
     return re.sub("预算|财政拨款", "", text)
 
 
+def _squeeze(text: str) -> str:
+    """`text` without white space (pdftotext spaces printed words apart: "教育支出 (类)")."""
+    return re.sub(r"\s+", "", text)
+
+
 def matches(finding, line: dict) -> bool:
     """Whether a validator finding is about the truth line: an amount in common and the page
     within one of the line's pages (the page of a narrative section is where it starts),
     or two amounts in common on any page (a cross-table finding points at one of its
     tables); a finding comparing two amounts (expected, found) only a line that names both;
-    a finding without amounts matches a text line whose place names the table it quotes."""
+    a finding without amounts (as `amounts_in` reads them) matches a text line whose place or
+    printed text holds what it quotes in 「」, white space aside, on a page near the line's."""
     page = page_of(finding)
     amounts = amounts_in(finding)
     ends = [amounts_in(finding, (key,)) for key in ("expected", "found")]
@@ -156,9 +162,9 @@ def matches(finding, line: dict) -> bool:
     common = amounts & line["amounts"]
     if common:
         return near or len(common) >= 2
-    if not amounts_of(finding.message) and line["kind"] in ("text", "narrative"):
-        where = plain_title(line["where"] + " " + line["printed"] + " " + line["why wrong"])
-        return any(plain_title(name) in where for name in names_in(finding))
+    if not amounts and near and line["kind"] in ("text", "narrative"):
+        where = _squeeze(plain_title(line["where"] + " " + line["printed"] + " " + line["why wrong"]))
+        return any(_squeeze(plain_title(name)) in where for name in names_in(finding))
     return False
 
 

@@ -36,7 +36,7 @@ SRC = REPO / "src" / "opendata" / "validate"
 def rules_in_code() -> set[str]:
     found = set()
     for path in SRC.glob("*.py"):
-        found |= set(re.findall(r'"((?:code|sum|across|narrative|completeness|validator)\.[a-z-]+)"', path.read_text(encoding="utf-8")))
+        found |= set(re.findall(r'"((?:code|sum|across|narrative|text|completeness|validator)\.[a-z-]+)"', path.read_text(encoding="utf-8")))
     return found
 
 
@@ -46,7 +46,7 @@ def test_every_rule_the_code_reports_is_in_the_catalog():
 
 
 def test_catalog_rows_are_complete():
-    layers = {"structure", "codes", "accounting", "narrative", "completeness"}
+    layers = {"structure", "codes", "accounting", "narrative", "text", "completeness"}
     for rule, row in rule_catalog().items():
         assert re.fullmatch(r"[a-z]+\.[a-z-]+", rule) or rule == "rounding", rule   # rounding: any identity
         assert row["layer"] in layers, rule
@@ -56,16 +56,16 @@ def test_catalog_rows_are_complete():
 
 
 def test_every_rule_of_the_later_layers_is_exercised():
-    """Each rule of layers 2-5 is fired by a mutation test or pinned on a seed."""
-    tests = (REPO / "tests" / "test_mutations.py").read_text(encoding="utf-8") + \
-        (REPO / "tests" / "test_validate_seeds.py").read_text(encoding="utf-8")
+    """Each rule of layers 2-6 is fired by a mutation test, a text-rule test or pinned on a seed."""
+    tests = "".join((REPO / "tests" / name).read_text(encoding="utf-8")
+                    for name in ("test_mutations.py", "test_validate_seeds.py", "test_text_rules.py"))
     later = {r for r, row in rule_catalog().items() if row["layer"] != "structure"}
     unexercised = {r for r in later if f'"{r}"' not in tests}
     assert not unexercised, unexercised
 
 
 def test_the_layers_run_in_order():
-    assert [name for name, _ in LAYERS] == ["codes", "accounting", "narrative", "completeness"]
+    assert [name for name, _ in LAYERS] == ["codes", "accounting", "narrative", "text", "completeness"]
 
 
 # -- labels and names -----------------------------------------------------------------------------

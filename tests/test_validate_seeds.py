@@ -102,6 +102,22 @@ REAL = [
              f"The table of contents (from line 9) is printed as lists whose entries begin with '- ' ({what}): a spreadsheet "
              "opening the CSV would take each cell for a formula; files for Excel escape it.", row_id=row_id)
       for row_id, what in (("2", "- 一、部门职责"), ("3", "- 一、收支总表"), ("4", "- 一、关于收支总表的说明"))],
+    *[Expect(HARBIN, "narrative.zero-change", "narrative",
+             f"{where}: a change of zero is stated as 比上年预算增加 0 (or 增长0.00%) instead of 持平.", text=text)
+      for where, text in (
+          ("Line 540, 取暖费 16.29万元，比上年预算增加0万元，增长0%", "取暖费（款）16.29万元，比上年预算增加0万元"),
+          ("Line 572, 物业管理费 9.12万元，比上年预算增加0万元，增长0%", "物业管理费（款）9.12万元，比上年预算增加0万元"),
+          ("Line 586, “三公”经费 …0.00万元。比上年预算增加0.00万元，增长0.00%", "“比上年预算增加0.00万元”"),
+          ("Lines 588 and 592, 因公出国（境）经费 and 公务用车购置及运行维护费 2023年预算安排0.00万元，比上年预算增加0.00万元",
+           "“2023年预算安排0.00万元，比上年预算增加0.00万元”"),
+          ("Line 590, 公务接待费 2023年预算安排0.00万元，比上年预算0.00万元，增长0.00%", "比上年预算0.00万元，增长0.00%"),
+          ("Line 592, 公务用车购置费0.00万元，比上年预算增加0.00万元", "“公务用车购置费0.00万元，比上年预算增加0.00万元"),
+          ("Line 592, 公务用车运行维护费0.00万元，比上年预算增加0.00万元", "“公务用车运行维护费0.00万元，比上年预算增加0.00万元"),
+          ("Line 596, 政府性基金支出0.00万元，比上年预算增加0.00万元", "政府性基金支出0.00万元，比上年预算增加0.00万元"),
+          ("Line 600, 国有资本经营预算支出0.00万元，比上年预算增加0.00万元", "国有资本经营预算支出0.00万元，比上年预算增加0.00万元"))],
+    Expect(FENGTAI, "text.placeholder", "narrative",
+           "Lines 54 and 56: 2020年决算数0万元，比2020年年初预算数0万元增加（减少）0万元 — the template's alternative "
+           "增加（减少） is left in.", text="增加（减少）"),
     *[Expect(FENGTAI, "completeness.missing-table", table,
              "The 2020 final accounts text says the tables are in an attachment (line 5); the package has none of them.")
       for table in ("income_expenditure_summary", "income_summary", "expenditure_summary", "fiscal_appropriation_summary",

@@ -5,9 +5,10 @@
 2. code lists (`codes`);
 3. accounting identities (`identities`);
 4. narrative against tables (`narrative`);
-5. completeness (`completeness`).
+5. the wording of the narrative (`text_rules`, with `text_sections`, `text_figures`, `text_repeats`);
+6. completeness (`completeness`).
 
-Layers 2–5 read the tables that passed layer 1 (a table with a structural error is
+Layers 2–6 read the tables that passed layer 1 (a table with a structural error is
 reported once, by layer 1, and left out of the later checks) and the standard.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Callable, Iterable
 
 from ..package import DESCRIPTOR, Package, find_packages
 from ..standard import load_standard
-from . import codes, completeness, identities, narrative
+from . import codes, completeness, identities, narrative, text_rules
 from .report import Finding, PackageReport, Report, rule_catalog
 from .rules import Context
 from .structure import ENGINES, check_package
@@ -29,6 +30,7 @@ LAYERS: tuple[tuple[str, Callable[[Context], None]], ...] = (
     ("codes", codes.check),
     ("accounting", identities.check),
     ("narrative", narrative.check),
+    ("text", text_rules.check),
     ("completeness", completeness.check),
 )
 
