@@ -13,7 +13,8 @@ on a subtotal row, the grand total on a total row) and by the block the row stan
 lines with `within` set apply to the rows under the line they name (一般公共预算拨款 under
 上年结转 is `carryover_general_budget`); a row given a line without `within` closes the block.
 A line is given once per side (and unit and period) of a table: a second row of the same line
-keeps `line` empty and is reported.
+keeps `line` empty and is reported, unless it prints the official label where the first printed
+an alias (then the first loses it).
 """
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ def assign_table(table: Table) -> list[str]:
     openers = {line.within for line in lines.values() if line.within}
     table.add_column("line")
     blocks: dict[str, str | None] = {}
-    given: set[tuple] = set()
+    given: dict[tuple, tuple] = {}   # (place, line) -> (row, printed with the official label)
     missed: list[str] = []
     for row in table.rows:
         values = row.values
@@ -121,13 +122,23 @@ def assign_table(table: Table) -> list[str]:
             continue
         side = values.get("side") or ""
         label = values.get("item") or ""
-        candidates = [line for line in by_key.get(line_key(label), []) if line.side in ("", side)]
+        key = line_key(label)
+        candidates = [line for line in by_key.get(key, []) if line.side in ("", side)]
         line = _choose(candidates, row.row_type, blocks.get(side)) if candidates else None
         place = (side, values.get("unit_code") or "", values.get("unit_name") or "", values.get("period") or "")
-        if line is None or (place, line.code) in given:
-            missed.append(label + (f" (again {line.code})" if line else ""))
+        official = line is not None and key == line.keys[0]
+        if line is not None and (place, line.code) in given:
+            earlier, earlier_official = given[(place, line.code)]
+            if not official or earlier_official:
+                missed.append(f"{label} (again {line.code})")
+                continue
+            # the official label wins over an alias printed earlier (住房保障 under 援助其他地区支出, then 住房保障支出)
+            earlier.values.pop("line", None)
+            missed.append(f"{earlier.values.get('item') or ''} (again {line.code})")
+        if line is None:
+            missed.append(label)
             continue
-        given.add((place, line.code))
+        given[(place, line.code)] = (row, official)
         values["line"] = line.code
         if line.code in openers:
             blocks[side] = line.code
