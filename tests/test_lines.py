@@ -16,8 +16,6 @@ from opendata.standard import load_standard
 from .documents import text_document
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared")
 SOURCES = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "references" / "pdf").glob("*.pdf"))
 SUMMARIES = ("income_expenditure_summary", "fiscal_appropriation_summary")
 CATEGORIES = ("overseas_travel", "vehicle", "vehicle_purchase", "vehicle_operation", "reception")
@@ -167,3 +165,16 @@ def test_a_label_shared_by_two_lines_is_decided_by_the_row_type(tmp_path):
     table = convert_file(text_document(tmp_path, text)).disclosure.tables["income_expenditure_summary"]
     lines = {(row.values["side"], row.row_type): row.values.get("line") for row in table.rows if "合计" in row.values["item"]}
     assert lines == {("income", "total"): "total_income", ("expenditure", "total"): "total_expenditure"}
+
+
+def test_a_named_projects_amount_is_one_fact(packages):
+    """The facts view names the project (`project`) of project-keyed tables: 001 prints
+    困难人员参加城乡居民基本养老保险代缴保费（2023年） once in its project table, 1,738,000.00 元, under the
+    function class 财政代缴城乡居民基本养老保险费支出 (the row's `item`)."""
+    rows = packages["001_55e2fc65d40c4b28.txt"]
+    found = [row for row in rows if row["table"] == "project_expenditure" and row["measure"] == "total"
+             and row["project"] == "困难人员参加城乡居民基本养老保险代缴保费（2023年）"]
+    assert [(row["amount"], row["item"]) for row in found] == [(Decimal("1738000"), "财政代缴城乡居民基本养老保险费支出")]
+    named = [row for row in rows if row["table"] == "project_expenditure" and row["measure"] == "total" and row["project"]]
+    assert len(named) == len({row["project"] for row in named}) == 7
+    assert not any(row["project"] for row in rows if row["table"] in SUMMARIES)
