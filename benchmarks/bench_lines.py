@@ -42,7 +42,7 @@ def measure(folder: Path):
         for table in disclosure.tables.values():
             if table.table_id not in TABLES:
                 continue
-            for label in assign_table(table):
+            for label in assign_table(table, disclosure.fiscal_year, disclosure.unit_name):
                 unmapped[(table.table_id, line_key(label.split(" (again")[0]))] += 1
             rows = [row for row in table.rows if row.values.get("line")]
             codes = {line.code for line in table_lines(table.table_id)}

@@ -48,6 +48,8 @@ def test_every_line_code_is_unique_and_names_catalog_tables():
     for row in rows:
         assert set(row["table"].split()) <= set(standard.tables), row
         assert row["within"] in ("", *codes), row
+    figures = {row["code"] for row in standard.codelists["key_figures"].rows}
+    assert figures <= {row["code"] for row in rows if "key_figures" in row["table"].split()}
 
 
 @pytest.mark.parametrize("label, key", [("一、一般公共预算拨款收入", "一般公共预算拨款收入"), ("（一）一般公共预算资金", "一般公共预算资金"),
@@ -178,3 +180,28 @@ def test_a_named_projects_amount_is_one_fact(packages):
     named = [row for row in rows if row["table"] == "project_expenditure" and row["measure"] == "total" and row["project"]]
     assert len(named) == len({row["project"] for row in named}) == 7
     assert not any(row["project"] for row in rows if row["table"] in SUMMARIES)
+
+
+def test_rows_of_other_years_get_no_line_and_the_own_unit_row_is_the_total():
+    """A 三公 table listing units with one row per year (上年 / 当年 / 增减变化, or 2025年 / 2026年) and no
+    合计 row: the lines are the disclosure's own year, and its own unit's row is the total."""
+    from opendata.convert.lines import assign_table
+    from opendata.model import Row, Table
+
+    def unit_rows(unit, periods):
+        return [Row(f"{unit}/{period}", "item", {"unit_name": unit, "period": period, "item": unit, "total": Decimal(n)})
+                for n, period in enumerate(periods, start=1)]
+
+    table = Table("three_public_expenses", columns=["unit_name", "period", "item", "total"])
+    table.rows = unit_rows("测试市测试局", ["上年", "当年", "增减变化情况"]) + unit_rows("测试市测试局（本级）", ["上年", "当年", "增减变化情况"])
+    assert assign_table(table, 2026, "测试市测试局") == []
+    assert [(row.values["period"], row.values["unit_name"]) for row in table.rows if row.values.get("line") == "total"] \
+        == [("当年", "测试市测试局")]
+    table.rows = unit_rows("测试市测试局", ["2025年", "2026年", "增减变化金额"])
+    assign_table(table, 2026, "测试市测试局")
+    assert [row.values["period"] for row in table.rows if row.values.get("line")] == ["2026年"]
+    with_total = Table("three_public_expenses", columns=["unit_name", "period", "item", "total"])
+    with_total.rows = [Row("total", "total", {"period": "2026年", "item": "合计", "total": Decimal(1)})] \
+        + unit_rows("测试市测试局", ["2026年"])
+    assign_table(with_total, 2026, "测试市测试局")
+    assert [row.values.get("line") for row in with_total.rows] == ["total", None]

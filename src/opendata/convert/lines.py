@@ -28,6 +28,7 @@ from ..standard import load_standard
 
 _PREFIX = re.compile(r"^(其中:?|加:|减:|[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十\d]+\)[、.．]?|\d+[、.．]|第[一二三四五六七八九十]+[部分项])")
 SHOWN = 5   # labels named in a report
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,28 @@ def _unit_row(values: dict) -> bool:
     return bool(values.get("unit_code")) or (bool(item) and item == values.get("unit_name"))
 
 
-def assign_table(table: Table) -> list[str]:
+def _other_period(values: dict, fiscal_year: int | None) -> bool:
+    """A row printed for another year or a comparison (period 2025年 or 增减变化 in a 2026
+    disclosure, tables printing several rows per unit): the lines are the disclosure's own year."""
+    period = values.get("period")
+    if not period:
+        return False
+    year = _YEAR.search(str(period))
+    if year is None:
+        return normalise_label(str(period)) not in load_standard().row_words("current_period")
+    return fiscal_year is not None and int(year.group()) != fiscal_year
+
+
+def _same_unit(values: dict, unit_name: str | None) -> bool:
+    return bool(unit_name) and normalise_label(values.get("unit_name"), fold_width=True) == normalise_label(unit_name, fold_width=True)
+
+
+def assign_table(table: Table, fiscal_year: int | None = None, unit_name: str | None = None) -> list[str]:
     """Set `line` on the rows of `table` that map to a line; returns the labels of the rows that
-    do not (units of a 三公 table listing units aside). A table without lines is left alone."""
+    do not (units of a 三公 table listing units aside). A table without lines is left alone. Rows
+    whose `period` is not `fiscal_year` (the year before, the change) are given no line and not
+    returned. In a table listing units with no total row, the row of the disclosure's own unit
+    (`unit_name`: the department, its subordinate units below) is the total."""
     lines, index = _lines()
     if table.table_id == "key_figures":
         known = {line.code for line in table_lines("key_figures")}
@@ -115,10 +135,15 @@ def assign_table(table: Table) -> list[str]:
     blocks: dict[str, str | None] = {}
     given: dict[tuple, tuple] = {}   # (place, line) -> (row, printed with the official label)
     missed: list[str] = []
+    own = []
     for row in table.rows:
         values = row.values
         values.pop("line", None)
+        if _other_period(values, fiscal_year):
+            continue
         if _unit_row(values):
+            if _same_unit(values, unit_name):
+                own.append(row)
             continue
         side = values.get("side") or ""
         label = values.get("item") or ""
@@ -144,6 +169,9 @@ def assign_table(table: Table) -> list[str]:
             blocks[side] = line.code
         elif not line.within:
             blocks[side] = None
+    if "total" in lines and table.table_id in lines["total"].tables and not any(code == "total" for _, code in given):
+        for row in own:
+            row.values["line"] = "total"
     return missed
 
 
@@ -151,7 +179,7 @@ def assign_lines(disclosure: Disclosure, warnings=None) -> None:
     """Set `line` on the rows of every table of `disclosure` that has lines (codelists/lines.csv);
     report the rows that map to none once per table in `warnings` (an `errors.Warnings`)."""
     for table in disclosure.tables.values():
-        missed = assign_table(table)
+        missed = assign_table(table, disclosure.fiscal_year, disclosure.unit_name)
         if missed and warnings is not None:
             shown = "、".join(missed[:SHOWN]) + (f" … ({len(missed) - SHOWN} more)" if len(missed) > SHOWN else "")
             warnings.add(f"info: {len(missed)} row(s) match no canonical line of the table (codelists/lines.csv), "
