@@ -42,6 +42,7 @@ def measure(folder: Path):
         for table in disclosure.tables.values():
             if table.table_id not in TABLES:
                 continue
+            printed[(table.table_id, "")] += 1
             for label in assign_table(table, disclosure.fiscal_year, disclosure.unit_name):
                 unmapped[(table.table_id, line_key(label.split(" (again")[0]))] += 1
             rows = [row for row in table.rows if row.values.get("line")]
@@ -73,6 +74,7 @@ def main(argv=None) -> int:
     print(f"{packages} package(s) in {args.folder}")
     print(f"{'table':30} {'line':38} {'print':>5} {'one':>5} {'>1':>4}")
     for table in TABLES:
+        print(f"{table:30} {'(packages printing the table)':38} {printed[(table, '')]:5d}")
         for line in table_lines(table):
             key = (table, line.code)
             if not printed[key] and not args.all:
