@@ -96,8 +96,10 @@ def test_code_lengths_flat_tables_and_row_words():
     for table_id in STANDARD.flat_tables:
         spec = STANDARD.tables[table_id]
         assert spec.is_money and not spec.two_sided, table_id
-    # row_words.csv: carry-over and current-year words, none of which names the other kind
-    assert {row["code"] for row in STANDARD.codelists["row_words"].rows} == {"carry", "current", "part"}
+    # row_words.csv: carry-over and current-year words, none of which names the other kind, the
+    # narrowing words of a part, and the periods that name the disclosure's own year
+    assert {row["code"] for row in STANDARD.codelists["row_words"].rows} == {"carry", "current", "part", "current_period"}
+    assert "当年" in STANDARD.row_words("current_period")
     carry, current = STANDARD.row_words("carry"), STANDARD.row_words("current")
     assert "弥补收支差额" in carry and "本年拨款" in current
     assert not any(a in b or b in a for a in carry for b in current)

@@ -13,7 +13,7 @@ from .package import Package, find_packages
 from .standard import load_standard
 
 FACT_COLUMNS = [
-    "package", "table", "side", "function_code", "economic_code", "item", "measure", "amount",
+    "package", "table", "side", "function_code", "economic_code", "item", "line", "project", "measure", "amount",
     "row_id", "row_type", "fiscal_year", "stage",
 ]
 
@@ -23,7 +23,9 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
     packages, or one `Package` object, e.g. a release held in memory), each read through
     `Package` (`Package.open(folder).disclosure()`).
 
-    Keys are FACT_COLUMNS. `amount` is a `decimal.Decimal` in 元 (exactly as stored),
+    Keys are FACT_COLUMNS. `line` is the row's canonical line (codelists/lines.csv) in the tables
+    whose rows are a fixed list, `project` the project name (`project_name`) in the tables that
+    name projects (project expenditure, performance targets, self-evaluations …); "" elsewhere. `amount` is a `decimal.Decimal` in 元 (exactly as stored),
     `fiscal_year` an int (None when the package has none); every other value is a string
     ("" when empty). Raises `opendata.package.PackageError` when `path` holds no package."""
     standard = load_standard()
@@ -49,6 +51,8 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
                         "function_code": row.values.get("function_code") or "",
                         "economic_code": row.values.get("economic_code") or row.values.get("gov_economic_code") or "",
                         "item": row.values.get("item") or "",
+                        "line": row.values.get("line") or "",
+                        "project": row.values.get("project_name") or "",
                         "measure": measure,
                         "amount": amount,
                         "row_id": row.row_id,

@@ -30,6 +30,7 @@ from ..standard import load_standard
 from ..version import __version__
 from . import metadata
 from .errors import ConversionError, Warnings
+from .lines import assign_lines
 from .limits import LimitError, Limits
 from .text import convert_text
 
@@ -189,6 +190,7 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
     converter = FORMATS.get(detect_format(path), CONVERTERS.get(path.suffix.lower(), convert_text))
     warnings = Warnings(path.name)
     disclosure = converter(path, warnings, limits)
+    assign_lines(disclosure, warnings)
     try:
         check_complete(disclosure, path, warnings)
     except ConversionError as error:

@@ -1,0 +1,186 @@
+"""Canonical lines of the fixed-line tables (schema/codelists/lines.csv).
+
+The income and expenditure lines of 收支总表 and 财政拨款收支总表, the categories of the 三公
+table and the key figures are known by a canonical id (`line`) whatever label the document
+printed: 一般公共预算拨款收入, 一、一般公共预算财政拨款收入 and （一）一般公共预算资金 are all
+`general_budget_appropriation_income`. `assign_lines` sets `line` on every row whose printed
+label (`item`) is the official label or an alias of one line of its table and side, after
+numbering (一、 （一） 1. (1)), 其中 / 加 / 减 and white space are stripped; the label itself is
+kept as printed. Rows it cannot map keep `line` empty and are reported once per table.
+
+A label that names two lines is decided by the row type (收入合计 is the current-year subtotal
+on a subtotal row, the grand total on a total row) and by the block the row stands in: the
+lines with `within` set apply to the rows under the line they name (一般公共预算拨款 under
+上年结转 is `carryover_general_budget`); a row given a line without `within` closes the block.
+A line is given once per side (and unit and period) of a table: a second row of the same line
+keeps `line` empty and is reported, unless it prints the official label where the first printed
+an alias (then the first loses it).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..labels import normalise_label
+from ..model import Disclosure, Table
+from ..standard import load_standard
+
+_PREFIX = re.compile(r"^(其中:?|加:|减:|[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十\d]+\)[、.．]?|\d+[、.．]|第[一二三四五六七八九十]+[部分项])")
+SHOWN = 5   # labels named in a report
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of codelists/lines.csv."""
+    code: str
+    tables: tuple[str, ...]
+    side: str
+    label_zh: str
+    keys: tuple[str, ...]
+    within: str
+    row_type: str
+
+
+def line_key(label: str | None) -> str:
+    """A printed row label in the form lines are matched in: NFKC, no white space, quotes
+    dropped, leading numbering (一、 （一） 1. (1)) and 其中: / 加: / 减: stripped, trailing colon
+    dropped."""
+    key = normalise_label(label, fold_width=True, punctuation=True).rstrip(":")
+    previous = None
+    while key != previous:
+        previous, key = key, _PREFIX.sub("", key, count=1)
+    return key or previous
+
+
+@lru_cache(maxsize=1)
+def _lines() -> tuple[dict[str, Line], dict[str, dict[str, list[Line]]]]:
+    """The lines by code, and by table and label key."""
+    standard = load_standard()
+    rows = standard.codelists["lines"].rows if "lines" in standard.codelists else []
+    lines: dict[str, Line] = {}
+    index: dict[str, dict[str, list[Line]]] = {}
+    for row in rows:
+        labels = [row["label_zh"], *(row.get("aliases") or "").split("|")]
+        keys = tuple(dict.fromkeys(line_key(label) for label in labels if label.strip()))
+        line = Line(row["code"], tuple(row["table"].split()), row.get("side") or "", row["label_zh"], keys,
+                    row.get("within") or "", row.get("row_type") or "")
+        lines[line.code] = line
+        for table in line.tables:
+            for key in keys:
+                index.setdefault(table, {}).setdefault(key, []).append(line)
+    return lines, index
+
+
+def table_lines(table_id: str) -> list[Line]:
+    """The lines of one table of the catalog, in code-list order ([] for a table without lines)."""
+    lines, _ = _lines()
+    return [line for line in lines.values() if table_id in line.tables]
+
+
+def _choose(candidates: list[Line], row_type: str, block: str | None) -> Line | None:
+    if len(candidates) > 1:
+        typed = [line for line in candidates if not line.row_type or line.row_type == row_type]
+        candidates = typed
+    inside = [line for line in candidates if line.within and line.within == block]
+    if inside:
+        candidates = inside
+    else:
+        candidates = [line for line in candidates if not line.within]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _unit_row(values: dict) -> bool:
+    """A row that names a unit (the 三公 table listing units): its label is the unit, no line."""
+    item = values.get("item")
+    return bool(values.get("unit_code")) or (bool(item) and item == values.get("unit_name"))
+
+
+def _other_period(values: dict, fiscal_year: int | None) -> bool:
+    """A row printed for another year or a comparison (period 2025年 or 增减变化 in a 2026
+    disclosure, tables printing several rows per unit): the lines are the disclosure's own year."""
+    period = values.get("period")
+    if not period:
+        return False
+    year = _YEAR.search(str(period))
+    if year is None:
+        return normalise_label(str(period)) not in load_standard().row_words("current_period")
+    return fiscal_year is not None and int(year.group()) != fiscal_year
+
+
+def _same_unit(values: dict, unit_name: str | None) -> bool:
+    return bool(unit_name) and normalise_label(values.get("unit_name"), fold_width=True) == normalise_label(unit_name, fold_width=True)
+
+
+def assign_table(table: Table, fiscal_year: int | None = None, unit_name: str | None = None) -> list[str]:
+    """Set `line` on the rows of `table` that map to a line; returns the labels of the rows that
+    do not (units of a 三公 table listing units aside). A table without lines is left alone. Rows
+    whose `period` is not `fiscal_year` (the year before, the change) are given no line and not
+    returned. In a table listing units with no total row, the row of the disclosure's own unit
+    (`unit_name`: the department, its subordinate units below) is the total."""
+    lines, index = _lines()
+    if table.table_id == "key_figures":
+        known = {line.code for line in table_lines("key_figures")}
+        table.add_column("line")
+        for row in table.rows:
+            if row.values.get("figure") in known:
+                row.values["line"] = row.values["figure"]
+        return []
+    by_key = index.get(table.table_id)
+    if not by_key:
+        return []
+    openers = {line.within for line in lines.values() if line.within}
+    table.add_column("line")
+    blocks: dict[str, str | None] = {}
+    given: dict[tuple, tuple] = {}   # (place, line) -> (row, printed with the official label)
+    missed: list[str] = []
+    own = []
+    for row in table.rows:
+        values = row.values
+        values.pop("line", None)
+        if _other_period(values, fiscal_year):
+            continue
+        if _unit_row(values):
+            if _same_unit(values, unit_name):
+                own.append(row)
+            continue
+        side = values.get("side") or ""
+        label = values.get("item") or ""
+        key = line_key(label)
+        candidates = [line for line in by_key.get(key, []) if line.side in ("", side)]
+        line = _choose(candidates, row.row_type, blocks.get(side)) if candidates else None
+        place = (side, values.get("unit_code") or "", values.get("unit_name") or "", values.get("period") or "")
+        official = line is not None and key == line.keys[0]
+        if line is not None and (place, line.code) in given:
+            earlier, earlier_official = given[(place, line.code)]
+            if not official or earlier_official:
+                missed.append(f"{label} (again {line.code})")
+                continue
+            # the official label wins over an alias printed earlier (住房保障 under 援助其他地区支出, then 住房保障支出)
+            earlier.values.pop("line", None)
+            missed.append(f"{earlier.values.get('item') or ''} (again {line.code})")
+        if line is None:
+            missed.append(label)
+            continue
+        given[(place, line.code)] = (row, official)
+        values["line"] = line.code
+        if line.code in openers:
+            blocks[side] = line.code
+        elif not line.within:
+            blocks[side] = None
+    if "total" in lines and table.table_id in lines["total"].tables and not any(code == "total" for _, code in given):
+        for row in own:
+            row.values["line"] = "total"
+    return missed
+
+
+def assign_lines(disclosure: Disclosure, warnings=None) -> None:
+    """Set `line` on the rows of every table of `disclosure` that has lines (codelists/lines.csv);
+    report the rows that map to none once per table in `warnings` (an `errors.Warnings`)."""
+    for table in disclosure.tables.values():
+        missed = assign_table(table, disclosure.fiscal_year, disclosure.unit_name)
+        if missed and warnings is not None:
+            shown = "、".join(missed[:SHOWN]) + (f" … ({len(missed) - SHOWN} more)" if len(missed) > SHOWN else "")
+            warnings.add(f"info: {len(missed)} row(s) match no canonical line of the table (codelists/lines.csv), "
+                         f"their line is left empty: {shown} (行未对应标准行)", line=table.first_line, table=table.key)
