@@ -23,7 +23,7 @@ publish), `verify` (drift behind the recorded hashes), `pull` (reading a package
 """
 from __future__ import annotations
 
-from .client import MAX_REDIRECTS, READ_SUFFIXES, TRANSIENT_STATUS, Portal, error_text, is_write, origin
+from .client import MAX_REDIRECTS, READ_SUFFIXES, TRANSIENT_STATUS, EmptyPortal, Portal, error_text, is_write, origin
 from .config import DEFAULT_CONFIG, portal_url, read_config, redact, resolve_token
 from .datastore import DATASTORE_CHUNK, DATASTORE_TYPES, datastore_fields, datastore_records
 from .errors import (AuthError, ConfigError, InvalidPackage, PackageRefused, PortalDown, PublishError, TransientError,
