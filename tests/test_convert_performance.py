@@ -156,3 +156,23 @@ def test_an_unlabelled_amount_row_above_the_first_project_is_the_lists_total():
     assert (first.row_type, first.values["item"], first.values["total"]) == ("total", "合计", Decimal("12667500.00"))
     assert all(row.values.get("item") for row in table.rows)
     assert any("without a label above the first project" in w for w in result.warnings)
+
+
+def test_target_content_and_scoring_standard_columns_are_kept():
+    """042.pdf p. 22 (2026年项目支出绩效目标表) prints 指标值内容 and 评（扣）分标准 beside 指标值: read by hand
+    with `pdftotext -layout`, 水费 120 万元 has 指标值内容 水费财政拨款总费用 and the standard 偏离目标40%不得分；… ;
+    both are kept (fields target_content, scoring_standard), not warned as columns not recognised."""
+    import pytest
+
+    from opendata.convert import convert_file
+    from tests.corpus_compare import CORPUS
+
+    source = CORPUS / "042.pdf"
+    if not source.exists():
+        pytest.skip("the national corpus is not here")
+    result = convert_file(source)
+    rows = result.disclosure.tables["project_performance_targets"].rows
+    water = next(r.values for r in rows if r.values.get("indicator_level3") == "水费")
+    assert (water["target_value"], water["target_content"]) == ("120", "水费财政拨款总费用")
+    assert water["scoring_standard"].startswith("偏离目标40%不得分") and water["scoring_standard"].endswith("无偏离得满分")
+    assert not [w for w in result.warnings if "not recognised" in w]

@@ -57,3 +57,26 @@ def test_a_line_without_amounts_is_kept_once(tmp_path):
     rows = convert_file(text_document(tmp_path, table)).disclosure.tables["three_public_expenses"].rows
     assert [(r.values.get("unit_code"), r.values.get("period")) for r in rows] == [
         (None, "上年"), (None, "当年"), ("101", None), ("101001", "上年"), ("101001", "当年")]
+
+
+def test_year_groups_named_with_their_figures_are_periods(tmp_path):
+    """2025年预算数 | 2026年预算数 over the same 三公 measures: one row per year (title_words.csv
+    year_figure)."""
+    table = three_public(["2025年预算数", "2026年预算数"], "\t合计\t176.70\t\t134.00\t42.70\t142.00\t\t102.00\t40.00")
+    rows = convert_file(text_document(tmp_path, table)).disclosure.tables["three_public_expenses"].rows
+    assert [(r.values["period"], r.values["total"]) for r in rows] == [
+        ("2025年预算数", Decimal("176.70")), ("2026年预算数", Decimal("142.00"))]
+
+
+def test_the_narrative_is_compared_with_the_documents_own_year(tmp_path):
+    """The 三公 figure of the narrative is the own year's total (2026年预算数 of a 2026 budget, 当年
+    beside 上年), not the year before's: a true figure raises nothing, a wrong one is found."""
+    table = three_public(["2025年预算数", "2026年预算数"], "\t合计\t176.70\t\t134.00\t42.70\t142.00\t\t102.00\t40.00")
+    found = {}
+    for figure in ("142.00", "150.00"):
+        text = f"二、“三公”经费支出情况\n2026年“三公”经费预算{figure}元。"
+        folder = tmp_path / figure
+        folder.mkdir()
+        out = write_package(convert_file(text_document(folder, table, text)).disclosure, folder / "package")
+        found[figure] = [f.rule for f in validate_package(out).findings if f.rule.startswith("narrative")]
+    assert found["142.00"] == [] and "narrative.figure-mismatch" in found["150.00"], found

@@ -224,3 +224,16 @@ def test_a_text_that_is_no_disclosure_is_still_refused(tmp_path):
     source.write_text("测试市测试局2024年工作通知\n编制单位：测试市测试局\n请各单位认真落实。\n" * 5, encoding="utf-8")
     with pytest.raises(ConversionError, match="no table of a budget disclosure"):
         convert_file(source)
+
+
+@pytest.mark.parametrize("title, level, expected", [
+    ("上海市测试医院2024年单位预算", "unit", "上海市测试医院2024年单位预算"),
+    ("测试市测试局2024年部门预算", "department", "测试市测试局2024年部门预算"),
+    ("上海市测试医院2023年单位决算", "unit", "上海市测试医院2023年单位决算"),
+])
+def test_the_package_title_names_a_units_disclosure_as_printed(tmp_path, title, level, expected):
+    """A unit's own disclosure (单位预算 / 单位决算) is titled so, not 部门预算 (stages.csv unit_title_zh)."""
+    source = tmp_path / "doc.txt"
+    source.write_text(document(title), encoding="utf-8")
+    d = convert_file(source).disclosure
+    assert (d.level, d.title) == (level, expected)

@@ -402,6 +402,19 @@ def test_token_from_config_file(ckan_server, tmp_path):
     assert ckan_server.token not in res.output
 
 
+def test_dry_run_without_a_portal_lists_a_first_publication(tmp_path):
+    """`publish --dry-run` with no address previews offline what a first publication creates;
+    without --dry-run no address is still an error."""
+    config = tmp_path / "empty.ini"
+    config.write_text("[ckan]\n", encoding="utf-8")
+    env = {"CKAN_API_TOKEN": "", "CKAN_URL": ""}
+    dry = CliRunner().invoke(main, ["publish", str(SEEDS[0]), "--config", str(config), "--allow-invalid", "--dry-run"], env=env)
+    assert dry.exit_code == 0, dry.output
+    assert "would create-dataset" in dry.output and "would upload" in dry.output
+    real = CliRunner().invoke(main, ["publish", str(SEEDS[0]), "--config", str(config), "--allow-invalid"], env=env)
+    assert real.exit_code != 0 and "no portal address" in real.output
+
+
 # ------------------------------------------------------------------ ckanext-scheming
 
 SCHEMA_FILE = REPO / "schema" / "ckan" / "dataset.json"

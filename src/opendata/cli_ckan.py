@@ -13,8 +13,10 @@ from .package import PackageError
 CONFIG_HELP = "INI file with a [ckan] section (url, token). Default: ~/.config/opendata/ckan.ini."
 
 
-def _portal(ckan_url: str | None, config: Path | None, need_token: bool, retries: int = 4):
-    from .ckan import ConfigError, Portal, read_config, resolve_token
+def _portal(ckan_url: str | None, config: Path | None, need_token: bool, retries: int = 4, offline: bool = False):
+    """The portal of --ckan / CKAN_URL / the config file. With `offline` (a dry run) and no
+    address: EmptyPortal, so the plan is that of a first publication."""
+    from .ckan import ConfigError, EmptyPortal, Portal, read_config, resolve_token
 
     try:
         settings = read_config(config)  # read even when not needed: a bad or missing file is an error
@@ -22,6 +24,10 @@ def _portal(ckan_url: str | None, config: Path | None, need_token: bool, retries
         token = resolve_token(config)
     except ConfigError as exc:  # names the file and line, never its content
         fail(str(exc))
+    if not url and offline:
+        click.echo("no portal address given: planned as for a portal that holds nothing yet "
+                   "(未指定门户地址，按首次发布列出)", err=True)
+        return EmptyPortal()
     if not url:
         fail("no portal address: give --ckan URL (or CKAN_URL, or url in the config file)")
     if need_token and not token:
@@ -37,7 +43,8 @@ def _portal(ckan_url: str | None, config: Path | None, need_token: bool, retries
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--ckan", "ckan_url", envvar="CKAN_URL", help="The portal's address (or CKAN_URL).")
 @click.option("--org", help="Organization name (created when missing and allowed). Default: division-unit code.")
-@click.option("--dry-run", is_flag=True, help="List what would be created or changed; write nothing.")
+@click.option("--dry-run", is_flag=True, help="List what would be created or changed; write nothing. "
+              "Without a portal address: what a first publication would create.")
 @click.option("--allow-invalid", is_flag=True, help="Publish packages that have validation errors.")
 @click.option("--excel-csv", is_flag=True, help="Also upload every table as UTF-8 CSV with BOM (<table>-excel).")
 @click.option("--verify", is_flag=True,
@@ -91,7 +98,7 @@ def publish_command(path, ckan_url, org, dry_run, allow_invalid, excel_csv, veri
         packages = find_packages(path)
     except PackageError as exc:
         fail(str(exc))
-    portal = _portal(ckan_url, config, need_token=not dry_run, retries=retries)
+    portal = _portal(ckan_url, config, need_token=not dry_run, retries=retries, offline=dry_run)
     err = Console(stderr=True)
     options = dict(org=org, dry_run=dry_run, allow_invalid=allow_invalid, excel_csv=excel_csv, verify=verify)
     stopped = None

@@ -71,11 +71,13 @@ def package_name(disclosure: Disclosure) -> str:
 
 def package_title(disclosure: Disclosure) -> str:
     """The package's title: unit name, fiscal year and the stage's Chinese title
-    (schema/codelists/stages.csv), e.g. 北京市东城区某单位2024年部门预算; what was not found
-    reads 单位名称未知 / 年度未知 / 阶段未知. StopIteration for a stage the standard does not know."""
+    (schema/codelists/stages.csv: `unit_title_zh` for a unit's disclosure, level "unit"), e.g.
+    北京市东城区某单位2024年部门预算 or 上海市某医院2024年单位预算; what was not found reads
+    单位名称未知 / 年度未知 / 阶段未知. StopIteration for a stage the standard does not know."""
     stage = "阶段未知"
     if disclosure.stage:
-        stage = next(row["title_zh"] for row in load_standard().codelists["stages"].rows if row["code"] == disclosure.stage)
+        row = next(row for row in load_standard().codelists["stages"].rows if row["code"] == disclosure.stage)
+        stage = row["unit_title_zh"] if disclosure.level == "unit" and row.get("unit_title_zh") else row["title_zh"]
     year = f"{disclosure.fiscal_year}年" if disclosure.fiscal_year is not None else "年度未知"
     return f"{disclosure.unit_name or '单位名称未知'}{year}{stage}"
 

@@ -23,7 +23,7 @@ publish), `verify` (drift behind the recorded hashes), `pull` (reading a package
 """
 from __future__ import annotations
 
-from .client import MAX_REDIRECTS, READ_SUFFIXES, TRANSIENT_STATUS, Portal, error_text, is_write, origin
+from .client import MAX_REDIRECTS, READ_SUFFIXES, TRANSIENT_STATUS, EmptyPortal, Portal, error_text, is_write, origin
 from .config import DEFAULT_CONFIG, portal_url, read_config, redact, resolve_token
 from .datastore import DATASTORE_CHUNK, DATASTORE_TYPES, datastore_fields, datastore_records
 from .errors import (AuthError, ConfigError, InvalidPackage, PackageRefused, PortalDown, PublishError, TransientError,
@@ -36,7 +36,7 @@ from .sync import OUR_SUFFIXES, PublishResult, Step, check_unique_names, execute
 from .verify import datastore_rows, verify_dataset
 
 __all__ = [
-    "AuthError", "ConfigError", "DATASTORE_CHUNK", "DATASTORE_TYPES", "DEFAULT_CONFIG", "DatasetSpec", "EXTRA_KEYS",
+    "AuthError", "ConfigError", "DATASTORE_CHUNK", "DATASTORE_TYPES", "DEFAULT_CONFIG", "DatasetSpec", "EmptyPortal", "EXTRA_KEYS",
     "InvalidPackage", "MAX_REDIRECTS", "OUR_SUFFIXES", "PackageRefused", "Portal", "PortalDown", "PublishError",
     "PublishResult", "READ_SUFFIXES", "ResourceSpec", "Step", "TRANSIENT_STATUS", "TransientError", "UnreadableTable",
     "as_package", "check_unique_names", "content_hash", "current_extras", "datastore_fields", "datastore_records",

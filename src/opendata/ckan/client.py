@@ -276,3 +276,25 @@ def _never_sent(exc: Exception) -> bool:
         text = str(exc)
         return "NewConnectionError" in text or "Connection refused" in text
     return _status(exc) in (502, 503)
+
+
+class EmptyPortal:
+    """No portal at all, for `publish --dry-run` without an address: every read answers "not
+    found" (so the plan is what a first publication would do) and a write raises PublishError.
+    Same attributes as Portal for what `publish` reads (url, token, writes, backoff …)."""
+
+    url = "(no portal)"
+    token = None
+    writes = writes_unknown = 0
+    backoff = 0.0
+
+    def call(self, action: str, files: dict | None = None, **data):
+        if is_write(action):
+            raise PublishError(f"no portal address: {action} cannot be sent (dry run only)")
+        raise ckanapi.NotFound(f"{action}: no portal")
+
+    def wait(self, seconds: float) -> None:
+        """Nothing to wait for."""
+
+    def close(self) -> None:
+        """Nothing to close."""

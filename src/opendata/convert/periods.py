@@ -15,14 +15,17 @@ from ..standard import TableSpec
 from .columns import Column
 from .recognise import title_words, header_key, relative_year
 
-_YEAR = re.compile(r"^(19|20)\d{2}年度?$")
+_YEAR = re.compile(r"^(19|20)\d{2}年度?(.*)$")
 
 
 def is_period_heading(text: str) -> bool:
-    """Whether a header cell names a period: a year (2026年), this year's or the year before's
+    """Whether a header cell names a period: a year (2026年), a year with the words of a year's
+    figures (2025年预算数; codelists/title_words.csv year_figure), this year's or the year before's
     words (当年, 上年) or a change word (增减变化情况)."""
     key = header_key(text)
-    return bool(key) and (bool(_YEAR.match(key)) or bool(relative_year(key)) or key in title_words("change"))
+    year = _YEAR.match(key or "")
+    return bool(key) and (bool(year and (not year.group(2) or year.group(2) in title_words("year_figure")))
+                          or bool(relative_year(key)) or key in title_words("change"))
 
 
 def find_period_groups(columns: list[Column], spec: TableSpec) -> list[tuple[str, list[Column]]] | None:

@@ -3,10 +3,13 @@ quantity printed in two tables agrees. The tables and measures of each compariso
 read from the standard."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
+from ...labels import header_key
 from ...model import Row, Table
+from ...standard import load_standard
 from ..rules import ZERO, Context, amount_of, measures_of, printed, strip_label, sum_values, table_tolerance
 from .blocks import Block, carry_is_zero, current_value_row, item_label, side_block
 from .common import HIERARCHY_FIELDS, measure_title, row_name
@@ -49,7 +52,29 @@ def total_row(table: Table | None) -> Row | None:
         row.values.get(name) for row in table.rows for name in HIERARCHY_FIELDS) else []
     candidates = totals or [row for row in table.rows if row.row_type == "total" or strip_label(item_label(row)) in ("合计", "总计")]
     grand = [row for row in candidates if row.row_type == "total"] or candidates
+    if len(grand) > 1:   # one grand total per period printed side by side: the document's own year's
+        current = current_period([row.values.get("period") for row in table.rows])
+        grand = [row for row in grand if current is not None and row.values.get("period") == current]
     return grand[0] if len(grand) == 1 else None
+
+
+def current_period(periods: list) -> str | None:
+    """Of the period headings a table's rows print (convert/periods.py: 上年 | 当年 | 增减, or
+    2025年预算数 | 2026年预算数), the document's own year's: the this-year words (当年,
+    codelists/title_words.csv this_year), else the latest year printed; None when the rows print
+    fewer than two periods or no such heading."""
+    headings = [p for p in dict.fromkeys(periods) if p]
+    if len(headings) < 2:
+        return None
+    words = next(row["words"] for row in load_standard().codelists["title_words"].rows if row["code"] == "this_year")
+    own = [p for p in headings if header_key(p) in words.split("|")]
+    if own:
+        return own[0]
+    years = {p: int(m.group(1)) for p in headings if (m := re.match(r"((?:19|20)\d{2})年", header_key(p)))}
+    if not years:
+        return None
+    latest = max(years.values())
+    return next(p for p, y in years.items() if y == latest) if list(years.values()).count(latest) == 1 else None
 
 
 def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, topic: str) -> None:
