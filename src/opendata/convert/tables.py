@@ -16,48 +16,17 @@ from .layout import CellRow
 from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type, two_sided_as_printed
 from .header_repair import split_run_together
 from .periods import find_period_groups, period_of, period_rows
-from .recognise import clean_label, is_table_number, relative_year, row_type_for
-from .segment import META_LINE, NOTE_LINE, is_unit_line
+from .recognise import clean_label, relative_year, row_type_for
+from .table_meta import table_meta
 from .table_rows import finish_rows, unit_heads
 
 UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
-DECIMALS_WORDS = {"两": 2, "二": 2, "六": 6, "四": 4, "一": 1, "三": 3, "2": 2, "6": 6, "4": 4}
-UNIT_IN_TEXT = re.compile(r"(万元|元)")
-KEEP_DECIMALS = re.compile(r"保留(\S)位小数")
 TEXT_FIELDS_INHERITED = ("project_code", "project_name", "project_category", "department", "unit_name", "unit_code",
                          "responsible_person", "contact_phone", "goal", "indicator_level1", "indicator_level2")
 LABEL_FIELDS = ("item", "project_name")   # dimensions that hold a two-sided table's row labels
 GROUP_NAME_FIELDS = ("project_name", "economic_name", "gov_economic_name")   # printed left of the item column: a group
 NAME_FIELDS = ("project_name", "unit_name", "economic_name", "gov_economic_name", "procurement_method", "project_category")   # a row printing no label is named by these, in order
 EMPTY_MARKS = {"-", "—", "--", "——", "/", "无"}
-
-
-def table_meta(rows: list[CellRow]) -> tuple[list[CellRow], dict]:
-    """Take unit lines, notes, table numbers (公开表一) and 单位名称 lines out of the rows (a row whose every cell is one of
-    them, such as 编制单位：… beside 单位：元, too)."""
-    meta = {"unit": None, "decimals": None, "notes": [], "unit_name": None}
-    kept = []
-    for row in rows:
-        filled = row.filled
-        text = " ".join(filled)
-        if filled and all(META_LINE.search(cell) or is_unit_line(cell) for cell in filled):   # 编制单位：… | 单位：元
-            unit = UNIT_IN_TEXT.search(text.split("单位名称")[-1]) if "单位名称" not in text or "单位：" in text or "单位:" in text else None
-            if "单位名称" in text:
-                name = re.split(r"单位名称[:：]", text)[-1]
-                meta["unit_name"] = re.split(r"\s+单位|单位[:：]", name)[0].strip() or meta["unit_name"]
-            if unit and re.search(r"单位[:：]?\s*(万元|元)|(万元|元)\s*$", text):
-                meta["unit"] = unit.group(1)
-            keep = KEEP_DECIMALS.search(text)
-            if keep:
-                meta["decimals"] = DECIMALS_WORDS.get(keep.group(1))
-            continue
-        if len(filled) == 1 and is_table_number(filled[0]):
-            continue   # 公开表一 printed between the title and the table: the title's number, no row
-        if len(filled) == 1 and NOTE_LINE.search(text):
-            meta["notes"].append(text.strip())
-            continue
-        kept.append(row)
-    return kept, meta
 
 
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")

@@ -20,7 +20,7 @@ from ..money import UNIT_FACTORS, AmountError, is_amount, parse_amount, printed_
 from .columns import header_paths, split_header, width_of
 from .errors import Warnings
 from .recognise import is_row_content, row_type_for
-from .tables import table_meta
+from .table_meta import table_meta
 
 TABLE_ID = "unlisted_table"
 _UNITS = "|".join(sorted(map(re.escape, UNIT_FACTORS), key=len, reverse=True))   # codelists/money_units.csv
