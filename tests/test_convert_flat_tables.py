@@ -69,16 +69,17 @@ def test_income_columns_under_fiscal_appropriation_income(tmp_path):
     assert not [w for w in result.warnings if "both read" in w or "not recognised" in w]
 
 
-def test_later_year_column_wins(tmp_path):
-    """A 三公 table printing last year's budget beside this year's keeps this year's."""
+def test_both_year_columns_are_kept_as_periods(tmp_path):
+    """A 三公 table printing last year's budget beside this year's keeps both, one row per period
+    (2025年预算数 | 2026年预算数: title_words.csv year_figure); nothing is dropped."""
     source = document(tmp_path, table(
         "“三公”经费支出表",
         "2025年预算数\t2026年预算数",
         "8.00\t9.00"))
     result = convert_file(source)
     rows = result.disclosure.tables["three_public_expenses"].rows
-    assert [str(r.values["total"]) for r in rows] == ["90000.00"]
-    assert any("'2025年预算数' is not converted" in w for w in result.warnings)
+    assert [(r.values["period"], str(r.values["total"])) for r in rows] == [("2025年预算数", "80000.00"), ("2026年预算数", "90000.00")]
+    assert not any("is not converted" in w for w in result.warnings)
 
 
 def test_qualified_titles_are_other_tables():
