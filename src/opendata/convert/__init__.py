@@ -32,6 +32,7 @@ from . import metadata
 from .errors import ConversionError, Warnings
 from .limits import LimitError, Limits
 from .text import convert_text
+from .three_public import reshape as reshape_lines
 
 __all__ = ["ConversionError", "ConversionResult", "LimitError", "Limits", "StrictRefused", "convert_file",
            "convert_to_package", "keep_version", "write_result"]
@@ -189,6 +190,7 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
     converter = FORMATS.get(detect_format(path), CONVERTERS.get(path.suffix.lower(), convert_text))
     warnings = Warnings(path.name)
     disclosure = converter(path, warnings, limits)
+    reshape_lines(disclosure, warnings)   # the 三公 table in one shape (three_public.py)
     try:
         check_complete(disclosure, path, warnings)
     except ConversionError as error:
