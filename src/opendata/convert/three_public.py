@@ -133,6 +133,8 @@ def _pivot(row: Row, group: dict, lines: tuple[dict, ...], wide: dict, own: list
             continue
         item = f"{label} / {line['title_zh']}" if named else line["title_zh"]
         result.append(Row("", row.row_type, {**group, "line": line["code"], "item": item, **values}, row.source_line, row.source_page))
+    if not result:   # a row printing no amount (a unit heading its rows by year): kept as printed, with no line
+        result.append(Row("", row.row_type, {**group, "item": label}, row.source_line, row.source_page))
     return result
 
 
