@@ -18,6 +18,7 @@ from ..labels import squash
 from ..model import Disclosure, Row, Table
 from ..standard import TableSpec, load_standard
 from .errors import Warnings
+from .table_rows import row_key
 
 LIST = "three_public_lines"
 OPERATING = "operating_costs"   # the measure printed beside the lines, and the table it belongs to
@@ -70,7 +71,11 @@ def reshape(disclosure: Disclosure, warnings: Warnings) -> None:
     """Every table of lines of `disclosure` in the one shape (module doc); changes the disclosure in place."""
     for table in list(disclosure.tables.values()):
         lines = lines_of(table.table_id)
-        if lines and not table.name and table.rows:
+        if not lines or table.name:
+            continue
+        if any(row.values.get("line") for row in table.rows):   # read back from a package's workbook: lines printed
+            _row_types(table.rows)
+        else:
             reshape_table(disclosure, table, lines, warnings)
 
 
@@ -103,7 +108,7 @@ def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...],
         rows.append(Row("", row.row_type, values, row.source_line, row.source_page))
     table.rows = rows
     _row_types(rows)
-    table.columns = [c for c in _columns(spec, rows)]
+    table.columns = _columns(spec, rows, [] if printed_wide else table.columns)
     _row_ids(rows)
     if unmapped:
         warnings.add(f"{len(unmapped)} row(s) of {table.table_id} name none of its lines (codelists/{LIST}.csv): kept with "
@@ -139,36 +144,30 @@ def _pivot(row: Row, group: dict, lines: tuple[dict, ...], wide: dict, own: list
 
 
 def _row_types(rows: list[Row]) -> None:
-    """The total line of a row group without a unit keeps the printed row's type (total for 合计); within a
-    group the other lines are items, subtotals where they add up other lines (vehicle, three_public), and
-    the total line of a unit's group is that unit's subtotal."""
+    """The total line of a row group without a unit is a total (合计), that of a unit's group the unit's subtotal;
+    the other lines are items, subtotals where they add up other lines (vehicle, three_public)."""
     for row in rows:
         line = row.values.get("line")
         if line is None:
             continue
         unit = row.values.get("unit_code") or row.values.get("unit_name")
         if line == "total":
-            row.row_type = "subtotal" if unit and row.row_type == "item" else ("total" if not unit else row.row_type)
+            row.row_type = "subtotal" if unit else "total"
         else:
             row.row_type = "subtotal" if line in GROUPING else "item"
 
 
-def _columns(spec: TableSpec, rows: list[Row]) -> list[str]:
+def _columns(spec: TableSpec, rows: list[Row], printed: list[str]) -> list[str]:
+    """The table's columns: those its rows fill or the header printed (`printed`, lines as rows), in the spec's order."""
     names = [*GROUP_FIELDS, "line", "item", *spec.measures]
-    present = {k for row in rows for k in row.values}
+    present = {k for row in rows for k in row.values} | set(printed) - {OPERATING}
     return [n for n in names if n in present or n == "item"] + sorted(k for k in present if k not in names)
 
 
 def _row_ids(rows: list[Row]) -> None:
     seen: dict[str, int] = {}
     for row in rows:
-        values = row.values
-        parts = [values.get("unit_code") or squash(values.get("unit_name") or "")]
-        label = values.get("item") or ""
-        if values.get("line") and " / " in label:
-            parts.append(squash(label.rsplit(" / ", 1)[0]))
-        parts += [squash(values.get("period") or ""), values.get("line") or squash(label) or "row"]
-        base = "/".join(p for p in parts if p)
+        base = row_key(row)
         seen[base] = seen.get(base, 0) + 1
         row.row_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
 
