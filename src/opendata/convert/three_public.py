@@ -87,6 +87,7 @@ def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...],
     operating: list[Row] = []
     rows: list[Row] = []
     unmapped: list[int] = []
+    named: set[tuple] = set()   # (unit, period, line) already given to a row
     for row in table.rows:
         group = {k: row.values[k] for k in GROUP_FIELDS if row.values.get(k) not in (None, "")}
         if row.values.get(OPERATING) is not None:
@@ -101,6 +102,10 @@ def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...],
             continue
         if line is None and row.row_type == "total":
             line = "total"
+        taken = (*(group.get(k) for k in GROUP_FIELDS), line)
+        if line is not None and taken in named:   # a second 合计 (over 行政经费 and the 三公 figures): not the line's
+            line = None
+        named.add(taken)
         if line is None:
             unmapped.append(row.source_line or 0)
         else:
@@ -111,8 +116,8 @@ def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...],
     table.columns = _columns(spec, rows, [] if printed_wide else table.columns)
     _row_ids(rows)
     if unmapped:
-        warnings.add(f"{len(unmapped)} row(s) of {table.table_id} name none of its lines (codelists/{LIST}.csv): kept with "
-                     f"no line (lines {', '.join(map(str, unmapped[:8]))})", unmapped[0] or None, table.table_id)
+        warnings.add(f"{len(unmapped)} row(s) of {table.table_id} name none of its lines (codelists/{LIST}.csv) or one named "
+                     f"above: kept with no line (lines {', '.join(map(str, unmapped[:8]))})", unmapped[0] or None, table.table_id)
     if operating:
         _to_operating_costs(disclosure, table, operating, warnings)
 
