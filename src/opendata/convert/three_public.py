@@ -80,6 +80,10 @@ def reshape(disclosure: Disclosure, warnings: Warnings) -> None:
 
 
 def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...], warnings: Warnings) -> None:
+    """`table` (rows as printed) in one row per line: printed with the lines as columns (a column of the table is a
+    line's measure other than total's), each row pivoted (`_pivot`); else each row's label matched to a line (a label
+    naming none, or a line already named in its unit and year, keeps no line: warned). 机关运行经费 goes to
+    operating_costs. Row types and ids set afresh; changes `table` and `disclosure` in place."""
     spec = load_standard().tables[table.table_id]
     wide = {row[column]: (row["code"], measure) for row in lines for column, measure in COLUMN_MEASURES if row[column]}
     printed_wide = [m for m in table.columns if m in wide and wide[m][0] != "total"]
