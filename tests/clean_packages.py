@@ -12,6 +12,8 @@ import random
 from decimal import Decimal
 from functools import lru_cache
 
+from opendata.convert.errors import Warnings
+from opendata.convert.three_public import reshape
 from opendata.model import Disclosure, Row, SourceDocument, Table
 from opendata.standard import load_standard
 
@@ -270,4 +272,12 @@ def clean_disclosure(seed: int = 0, yuan: bool = False, projects: int | None = N
             ("three_public", "“三公”经费", three_total, sentences[2][1], None)):
         figures.rows.append(Row(figure, values={"figure": figure, "item": label, "text": text, "amount": value,
                                                 "percent": pct}, source_line=20))
+    as_lines(disclosure)
+    return disclosure
+
+
+def as_lines(disclosure: Disclosure) -> Disclosure:
+    """The 三公 table built above with its categories as columns, in the standard's shape: one row per line
+    (the converter's own reshaping, opendata.convert.three_public)."""
+    reshape(disclosure, Warnings("test"))
     return disclosure

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+from opendata.convert.three_public import OPERATING, lines_of
 from opendata.standard import load_standard
 
 HERE = Path(__file__).resolve().parent / "corpus"
@@ -159,10 +160,12 @@ def in_package(values: dict, table_id: str) -> bool:
 
 
 def tables_of(values: dict, table_id: str | None) -> list[tuple[set, str]]:
-    """The (amounts, text) of the tables with this catalog id, or of every table for None."""
+    """The (amounts, text) of the tables with this catalog id, or of every table for None. A table of lines (the
+    三公 table) prints 机关运行经费 beside them, which the standard puts in table operating_costs: that one too."""
     if table_id is None:
         return list(values.values())
-    return [values[key] for key in values if key == table_id or key.startswith(table_id + "_")]
+    ids = (table_id, OPERATING) if lines_of(table_id) else (table_id,)
+    return [values[key] for key in values if key in ids or key.startswith(tuple(i + "_" for i in ids))]
 
 
 def cell_found(values: dict, table_id: str | None, printed: str) -> bool:

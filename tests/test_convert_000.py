@@ -45,7 +45,7 @@ def test_metadata(result):
 def test_every_table_under_its_catalog_id(tables):
     expected = {"income_expenditure_summary": 29, "income_summary": 15, "expenditure_summary": 19,
                 "fiscal_appropriation_summary": 25, "general_budget_expenditure": 20,
-                "general_budget_basic_expenditure": 27, "three_public_expenses": 2,
+                "general_budget_basic_expenditure": 27, "three_public_expenses": 12,
                 "government_fund_expenditure": 0, "project_expenditure": 10, "government_procurement": 8,
                 "government_purchased_services": 0}
     for table_id, count in expected.items():
@@ -69,7 +69,7 @@ def test_totals(tables):
     assert find(tables["general_budget_basic_expenditure"], item="总计").values["personnel"] == wan("3,772.155744")
     assert find(tables["project_expenditure"], item="合计").values["total"] == wan("1,897.260984")
     assert find(tables["government_procurement"], item="总计").values["total"] == wan("260.260984")
-    assert find(tables["three_public_expenses"], item="合计").row_type == "total"
+    assert find(tables["three_public_expenses"], line="total", unit_code=None).row_type == "total"   # 6 lines x (合计, the unit)
 
 
 def test_cells_read_by_hand(tables):
@@ -101,7 +101,7 @@ def test_cells_read_by_hand(tables):
     assert find(basic, economic_code="30213").values["item"] == "维修(护)费"
     assert find(basic, economic_code="30228").values["public_use"] == wan("34.359108")
     assert find(basic, economic_code="30399").values["personnel"] == wan("0.138000")
-    assert find(tables["three_public_expenses"], unit_code="01075003").values["reception"] == 0
+    assert find(tables["three_public_expenses"], unit_code="01075003", line="reception").values["total"] == 0
     # 预算09表 prints project names cut short, 预算10表 whole
     pe = tables["project_expenditure"]
     cut = find(pe, project_name="人力资源和社会保障政务服务电话咨")

@@ -39,7 +39,8 @@ def test_a_table_without_label_column_is_still_its_total(tmp_path):
     source = text_document(tmp_path, "\n".join([
         "“三公”经费支出预算表", "单位：万元", "合计\t因公出国（境）费\t公务接待费\t\t", "3.00\t1.00\t2.00\t4.00\t5.00"]))
     table = convert_file(source).disclosure.tables["three_public_expenses"]
-    assert [(r.row_type, r.values["item"]) for r in table.rows] == [("total", "合计")]
+    assert [(r.row_type, r.values["line"], r.values["item"]) for r in table.rows] == [
+        ("total", "total", "合计"), ("item", "overseas_travel", "因公出国（境）费"), ("item", "reception", "公务接待费")]
 
 
 def test_a_wrapped_code_beside_taller_cells_is_read_whole(tmp_path):

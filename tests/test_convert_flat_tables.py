@@ -8,7 +8,7 @@ from pathlib import Path
 
 from opendata.convert import convert_file
 from opendata.convert.recognise import match_title
-from tests.documents import text_document
+from tests.documents import lines, text_document
 
 
 def document(tmp_path: Path, *parts: str) -> Path:
@@ -135,8 +135,8 @@ def test_hunan_headers_are_read(tmp_path):
         "300000.00", "300000.00", "200000.00")
     basic = next(r for r in tables["general_budget_basic_expenditure"].rows if r.values.get("economic_code") == "301")
     assert (basic.values["item"], str(basic.values["personnel"]), str(basic.values["public_use"])) == ("工资福利支出", "100000.00", "20000.00")
-    unit = next(r for r in tables["three_public_expenses"].rows if r.values.get("unit_name") == "某某局")
-    assert (str(unit.values["total"]), str(unit.values["vehicle_purchase"]), str(unit.values["vehicle_operation"])) == ("50000.00", "30000.00", "10000.00")
+    unit = lines(tables["three_public_expenses"], unit_name="某某局")
+    assert (str(unit["total"]["total"]), str(unit["vehicle_purchase"]["total"]), str(unit["vehicle_operation"]["total"])) == ("50000.00", "30000.00", "10000.00")
     assert not [w for w in result.warnings if "not recognised" in w or "not converted" in w]
 
 
@@ -186,10 +186,8 @@ def test_three_public_table_with_meeting_and_training_fees(tmp_path):
         "1\t\t合计\t16.00\t3.00\t0.00\t1.00\t2.00\t0.00\t2.00\t3.00\t10.00",
         "2\t241\t某某局\t16.00\t3.00\t0.00\t1.00\t2.00\t0.00\t2.00\t3.00\t10.00"))
     result = convert_file(source)
-    rows = result.disclosure.tables["three_public_expenses"].rows
-    assert {k: str(v) for k, v in rows[1].values.items() if k in (
-        "total", "three_public", "overseas_travel", "reception", "vehicle", "vehicle_purchase", "vehicle_operation",
-        "meeting_fees", "training_fees")} == {
+    unit = lines(result.disclosure.tables["three_public_expenses"], unit_code="241")
+    assert {line: str(measures["total"]) for line, measures in unit.items()} == {
         "total": "160000.00", "three_public": "30000.00", "overseas_travel": "0.00", "reception": "10000.00",
         "vehicle": "20000.00", "vehicle_purchase": "0.00", "vehicle_operation": "20000.00", "meeting_fees": "30000.00",
         "training_fees": "100000.00"}
@@ -207,14 +205,13 @@ def test_three_public_table_of_last_year_this_year_and_the_change(tmp_path):
         "合计\t\t5.00\t2.00\t3.00\t7.00\t3.00\t4.00\t2.00\t1.00\t1.00",
         "154\t某某局\t5.00\t2.00\t3.00\t7.00\t3.00\t4.00\t2.00\t1.00\t1.00"))
     result = convert_file(source)
-    rows = result.disclosure.tables["three_public_expenses"].rows
-    assert [(r.row_type, r.values["item"], r.values["period"], str(r.values["total"]), str(r.values["meeting_fees"]), str(r.values["training_fees"]))
-            for r in rows] == [("total", "合计", "上年", "50000.00", "20000.00", "30000.00"),
-                               ("total", "合计", "当年", "70000.00", "30000.00", "40000.00"),
-                               ("total", "合计", "增减变化情况", "20000.00", "10000.00", "10000.00"),
-                               ("item", "某某局", "上年", "50000.00", "20000.00", "30000.00"),
-                               ("item", "某某局", "当年", "70000.00", "30000.00", "40000.00"),
-                               ("item", "某某局", "增减变化情况", "20000.00", "10000.00", "10000.00")]
+    three = result.disclosure.tables["three_public_expenses"]
+    got = [(unit, period, *(str(lines(three, unit_code=unit, period=period)[line]["total"]) for line in ("total", "meeting_fees", "training_fees")))
+           for unit in (None, "154") for period in ("上年", "当年", "增减变化情况")]
+    assert got == [(None, "上年", "50000.00", "20000.00", "30000.00"), (None, "当年", "70000.00", "30000.00", "40000.00"),
+                   (None, "增减变化情况", "20000.00", "10000.00", "10000.00"), ("154", "上年", "50000.00", "20000.00", "30000.00"),
+                   ("154", "当年", "70000.00", "30000.00", "40000.00"), ("154", "增减变化情况", "20000.00", "10000.00", "10000.00")]
+    assert [r.row_type for r in three.rows if r.values["line"] == "total"] == ["total"] * 3 + ["subtotal"] * 3   # 合计, then the unit's
     assert not any("is not converted" in w for w in result.warnings), result.warnings
 
 
@@ -242,9 +239,10 @@ def test_year_headings_make_a_header_row(tmp_path):
         "\t\t合计\t会议费\t合计\t会议费\t合计\t会议费",
         "\t合计\t5.00\t2.00\t7.00\t3.00\t2.00\t1.00"))
     rows = convert_file(source).disclosure.tables["three_public_expenses"].rows
-    assert [(r.row_type, r.values["period"], str(r.values["total"]), str(r.values["meeting_fees"])) for r in rows] == [
-        ("total", "2020年", "50000.00", "20000.00"), ("total", "2021年", "70000.00", "30000.00"),
-        ("total", "增减变化情况", "20000.00", "10000.00")]
+    assert [(r.row_type, r.values["period"], r.values["line"], str(r.values["total"])) for r in rows] == [
+        ("total", "2020年", "total", "50000.00"), ("item", "2020年", "meeting_fees", "20000.00"),
+        ("total", "2021年", "total", "70000.00"), ("item", "2021年", "meeting_fees", "30000.00"),
+        ("total", "增减变化情况", "total", "20000.00"), ("item", "增减变化情况", "meeting_fees", "10000.00")]
 
 
 def test_unit_row_heading_its_projects_is_a_subtotal(tmp_path):

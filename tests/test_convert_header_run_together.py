@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from opendata.convert import convert_file
 from opendata.convert.header_repair import split_run_together
+from opendata.convert.three_public import printed_spec
 from opendata.standard import load_standard
 
-from .documents import text_document
+from .documents import lines, text_document
 
 
 def test_run_together_cells_split_back():
-    spec = load_standard().tables["three_public_expenses"]
+    spec = printed_spec(load_standard().tables["three_public_expenses"])   # the lines printed as columns
     header = [["小计", "公务用车购置公务用车运行费", "公务用车购置公务用车运行维护费"]]
     assert split_run_together(header, spec) == [["小计", "公务用车购置费", "公务用车运行维护费"]]
     assert split_run_together([["会议费", "培训费"]], spec) == [["会议费", "培训费"]]
@@ -26,5 +27,5 @@ def test_vehicle_columns_converted(tmp_path):
                        "合计\t300.00\t100.00\t50.00\t150.00\t100.00\t50.00",
                        "测试中心\t300.00\t100.00\t50.00\t150.00\t100.00\t50.00"])
     result = convert_file(text_document(tmp_path, table))
-    row = result.disclosure.tables["three_public_expenses"].rows[-1].values
-    assert (row["vehicle_purchase"], row["vehicle_operation"]) == (Decimal("100.00"), Decimal("50.00"))
+    unit = lines(result.disclosure.tables["three_public_expenses"], unit_name="测试中心")
+    assert (unit["vehicle_purchase"]["total"], unit["vehicle_operation"]["total"]) == (Decimal("100.00"), Decimal("50.00"))

@@ -25,7 +25,7 @@ from opendata.validate.rules import (
     cn_number, function_class, label_measure, name_key, names_agree, ordinal, strip_label, table_tolerance,
 )
 
-from .clean_packages import clean_disclosure
+from .clean_packages import as_lines, clean_disclosure
 from .conftest import REPO, run_cli
 
 SRC = REPO / "src" / "opendata" / "validate"
@@ -170,6 +170,7 @@ def test_a_sum_may_differ_by_half_a_digit_per_figure(tmp_path, off, fires):
         t.rows = [Row("x", values={"item": "某单位", "total": Decimal(30000) + off, "overseas_travel": Decimal(10000),
                                    "vehicle": Decimal(20000), "reception": None})]
         d.tables = {"three_public_expenses": t}
+        as_lines(d)
     d = clean_disclosure(0)
     build(d)
     report = validate_package(write_package(d, tmp_path / "p"))
@@ -187,7 +188,7 @@ def test_the_report_counts_the_identities_compared_and_those_that_hold(tmp_path)
         t.rows = [Row("x", values={"item": "某单位", "total": Decimal(30000) + off, "overseas_travel": Decimal(10000),
                                    "vehicle": Decimal(20000), "reception": None})]
         d.tables = {"three_public_expenses": t}
-        report = validate_package(write_package(d, tmp_path / f"p{off}"))
+        report = validate_package(write_package(as_lines(d), tmp_path / f"p{off}"))
         counts.append((report.identities_held, report.identities_checked))
         assert report.to_dict()["identities"] == {"held": report.identities_held, "checked": report.identities_checked}
     (held0, checked0), (held1, checked1) = counts
@@ -241,7 +242,7 @@ def test_a_three_public_total_with_or_without_meetings_and_training(tmp_path, to
                                "vehicle": Decimal(15000), "reception": Decimal(5000), "meeting_fees": Decimal(7000),
                                "training_fees": Decimal(8000)})]
     d.tables = {"three_public_expenses": t}
-    report = validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+    report = validate_package(write_package(as_lines(d), tmp_path / "p"), layers=("accounting",))
     assert ("sum.three-public" in {f.rule for f in report.findings}) is fires
 
 

@@ -13,7 +13,8 @@ from .package import Package, find_packages
 from .standard import load_standard
 
 FACT_COLUMNS = [
-    "package", "table", "side", "function_code", "economic_code", "item", "line", "project", "measure", "amount",
+    "package", "table", "side", "unit_code", "unit_name", "function_code", "economic_code", "item", "line", "project",
+    "measure", "amount",
     "row_id", "row_type", "fiscal_year", "stage",
 ]
 
@@ -48,6 +49,8 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
                         "package": disclosure.name,
                         "table": table.key,
                         "side": row.values.get("side") or "",
+                        "unit_code": row.values.get("unit_code") or "",
+                        "unit_name": row.values.get("unit_name") or "",
                         "function_code": row.values.get("function_code") or "",
                         "economic_code": row.values.get("economic_code") or row.values.get("gov_economic_code") or "",
                         "item": row.values.get("item") or "",

@@ -33,6 +33,7 @@ from .errors import ConversionError, Warnings
 from .lines import assign_lines
 from .limits import LimitError, Limits
 from .text import convert_text
+from .three_public import reshape as reshape_lines
 
 __all__ = ["ConversionError", "ConversionResult", "LimitError", "Limits", "StrictRefused", "convert_file",
            "convert_to_package", "keep_version", "write_result"]
@@ -190,7 +191,8 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
     converter = FORMATS.get(detect_format(path), CONVERTERS.get(path.suffix.lower(), convert_text))
     warnings = Warnings(path.name)
     disclosure = converter(path, warnings, limits)
-    assign_lines(disclosure, warnings)
+    reshape_lines(disclosure, warnings)   # the 三公 table in one shape, lined by three_public_lines.csv (three_public.py)
+    assign_lines(disclosure, warnings)    # the lines of the other fixed-line tables (lines.csv, lines.py)
     try:
         check_complete(disclosure, path, warnings)
     except ConversionError as error:

@@ -25,6 +25,7 @@ from functools import lru_cache
 from ..labels import normalise_label
 from ..model import Disclosure, Table
 from ..standard import load_standard
+from .three_public import lines_of
 
 _PREFIX = re.compile(r"^(其中:?|加:|减:|[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十\d]+\)[、.．]?|\d+[、.．]|第[一二三四五六七八九十]+[部分项])")
 SHOWN = 5   # labels named in a report
@@ -128,8 +129,8 @@ def assign_table(table: Table, fiscal_year: int | None = None, unit_name: str | 
                 row.values["line"] = row.values["figure"]
         return []
     by_key = index.get(table.table_id)
-    if not by_key:
-        return []
+    if not by_key or lines_of(table.table_id):
+        return []   # no lines, or lined when reshaped (the 三公 table: three_public.py, three_public_lines.csv)
     openers = {line.within for line in lines.values() if line.within}
     table.add_column("line")
     blocks: dict[str, str | None] = {}

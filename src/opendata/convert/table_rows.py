@@ -69,13 +69,19 @@ def unit_heads(rows: list[Row], unit_name: str | None) -> None:
 
 
 def row_key(row: Row) -> str:
-    """The base row id of a row (before #2, #3 … are added for repeats): total for the grand total
+    """The base row id of a row (before #2, #3 … are added for repeats): in a table of lines, the line after the
+    row's unit, printed group and period (深圳市审计局/2026年/reception); total for the grand total
     of a one-sided table, else the row's codes joined with |, else its project (code or name,
     with the indicator or item), else its unit code, else its label's header key (row when
     empty); followed by /period where the row prints one (深圳市审计局/2026年); prefixed with
     side/ in two-sided tables."""
     values = row.values
     side = values.get("side")
+    if values.get("line"):   # a table of lines (the 三公 table): unit / printed group / period / line
+        label = values.get("item") or ""
+        parts = (values.get("unit_code") or header_key(values.get("unit_name") or ""),
+                 header_key(label.rsplit(" / ", 1)[0]) if " / " in label else "", header_key(values.get("period") or ""))
+        return "/".join(p for p in (*parts, values["line"]) if p)
     if row.row_type == "total" and not side:
         return "total"
     codes = [values.get(k) for k in CODE_FIELDS if values.get(k)]

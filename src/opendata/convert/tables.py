@@ -19,6 +19,7 @@ from .periods import find_period_groups, period_of, period_rows
 from .recognise import clean_label, relative_year, row_type_for
 from .table_meta import table_meta
 from .table_rows import finish_rows, unit_heads
+from .main_amount import printed_spec, year_as_total
 
 UNIT_CODE_NAME = re.compile(r"^\s*(\d{2,})\s*[-—－]\s*(\S.*)$")
 TEXT_FIELDS_INHERITED = ("project_code", "project_name", "project_category", "department", "unit_name", "unit_code",
@@ -27,9 +28,9 @@ LABEL_FIELDS = ("item", "project_name")   # dimensions that hold a two-sided tab
 GROUP_NAME_FIELDS = ("project_name", "economic_name", "gov_economic_name")   # printed left of the item column: a group
 NAME_FIELDS = ("project_name", "unit_name", "economic_name", "gov_economic_name", "procurement_method", "project_category")   # a row printing no label is named by these, in order
 EMPTY_MARKS = {"-", "—", "--", "——", "/", "无"}
-
-
 YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
 
 
 class TableBuilder:
@@ -40,7 +41,7 @@ class TableBuilder:
         of the period rows at the foot of a page; under "code_rows" the 类 / 款 / 项 cells of the
         last coded row, so that a part starting with a 项 row printing only its own digits takes
         类 and 款 from the part before); give every part of one table the same dict."""
-        self.spec = spec
+        self.spec = printed_spec(spec)
         self.warnings = warnings
         self.default_unit = default_unit
         self.standard = load_standard()
@@ -64,7 +65,7 @@ class TableBuilder:
         fixed = split_run_together(realign([r.cells for r in header], width), self.spec)
         data = header_overflow(fixed, data)
         self.spec = two_sided_as_printed(self.spec, header_paths(fixed, width))   # income beside expenditure
-        columns = classify(header_paths(fixed, width), self.spec)
+        columns = year_as_total(classify(header_paths(fixed, width), self.spec), self.spec)
         label_continuations(columns, data)
         self.columns = columns
         self.panels = find_panels(columns, self.spec)

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from ..model import Row, Table
 from ..money import UNIT_FACTORS
-from .identities import Quantity, class_sums, current_value_row, row_name, side_block, total_row
+from .identities import Quantity, class_sums, current_value_row, line_row, row_name, side_block, total_row
 from .rules import ZERO, Context, amount_of, compact, function_class, printed
 from .spacing import unspaced
 from .subject import narrowed
@@ -217,11 +217,11 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
         options = [total(gbe, figure), total(basic_t, figure)]
     elif figure == "three_public":
         table = t.get("three_public_expenses")
-        options = [total(table), total(table, "three_public")]   # 合计 may hold 会议费 and 培训费 too
+        options = [q(table, line_row(table, "total")), q(table, line_row(table, "three_public"))]   # 合计 may hold 会议/培训费
         if table is not None and not any(amount_of(r, m) for r in table.rows for m in table.columns):
             options.append(Quantity(table, None, "total", ZERO, 0, "（表中无金额 no amounts）"))
     elif figure == "operating_costs":
-        options = [total(t.get("operating_costs")), total(t.get("three_public_expenses"), "operating_costs")]
+        options = [total(t.get("operating_costs"))]
     elif figure == "procurement":
         options = [total(t.get("government_procurement"))]
     elif figure == "purchased_services":

@@ -34,6 +34,7 @@ from .lines import find_spaced_segments
 from .rows import DetachedAmounts, build_spaced_table, reconcile_detached
 from .targets import build_performance_table
 from ..unlisted import keep_unlisted
+from ..three_public import printed_spec
 from .outside import spaced_parts, spaced_rows
 
 def convert_spaced(lines: list[Line], warnings: Warnings) -> tuple[list[Table], set[int]] | None:
@@ -47,7 +48,7 @@ def convert_spaced(lines: list[Line], warnings: Warnings) -> tuple[list[Table], 
     detached = DetachedAmounts()
     index_of = {id(line): i for i, line in enumerate(lines)}
     for segment in segments:
-        spec = standard.tables[segment.table_id]
+        spec = printed_spec(standard.tables[segment.table_id])
         used.add(segment.marker_line) if segment.marker else None
         used.update(index_of[id(l)] for l in segment.lines + segment.moved)
         if spec.kind == "performance":

@@ -27,10 +27,11 @@ from ..rules import Context, table_tolerance
 from .across import Quantity, check_across, class_sums, total_row
 from .blocks import analyse_block, check_balance, check_block, current_value_row, side_block
 from .common import HIERARCHY_FIELDS, row_name
+from .lines import funded_rows, line_row, lines_side_by_side
 from .rows import check_row_identities
 from .tree import check_coded_table
 
-__all__ = ["Quantity", "check", "class_sums", "current_value_row", "row_name", "side_block", "total_row"]
+__all__ = ["Quantity", "check", "class_sums", "current_value_row", "line_row", "row_name", "side_block", "total_row"]
 
 
 def check(ctx: Context) -> None:
@@ -57,8 +58,13 @@ def by_period(table: Table) -> list[Table]:
 
 
 def check_table(ctx: Context, table: Table, spec) -> None:
-    """The identities within one money table (or one period of it)."""
+    """The identities within one money table (or one period of it); a table of lines (the 三公 table) as if
+    printed with its lines as columns (lines.py)."""
     tol = table_tolerance(table, ctx.money_unit)
+    view = lines_side_by_side(ctx.standard, table)
+    if view is not None:
+        check_row_identities(ctx, funded_rows(table), tol)
+        table = view
     check_row_identities(ctx, table, tol)
     if spec.two_sided or any(row.values.get("side") for row in table.rows):   # printed income beside expenditure
         for side in ("income", "expenditure"):

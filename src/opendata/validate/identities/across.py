@@ -177,9 +177,10 @@ def check_across(ctx: Context) -> None:
         if inc_has_carry or carry_is_zero(ies_in):
             compare(ctx, "across.grand-totals", _q(ies, ies_in.grand, "total", row_name(ies_in.grand) if ies_in.grand else ""),
                     _q(inc, inc_total, "total", row_name(inc_total)), "收入总计 total income")
+        year = "current_year_subtotal" if "current_year_subtotal" in inc.columns or inc_has_carry else "total"   # 本年收入合计: the total
         if ies_in.current is not None:
             compare(ctx, "across.grand-totals", _q(ies, ies_in.current, "total", row_name(ies_in.current)),
-                    _q(inc, inc_total, "current_year_subtotal", row_name(inc_total)), "本年收入 income of the year")
+                    _q(inc, inc_total, year, row_name(inc_total)), "本年收入 income of the year")
     if ies_out is not None and exp_total is not None:
         row = current_value_row(ies_out)
         compare(ctx, "across.grand-totals", _q(ies, row, "total", row_name(row) if row else ""),

@@ -1,0 +1,72 @@
+"""The accounting identities of a table whose rows are a fixed list of lines (the “三公” table:
+codelists/three_public_lines.csv, field `line`): the lines of one row group (a unit, a year, or the
+table's 合计) are put side by side as one row, each line's measures under the column measure the
+code list names for it (overseas_travel, reception_budget …), and that view is checked as the
+table printed with the lines as columns is: the row identities of identities.csv (total =
+overseas_travel + vehicle + reception …, vehicle = vehicle_purchase + vehicle_operation) and a
+unit's rows adding up to the 合计. Rows printing general_budget are checked for the sources of funds."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...model import Row, Table
+from .across import current_period
+
+LIST = "three_public_lines"
+COLUMN_MEASURES = (("column", "total"), ("budget_column", "budget_initial"),
+                   ("government_fund_column", "government_fund"), ("state_capital_column", "state_capital"))
+GROUP_FIELDS = ("unit_code", "unit_name", "period")
+TOTAL_ONLY = ("budget_full_year",)   # measures of the total line that are columns of their own when lines are columns
+
+
+def lines_of(standard, table_id: str) -> list[dict]:
+    """The rows of codelists/three_public_lines.csv for table `table_id` ([] for a table without lines)."""
+    codelist = standard.codelists.get(LIST)
+    return [row for row in (codelist.rows if codelist else []) if row["table"] == table_id]
+
+
+def lines_side_by_side(standard, table: Table) -> Table | None:
+    """`table` as if printed with its lines as columns (module doc), None when it has no lines."""
+    lines = lines_of(standard, table.table_id)
+    if not lines or not any(row.values.get("line") for row in table.rows):
+        return None
+    name = {(row["code"], measure): row[column] for row in lines for column, measure in COLUMN_MEASURES if row[column]}
+    groups: dict[tuple, Row] = {}
+    for row in table.rows:
+        line = row.values.get("line")
+        if not line:
+            continue
+        item = row.values.get("item") or ""
+        prefix = item.rsplit(" / ", 1)[0] if " / " in item else ""
+        key = (*(row.values.get(k) for k in GROUP_FIELDS), prefix)
+        view = groups.get(key)
+        if view is None:
+            label = prefix or row.values.get("unit_name") or row.values.get("unit_code") or "合计"
+            view = groups[key] = Row(row.row_id, "item", {**{k: row.values[k] for k in GROUP_FIELDS if row.values.get(k)},
+                                                          "item": label}, row.source_line, row.source_page)
+        for measure, value in row.values.items():
+            column = name.get((line, measure)) or (measure if line == "total" and measure in TOTAL_ONLY else None)
+            if column and value is not None:
+                view.values[column] = value
+        if line == "total":
+            view.row_id, view.source_line, view.source_page = row.row_id, row.source_line, row.source_page
+            view.row_type = "total" if row.row_type == "total" else "item"
+    columns = [*GROUP_FIELDS, "item", *dict.fromkeys(k for v in groups.values() for k in v.values if k not in (*GROUP_FIELDS, "item"))]
+    return replace(table, rows=list(groups.values()), columns=columns, derived={})
+
+
+def funded_rows(table: Table) -> Table:
+    """The rows of `table` that print general_budget (the sources of funds of a line as rows), as a table."""
+    return replace(table, rows=[row for row in table.rows if row.values.get("general_budget") is not None], derived={})
+
+
+def line_row(table: Table | None, line: str) -> Row | None:
+    """The row of `line` (field line: the 三公 table's total, three_public …) for the whole table: the only
+    one, else the only one of type total, of the document's own period where the table prints several; None when
+    the table lists it several times otherwise (per unit)."""
+    rows = [row for row in (table.rows if table else []) if row.values.get("line") == line]
+    grand = rows if len(rows) == 1 else [row for row in rows if row.row_type == "total"]
+    if len(grand) > 1:   # one per period printed side by side: the document's own year's (across.current_period)
+        current = current_period([row.values.get("period") for row in table.rows])
+        grand = [row for row in grand if current is not None and row.values.get("period") == current]
+    return grand[0] if len(grand) == 1 else None
