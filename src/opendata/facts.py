@@ -22,7 +22,8 @@ FACT_COLUMNS = [
 
 
 def facts(path: str | Path | Package) -> Iterator[dict]:
-    """One dict per amount cell of every package at `path` (a package or a folder of
+    """One dict per amount cell (a project's amount repeated on indicator rows once, see below) of
+    every package at `path` (a package or a folder of
     packages, or one `Package` object, e.g. a release held in memory), each read through
     `Package` (`Package.open(folder).disclosure()`).
 
@@ -34,8 +35,8 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
 
     One fact per project amount: in the tables whose indicator rows repeat their project's amounts
     (`repeated_amounts` in codelists/tables.csv: performance targets, self-evaluations), an amount on
-    an indicator row (a row printing indicator_level1/2/3) is left out when it equals the amount of
-    the same measure on the previous row of the same project (same unit and project; the whole table
+    an indicator row (a row printing indicator_level1/2/3) is left out when it equals the last amount
+    of the same measure printed on a row of the same project (same unit and project; the whole table
     where rows name no project): the project's amount is one fact, from the first row printing it.
     A different amount is its own fact; rows that print no indicator (funding lines such as
     年度资金总额 and 其中：财政拨款, totals) are facts like in any table. The CSV keeps every row as printed."""
