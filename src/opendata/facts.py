@@ -12,6 +12,9 @@ from .money import format_amount
 from .package import Package, find_packages
 from .standard import load_standard
 
+INDICATOR_FIELDS = ("indicator_level1", "indicator_level2", "indicator_level3")
+PROJECT_FIELDS = ("unit_code", "unit_name", "project_code", "project_name")
+
 FACT_COLUMNS = [
     "package", "table", "side", "unit_code", "unit_name", "function_code", "economic_code", "item", "line", "project",
     "measure", "amount",
@@ -20,7 +23,8 @@ FACT_COLUMNS = [
 
 
 def facts(path: str | Path | Package) -> Iterator[dict]:
-    """One dict per amount cell of every package at `path` (a package or a folder of
+    """One dict per amount cell (a project's amount repeated on indicator rows once, see below) of
+    every package at `path` (a package or a folder of
     packages, or one `Package` object, e.g. a release held in memory), each read through
     `Package` (`Package.open(folder).disclosure()`).
 
@@ -28,7 +32,15 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
     whose rows are a fixed list, `project` the project name (`project_name`) in the tables that
     name projects (project expenditure, performance targets, self-evaluations …); "" elsewhere. `amount` is a `decimal.Decimal` in 元 (exactly as stored),
     `fiscal_year` an int (None when the package has none); every other value is a string
-    ("" when empty). Raises `opendata.package.PackageError` when `path` holds no package."""
+    ("" when empty). Raises `opendata.package.PackageError` when `path` holds no package.
+
+    One fact per project amount: in the tables whose indicator rows repeat their project's amounts
+    (`repeated_amounts` in codelists/tables.csv: performance targets, self-evaluations), an amount on
+    an indicator row (a row printing indicator_level1/2/3) is left out when it equals the last amount
+    of the same measure printed on a row of the same project (same unit and project; the whole table
+    where rows name no project): the project's amount is one fact, from the first row printing it.
+    A different amount is its own fact; rows that print no indicator (funding lines such as
+    年度资金总额 and 其中：财政拨款, totals) are facts like in any table. The CSV keeps every row as printed."""
     standard = load_standard()
     packages = [path] if isinstance(path, Package) else (Package.open(p) for p in find_packages(path))
     for package in packages:
@@ -38,10 +50,11 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
             known = spec.measures if spec else standard.measures
             measures = [name for name in table.columns if name in known]
             cells = spec is not None and spec.kind == "cells"   # unlisted_table_N: the measure is the column path
-            for row in table.rows:
+            repeats = _repeated_cells(table) if spec is not None and spec.repeated_amounts else set()
+            for index, row in enumerate(table.rows):
                 for measure in measures:
                     amount = row.values.get(measure)
-                    if amount is None:
+                    if amount is None or (index, measure) in repeats:
                         continue
                     if cells:
                         measure = row.values.get("column_header") or f"column {row.values.get('column_number')}"
@@ -63,6 +76,23 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
                         "fiscal_year": disclosure.fiscal_year,
                         "stage": disclosure.stage,
                     }
+
+
+def _repeated_cells(table) -> set[tuple[int, str]]:
+    """(row index, measure) of the amounts on indicator rows that repeat the amount of the same
+    measure on the previous row of the same project (see `facts`)."""
+    last: dict[tuple, object] = {}
+    repeated = set()
+    for index, row in enumerate(table.rows):
+        project = tuple(row.values.get(name) or "" for name in PROJECT_FIELDS)
+        indicator = any(row.values.get(name) for name in INDICATOR_FIELDS)
+        for measure, amount in row.values.items():
+            if not isinstance(amount, Decimal):
+                continue
+            if indicator and last.get((project, measure)) == amount:
+                repeated.add((index, measure))
+            last[(project, measure)] = amount
+    return repeated
 
 
 def _csv_cell(value) -> str:

@@ -104,6 +104,7 @@ class TableSpec:
     description: str
     fund: str = ""  # the budget (measure) funding the whole table: the `fund` column of tables.csv
     part_of: tuple[str, ...] = ()  # the wider tables holding this one's figures: the `part_of` column
+    repeated_amounts: bool = False  # indicator rows repeat their project's amounts: the `repeated_amounts` column
 
     @property
     def is_money(self) -> bool:
@@ -406,6 +407,7 @@ def _table_spec(row: dict[str, str]) -> TableSpec:
         dimensions=tuple(split_list(row["dimensions"])), measures=tuple(split_list(row["measures"])),
         description=row["description"], fund=row.get("fund") or "",
         part_of=tuple(split_list(row.get("part_of") or "")),
+        repeated_amounts=row.get("repeated_amounts") == "true",
     )
 
 
