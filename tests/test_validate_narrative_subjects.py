@@ -45,3 +45,16 @@ def test_a_share_is_checked_to_its_printed_digits(tmp_path):
     assert len(wrong) == 1 and "10.05%" in wrong[0].message
     assert findings(tmp_path / "b", summary("1000.00"), narrative(text.format("10.00")),
                     rule="narrative.percentage") == []
+
+
+def test_a_project_named_as_its_row_is_compared_with_that_row(tmp_path):
+    """长春 2026 (064 p. 18): "信访局临聘人员经费15.56万元" where 项目支出表 prints 16.56."""
+    projects = table("项目支出表", "项目名称\t单位名称\t合计\t一般公共预算",
+                     "信访专项经费\t测试局\t30.00\t30.00", "临聘人员经费\t测试局\t16.56\t16.56", "\t合计\t46.56\t46.56")
+    text = "2026年项目支出预算46.56万元，信访专项经费30万元，临聘人员经费{}万元。"
+    wrong = findings(tmp_path / "a", summary("46.56"), projects, narrative(text.format("15.56"), "八、项目支出情况说明"),
+                     rule="narrative.figure-mismatch")
+    assert len(wrong) == 1 and "临聘人员经费" in wrong[0].message and "16.56" in wrong[0].message
+    right = findings(tmp_path / "b", summary("46.56"), projects, narrative(text.format("16.56"), "八、项目支出情况说明"),
+                     rule="narrative.figure-mismatch")
+    assert right == []

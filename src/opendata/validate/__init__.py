@@ -33,6 +33,7 @@ def _narrative(ctx: Context) -> None:
     figures stated elsewhere in the text (`narrative_figures`)."""
     narrative.check(ctx)
     narrative_figures.check(ctx)
+    narrative_figures.check_projects(ctx)
 
 
 LAYERS: tuple[tuple[str, Callable[[Context], None]], ...] = (

@@ -9,13 +9,19 @@ amount, 基本支出预算数 → 基本支出), with the guards of the key-figu
 figure may mean (narrative.figure-mismatch); an amount equal to any other headline figure is not
 reported (the phrase may name a narrower scope). Amounts already in `key_figures` are left to
 that check.
+
+A project the narrative names exactly as a row of the project tables ("信访局临聘人员经费 15.56
+万元" where 项目支出表 prints 16.56) is compared with that row's amounts (narrative.figure-mismatch):
+the name must stand whole (after punctuation or at the start of a line, not inside a longer
+name), be printed by one row only, and run straight into the amount.
 """
 from __future__ import annotations
 
 import re
 
-from .narrative import AMOUNT, COMPARISON, MONEY_FIGURES, _candidates, _sections, named_figure, stated
-from .rules import Context, amount_of, printed
+from .identities import Quantity
+from .narrative import AMOUNT, COMPARISON, MONEY_FIGURES, NUMBER, _candidates, _sections, named_figure, stated
+from .rules import Context, amount_of, printed, table_tolerance
 from .subject import narrowed
 
 NOT_ALONE = re.compile(r"项目|其中|含|包括|部门|单位|所属|下属|本级")
@@ -57,6 +63,51 @@ def check(ctx: Context) -> None:
                     f" The narrative states {figure} as {value.show()}; the tables print {printed(best.value, best.table)}.",
                     table=narrative, row=row, measure="text", expected=best.value, found=value.value,
                     difference=value.value - best.value, label=text[max(0, match.start() - 16):match.end()])
+
+
+PROJECT_TABLES = ("project_expenditure", "general_budget_project_expenditure")
+AFTER_NAME = r"(?:项目)?(?:预算|支出|资金|经费)*数?(?:为|是|：|:)?"
+BEFORE_NAME = "，,。；;：:、（(“\"）)\n"
+
+
+def check_projects(ctx: Context) -> None:
+    """narrative.figure-mismatch for each project the narrative names as one row of a project table
+    prints it, with an amount that is none of that row's amounts within the printed rounding."""
+    narrative = ctx.tables.get("narrative")
+    rows: dict[str, list] = {}
+    for table_id in PROJECT_TABLES:
+        table = ctx.tables.get(table_id)
+        for row in table.rows if table is not None else []:
+            name = str(row.values.get("project_name") or "").strip()
+            if row.row_type == "item" and len(name) >= 4 and not re.search(r"\s", name):
+                rows.setdefault(name, []).append((table, row))
+    if narrative is None or not rows:
+        return
+    names = sorted(rows, key=len, reverse=True)
+    for section, raw in _sections(ctx):
+        text = re.sub(r"[ \t\u3000]+", "", raw).replace("\n", "")
+        taken: list[tuple[int, int]] = []
+        for name in names:
+            for found in re.finditer(re.escape(name) + AFTER_NAME + NUMBER + r"(亿元|万元|元)", text):
+                start = found.start()
+                if any(a <= start < b for a, b in taken) or (start and text[start - 1] not in BEFORE_NAME):
+                    continue
+                taken.append((start, start + len(name)))
+                if len(rows[name]) != len({id(t) for t, _ in rows[name]}):
+                    continue  # printed by several rows of one table (one project in several units)
+                value = stated(found)
+                quantities = [Quantity(t, r, m, amount_of(r, m), 1, name) for t, r in rows[name] for m in t.columns
+                              if m not in ("source_page", "source_line") and amount_of(r, m) is not None]
+                if not quantities or any(abs(q.value - value.value) <= value.tolerance + table_tolerance(q.table, ctx.money_unit)
+                                         for q in quantities):
+                    continue
+                best = min((q for q in quantities if q.measure == "total"), default=quantities[0],
+                           key=lambda q: abs(q.value - value.value))
+                ctx.add("narrative.figure-mismatch",
+                        f"文字说明项目「{name}」{value.show()}，{best.table.table_id} 该项目为 {printed(best.value, best.table)}。"
+                        f" The narrative gives project {name} {value.show()}; the table prints {printed(best.value, best.table)}.",
+                        table=narrative, row=section, measure="text", expected=best.value, found=value.value,
+                        difference=value.value - best.value, label=name)
 
 
 def _subject(ctx: Context, text: str, match: re.Match) -> str | None:
