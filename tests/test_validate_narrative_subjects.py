@@ -58,3 +58,17 @@ def test_a_project_named_as_its_row_is_compared_with_that_row(tmp_path):
     right = findings(tmp_path / "b", summary("46.56"), projects, narrative(text.format("16.56"), "八、项目支出情况说明"),
                      rule="narrative.figure-mismatch")
     assert right == []
+
+
+def test_personnel_costs_are_the_economic_classes_301_and_303_when_no_column_prints_them(tmp_path):
+    """福州 2026 (045 p. 25): "（一）人员经费7263.35万元，主要包括：…" where the basic table by economic
+    class prints 301 7070.34 and 303 239.21 (7309.55) and no 人员经费 column."""
+    basic = table("一般公共预算基本支出表", "科目编码\t科目名称\t合计",
+                  "301\t工资福利支出\t70.00", "302\t商品和服务支出\t20.00", "303\t对个人和家庭的补助\t10.00", "\t合计\t100.00")
+    text = "（一）人员经费{}万元，主要包括：基本工资、津贴补贴。"
+    wrong = findings(tmp_path / "a", summary("100.00"), basic, narrative(text.format("75.00"), "五、基本支出情况"),
+                     rule="narrative.figure-mismatch")
+    assert len(wrong) == 1 and "75.00" in wrong[0].message and "80.00" in wrong[0].message
+    right = findings(tmp_path / "b", summary("100.00"), basic, narrative(text.format("80.00"), "五、基本支出情况"),
+                     rule="narrative.figure-mismatch")
+    assert right == []

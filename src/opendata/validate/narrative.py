@@ -25,7 +25,7 @@ from ..money import UNIT_FACTORS
 from .identities import Quantity, class_sums, current_value_row, row_name, side_block, total_row
 from .rules import ZERO, Context, amount_of, compact, function_class, printed
 from .spacing import unspaced
-from .subject import narrowed
+from .subject import economic_sums, narrowed
 
 UNITS = {"亿元": Decimal(100000000), **UNIT_FACTORS}
 NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
@@ -214,7 +214,7 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
         if figure == "project":
             options.append(total(t.get("project_expenditure")))
     elif figure in ("personnel", "public_use"):
-        options = [total(gbe, figure), total(basic_t, figure)]
+        options = [total(gbe, figure), total(basic_t, figure), *economic_sums(ctx, basic_t, figure)]
     elif figure == "three_public":
         table = t.get("three_public_expenses")
         options = [total(table), total(table, "three_public")]   # 合计 may hold 会议费 and 培训费 too

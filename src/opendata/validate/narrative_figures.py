@@ -24,6 +24,7 @@ from .narrative import AMOUNT, COMPARISON, MONEY_FIGURES, NUMBER, _candidates, _
 from .rules import Context, amount_of, printed, table_tolerance
 from .subject import narrowed
 
+MARKER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+[、.．])")
 NOT_ALONE = re.compile(r"项目|其中|含|包括|部门|单位|所属|下属|本级")
 
 
@@ -124,6 +125,13 @@ def _subject(ctx: Context, text: str, match: re.Match) -> str | None:
     figure = named_figure(clause)
     if figure not in MONEY_FIGURES or narrowed(clause, figure):
         return None
-    if not re.search(r"(为|是|预算|安排|合计|共计|总计|计)$", clause):
-        return None  # the figure's name must run into the amount ("基本支出预算数为 …", "基本支出 …" is a list)
+    label = MARKER.sub("", clause)
+    if not re.search(r"(为|是|预算|安排|合计|共计|总计|计)$", clause) and label not in _names(figure):
+        return None  # the name runs into the amount ("基本支出预算数为 …") or is the whole item ("（一）人员经费 …")
     return figure
+
+
+def _names(figure: str) -> set[str]:
+    """The printed names of a key figure (codelists/key_figures.csv aliases)."""
+    from ..standard import load_standard
+    return {alias for alias, code, _ in load_standard().key_figure_aliases() if code == figure}
