@@ -4,7 +4,7 @@
    table against its table schema;
 2. code lists (`codes`);
 3. accounting identities (`identities`);
-4. narrative against tables (`narrative`);
+4. narrative against tables (`narrative`, `narrative_figures`);
 5. the wording of the narrative (`text_rules`, with `text_sections`, `text_figures`, `text_repeats`);
 6. completeness (`completeness`).
 
@@ -19,17 +19,27 @@ from typing import Callable, Iterable
 
 from ..package import DESCRIPTOR, Package, find_packages
 from ..standard import load_standard
-from . import codes, completeness, identities, narrative, text_rules
+from . import codes, completeness, identities, narrative, narrative_figures, text_rules
 from .report import Finding, PackageReport, Report, rule_catalog
 from .rules import Context
 from .structure import ENGINES, check_package
 
 __all__ = ["validate", "validate_package", "collect_packages", "Report", "PackageReport", "Finding", "rule_catalog", "LAYERS", "ENGINES"]
 
+
+
+def _narrative(ctx: Context) -> None:
+    """Layer 4: the key figures, classes, shares and changes (`narrative`), then the headline
+    figures stated elsewhere in the text (`narrative_figures`)."""
+    narrative.check(ctx)
+    narrative_figures.check(ctx)
+    narrative_figures.check_projects(ctx)
+
+
 LAYERS: tuple[tuple[str, Callable[[Context], None]], ...] = (
     ("codes", codes.check),
     ("accounting", identities.check),
-    ("narrative", narrative.check),
+    ("narrative", _narrative),
     ("text", text_rules.check),
     ("completeness", completeness.check),
 )

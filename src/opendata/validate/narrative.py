@@ -11,7 +11,7 @@ The narrative is free text; every check here only fires when the text can be rea
 certainty (the figure a phrase names, not a part of it: `subject`; a comparison's base; the
 text without the layout's spaces: `spacing`), and rounding is allowed for in both directions:
 a percentage is accepted in the range the rounded figures allow, widened by one unit of its
-last printed digit and 0.5 % of its value.
+last printed digit (a rate rounded or cut off).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from ..money import UNIT_FACTORS
 from .identities import Quantity, class_sums, current_value_row, line_row, row_name, side_block, total_row
 from .rules import ZERO, Context, amount_of, compact, function_class, printed
 from .spacing import unspaced
-from .subject import narrowed
+from .subject import economic_sums, narrowed
 
 UNITS = {"亿元": Decimal(100000000), **UNIT_FACTORS}
 NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
@@ -33,7 +33,7 @@ AMOUNT = re.compile(NUMBER + r"\s*(亿元|万元|元)")
 COMPARISON = re.compile(r"(比|较|与|同比|上年|上一年|增加|减少|增长|下降|年初预算)")
 SHARE = re.compile(NUMBER + r"\s*(亿元|万元|元)\s*[，,]?\s*占[^%％。；\d]{0,16}?(\d+(?:\.\d+)?)\s*[%％]")
 CHANGE = re.compile(
-    NUMBER + r"\s*(亿元|万元|元)\s*[，,]\s*(?:占[^%％。；]{0,16}?[%％]\s*[，,]\s*)?比(?P<base_text>(?:[^，,。；\d]|20\d\d)"
+    NUMBER + r"\s*(亿元|万元|元)\s*[，,]\s*(?:占[^%％。；]{0,16}?[%％]\s*[，,]\s*)?(?:比|较|与)(?P<base_text>(?:[^，,。；\d]|20\d\d)"
     r"{0,20}?)"
     r"(?:(?P<base>\d[\d,]*(?:\.\d+)?)\s*(?P<base_unit>亿元|万元|元)\s*)?(?:相比\s*)?[，,]?\s*(?P<dir>增加|减少|增长|下降)了?\s*"
     r"(?P<change>\d[\d,]*(?:\.\d+)?)\s*(?P<change_unit>亿元|万元|元)(?:\s*[，,]\s*(?P<pdir>增长|下降|减少|增加|上升)了?\s*"
@@ -214,7 +214,7 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
         if figure == "project":
             options.append(total(t.get("project_expenditure")))
     elif figure in ("personnel", "public_use"):
-        options = [total(gbe, figure), total(basic_t, figure)]
+        options = [total(gbe, figure), total(basic_t, figure), *economic_sums(ctx, basic_t, figure)]
     elif figure == "three_public":
         table = t.get("three_public_expenses")
         options = [q(table, line_row(table, "total")), q(table, line_row(table, "three_public"))]   # 合计 may hold 会议/培训费
@@ -341,8 +341,8 @@ def _check_classes(ctx: Context, table: Table, row: Row, text: str) -> None:
 # -- shares and changes ---------------------------------------------------------------------------
 
 def _percent_ok(stated_pct: Decimal, decimals: int, low: Decimal, high: Decimal) -> bool:
-    unit = Decimal(1).scaleb(-decimals)
-    slack = max(unit, abs(stated_pct) * Decimal("0.005"))
+    """One unit of the last digit; 11.40% may be 11.4% padded with a zero: half a unit of the digit before."""
+    slack = Decimal(1).scaleb(1 - decimals) / 2 if decimals and stated_pct % Decimal(1).scaleb(1 - decimals) == 0 else Decimal(1).scaleb(-decimals)
     return low - slack <= stated_pct <= high + slack
 
 
@@ -380,7 +380,7 @@ def _check_shares(ctx: Context, table: Table, row: Row, text: str, totals: list[
                 break
         if ok:
             continue
-        value, tol, shown = wholes[0]
+        value, tol, shown = min(wholes, key=lambda w: abs(part.value / w[0] * 100 - pct))
         expected = part.value / value * 100
         ctx.add("narrative.percentage",
                 f"文字说明：{part.show()} 占 {pct_text}%，但按 {shown} 计算应约为 {expected:.2f}%。"

@@ -19,3 +19,27 @@ def narrowed(prefix: str, figure: str) -> bool:
         return False
     before = prefix[:min(starts)]
     return any(word in before for word in standard.row_words("part"))
+
+
+def economic_sums(ctx, table, figure: str) -> list:
+    """The figure `figure` as a table of basic expenditure by economic class prints it without a
+    column of its own: the sums of the class rows (three-digit codes) that codelists/key_figures.csv
+    (`economic_classes`: 301+303 for 人员经费; 302 or 302+310 for 公用经费) names, each a Quantity; none
+    when the table is absent, prints the figure's column, or prints none of the first class."""
+    from .identities import Quantity
+    from .rules import amount_of
+    if table is None or figure in table.columns:
+        return []
+    spec = next((r.get("economic_classes") or "" for r in load_standard().codelists["key_figures"].rows
+                 if r["code"] == figure), "")
+    rows = {str(r.values.get("economic_code") or "").strip(): r for r in table.rows if r.row_type == "item"}
+    result = []
+    for option in (o for o in spec.split("|") if o):
+        codes = option.split("+")
+        if codes[0] not in rows:
+            continue
+        parts = [amount_of(rows[c], "total") for c in codes if c in rows]
+        if any(p is None for p in parts):
+            continue
+        result.append(Quantity(table, None, "total", sum(parts), len(parts), f"{option} 类之和 sum of classes {option}"))
+    return result
