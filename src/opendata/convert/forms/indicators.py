@@ -51,8 +51,9 @@ class IndicatorTables(FormReader):
         the target split at its printed operator (operator words of the same file). Amounts are Decimal 元 from the reader's
         unit. Rows and cells that cannot be placed are warnings; a grid without header is one
         warning and an empty table. `projects` is accepted and not used here."""
-        carried = self.carried.get("form") if continues_form(rows, self.carried) else None
-        if carried or self._is_project_form(rows):
+        form = self._is_project_form(rows)
+        carried = self.carried.get("form") if not form and continues_form(rows, self.carried) else None
+        if form or carried:
             return self.project_form(rows, spec, title, first, last, carried)
         if any(r.filled for r in rows):   # a title printed twice over a continued form: the first has no rows
             self.carried.pop("form", None)
