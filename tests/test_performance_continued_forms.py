@@ -55,14 +55,19 @@ def test_indicator_rows_under_a_repeated_title_continue_the_form_above(tmp_path)
 
 
 def test_a_continued_grid_that_prints_its_header_again(tmp_path):
-    """The page after prints the grid's header (一级指标 … 指标值) again above the rest of the rows."""
-    body = form("文化产业发展专项资金", "430.00", ["绩效指标\t成本指标\t经济成本\t扶持资金\t≤410万元\t"]) + FORM_TITLE + [
+    """The page after prints the grid's header (一级指标 … 指标值) again above the rest of the rows; the last
+    target value of the page before ends on the next page (构建共建共治共享的社会治理新格 | 局) and joins its row."""
+    body = form("文化产业发展专项资金", "430.00", ["绩效指标\t成本指标\t经济成本\t扶持资金\t≤410万元\t",
+                                              "绩效指标\t效益指标\t社会效益指标\t社会治理\t=构建新格\t"]) + FORM_TITLE + [
+        "\t\t\t\t局\t",
         "\t一级指标\t二级指标\t三级指标\t指标值\t",
         "绩效指标\t效益指标\t社会效益指标\t产业链条建设情况\t初步构建\t",
     ]
     rows, warnings = convert(tmp_path, body)
+    assert [r.values["target_value"] for r in rows] == ["≤410万元", "=构建新格局", "初步构建"]
     assert [(r.values["project_name"], r.values["indicator_level3"], r.values["total"]) for r in rows] == [
         ("文化产业发展专项资金", "扶持资金", Decimal("4300000.00")),
+        ("文化产业发展专项资金", "社会治理", Decimal("4300000.00")),
         ("文化产业发展专项资金", "产业链条建设情况", Decimal("4300000.00"))]
     assert [w for w in warnings if "project_performance_targets" in w] == []
 
