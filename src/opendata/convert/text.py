@@ -64,7 +64,7 @@ def convert_lines(lines, source, warnings: Warnings) -> Disclosure:
             used.update(range(segment.title_line, segment.end))
             first = lines[segment.title_line]
             last_line = segment.lines[-1].no if segment.lines else first.no
-            builder = performance.PerformanceBuilder(spec, warnings, default_unit)
+            builder = performance.PerformanceBuilder(spec, warnings, default_unit, carried.setdefault(segment.table_id, {}))
             for table in builder.build(segment.lines, layout, segment.title, first.no, last_line):
                 merge_table(tables, table)
             continue

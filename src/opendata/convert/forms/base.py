@@ -20,8 +20,9 @@ _UNIT_AT_END = re.compile(r"(?:^|\s)[（(]?(万元|元)[)）]?\s*$")
 class FormReader:
     """The state of one performance table being read: its spec, warnings and money unit."""
 
-    def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str):
+    def __init__(self, spec: TableSpec, warnings: Warnings, default_unit: str, carried: dict | None = None):
         self.spec = spec
+        self.carried = carried if carried is not None else {}   # what one segment of the table leaves to the next
         self.warnings = warnings
         self.unit = default_unit
         self.standard = load_standard()

@@ -10,6 +10,7 @@ from ..layout import CellRow
 from ...money import is_amount
 from ..recognise import clean_label, header_key, match_title, title_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
+from .continued import continues_form, form_state, grid_header
 from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, continued_code, is_level1, is_level2, is_number, operator_of
 
 
@@ -50,8 +51,12 @@ class IndicatorTables(FormReader):
         the target split at its printed operator (operator words of the same file). Amounts are Decimal 元 from the reader's
         unit. Rows and cells that cannot be placed are warnings; a grid without header is one
         warning and an empty table. `projects` is accepted and not used here."""
-        if self._is_project_form(rows):
-            return self.project_form(rows, spec, title, first, last)
+        form = self._is_project_form(rows)
+        carried = self.carried.get("form") if not form and continues_form(rows, self.carried) else None
+        if form or carried:
+            return self.project_form(rows, spec, title, first, last, carried)
+        if any(r.filled for r in rows):   # a title printed twice over a continued form: the first has no rows
+            self.carried.pop("form", None)
         header, data, lead = [], [], []
         for row in rows:
             if not data and not header and len(row.filled) == 1 and LEAD_IN.search(row.filled[0]):
@@ -173,7 +178,7 @@ class IndicatorTables(FormReader):
             return following is not None and (_is_funding_row(following) or _is_label_value_row(following))
         return _is_funding_row(first)
 
-    def project_form(self, rows: list[CellRow], spec: TableSpec, title: str, first: int, last: int) -> Table:
+    def project_form(self, rows: list[CellRow], spec: TableSpec, title: str, first: int, last: int, carried: dict | None = None) -> Table:
         """Projects printed as forms -> one Table of `spec`: label | value rows (项目名称, 主管部门,
         实施单位: self_evaluation_label words of codelists/performance_vocabulary.csv, and field
         aliases such as 年度目标), funding rows (专项资金情况（万元） | 资金总额 | 745.00: the amount
@@ -184,20 +189,23 @@ class IndicatorTables(FormReader):
         first label or funding row), less the form_title_end words of the same file; a title led by
         a unit code and name (301007_某分局_某项目) gives unit_code and unit_name too. Page numbers
         between forms are dropped. One row per indicator carrying the project's values; a form
-        without indicators is one row. Cells that cannot be placed are warnings."""
+        without indicators is one row. Cells that cannot be placed are warnings. `carried` (forms/continued.py):
+        the form read last, whose grid these rows continue over a page break: they carry its project."""
         table = self._table(spec, title, first, last)
         decimals: list[int] = []
-        for heading, form_rows in _split_forms(rows, title):
-            self._read_form(form_rows, heading, spec, table, decimals)
+        for n, (heading, form_rows) in enumerate(_split_forms(rows, title, carried is not None)):
+            self._read_form(form_rows, heading, spec, table, decimals, carried if n == 0 else None)
         table.money_unit = self.unit
         table.money_decimals = max(decimals) if decimals else None
         return table
 
-    def _read_form(self, rows: list[CellRow], heading: str, spec: TableSpec, table: Table, decimals: list[int]) -> None:
+    def _read_form(self, rows: list[CellRow], heading: str, spec: TableSpec, table: Table, decimals: list[int],
+                   carried: dict | None = None) -> None:
         allowed = set(spec.measures)
-        project: dict = {}
+        project: dict = dict(carried["project"]) if carried else {}
         last_text = None
-        grid = None
+        grid = carried["grid"] if carried else None
+        header = carried["header"] if carried else ()
         indicators = []
         loose: list[CellRow] = []
         for row in rows:
@@ -207,7 +215,8 @@ class IndicatorTables(FormReader):
                 loose.append(row)   # a line outside the form's cells (the text after it)
                 continue
             self._loose(loose)
-            if grid is None and "一级指标" in keys and "三级指标" in keys:
+            if grid_header(keys):   # the grid's header (again over a page it continues on)
+                header = tuple(k for k in keys if k)
                 grid = {i: n for i, n in self.header_columns([cells], spec).items() if n in INDICATOR_FIELDS}
                 for i, key in enumerate(keys):   # 目标值: the indicator_header words of codelists/performance_vocabulary.csv
                     if i not in grid and INDICATOR_HEADERS.get(key) in INDICATOR_FIELDS:
@@ -222,8 +231,9 @@ class IndicatorTables(FormReader):
                 lost = [c for i, c in enumerate(cells) if c and i not in grid and match_dimension([c]) not in INDICATOR_FIELDS]
                 if lost:
                     self.warn(f"cells outside the indicator columns not converted: {lost[:3]}", row.line, spec.code)
-                if set(values) == {"target_value"} and indicators and "target_value" in indicators[-1][0]:
-                    indicators[-1][0]["target_value"] += values["target_value"]   # a value wrapped onto the next page's first row
+                above = indicators[-1][0] if indicators else carried["last"].values if carried and carried["last"] else {}
+                if set(values) == {"target_value"} and "target_value" in above:
+                    above["target_value"] += values["target_value"]   # a value wrapped onto the next page's first row
                 elif values:
                     indicators.append((values, row))
                 continue
@@ -241,14 +251,19 @@ class IndicatorTables(FormReader):
             for name, value in _title_names(heading).items():
                 if name in spec.dimensions or name == "project_name":
                     project.setdefault(name, value)
-        levels: dict = {}
-        if not indicators and project:
+        levels: dict = dict(carried["levels"]) if carried else {}
+        if not indicators and project and not carried:
             indicators = [({}, next(r for r in rows if r.filled))]
         for values, row in indicators:
             levels = carry_levels(values, levels)
             values.update({k: v for k, v in project.items() if k not in values})
             values["item"] = values.get("indicator_level3") or values.get("indicator_level2") or values.get("project_name") or ""
             self._append(table, values, row)
+        if grid is None:
+            self.carried.pop("form", None)
+        else:
+            last_row = table.rows[-1] if indicators else carried["last"] if carried else None
+            self.carried["form"] = form_state(project, grid, header, levels, last_row, last_row.source_page if last_row else None)
 
     def _form_cells(self, cells: list[str], project: dict, allowed: set, decimals: list[int]) -> list[str]:
         """Read one form row into `project`: label | value pairs and label | amount funding rows.
@@ -432,13 +447,12 @@ def _is_label_value_row(row: CellRow) -> bool:
     return not is_header_word(value) and not is_amount(squash(value))
 
 
-def _split_forms(rows: list[CellRow], title: str) -> list[tuple[str, list[CellRow]]]:
+def _split_forms(rows: list[CellRow], title: str, grid: bool = False) -> list[tuple[str, list[CellRow]]]:
     """The forms printed one after another in one segment: (heading, rows) each. A form starts
     at a 项目名称 or funding row printed after the indicator grid of the form above; the
     one-cell lines between that grid and it are its heading (`title` heads the first form).
-    Page-number lines after a grid are dropped."""
+    Page-number lines after a grid are dropped. `grid`: the rows start inside a form's grid."""
     forms: list[tuple[str, list[CellRow]]] = [(title, [])]
-    grid = False
     pending: list[CellRow] = []
     for row in rows:
         keys = [header_key(c) for c in row.cells]
