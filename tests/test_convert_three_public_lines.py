@@ -157,7 +157,7 @@ def test_checks_across_tables_run_on_final_accounts(final, tmp_path):
     assert [(f.rule, f.expected, f.found) for f in findings if f.rule != "across.function-classes"] == [], [f.message for f in findings]
     grand.values["total"] += WAN   # misprinted by 1 万元
     _, findings = across_count(final, tmp_path / "misprinted")
-    assert [(f.rule, f.table) for f in findings] == [("across.grand-totals", "expenditure_summary")]
+    assert [(f.rule, f.table) for f in findings if f.rule != "across.function-classes"] == [("across.grand-totals", "expenditure_summary")]
     grand.values["total"] -= WAN
     for name in ("income_summary", "expenditure_summary"):   # the columns as read before issue #12
         table = final.tables[name]

@@ -183,3 +183,19 @@ def test_only_money_columns_become_facts(tmp_path):
     assert [(f["measure"], f["amount"]) for f in opendata.facts(package)] == [("budget_full_year", Decimal("200")),
                                                                               ("total", Decimal("200"))]
     assert run_cli("validate", package).returncode == 0
+
+
+def test_facts_filters_give_one_value_per_package(tmp_path):
+    """`--table --line --measure --own-rows` select one concept: the 三公 table's 公务接待费 of each seed package
+    is one fact (issue #12)."""
+    from pathlib import Path
+
+    packages = Path(__file__).resolve().parent.parent / "datapackages"
+    result = run_cli("facts", packages, "--table", "three_public_expenses", "--line", "reception",
+                     "--measure", "total", "--own-rows")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    names = [row["package"] for row in rows]
+    assert rows and len(names) == len(set(names)), names
+    assert {(row["table"], row["line"], row["measure"], row["unit_code"]) for row in rows} == {
+        ("three_public_expenses", "reception", "total", "")}

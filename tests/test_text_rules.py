@@ -107,7 +107,7 @@ def test_rate_without_percent(tmp_path, text, fires):
 ])
 def test_repeated_paragraph(tmp_path, text, fires):
     found = findings(tmp_path, text)
-    assert ("text.repeated-paragraph" in rules(found)) is fires, [f.message for f in found]
+    assert ("text.repeated-text" in rules(found)) is fires, [f.message for f in found]
 
 
 @pytest.mark.parametrize("text, fires", [

@@ -16,12 +16,21 @@ from .package import PackageError
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="csv (amounts as plain decimals in 元) or json (amounts as exact JSON numbers).")
 @output_option("Write to a file instead of stdout.", dest="output")
-def facts(path, fmt, output):
-    """Every printed amount of a package (or of every package below a folder) as one long table."""
+@click.option("--table", "tables", multiple=True, help="Only this table (repeatable), e.g. three_public_expenses.")
+@click.option("--line", "lines", multiple=True, help="Only this canonical line (repeatable; codelists/lines.csv), e.g. reception.")
+@click.option("--measure", "measures", multiple=True, help="Only this measure (repeatable), e.g. total.")
+@click.option("--project", "projects", multiple=True, help="Only this project name, as printed (repeatable).")
+@click.option("--own-rows", is_flag=True, help="Leave out the rows of units a table lists (unit_code / unit_name set).")
+def facts(path, fmt, output, tables, lines, measures, projects, own_rows):
+    """Every printed amount of a package (or of every package below a folder) as one long table;
+    the filters keep the facts that match every option given (any of an option's values)."""
     from .facts import facts as iter_facts, write_facts
 
+    wanted = {"table": tables, "line": lines, "measure": measures, "project": projects}
     try:
-        rows = list(iter_facts(path))
+        rows = [row for row in iter_facts(path)
+                if all(not values or row[key] in values for key, values in wanted.items())
+                and not (own_rows and (row["unit_code"] or row["unit_name"]))]
     except PackageError as exc:
         fail(str(exc))
     if output:

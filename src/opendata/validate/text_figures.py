@@ -178,14 +178,11 @@ def _bracketed_parts(section: Section, match: re.Match, kind: str, whole: Decima
 
 
 def _vehicle_running_costs(ctx: Context) -> Decimal | None:
-    """The 公务用车运行维护费 of the 三公 table's total row (its only row when it prints one), None when
-    the table is absent, prints periods side by side, or has no such figure."""
-    from .identities import total_row
-    table = ctx.tables.get("three_public_expenses")
-    if table is None or any(r.values.get("period") for r in table.rows):
-        return None
-    row = total_row(table) or (table.rows[0] if len(table.rows) == 1 else None)
-    return row.values.get("vehicle_operation") if row is not None else None
+    """The 公务用车运行维护费 of the 三公 table (its line vehicle_operation, the document's own period
+    where it prints several; identities.line_row), None when the table is absent or prints no such figure."""
+    from .identities import line_row
+    row = line_row(ctx.tables.get("three_public_expenses"), "vehicle_operation")
+    return row.values.get("total") if row is not None else None
 
 
 def vehicles(ctx: Context, section: Section):

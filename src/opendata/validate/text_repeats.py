@@ -1,4 +1,4 @@
-"""text.repeated-paragraph: the same passage printed twice in a row in the narrative (a pasted
+"""text.repeated-text: the same passage printed twice in a row in the narrative (a pasted
 block left in twice, a lead-in or a term printed twice: "教育支出(类)普通教育(款)职业教育(项)：
 教育支出(类)普通教育(款)职业教育(项)：反映…"), read by `text_rules`.
 
@@ -44,7 +44,7 @@ def repeated_paragraphs(sections, doubled_words=()):
             end = match.end()
             passage = match.group(1)
             shown = passage if len(passage) <= 80 else passage[:77] + "…"
-            yield (section, match.start(1) + len(passage), "text.repeated-paragraph",
+            yield (section, match.start(1) + len(passage), "text.repeated-text",
                    f"同一段文字连印两次：「{shown}」。 The same passage is printed twice in a row.", shown)
         yield from _doubled_words(section, doubled_words)
 
@@ -64,5 +64,5 @@ def _doubled_words(section, listed):
             if line == section.heading_lines or middle - starts[line - 1] < WRAPPED:
                 continue
         around = section.sentence(match.start(), match.end() + 8, before=12)
-        yield (section, middle, "text.repeated-paragraph",
+        yield (section, middle, "text.repeated-text",
                f"词语连印两次「{word}{word}」：“{around}”。 A word is printed twice in a row.", around)

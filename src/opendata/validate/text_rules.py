@@ -15,7 +15,7 @@ figure of the tables shows.
   order (一般行政事务管理 for 一般行政管理事务);
 - text.numbering: a heading number printed twice and the next skipped (十六、… 十六、… 十八、…);
 - text.subordinate-count: the number of subordinate units stated differently (没有下属单位 … 下属1个单位);
-- text.repeated-paragraph: a passage, a word or an item number printed twice in a row (`text_repeats`);
+- text.repeated-text: a passage, a word or an item number printed twice in a row (`text_repeats`);
 - the rules reading figures in sentences (`text_figures`): text.comparison-without-verb,
   narrative.zero-change, narrative.rate-of-zero-budget, narrative.part-exceeds-whole,
   narrative.vehicle-costs-without-vehicles.

@@ -61,12 +61,15 @@ def funded_rows(table: Table) -> Table:
 
 
 def line_row(table: Table | None, line: str) -> Row | None:
-    """The row of `line` (field line: the 三公 table's total, three_public …) for the whole table: the only
-    one, else the only one of type total, of the document's own period where the table prints several; None when
-    the table lists it several times otherwise (per unit)."""
+    """The row of `line` (field line: the 三公 table's total, three_public …) for the whole table: of the
+    rows of that line, the table's own (no unit_code / unit_name) where it lists units, of the document's
+    own period where it prints several (`across.current_period`), else the one of type total; None when
+    that leaves more than one or none."""
     rows = [row for row in (table.rows if table else []) if row.values.get("line") == line]
-    grand = rows if len(rows) == 1 else [row for row in rows if row.row_type == "total"]
-    if len(grand) > 1:   # one per period printed side by side: the document's own year's (across.current_period)
+    rows = [row for row in rows if not (row.values.get("unit_code") or row.values.get("unit_name"))] or rows
+    if len(rows) > 1 and any(row.values.get("period") for row in rows):
         current = current_period([row.values.get("period") for row in table.rows])
-        grand = [row for row in grand if current is not None and row.values.get("period") == current]
-    return grand[0] if len(grand) == 1 else None
+        rows = [row for row in rows if current is not None and row.values.get("period") == current]
+    if len(rows) > 1:
+        rows = [row for row in rows if row.row_type == "total"]
+    return rows[0] if len(rows) == 1 else None
