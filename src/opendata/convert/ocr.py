@@ -29,6 +29,7 @@ DISAGREE_CONFIDENCE = 50       # the confidence of a number the two readings dis
 DIGITS = "0123456789.,-()%"
 RULE_INCHES = 0.35      # a ruling line is at least this long
 DARK = 160              # grey below this is ink
+RULE_DARK = 224         # grey below this is a rule's ink (hairline rules are rasterised light grey)
 BRIDGE_INCHES = 0.02    # breaks shorter than this in a scanned rule are bridged
 NUMBER_WORD = re.compile(r"[-(]?[\d.,]*\d[\d.,]*[)%]?")
 
@@ -237,7 +238,7 @@ def find_rules(image, dpi: int) -> list[tuple]:
     """The ruling lines of a greyscale PIL image: ("h", y, x0, x1) and ("v", x, y0, y1), in pixels."""
     import numpy as np
 
-    ink = np.asarray(image) < DARK
+    ink = np.asarray(image) < RULE_DARK
     least = int(dpi * RULE_INCHES)
     bridge = max(1, int(dpi * BRIDGE_INCHES))
     return [("h", *r) for r in _rules(ink, least, bridge)] + [("v", *r) for r in _rules(ink.T, least, bridge)]
