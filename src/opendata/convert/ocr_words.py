@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .ocr import NUMBER_WORD, OcrPage, OcrWord
+from .ocr import DISAGREE_CONFIDENCE as DOUBT_CONFIDENCE, NUMBER_WORD, OcrPage, OcrWord
 
 NUMBER_PART = re.compile(r"[-(]?[\d.,]+[)%]?")
 
@@ -35,17 +35,42 @@ def confusions() -> list[tuple[str, str]]:
 
 
 MANY_POINTS = re.compile(r"^(\d{1,3})((?:\.\d{3})+)(\.\d{1,2})$")   # 2.946.25: thousands points read for commas
+ALL_POINTS = re.compile(r"^\d{1,3}(?:\.\d{3}){2,}$")                    # 21.802.560: every thousands comma read as a point
+COMMA_POINT = re.compile(r"(?<=\d)(?:,\.|\.,)(?=\d{3}(?:\D|$))")        # 93,654,.340: a stray point beside a thousands comma
+LONE_POINT_GROUP = re.compile(r"^\d{1,3}\.\d{3}$")                       # 801.000: a decimal point, or a thousands comma misread?
 
 
 def corrected(text: str) -> str:
     """An OCR'd word with the stray marks beside a number dropped and thousands separators read as points put back
-    as commas (2.946.25 -> 2,946.25; the digits are not changed)."""
+    as commas (2.946.25 -> 2,946.25, 21.802.560 -> 21,802,560, 93,654,.340 -> 93,654,340; the digits are not
+    changed)."""
     if NUMBER_PART.fullmatch(text.strip(QUOTES + STRAY)):
         text = text.strip(QUOTES + STRAY)
+    text = COMMA_POINT.sub(",", text)
     match = MANY_POINTS.match(text)
     if match:
         return match.group(1) + match.group(2).replace(".", ",") + match.group(3)
+    if ALL_POINTS.match(text):
+        return text.replace(".", ",")
     return text
+
+
+def whole_amounts(texts: list[str]) -> bool:
+    """True when the amounts of a page are printed whole, with thousands commas (195,774,300): at least three
+    such and none with decimals, but for those of one point before three digits (801.000), which are then
+    commas read as points."""
+    numbers = [t for t in texts if NUMBER_PART.fullmatch(t) and any(c.isdigit() for c in t)]
+    with_commas = [t for t in numbers if "," in t and "." not in t]
+    decimals = [t for t in numbers if "." in t and not LONE_POINT_GROUP.match(t)]
+    return len(with_commas) >= 3 and not decimals
+
+
+def doubtful(read: str, text: str) -> bool:
+    """True when the number `text` (as `corrected` made it of `read`) is not sure to be what was printed: its
+    separators were repaired, or it prints one point before three digits and no comma (801.000: 801 with three
+    decimals, or 801,000 with its comma read as a point)."""
+    repaired = read.strip(QUOTES + STRAY) != text and NUMBER_PART.fullmatch(text) is not None
+    return repaired or LONE_POINT_GROUP.match(text) is not None
 
 
 NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])?(.*)$")
@@ -181,8 +206,14 @@ def ocr_page_objects(page, read: OcrPage) -> tuple[object, list[dict]]:
     doctop = getattr(page, "initial_doctop", 0)
     height = page.height
     chars, amounts = [], []
-    for word in joined_words(read.words, read.rules):
-        word = OcrWord(corrected(word.text), word.box, word.confidence, word.line)
+    words = joined_words(read.words, read.rules)
+    whole = whole_amounts([corrected(w.text) for w in words])
+    for word in words:
+        text = corrected(word.text)
+        if whole and LONE_POINT_GROUP.match(text):
+            text = text.replace(".", ",")
+        confidence = min(word.confidence, DOUBT_CONFIDENCE) if doubtful(word.text, text) else word.confidence
+        word = OcrWord(text, word.box, confidence, word.line)
         x0, top, x1, bottom = (v * scale for v in word.box)
         x0, x1, top, bottom = x0 + x_left, x1 + x_left, top + y_top, bottom + y_top
         size = max(1.0, bottom - top)
