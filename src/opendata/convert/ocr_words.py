@@ -21,6 +21,7 @@ NUMBER_PART = re.compile(r"[-(]?[\d.,]+[)%]?")
 JOIN_SHARE = 0.45       # words of a line closer than this share of the line height are one word
 NUMBER_JOIN_SHARE = 1.0  # ... and parts of a number (37, 151. 47) closer than this share
 SNAP_LENGTH = 4         # a cell this long or longer, one character off a word of the standard, is that word
+SNAP_LENGTH_PER_CHARACTER = 5   # ... and one more character off for every this many characters (国有资本经营巴算氢款)
 QUOTES = "”“\"'‘’`"   # read from the remains of a cell border at a word's start
 STRAY = "，。、"        # ... and beside a number
 NOISE = set("|_—-~`'\"‘’“”丨")   # a lone word of these, read with low confidence, is the remains of a rule
@@ -100,21 +101,38 @@ def vocabulary() -> dict[int, frozenset[str]]:
 
 def snapped(cell: str) -> str:
     """A table cell read by OCR, its numbering (一、, 1., （一）) aside: when it is no word of the standard's
-    vocabulary but exactly one word of it differs from it in one character (社会保障和就业文出, 财政拨球收入), that word."""
+    vocabulary but exactly one word of it differs from it in one character (社会保障和就业文出, 财政拨球收入), or, for a
+    cell of 10 characters or more, one in two characters and none in one (国有资本经营巴算氢款), that word."""
     prefix, body = NUMBERING.match(cell).groups()
     if len(body) < SNAP_LENGTH:
         return cell
     words = vocabulary().get(len(body), frozenset())
     if body in words:
         return cell
-    near = [w for w in words if sum(a != b for a, b in zip(w, body)) == 1]
-    return (prefix or "") + near[0] if len(near) == 1 else cell
+    for most in range(1, 1 + len(body) // SNAP_LENGTH_PER_CHARACTER if len(body) >= 2 * SNAP_LENGTH_PER_CHARACTER else 2):
+        near = [w for w in words if sum(a != b for a, b in zip(w, body)) == most]
+        if near:
+            return (prefix or "") + near[0] if len(near) == 1 else cell
+    return cell
+
+
+COLON_READINGS = ";；,，.。:：、"   # what OCR reads for the colon of 单位：万元
+
+
+@functools.lru_cache(maxsize=1)
+def unit_label() -> re.Pattern:
+    """单位 and a money unit of codelists/money_units.csv with a colon misread between them (单位;万元, 单位，元)."""
+    from ..standard import load_standard
+
+    units = sorted((r["title_zh"] for r in load_standard().codelists["money_units"].rows), key=len, reverse=True)
+    return re.compile(rf"单位\s*[{COLON_READINGS}]\s*({'|'.join(map(re.escape, units))})")
 
 
 def corrected_line(line: str) -> str:
-    """A line of an OCR'd page (table cells tab-separated) with the confusions of codelists/ocr_confusions.csv
-    undone in every cell that is not a number, and each table cell one character off a word of the standard
-    snapped to it (`snapped`)."""
+    """A line of an OCR'd page (table cells tab-separated) with the colon of a unit label put back (单位;万元 ->
+    单位：万元), the confusions of codelists/ocr_confusions.csv undone in every cell that is not a number, and each
+    table cell one or two characters off a word of the standard snapped to it (`snapped`)."""
+    line = unit_label().sub(lambda m: "单位：" + m.group(1), line)
     cells = line.split("\t")
     for n, cell in enumerate(cells):
         if len(cells) > 1 and NUMBER_PART.fullmatch(cell.strip(QUOTES + STRAY + " ")):
