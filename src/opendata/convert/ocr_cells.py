@@ -3,7 +3,8 @@ header cell whose words are set on two or three lines (本年收入合 / 计, �
 them among its neighbours' lines. The cells of the ruling grid that are taller than two text lines and hold
 no number are cut out, and so are the cells with ink where the first reading found no word (a lone 类 or 项); they are
 stacked one under the other on one sheet and read in one Tesseract call, each cell as
-its own block; their words replace the page's first reading inside those cells.
+its own block; their words replace the page's first reading inside those cells, unless the first reading holds
+more characters read surely (`surely_read`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .ocr import OcrWord, mostly_digits, read_stacked
 
 TALL_LINES = 1.8     # a cell at least this many word heights tall may hold several lines
 MAX_CELLS = 80       # at most this many cells of a page are read again
+SURE = 80            # confidence of a character read surely (`surely_read`)
 MIN_CELL = 20        # pixels: a narrower or lower space between rules is no cell (a double rule)
 
 
@@ -72,6 +74,16 @@ def reread_tall_cells(image, words: list[OcrWord], rules: list[tuple]) -> list[O
     boxes = [(x0 + 4, top + 4, x1 - 4, bottom - 4) for x0, top, x1, bottom in chosen]
     again = read_stacked(image, boxes, max(40, int(height * 2)))
     out = [w for w in words if not any(inside(w, cell) for cell in chosen)]
-    for found in again:
-        out.extend(found)
+    for cell, found in zip(chosen, again):
+        first = [w for w in words if inside(w, cell)]
+        if surely_read(first) > surely_read(found):   # the first reading's sure words (the rest: fragments of other lines)
+            out.extend(w for w in first if w.confidence >= SURE)
+        else:
+            out.extend(found)
     return out
+
+
+def surely_read(words: list[OcrWord]) -> int:
+    """The characters of `words` read with confidence SURE or more: the reading of a cell with more of them is kept (a
+    second reading of 合计 as 童名 at 50% does not replace the first at 96%)."""
+    return sum(len(w.text) for w in words if w.confidence >= SURE)

@@ -17,7 +17,8 @@ UNIT_CONFIDENCE = 80     # a unit line read with less confidence is reported
 
 
 def unit_readings(page: OcrPage) -> list[dict]:
-    """[{"page", "unit", "text", "confidence"}] of the unit lines Tesseract read on `page`."""
+    """[{"page", "unit", "text", "confidence"}] of the unit lines Tesseract read on `page` (the confidence: the lowest
+    of the words printing 单位 and the unit)."""
     lines: dict[tuple, list] = {}
     for word in page.words:
         lines.setdefault(word.line, []).append(word)
@@ -35,8 +36,8 @@ def unit_readings(page: OcrPage) -> list[dict]:
             ends.append(position)
         for w, end in zip(words, ends):
             start = end - len(corrected_line(w.text))
-            if end > match.start() and start < match.end():
-                chosen.append(w)
+            if end > match.start() and start < match.end() and set(w.text) & set("单位" + match.group(1)):
+                chosen.append(w)   # the colon's confidence aside: 单位 and the unit are what matter
         confidence = min((w.confidence for w in chosen), default=0.0)
         found.append({"page": page.number, "unit": match.group(1), "text": match.group(0), "confidence": round(confidence, 1)})
     return found
