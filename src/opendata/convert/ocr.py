@@ -29,7 +29,9 @@ DISAGREE_CONFIDENCE = 50       # the confidence of a number the two readings dis
 DIGITS = "0123456789.,-()%"
 RULE_INCHES = 0.35      # a ruling line is at least this long
 DARK = 160              # grey below this is ink
-RULE_DARK = 224         # grey below this is a rule's ink (hairline rules are rasterised light grey)
+RULE_DARK = 224         # ... or, on a page with no ruled table in DARK ink, a rule's (hairline rules rasterise light grey;
+                        # not first: the light grey edges of a large title's strokes join into short "rules")
+MIN_RULES = 2           # a ruled table has at least this many horizontal and vertical rules
 BRIDGE_INCHES = 0.02    # breaks shorter than this in a scanned rule are bridged
 NUMBER_WORD = re.compile(r"[-(]?[\d.,]*\d[\d.,]*[)%]?")
 
@@ -235,13 +237,19 @@ def same_digits(a: str, b: str) -> bool:
 # -- ruling lines in the image ------------------------------------------------------
 
 def find_rules(image, dpi: int) -> list[tuple]:
-    """The ruling lines of a greyscale PIL image: ("h", y, x0, x1) and ("v", x, y0, y1), in pixels."""
+    """The ruling lines of a greyscale PIL image: ("h", y, x0, x1) and ("v", x, y0, y1), in pixels: runs of pixels
+    darker than DARK, else (no ruled table found so) than RULE_DARK."""
     import numpy as np
 
-    ink = np.asarray(image) < RULE_DARK
+    grey = np.asarray(image)
     least = int(dpi * RULE_INCHES)
     bridge = max(1, int(dpi * BRIDGE_INCHES))
-    return [("h", *r) for r in _rules(ink, least, bridge)] + [("v", *r) for r in _rules(ink.T, least, bridge)]
+    for dark in (DARK, RULE_DARK):   # hairline rules rasterise light grey: looked for when no dark ones are found
+        ink = grey < dark
+        rules = [("h", *r) for r in _rules(ink, least, bridge)] + [("v", *r) for r in _rules(ink.T, least, bridge)]
+        if sum(kind == "h" for kind, *_ in rules) >= MIN_RULES and sum(kind == "v" for kind, *_ in rules) >= MIN_RULES:
+            break
+    return rules
 
 
 def _rules(ink, least: int, bridge: int) -> list[tuple[float, int, int]]:
