@@ -12,6 +12,11 @@ REFERENCES = Path(__file__).resolve().parents[2] / "shared" / "references" / "pd
 # (reference PDF, page): pages that hold whole tables (a table cut at a page's end does not convert alone)
 PAGES = [("01_shpt_caizhengju_2024_final.pdf", 8), ("04_shpt_shangwuwei_2025_dept_budget.pdf", 9),
          ("04_shpt_shangwuwei_2025_dept_budget.pdf", 14)]
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+# (corpus PDF, page): pages of other regions and layouts, not tuned on (an independent trial, issue #15): hairline
+# rules (007), whole amounts in 元 with separators misread (001), a unit label misread (039), two-line header cells
+# (025), a large title (045), a small table (057)
+CORPUS_PAGES = [("001.pdf", 7), ("007.pdf", 1), ("025.pdf", 7), ("039.pdf", 14), ("045.pdf", 13), ("057.pdf", 21)]
 
 
 def text_page(source: Path, page: int, out: Path) -> Path:
