@@ -63,3 +63,9 @@ def test_a_point_before_three_digits_is_a_comma_only_on_a_page_of_whole_amounts(
     assert whole_amounts(["195,774,300", "134,339,860", "93,654,340", "801.000"])
     assert not whole_amounts(["195,774,300", "134,339,860", "93,654,340", "801.000", "3.50"])
     assert not whole_amounts(["801.000", "42,000"])
+
+
+def test_a_title_one_character_off_a_longer_catalog_title_is_snapped_to_it():
+    assert corrected_line("2026年度财政拨黎收支预算总表") == "2026年度财政拨款收支预算总表"   # not 收支预算总表
+    assert corrected_line("2026年度收支预算总表") == "2026年度收支预算总表"
+    assert corrected_line("本年收入，财政拨黎收支预算总表") == "本年收入，财政拨黎收支预算总表"   # a sentence: left as read

@@ -128,6 +128,37 @@ def unit_label() -> re.Pattern:
     return re.compile(rf"单位\s*[{COLON_READINGS}]\s*({'|'.join(map(re.escape, units))})")
 
 
+TITLE_LINE = 40          # characters: a longer line, or one with sentence punctuation, is no title
+SENTENCE = re.compile(r"[，。；;,]")
+
+
+@functools.lru_cache(maxsize=1)
+def title_aliases() -> tuple[str, ...]:
+    """The titles of the table catalog (codelists/tables.csv title_zh and aliases) of SNAP_LENGTH + 2 characters
+    or more, longest first."""
+    from ..standard import load_standard
+
+    rows = load_standard().codelists["tables"].rows
+    titles = {t for r in rows for t in [r["title_zh"], *r.get("aliases", "").split("|")] if len(t) >= SNAP_LENGTH + 2}
+    return tuple(sorted(titles, key=len, reverse=True))
+
+
+def snapped_title(line: str) -> str:
+    """A short line read by OCR that ends one character off a title of the catalog (2026年度财政拨黎收支预算总表) ended
+    with that title, when the title is longer than any title the line ends with as read (收支预算总表) and it is the
+    only one so near: else a misread word makes it another table's title."""
+    text = line.rstrip()
+    if len(text) > TITLE_LINE or SENTENCE.search(text):
+        return line
+    exact = max((len(t) for t in title_aliases() if text.endswith(t)), default=0)
+    near = {t for t in title_aliases() if len(t) > exact and len(t) <= len(text)
+            and sum(a != b for a, b in zip(t, text[-len(t):])) == 1}
+    if len(near) != 1:
+        return line
+    (title,) = near
+    return text[:-len(title)] + title
+
+
 def corrected_line(line: str) -> str:
     """A line of an OCR'd page (table cells tab-separated) with the colon of a unit label put back (单位;万元 ->
     单位：万元), the confusions of codelists/ocr_confusions.csv undone in every cell that is not a number, and each
@@ -144,7 +175,7 @@ def corrected_line(line: str) -> str:
             cell = cells[n]
             for read, meant in confusions():
                 cell = cell.replace(read, meant)
-            cells[n] = snapped(cell) if len(cells) > 1 else cell
+            cells[n] = snapped(cell) if len(cells) > 1 else snapped_title(cell)
     return "\t".join(cells)
 
 
