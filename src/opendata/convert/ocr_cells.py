@@ -77,7 +77,7 @@ def reread_tall_cells(image, words: list[OcrWord], rules: list[tuple]) -> list[O
     for cell, found in zip(chosen, again):
         first = [w for w in words if inside(w, cell)]
         if surely_read(first) > surely_read(found):   # the first reading's sure words (the rest: fragments of other lines)
-            out.extend(w for w in first if w.confidence >= SURE)
+            out.extend(apart([w for w in first if w.confidence >= SURE and not any(w is v for v in out)]))
         else:
             out.extend(found)
     return out
@@ -87,3 +87,20 @@ def surely_read(words: list[OcrWord]) -> int:
     """The characters of `words` read with confidence SURE or more: the reading of a cell with more of them is kept (a
     second reading of 合计 as 童名 at 50% does not replace the first at 96%)."""
     return sum(len(w.text) for w in words if w.confidence >= SURE)
+
+
+def apart(words: list[OcrWord]) -> list[OcrWord]:
+    """`words` without those lying for the most part over a surer one (the same characters read twice, on two text
+    lines of the first reading)."""
+    kept: list[OcrWord] = []
+    for word in sorted(words, key=lambda w: -w.confidence):
+        if not any(over(word.box, k.box) for k in kept):
+            kept.append(word)
+    return sorted(kept, key=lambda w: (w.box[1], w.box[0]))
+
+
+def over(a, b) -> bool:
+    """True when one of boxes a and b (left, top, right, bottom) lies for more than half its width over the other,
+    on rows they share."""
+    across = min(a[2], b[2]) - max(a[0], b[0])
+    return across * 2 > min(a[2] - a[0], b[2] - b[0]) and min(a[3], b[3]) > max(a[1], b[1])
