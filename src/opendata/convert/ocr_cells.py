@@ -90,11 +90,11 @@ def surely_read(words: list[OcrWord]) -> int:
 
 
 def apart(words: list[OcrWord]) -> list[OcrWord]:
-    """`words` without those lying for the most part over a surer one (the same characters read twice, on two text
-    lines of the first reading)."""
+    """`words` without those lying for the most part over a surer one that shares a character with them (the same
+    characters read twice, on two text lines of the first reading: 公共 over 公)."""
     kept: list[OcrWord] = []
     for word in sorted(words, key=lambda w: -w.confidence):
-        if not any(over(word.box, k.box) for k in kept):
+        if not any(over(word.box, k.box) and set(word.text) & set(k.text) for k in kept):
             kept.append(word)
     return sorted(kept, key=lambda w: (w.box[1], w.box[0]))
 
