@@ -3,8 +3,8 @@ header cell whose words are set on two or three lines (本年收入合 / 计, �
 them among its neighbours' lines. The cells of the ruling grid that are taller than two text lines and hold
 no number are cut out, and so are the cells with ink where the first reading found no word (a lone 类 or 项); they are
 stacked one under the other on one sheet and read in one Tesseract call, each cell as
-its own block; their words replace the page's first reading inside those cells, unless the first reading holds
-more characters read surely (`surely_read`).
+its own block; their words replace the page's first reading inside those cells, unless the second reading is unsure
+and the first holds more characters read surely (`surely_read`: 合计 at 96% is not replaced by 童名 at 50%).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .ocr import OcrWord, mostly_digits, read_stacked
 TALL_LINES = 1.8     # a cell at least this many word heights tall may hold several lines
 MAX_CELLS = 80       # at most this many cells of a page are read again
 SURE = 80            # confidence of a character read surely (`surely_read`)
+UNSURE = 60          # a cell's second reading with a lower mean confidence is unsure (`unsure`)
 MIN_CELL = 20        # pixels: a narrower or lower space between rules is no cell (a double rule)
 
 
@@ -76,11 +77,16 @@ def reread_tall_cells(image, words: list[OcrWord], rules: list[tuple]) -> list[O
     out = [w for w in words if not any(inside(w, cell) for cell in chosen)]
     for cell, found in zip(chosen, again):
         first = [w for w in words if inside(w, cell)]
-        if surely_read(first) > surely_read(found):   # the first reading's sure words (the rest: fragments of other lines)
+        if unsure(found) and surely_read(first) > surely_read(found):   # the first reading's sure words (the rest: fragments)
             out.extend(apart([w for w in first if w.confidence >= SURE and not any(w is v for v in out)]))
         else:
             out.extend(found)
     return out
+
+
+def unsure(words: list[OcrWord]) -> bool:
+    """True when a cell's second reading is unsure: its words' mean confidence is below UNSURE."""
+    return bool(words) and sum(w.confidence for w in words) / len(words) < UNSURE
 
 
 def surely_read(words: list[OcrWord]) -> int:
