@@ -12,6 +12,11 @@ REFERENCES = Path(__file__).resolve().parents[2] / "shared" / "references" / "pd
 # (reference PDF, page): pages that hold whole tables (a table cut at a page's end does not convert alone)
 PAGES = [("01_shpt_caizhengju_2024_final.pdf", 8), ("04_shpt_shangwuwei_2025_dept_budget.pdf", 9),
          ("04_shpt_shangwuwei_2025_dept_budget.pdf", 14)]
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+# (corpus PDF, page): pages of other regions and layouts, not tuned on (an independent trial, issue #15): hairline
+# rules (007), whole amounts in 元 with separators misread (001), a unit label misread (039), two-line header cells
+# (025), a large title (045), a small table (057)
+CORPUS_PAGES = [("001.pdf", 7), ("007.pdf", 1), ("025.pdf", 7), ("039.pdf", 14), ("045.pdf", 13), ("057.pdf", 21)]
 
 
 def text_page(source: Path, page: int, out: Path) -> Path:
@@ -71,7 +76,8 @@ class Comparison:
 
 
 def digits(value) -> str:
-    return re.sub(r"\D", "", str(value)).lstrip("0")
+    """The significant digits of an amount as printed or stored (1,273,725.18 万元 stored as 12737251800 -> 12737251 8)."""
+    return re.sub(r"\D", "", str(value)).strip("0")
 
 
 def amounts(result) -> dict:
@@ -89,7 +95,8 @@ def compare(text_result, ocr_result) -> Comparison:
     """Every amount of the text conversion against the OCR conversion's of the same table and column (as many
     of each value as the text prints: a row OCR splits or shifts does not make its neighbours differ). An amount
     without its twin differs; it is flagged when every amount OCR read there instead is named by a warning (its
-    row, or its digits as read), or, where OCR read none, when a warning names the table. `ocr_result` may be the
+    row, or its digits as read), or, where OCR read none, when a warning names the table; every amount of a table
+    is flagged by a warning that its money unit may be misread. `ocr_result` may be the
     ConversionError that refused the scan: every amount differs, and the refusal says why."""
     result = Comparison()
     if isinstance(ocr_result, Exception):
@@ -118,7 +125,8 @@ def compare(text_result, ocr_result) -> Comparison:
                 theirs.pop(twin)
         instead_flagged = all(warned(v, r) for v, r in theirs)
         table_named = any(f"[{key[0]}]" in w for w in warnings)
+        unit_doubted = any(f"[{key[0]}]" in w and "money unit" in w for w in warnings)   # every amount of the table
         for value in missing:
-            flagged = instead_flagged and (bool(theirs) or table_named)
+            flagged = unit_doubted or instead_flagged and (bool(theirs) or table_named)
             result.differing.append((key[0], key[1], value, [v for v, _ in theirs], flagged))
     return result

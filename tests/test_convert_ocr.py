@@ -13,10 +13,13 @@ from opendata.convert.errors import Warnings
 from opendata.convert.limits import Limits
 from opendata.convert.ocr_check import check_rows, digits
 from opendata.model import Row, Table
-from tests.ocr_compare import PAGES, REFERENCES, Comparison, compare, convert_scan, scanned_copy, text_page
+from tests.ocr_compare import (CORPUS, CORPUS_PAGES, PAGES, REFERENCES, Comparison, compare, convert_scan, scanned_copy,
+                               text_page)
 
 needs_ocr = pytest.mark.skipif(not REFERENCES.is_dir() or not shutil.which("tesseract"),
                                reason="needs ../shared/references and tesseract-ocr")
+needs_corpus_ocr = pytest.mark.skipif(not CORPUS.is_dir() or not shutil.which("tesseract"),
+                                      reason="needs ../shared/corpus and tesseract-ocr")
 
 
 def convert_both(tmp_path, name: str, page: int, dpi: int):
@@ -45,6 +48,22 @@ def test_a_scan_at_300_dpi_reads_98_percent_of_the_amounts_and_flags_the_rest(tm
     assert total.total >= 60
     assert total.share >= 0.98, (total.identical, total.total, total.differing)
     assert not total.silent, total.silent
+
+
+@needs_corpus_ocr
+def test_scans_of_corpus_pages_not_tuned_on_read_98_percent_and_flag_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENDATA_OCR_JOBS", "1")
+    total, silent = Comparison(), {}
+    for name, page in CORPUS_PAGES:
+        original = text_page(CORPUS / name, page, tmp_path / f"{name[:3]}_{page}.pdf")
+        scan = scanned_copy(original, tmp_path / f"{name[:3]}_{page}_300dpi.pdf", 300)
+        result = compare(convert_in_process(original, Limits.from_env()), convert_scan(scan))
+        total.add(result)
+        if result.silent:
+            silent[f"{name} p{page}"] = result.silent
+    assert total.total >= 140
+    assert total.share >= 0.98, (total.identical, total.total, total.differing)
+    assert not silent, silent
 
 
 @needs_ocr

@@ -29,6 +29,9 @@ DISAGREE_CONFIDENCE = 50       # the confidence of a number the two readings dis
 DIGITS = "0123456789.,-()%"
 RULE_INCHES = 0.35      # a ruling line is at least this long
 DARK = 160              # grey below this is ink
+RULE_DARK = 224         # ... or, on a page with no ruled table in DARK ink, a rule's (hairline rules rasterise light grey;
+                        # not first: the light grey edges of a large title's strokes join into short "rules")
+MIN_RULES = 2           # a ruled table has at least this many horizontal and vertical rules
 BRIDGE_INCHES = 0.02    # breaks shorter than this in a scanned rule are bridged
 NUMBER_WORD = re.compile(r"[-(]?[\d.,]*\d[\d.,]*[)%]?")
 
@@ -187,7 +190,8 @@ def recheck_numbers(image, words: list[OcrWord]) -> list[OcrWord]:
     """The words that are mostly digits read a second time, their crops stacked (`read_stacked`) and read as lines
     of digits (the `eng` model, DIGITS whitelist). Where both readings agree the word keeps the higher confidence;
     where they differ the surer reading is kept with a confidence of at most DISAGREE_CONFIDENCE, so that it is
-    reported."""
+    reported. Parts of one number read as several words (1 | 97725418) are read again as one."""
+    words = joined_digit_words(words)
     chosen = [n for n, w in enumerate(words) if mostly_digits(w.text)]
     boxes = []
     for n in chosen:
@@ -205,7 +209,7 @@ def recheck_numbers(image, words: list[OcrWord]) -> list[OcrWord]:
         word = words[n]
         if same_digits(text, word.text):
             out[n] = OcrWord(word.text, word.box, max(confidence, word.confidence), word.line)
-        elif NUMBER_WORD.fullmatch(text) and abs(len(text) - len(word.text)) <= 1:   # not a crop that caught its neighbours
+        elif NUMBER_WORD.fullmatch(text) and abs(digit_count(text) - digit_count(word.text)) <= 1:   # not a crop that caught its neighbours
             best, surest = (text, confidence) if confidence > word.confidence or not NUMBER_WORD.fullmatch(word.text) else (word.text, word.confidence)
             out[n] = OcrWord(best, word.box, min(surest, DISAGREE_CONFIDENCE), word.line)
             disputed.append((n, box, text))
@@ -218,6 +222,28 @@ def recheck_numbers(image, words: list[OcrWord]) -> list[OcrWord]:
                     out[n] = OcrWord(candidate, words[n].box, out[n].confidence, words[n].line)
                     break
     return out
+
+
+DIGIT_GAP = 0.6     # words of digits on one line closer than this share of their height are parts of one number
+
+
+def joined_digit_words(words: list[OcrWord]) -> list[OcrWord]:
+    """`words` with the words of digits of one Tesseract line that stand closer than DIGIT_GAP of their height
+    joined into one (their lowest confidence)."""
+    out: list[OcrWord] = []
+    for word in words:
+        last = out[-1] if out else None
+        if (last is not None and last.line == word.line and mostly_digits(last.text) and mostly_digits(word.text)
+                and 0 <= word.box[0] - last.box[2] < DIGIT_GAP * max(1, word.box[3] - word.box[1])):
+            box = (last.box[0], min(last.box[1], word.box[1]), word.box[2], max(last.box[3], word.box[3]))
+            out[-1] = OcrWord(last.text + word.text, box, min(last.confidence, word.confidence), last.line)
+        else:
+            out.append(word)
+    return out
+
+
+def digit_count(text: str) -> int:
+    return sum(c.isdigit() for c in text)
 
 
 def joined_reading(words: list[OcrWord]) -> tuple[str, float]:
@@ -234,13 +260,19 @@ def same_digits(a: str, b: str) -> bool:
 # -- ruling lines in the image ------------------------------------------------------
 
 def find_rules(image, dpi: int) -> list[tuple]:
-    """The ruling lines of a greyscale PIL image: ("h", y, x0, x1) and ("v", x, y0, y1), in pixels."""
+    """The ruling lines of a greyscale PIL image: ("h", y, x0, x1) and ("v", x, y0, y1), in pixels: runs of pixels
+    darker than DARK, else (no ruled table found so) than RULE_DARK."""
     import numpy as np
 
-    ink = np.asarray(image) < DARK
+    grey = np.asarray(image)
     least = int(dpi * RULE_INCHES)
     bridge = max(1, int(dpi * BRIDGE_INCHES))
-    return [("h", *r) for r in _rules(ink, least, bridge)] + [("v", *r) for r in _rules(ink.T, least, bridge)]
+    for dark in (DARK, RULE_DARK):   # hairline rules rasterise light grey: looked for when no dark ones are found
+        ink = grey < dark
+        rules = [("h", *r) for r in _rules(ink, least, bridge)] + [("v", *r) for r in _rules(ink.T, least, bridge)]
+        if sum(kind == "h" for kind, *_ in rules) >= MIN_RULES and sum(kind == "v" for kind, *_ in rules) >= MIN_RULES:
+            break
+    return rules
 
 
 def _rules(ink, least: int, bridge: int) -> list[tuple[float, int, int]]:

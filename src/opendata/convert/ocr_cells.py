@@ -3,7 +3,8 @@ header cell whose words are set on two or three lines (本年收入合 / 计, �
 them among its neighbours' lines. The cells of the ruling grid that are taller than two text lines and hold
 no number are cut out, and so are the cells with ink where the first reading found no word (a lone 类 or 项); they are
 stacked one under the other on one sheet and read in one Tesseract call, each cell as
-its own block; their words replace the page's first reading inside those cells.
+its own block; their words replace the page's first reading inside those cells, unless the second reading is unsure
+and the first holds more characters read surely (`surely_read`: 合计 at 96% is not replaced by 童名 at 50%).
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from .ocr import OcrWord, mostly_digits, read_stacked
 
 TALL_LINES = 1.8     # a cell at least this many word heights tall may hold several lines
 MAX_CELLS = 80       # at most this many cells of a page are read again
+SURE = 80            # confidence of a character read surely (`surely_read`)
+UNSURE = 60          # a cell's second reading with a lower mean confidence is unsure (`unsure`)
 MIN_CELL = 20        # pixels: a narrower or lower space between rules is no cell (a double rule)
 
 
@@ -72,6 +75,38 @@ def reread_tall_cells(image, words: list[OcrWord], rules: list[tuple]) -> list[O
     boxes = [(x0 + 4, top + 4, x1 - 4, bottom - 4) for x0, top, x1, bottom in chosen]
     again = read_stacked(image, boxes, max(40, int(height * 2)))
     out = [w for w in words if not any(inside(w, cell) for cell in chosen)]
-    for found in again:
-        out.extend(found)
+    for cell, found in zip(chosen, again):
+        first = [w for w in words if inside(w, cell)]
+        if unsure(found) and surely_read(first) > surely_read(found):   # the first reading's sure words (the rest: fragments)
+            out.extend(apart([w for w in first if w.confidence >= SURE and not any(w is v for v in out)]))
+        else:
+            out.extend(found)
     return out
+
+
+def unsure(words: list[OcrWord]) -> bool:
+    """True when a cell's second reading is unsure: its words' mean confidence is below UNSURE."""
+    return bool(words) and sum(w.confidence for w in words) / len(words) < UNSURE
+
+
+def surely_read(words: list[OcrWord]) -> int:
+    """The characters of `words` read with confidence SURE or more: the reading of a cell with more of them is kept (a
+    second reading of 合计 as 童名 at 50% does not replace the first at 96%)."""
+    return sum(len(w.text) for w in words if w.confidence >= SURE)
+
+
+def apart(words: list[OcrWord]) -> list[OcrWord]:
+    """`words` without those lying for the most part over a surer one that shares a character with them (the same
+    characters read twice, on two text lines of the first reading: 公共 over 公)."""
+    kept: list[OcrWord] = []
+    for word in sorted(words, key=lambda w: -w.confidence):
+        if not any(over(word.box, k.box) and set(word.text) & set(k.text) for k in kept):
+            kept.append(word)
+    return sorted(kept, key=lambda w: (w.box[1], w.box[0]))
+
+
+def over(a, b) -> bool:
+    """True when one of boxes a and b (left, top, right, bottom) lies for more than half its width over the other,
+    on rows they share."""
+    across = min(a[2], b[2]) - max(a[0], b[0])
+    return across * 2 > min(a[2] - a[0], b[2] - b[0]) and min(a[3], b[3]) > max(a[1], b[1])

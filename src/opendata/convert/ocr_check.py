@@ -22,6 +22,7 @@ from .limits import Limits, check_page_streams
 from .ocr import (DPI, ENGINE, LANGUAGES, OcrPage, check_engine, engine_version, find_rules, ocr_jobs, rasterise, read_words,
                   recheck_numbers, whiten_rules)
 from .ocr_cells import reread_tall_cells
+from .ocr_units import check_units, unit_readings
 
 LOW_CONFIDENCE = 80          # an amount read with less confidence is reported
 ROW_IDENTITY_SHARE = 0.6     # a table has the row identity when this share of its full rows satisfy it
@@ -52,7 +53,8 @@ def read_scanned_pages(path: Path, pdf, limits: Limits, sizes: dict, ocr: dict) 
     check_engine(path)
     dpi = ocr_dpi()
     read = ocr_pages(path, numbers, dpi)
-    ocr.update({"engine": ENGINE, "version": engine_version(), "languages": LANGUAGES, "dpi": dpi, "pages": numbers})
+    ocr.update({"engine": ENGINE, "version": engine_version(), "languages": LANGUAGES, "dpi": dpi, "pages": numbers,
+                "units": [unit for number in numbers for unit in unit_readings(read[number])]})
     return read
 
 
@@ -108,6 +110,7 @@ def record_ocr(disclosure: Disclosure, ocr: dict, warnings: Warnings) -> None:
     for table in disclosure.tables.values():
         if scanned & set(table.pages or []):
             check_rows(table, warnings, confidence)
+    check_units(disclosure, ocr.get("units", []), scanned, warnings)
 
 
 def digits(text) -> str:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import functools
 import re
 
-from .ocr import NUMBER_WORD, OcrPage, OcrWord
+from .ocr import DISAGREE_CONFIDENCE as DOUBT_CONFIDENCE, NUMBER_WORD, OcrPage, OcrWord
 
 NUMBER_PART = re.compile(r"[-(]?[\d.,]+[)%]?")
 
 JOIN_SHARE = 0.45       # words of a line closer than this share of the line height are one word
 NUMBER_JOIN_SHARE = 1.0  # ... and parts of a number (37, 151. 47) closer than this share
 SNAP_LENGTH = 4         # a cell this long or longer, one character off a word of the standard, is that word
+SNAP_LENGTH_PER_CHARACTER = 5   # ... and one more character off for every this many characters (国有资本经营巴算氢款)
 QUOTES = "”“\"'‘’`"   # read from the remains of a cell border at a word's start
 STRAY = "，。、"        # ... and beside a number
 NOISE = set("|_—-~`'\"‘’“”丨")   # a lone word of these, read with low confidence, is the remains of a rule
@@ -35,17 +36,42 @@ def confusions() -> list[tuple[str, str]]:
 
 
 MANY_POINTS = re.compile(r"^(\d{1,3})((?:\.\d{3})+)(\.\d{1,2})$")   # 2.946.25: thousands points read for commas
+ALL_POINTS = re.compile(r"^\d{1,3}(?:\.\d{3}){2,}$")                    # 21.802.560: every thousands comma read as a point
+COMMA_POINT = re.compile(r"(?<=\d)(?:,\.|\.,)(?=\d{3}(?:\D|$))")        # 93,654,.340: a stray point beside a thousands comma
+LONE_POINT_GROUP = re.compile(r"^\d{1,3}\.\d{3}$")                       # 801.000: a decimal point, or a thousands comma misread?
 
 
 def corrected(text: str) -> str:
     """An OCR'd word with the stray marks beside a number dropped and thousands separators read as points put back
-    as commas (2.946.25 -> 2,946.25; the digits are not changed)."""
+    as commas (2.946.25 -> 2,946.25, 21.802.560 -> 21,802,560, 93,654,.340 -> 93,654,340; the digits are not
+    changed)."""
     if NUMBER_PART.fullmatch(text.strip(QUOTES + STRAY)):
         text = text.strip(QUOTES + STRAY)
+    text = COMMA_POINT.sub(",", text)
     match = MANY_POINTS.match(text)
     if match:
         return match.group(1) + match.group(2).replace(".", ",") + match.group(3)
+    if ALL_POINTS.match(text):
+        return text.replace(".", ",")
     return text
+
+
+def whole_amounts(texts: list[str]) -> bool:
+    """True when the amounts of a page are printed whole, with thousands commas (195,774,300): at least three
+    such and none with decimals, but for those of one point before three digits (801.000), which are then
+    commas read as points."""
+    numbers = [t for t in texts if NUMBER_PART.fullmatch(t) and any(c.isdigit() for c in t)]
+    with_commas = [t for t in numbers if "," in t and "." not in t]
+    decimals = [t for t in numbers if "." in t and not LONE_POINT_GROUP.match(t)]
+    return len(with_commas) >= 3 and not decimals
+
+
+def doubtful(read: str, text: str) -> bool:
+    """True when the number `text` (as `corrected` made it of `read`) is not sure to be what was printed: its
+    separators were repaired, or it prints one point before three digits and no comma (801.000: 801 with three
+    decimals, or 801,000 with its comma read as a point)."""
+    repaired = read.strip(QUOTES + STRAY) != text and NUMBER_PART.fullmatch(text) is not None
+    return repaired or LONE_POINT_GROUP.match(text) is not None
 
 
 NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])?(.*)$")
@@ -75,21 +101,69 @@ def vocabulary() -> dict[int, frozenset[str]]:
 
 def snapped(cell: str) -> str:
     """A table cell read by OCR, its numbering (一、, 1., （一）) aside: when it is no word of the standard's
-    vocabulary but exactly one word of it differs from it in one character (社会保障和就业文出, 财政拨球收入), that word."""
+    vocabulary but exactly one word of it differs from it in one character (社会保障和就业文出, 财政拨球收入), or, for a
+    cell of 10 characters or more, one in two characters and none in one (国有资本经营巴算氢款), that word."""
     prefix, body = NUMBERING.match(cell).groups()
     if len(body) < SNAP_LENGTH:
         return cell
     words = vocabulary().get(len(body), frozenset())
     if body in words:
         return cell
-    near = [w for w in words if sum(a != b for a, b in zip(w, body)) == 1]
-    return (prefix or "") + near[0] if len(near) == 1 else cell
+    for most in range(1, 1 + len(body) // SNAP_LENGTH_PER_CHARACTER if len(body) >= 2 * SNAP_LENGTH_PER_CHARACTER else 2):
+        near = [w for w in words if sum(a != b for a, b in zip(w, body)) == most]
+        if near:
+            return (prefix or "") + near[0] if len(near) == 1 else cell
+    return cell
+
+
+COLON_READINGS = ";；,，.。:：、"   # what OCR reads for the colon of 单位：万元
+
+
+@functools.lru_cache(maxsize=1)
+def unit_label() -> re.Pattern:
+    """单位 and a money unit of codelists/money_units.csv with a colon misread between them (单位;万元, 单位，元)."""
+    from ..standard import load_standard
+
+    units = sorted((r["title_zh"] for r in load_standard().codelists["money_units"].rows), key=len, reverse=True)
+    return re.compile(rf"单位\s*[{COLON_READINGS}]\s*({'|'.join(map(re.escape, units))})")
+
+
+TITLE_LINE = 40          # characters: a longer line, or one with sentence punctuation, is no title
+SENTENCE = re.compile(r"[，。；;,]")
+
+
+@functools.lru_cache(maxsize=1)
+def title_aliases() -> tuple[str, ...]:
+    """The titles of the table catalog (codelists/tables.csv title_zh and aliases) of SNAP_LENGTH + 2 characters
+    or more, longest first."""
+    from ..standard import load_standard
+
+    rows = load_standard().codelists["tables"].rows
+    titles = {t for r in rows for t in [r["title_zh"], *r.get("aliases", "").split("|")] if len(t) >= SNAP_LENGTH + 2}
+    return tuple(sorted(titles, key=len, reverse=True))
+
+
+def snapped_title(line: str) -> str:
+    """A short line read by OCR that ends one character off a title of the catalog (2026年度财政拨黎收支预算总表) ended
+    with that title, when the title is longer than any title the line ends with as read (收支预算总表) and it is the
+    only one so near: else a misread word makes it another table's title."""
+    text = line.rstrip()
+    if len(text) > TITLE_LINE or SENTENCE.search(text):
+        return line
+    exact = max((len(t) for t in title_aliases() if text.endswith(t)), default=0)
+    near = {t for t in title_aliases() if len(t) > exact and len(t) <= len(text)
+            and sum(a != b for a, b in zip(t, text[-len(t):])) == 1}
+    if len(near) != 1:
+        return line
+    (title,) = near
+    return text[:-len(title)] + title
 
 
 def corrected_line(line: str) -> str:
-    """A line of an OCR'd page (table cells tab-separated) with the confusions of codelists/ocr_confusions.csv
-    undone in every cell that is not a number, and each table cell one character off a word of the standard
-    snapped to it (`snapped`)."""
+    """A line of an OCR'd page (table cells tab-separated) with the colon of a unit label put back (单位;万元 ->
+    单位：万元), the confusions of codelists/ocr_confusions.csv undone in every cell that is not a number, and each
+    table cell one or two characters off a word of the standard snapped to it (`snapped`)."""
+    line = unit_label().sub(lambda m: "单位：" + m.group(1), line)
     cells = line.split("\t")
     for n, cell in enumerate(cells):
         if len(cells) > 1 and NUMBER_PART.fullmatch(cell.strip(QUOTES + STRAY + " ")):
@@ -101,7 +175,7 @@ def corrected_line(line: str) -> str:
             cell = cells[n]
             for read, meant in confusions():
                 cell = cell.replace(read, meant)
-            cells[n] = snapped(cell) if len(cells) > 1 else cell
+            cells[n] = snapped(cell) if len(cells) > 1 else snapped_title(cell)
     return "\t".join(cells)
 
 
@@ -181,8 +255,14 @@ def ocr_page_objects(page, read: OcrPage) -> tuple[object, list[dict]]:
     doctop = getattr(page, "initial_doctop", 0)
     height = page.height
     chars, amounts = [], []
-    for word in joined_words(read.words, read.rules):
-        word = OcrWord(corrected(word.text), word.box, word.confidence, word.line)
+    words = joined_words(read.words, read.rules)
+    whole = whole_amounts([corrected(w.text) for w in words])
+    for word in words:
+        text = corrected(word.text)
+        if whole and LONE_POINT_GROUP.match(text):
+            text = text.replace(".", ",")
+        confidence = min(word.confidence, DOUBT_CONFIDENCE) if doubtful(word.text, text) else word.confidence
+        word = OcrWord(text, word.box, confidence, word.line)
         x0, top, x1, bottom = (v * scale for v in word.box)
         x0, x1, top, bottom = x0 + x_left, x1 + x_left, top + y_top, bottom + y_top
         size = max(1.0, bottom - top)
