@@ -234,13 +234,13 @@ def test_two_line_header_cell_and_mixed_separators(tmp_path, borders):
     build(path, [page])
     table = convert(path).tables["income_summary"]
     expected = {
-        "total": ("total", {"current_year_subtotal": Decimal("1024691.34"), "fiscal_appropriation": Decimal("1012000.00"),
+        "total": ("total", {"total": Decimal("1024691.34"), "fiscal_appropriation": Decimal("1012000.00"),
                             "business_income": Decimal("601.00"), "other_income": Decimal("90.34")}),
-        "208": ("item", {"current_year_subtotal": Decimal("12345.67"), "fiscal_appropriation": Decimal("12000.00"),
+        "208": ("item", {"total": Decimal("12345.67"), "fiscal_appropriation": Decimal("12000.00"),
                          "business_income": Decimal("300.50"), "other_income": Decimal("45.17")}),
-        "20805": ("item", {"current_year_subtotal": Decimal("12345.67"), "fiscal_appropriation": Decimal("12000"),
+        "20805": ("item", {"total": Decimal("12345.67"), "fiscal_appropriation": Decimal("12000"),
                            "business_income": Decimal("300.50"), "other_income": Decimal("45.17")}),
-        "2080505": ("item", {"current_year_subtotal": Decimal("1012345.67"), "fiscal_appropriation": Decimal("1000000")}),
+        "2080505": ("item", {"total": Decimal("1012345.67"), "fiscal_appropriation": Decimal("1000000")}),
     }
     check_amounts(table, expected, pages={})
     assert values(table)["2080505"][1]["item"] == "机关事业单位基本养老保险缴费支出"
@@ -338,6 +338,6 @@ def test_heading_over_several_columns(tmp_path, borders):
 
     build(path, [page])
     table = convert(path).tables["income_summary"]
-    amounts = {"current_year_subtotal": Decimal("12345600.00"), "fiscal_appropriation": Decimal("12340000.00"),
+    amounts = {"total": Decimal("12345600.00"), "fiscal_appropriation": Decimal("12340000.00"),
                "other_income": Decimal("5600.00")}
     check_amounts(table, {"total": ("total", amounts), "201": ("item", amounts), "2010101": ("item", amounts)}, pages={})

@@ -289,6 +289,7 @@ class EmptyPortal:
     backoff = 0.0
 
     def call(self, action: str, files: dict | None = None, **data):
+        """Raises ckanapi.NotFound for a read (nothing is there) and PublishError for a write."""
         if is_write(action):
             raise PublishError(f"no portal address: {action} cannot be sent (dry run only)")
         raise ckanapi.NotFound(f"{action}: no portal")

@@ -243,6 +243,7 @@ def joined_digit_words(words: list[OcrWord]) -> list[OcrWord]:
 
 
 def digit_count(text: str) -> int:
+    """How many digits `text` holds."""
     return sum(c.isdigit() for c in text)
 
 

@@ -85,7 +85,7 @@ def check(ctx: Context) -> None:
     each narrative section the amounts stated for function classes, the shares
     (narrative.percentage) and the year-on-year changes (narrative.change), allowing for the
     printed precision. Phrases from codelists/key_figures.csv."""
-    sections = _sections(ctx)
+    sections = narrative_sections(ctx)
     totals = _totals(ctx)
     whole = max((q.value for q in totals), default=None)
     figures = ctx.tables.get("key_figures")
@@ -100,15 +100,13 @@ def check(ctx: Context) -> None:
             _check_changes(ctx, narrative, row, text)
 
 
-def _sections(ctx: Context) -> list[tuple[Row, str]]:
+def narrative_sections(ctx: Context) -> list[tuple[Row, str]]:
+    """(row, heading and text without the layout's spaces: `spacing.unspaced`) per narrative section."""
     table = ctx.tables.get("narrative")
-    if table is None:
-        return []
     result = []
-    for row in table.rows:
+    for row in table.rows if table is not None else []:
         parts = [str(row.values.get(name) or "") for name in ("heading", "text")]
-        text = unspaced("\n".join(p for p in parts if p))
-        result.append((row, text))
+        result.append((row, unspaced("\n".join(p for p in parts if p))))
     return result
 
 
@@ -173,7 +171,7 @@ def _figure_amount(ctx: Context, row: Row) -> Stated | None:
     return None
 
 
-def _candidates(ctx: Context, figure: str) -> list[Quantity]:
+def figure_candidates(ctx: Context, figure: str) -> list[Quantity]:
     """The quantities of the tables a stated figure may mean (computed once per package)."""
     return ctx.memo(("candidates", figure), lambda: _compute_candidates(ctx, figure))
 
@@ -231,7 +229,7 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
 
 def _totals(ctx: Context) -> list[Quantity]:
     """The whole budget as the tables print it (grand totals of income and expenditure)."""
-    return _candidates(ctx, "total_income_expenditure") + _candidates(ctx, "fiscal_appropriation_total")
+    return figure_candidates(ctx, "total_income_expenditure") + figure_candidates(ctx, "fiscal_appropriation_total")
 
 
 def _wan(amount: Decimal) -> str:
@@ -262,7 +260,7 @@ def _check_figure(ctx: Context, table: Table, row: Row, whole: Decimal | None) -
                 f" The stated {figure} is larger than the whole budget.",
                 table=table, row=row, measure="amount", expected=whole, found=value.value, difference=value.value - whole)
         return
-    candidates = _candidates(ctx, figure)
+    candidates = figure_candidates(ctx, figure)
     if not candidates:
         return
     for candidate in candidates:
@@ -270,7 +268,7 @@ def _check_figure(ctx: Context, table: Table, row: Row, whole: Decimal | None) -
             return
     for other in MONEY_FIGURES:
         if other != figure and any(abs(c.value - value.value) <= value.tolerance + c.tolerance(ctx)
-                                   for c in _candidates(ctx, other)):
+                                   for c in figure_candidates(ctx, other)):
             return  # the amount is another headline figure: the phrase may name a narrower scope
     best = min(candidates, key=lambda c: abs(c.value - value.value))
     ctx.add("narrative.figure-mismatch",
@@ -427,11 +425,11 @@ def _share_wholes(ctx: Context, phrase: str, totals: list[Quantity], sentence: s
         found = [(sentence.find(alias), -len(alias), code) for alias, code in _aliases(0) if alias in sentence]
         topic = min(found)[2] if found else None
         if topic in MONEY_FIGURES and topic not in WHOLE_TOTALS:
-            totals = _candidates(ctx, topic) + totals
+            totals = figure_candidates(ctx, topic) + totals
     if figure is None or figure in WHOLE_TOTALS:
-        return totals + _candidates(ctx, "expenditure_total") + _candidates(ctx, "income_total") + \
-            _candidates(ctx, "general_budget_total")
-    return _candidates(ctx, figure) if figure in MONEY_FIGURES else []
+        return totals + figure_candidates(ctx, "expenditure_total") + figure_candidates(ctx, "income_total") + \
+            figure_candidates(ctx, "general_budget_total")
+    return figure_candidates(ctx, figure) if figure in MONEY_FIGURES else []
 
 
 def _check_changes(ctx: Context, table: Table, row: Row, text: str) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from .identities import Quantity
-from .narrative import AMOUNT, COMPARISON, MONEY_FIGURES, NUMBER, _candidates, _sections, named_figure, stated
+from .narrative import AMOUNT, COMPARISON, MONEY_FIGURES, NUMBER, figure_candidates, narrative_sections, named_figure, stated
 from .rules import Context, amount_of, printed, table_tolerance
 from .subject import narrowed
 
@@ -43,17 +43,17 @@ def check(ctx: Context) -> None:
             keyed.add((row.values.get("figure"), value))
     titles = {r["code"]: r["title_zh"] for r in ctx.standard.codelists["key_figures"].rows}
     reported = set()
-    for row, text in _sections(ctx):
+    for row, text in narrative_sections(ctx):
         for match in AMOUNT.finditer(text):
             value = stated(match)
             figure = _subject(ctx, text, match)
             if figure is None or (figure, value.value) in keyed or (figure, value.value) in reported:
                 continue
-            candidates = _candidates(ctx, figure)
+            candidates = figure_candidates(ctx, figure)
             if not candidates or any(abs(c.value - value.value) <= value.tolerance + c.tolerance(ctx) for c in candidates):
                 continue
             if any(abs(c.value - value.value) <= value.tolerance + c.tolerance(ctx)
-                   for other in MONEY_FIGURES if other != figure for c in _candidates(ctx, other)):
+                   for other in MONEY_FIGURES if other != figure for c in figure_candidates(ctx, other)):
                 continue
             reported.add((figure, value.value))
             best = min(candidates, key=lambda c: abs(c.value - value.value))
@@ -85,7 +85,7 @@ def check_projects(ctx: Context) -> None:
     if narrative is None or not rows:
         return
     names = sorted(rows, key=len, reverse=True)
-    for section, raw in _sections(ctx):
+    for section, raw in narrative_sections(ctx):
         text = re.sub(r"[ \t\u3000]+", "", raw).replace("\n", "")
         taken: list[tuple[int, int]] = []
         for name in names:
