@@ -17,7 +17,7 @@ from opendata.package import write_package
 from .conftest import run_cli
 
 EXPECTED_COLUMNS = ["package", "table", "side", "unit_code", "unit_name", "function_code", "economic_code", "item", "line",
-                    "project", "measure", "amount", "row_id", "row_type", "fiscal_year", "stage"]
+                    "period", "project", "measure", "amount", "row_id", "row_type", "fiscal_year", "stage"]
 
 
 def small_disclosure(unit_code: str = "257004", year: int = 2024, stage: str = "budget") -> Disclosure:
@@ -55,7 +55,7 @@ def small_disclosure(unit_code: str = "257004", year: int = 2024, stage: str = "
 
 def expected_rows(package: str, year: str = "2024", stage: str = "budget") -> list[dict[str, str]]:
     def row(table, side, function_code, economic_code, item, measure, amount, row_id, row_type):
-        return dict(zip(EXPECTED_COLUMNS, [package, table, side, "", "", function_code, economic_code, item, "", "", measure, amount,
+        return dict(zip(EXPECTED_COLUMNS, [package, table, side, "", "", function_code, economic_code, item, "", "", "", measure, amount,
                                            row_id, row_type, year, stage]))
     return [
         row("income_expenditure_summary", "income", "", "", "一般公共预算拨款收入", "total", "4618400",
@@ -199,3 +199,20 @@ def test_facts_filters_give_one_value_per_package(tmp_path):
     assert rows and len(names) == len(set(names)), names
     assert {(row["table"], row["line"], row["measure"], row["unit_code"]) for row in rows} == {
         ("three_public_expenses", "reception", "total", "")}
+
+
+def test_facts_period_column_and_filter(tmp_path):
+    """A 三公 table printing 2025年预算数 | 2026年预算数 side by side: each fact carries its period heading as
+    printed, and `--period` keeps one year's."""
+    from opendata.convert import convert_file
+
+    from .documents import text_document
+    from .test_convert_periods import three_public
+
+    table = three_public(["2025年预算数", "2026年预算数"], "\t合计\t176.70\t\t134.00\t42.70\t142.00\t\t102.00\t40.00")
+    out = write_package(convert_file(text_document(tmp_path, table)).disclosure, tmp_path / "package")
+    result = run_cli("facts", out, "--table", "three_public_expenses", "--line", "total", "--measure", "total",
+                     "--period", "2026年预算数", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout, parse_float=Decimal)
+    assert [(row["period"], row["amount"]) for row in rows] == [("2026年预算数", Decimal("142.00"))]

@@ -20,13 +20,14 @@ from .package import PackageError
 @click.option("--line", "lines", multiple=True, help="Only this canonical line (repeatable; codelists/lines.csv), e.g. reception.")
 @click.option("--measure", "measures", multiple=True, help="Only this measure (repeatable), e.g. total.")
 @click.option("--project", "projects", multiple=True, help="Only this project name, as printed (repeatable).")
+@click.option("--period", "periods", multiple=True, help="Only this period heading, as printed (repeatable), e.g. 2026年预算数.")
 @click.option("--own-rows", is_flag=True, help="Leave out the rows of units a table lists (unit_code / unit_name set).")
-def facts(path, fmt, output, tables, lines, measures, projects, own_rows):
+def facts(path, fmt, output, tables, lines, measures, projects, periods, own_rows):
     """Every printed amount of a package (or of every package below a folder) as one long table;
     the filters keep the facts that match every option given (any of an option's values)."""
     from .facts import facts as iter_facts, write_facts
 
-    wanted = {"table": tables, "line": lines, "measure": measures, "project": projects}
+    wanted = {"table": tables, "line": lines, "measure": measures, "project": projects, "period": periods}
     try:
         rows = [row for row in iter_facts(path)
                 if all(not values or row[key] in values for key, values in wanted.items())

@@ -16,7 +16,7 @@ INDICATOR_FIELDS = ("indicator_level1", "indicator_level2", "indicator_level3")
 PROJECT_FIELDS = ("unit_code", "unit_name", "project_code", "project_name")
 
 FACT_COLUMNS = [
-    "package", "table", "side", "unit_code", "unit_name", "function_code", "economic_code", "item", "line", "project",
+    "package", "table", "side", "unit_code", "unit_name", "function_code", "economic_code", "item", "line", "period", "project",
     "measure", "amount",
     "row_id", "row_type", "fiscal_year", "stage",
 ]
@@ -68,6 +68,7 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
                         "economic_code": row.values.get("economic_code") or row.values.get("gov_economic_code") or "",
                         "item": row.values.get("item") or "",
                         "line": row.values.get("line") or "",
+                        "period": row.values.get("period") or "",
                         "project": row.values.get("project_name") or "",
                         "measure": measure,
                         "amount": amount,
