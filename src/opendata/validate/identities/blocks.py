@@ -94,8 +94,12 @@ def analyse_block(table: Table, rows: list[Row], side: str | None, year: int | N
     if block.top is None and table.table_id in standard.flat_tables and block.items and not any(
             ordinal(item_label(r))[0] or compact(item_label(r)).startswith("其中") for r in block.items):
         block.top = list(block.items)
+    # a row under a numbered heading that names a class is part of that class (a 款 such as 住房保障
+    # under 援助其他地区支出), never a class itself, whatever its name
+    inside = {id(kid) for top in block.top or [] if function_class(item_label(top), year)
+              for kid in block.children.get(id(top), ([], False))[0]}
     for row in block.items:
-        code = function_class(item_label(row), year)
+        code = function_class(item_label(row), year) if id(row) not in inside else None
         if code and code not in block.classes:
             block.classes[code] = row
         measure = label_measure(item_label(row))
