@@ -15,6 +15,9 @@ things, and every such change is a row of migrations.csv (`kind`):
     drop_field      field                 a column that is gone
     map_code        field: old -> new     a code in the values of column `field`
     note            —                     a major version with nothing to change in packages
+    restate         new: a converter step     the package read as the model, the step run on it
+                                              (restate.py: three_public.reshape, main_amount.year_as_total,
+                                              lines.assign_lines), written again
 
 A migration applies to a package when its `to_version` is newer than the package's
 standard version and not newer than the target. Going to another major version needs at
@@ -41,7 +44,7 @@ from .versions import VersionError, parse_version
 
 MIGRATIONS = "migrations.csv"
 VERSIONS = "versions.csv"
-KINDS = ("rename_table", "rename_field", "rename_measure", "drop_field", "map_code", "note")
+KINDS = ("rename_table", "rename_field", "rename_measure", "drop_field", "map_code", "note", "restate")
 VERSION_KINDS = ("initial", "major", "minor", "patch")
 
 
@@ -106,7 +109,7 @@ class Migration:
 
 REQUIRED_ARGS = {
     "rename_table": ("old", "new"), "rename_field": ("old", "new"), "rename_measure": ("old", "new"),
-    "drop_field": ("field",), "map_code": ("field", "old", "new"), "note": (),
+    "drop_field": ("field",), "map_code": ("field", "old", "new"), "note": (), "restate": ("new",),
 }
 
 
@@ -209,6 +212,9 @@ def change_text(c: dict) -> str:
         return f"{where}column {c['field']} dropped ({c['cells']} non-empty cell(s))"
     if kind == "map_code":
         return f"{where}{c['field']} code {c['old']} → {c['new']} in {c['cells']} cell(s)"
+    if kind == "restate":
+        tables = ", ".join(c["tables"]) or "no table"
+        return f"restated by converter step {c['step']}: {tables} changed" + "".join(f"\n      warning: {w}" for w in c["warnings"])
     if kind == "schema":
         return f"{where}table schema rewritten from standard {c['version']}"
     return f"{kind}: {c.get('note') or ''}".rstrip(": ")
@@ -256,7 +262,10 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
     renamed_files: dict[str, str] = {}  # old relative path -> new
     touched: set[int] = set()
     result.changes.append({"kind": "standardVersion", "old": declared, "new": target})
+    restates = [m for m in steps if m.kind == "restate"]
     for m in steps:
+        if m.kind == "restate":
+            continue
         if m.kind == "note":
             result.changes.append({"kind": "note", "to_version": m.to_version, "note": m.note})
             continue
@@ -286,7 +295,26 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
         else:  # only the descriptor changes: replace it atomically
             write_atomic(package_dir / DESCRIPTOR, descriptor_bytes(descriptor))
         result.written = True
+    if restates:
+        _restate(package_dir if not dry_run else path, restates, target, dry_run, result)
     return result
+
+
+def _restate(path, steps: list[Migration], target: str, dry_run: bool, result: Upgrade) -> None:
+    """The `restate` steps (restate.py) on the package read as the model; written again unless `dry_run`."""
+    from .package import write_package
+    from .restate import restate
+    disclosure = Package.open(path).disclosure()
+    for m in steps:
+        try:
+            tables, warnings = restate(disclosure, m.new, str(result.name))
+        except ValueError as exc:
+            raise VersionError(f"cannot upgrade: {exc}") from exc
+        result.changes.append({"kind": "restate", "step": m.new, "tables": tables, "warnings": warnings,
+                               "to_version": m.to_version})
+    disclosure.standard_version = target
+    if not dry_run:
+        write_package(disclosure, path)
 
 
 def _rename_table(m: Migration, resources: list[dict], renamed_files: dict, touched: set, result: Upgrade) -> None:
