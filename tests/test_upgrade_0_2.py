@@ -3,7 +3,6 @@ steps (migrations.csv kind `restate`), and the result is the package a fresh con
 makes: the same tables, rows and values, byte for byte."""
 from __future__ import annotations
 
-import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
