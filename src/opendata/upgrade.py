@@ -5,9 +5,9 @@ The standard says how its versions differ in two files beside standard.json:
     schema/versions.csv     version, date, kind (initial/major/minor/patch), summary_zh, summary_en
     schema/migrations.csv   from_version, to_version, kind, table, field, old, new, note
 
-A newer MINOR or PATCH version only adds, so a package of 0.1.x is a package of 0.2.0 as
-it is: upgrading it only sets `standardVersion`. A new MAJOR version renames or removes
-things, and every such change is a row of migrations.csv (`kind`):
+A version with no row in migrations.csv only adds: upgrading to it only sets `standardVersion`.
+A version that renames, removes or reshapes things (any new MAJOR version; 0.2.0, whose 三公 table,
+main amounts and lines are restated) has each change as a row of migrations.csv (`kind`):
 
     rename_table    old -> new            table id, resource name and data/<old>.csv
     rename_field    old -> new            a dimension column (in `table`, or every table when empty)
