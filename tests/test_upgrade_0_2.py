@@ -3,6 +3,7 @@ steps (migrations.csv kind `restate`), and the result is the package a fresh con
 makes: the same tables, rows and values, byte for byte."""
 from __future__ import annotations
 
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,8 @@ from opendata.model import Disclosure, Row, SourceDocument, Table
 from opendata.package import load_descriptor
 from opendata.restate import STEPS, main_amount, restate
 from opendata.standard import load_standard
-from opendata.upgrade import read_migrations, upgrade
+from opendata.upgrade import Migration, read_migrations, upgrade
+from opendata.versions import VersionError, diff, release
 
 from .seeds import seed_path
 
@@ -105,3 +107,22 @@ def test_main_amount_step_reads_the_only_year_total_as_total():
 def test_unknown_restate_step_is_refused():
     with pytest.raises(ValueError, match="unknown restate step"):
         restate(_final_income(["total"]), "no.such_step", "x")
+
+
+def test_restate_keeps_every_other_file_and_fails_whole(tmp_path):
+    package = old_copy(tmp_path, "110101-01075003-2021-budget")
+    (package / "NOTES.md").write_text("我的笔记", encoding="utf-8")
+    before = {p: p.read_bytes() for p in package.rglob("*") if p.is_file()}
+    with pytest.raises(VersionError, match="unknown restate step"):   # a failing step: nothing written
+        upgrade(package, migrations=[Migration("0.1.0", "0.2.0", "restate", new="no.such_step")])
+    assert {p: p.read_bytes() for p in package.rglob("*") if p.is_file()} == before
+    assert load_descriptor(package)["standardVersion"] == "0.1.0"
+
+    release(package, note="under 0.1.0")
+    upgrade(package)
+    assert (package / "NOTES.md").read_text(encoding="utf-8") == "我的笔记"
+    assert (package / "releases" / "index.json").is_file() and (package / "source").is_dir()
+    d = diff(f"{package}/releases/{json.loads((package / 'releases' / 'index.json').read_text())['releases'][0]['archive']}",
+             package)
+    assert {"path": "standardVersion", "old": "0.1.0", "new": "0.2.0"} in d.metadata_changed
+    assert "three_public_expenses" in json.dumps(d.to_dict(), ensure_ascii=False)

@@ -16,6 +16,9 @@ from .convert.lines import assign_lines
 from .convert.main_amount import YEAR, year_as_total
 from .convert.three_public import reshape
 from .model import Disclosure
+from .package import (
+    DESCRIPTOR, descriptor_bytes, descriptor_for, load_descriptor, resource_descriptor, safe_resource_path, table_csv,
+)
 from .standard import load_standard
 
 
@@ -63,3 +66,24 @@ def restate(disclosure: Disclosure, step: str, label: str) -> tuple[list[str], l
     after = snapshot(disclosure)
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     return changed, list(warnings.items)
+
+
+def write_tables(folder, disclosure: Disclosure) -> None:
+    """The tables and descriptor of `disclosure` written into the package folder `folder` (a staging copy):
+    the old resources' CSVs replaced by the model's tables as the package writer writes them; the descriptor
+    is the writer's (`descriptor_for`) over the old one, so keys the writer does not know are kept; every
+    other file of the folder (source/, releases/, notes) stays."""
+    old = load_descriptor(folder)
+    for resource in old.get("resources") or []:
+        if isinstance(resource, dict) and resource.get("path"):
+            path = safe_resource_path(folder, resource["path"])
+            if path.is_file():
+                path.unlink()
+    (folder / "data").mkdir(exist_ok=True)
+    resources = []
+    for table in disclosure.tables.values():
+        columns, text = table_csv(table)
+        (folder / "data" / f"{table.key}.csv").write_text(text, encoding="utf-8")
+        resources.append(resource_descriptor(table, columns))
+    descriptor = {**old, **descriptor_for(disclosure, resources)}
+    (folder / DESCRIPTOR).write_bytes(descriptor_bytes(descriptor))

@@ -288,23 +288,24 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
             if id(resource) in touched and table_id in standard.tables:
                 _refresh_schema(standard, table_id, resource, table(resource))
     descriptor["standardVersion"] = target
+    restated = (lambda folder: _restate(folder, restates, target, result, write=True)) if restates else None
     if not dry_run:
         changed = [(r, tables[id(r)]) for r in resources if id(r) in tables and tables[id(r)].dirty]
-        if changed or renamed_files:
-            _write(package_dir, descriptor, changed, renamed_files)
+        if changed or renamed_files or restated:
+            _write(package_dir, descriptor, changed, renamed_files, restated)
         else:  # only the descriptor changes: replace it atomically
             write_atomic(package_dir / DESCRIPTOR, descriptor_bytes(descriptor))
         result.written = True
-    if restates:
-        _restate(package_dir if not dry_run else path, restates, target, dry_run, result)
+    elif restates:
+        _restate(package_dir, restates, target, result, write=False)
     return result
 
 
-def _restate(path, steps: list[Migration], target: str, dry_run: bool, result: Upgrade) -> None:
-    """The `restate` steps (restate.py) on the package read as the model; written again unless `dry_run`."""
-    from .package import write_package
-    from .restate import restate
-    disclosure = Package.open(path).disclosure()
+def _restate(folder: Path, steps: list[Migration], target: str, result: Upgrade, write: bool) -> None:
+    """The `restate` steps (restate.py) on the package in `folder` read as the model; its tables and
+    descriptor written again in `folder` when `write` (the staging copy of `_write`)."""
+    from .restate import restate, write_tables
+    disclosure = Package.open(folder).disclosure()
     for m in steps:
         try:
             tables, warnings = restate(disclosure, m.new, str(result.name))
@@ -313,8 +314,8 @@ def _restate(path, steps: list[Migration], target: str, dry_run: bool, result: U
         result.changes.append({"kind": "restate", "step": m.new, "tables": tables, "warnings": warnings,
                                "to_version": m.to_version})
     disclosure.standard_version = target
-    if not dry_run:
-        write_package(disclosure, path)
+    if write:
+        write_tables(folder, disclosure)
 
 
 def _rename_table(m: Migration, resources: list[dict], renamed_files: dict, touched: set, result: Upgrade) -> None:
@@ -387,12 +388,15 @@ def _refresh_schema(standard: Standard, table_id: str, resource: dict, data: _Cs
     resource["title"] = standard.tables[table_id].title_zh
 
 
-def _write(package_dir: Path, descriptor: dict, changed: list[tuple[dict, _Csv]], renamed_files: dict[str, str]) -> None:
-    """Rewrite the package in a staging copy beside it, then swap the copy in
-    (`opendata.package.output_folder`: synced, renamed in, old copy removed last)."""
+def _write(package_dir: Path, descriptor: dict, changed: list[tuple[dict, _Csv]], renamed_files: dict[str, str],
+           then=None) -> None:
+    """Rewrite the package in a staging copy beside it (and `then(staging)`: the restate steps), then swap the
+    copy in (`opendata.package.output_folder`: synced, renamed in, old copy removed last)."""
     with output_folder(package_dir, copy_existing=True) as staging:
         for old, new in renamed_files.items():
             os.replace(staging / old, staging / new)
         for resource, data in changed:
             safe_resource_path(staging, resource["path"]).write_text(data.text(), encoding="utf-8")
         (staging / DESCRIPTOR).write_bytes(descriptor_bytes(descriptor))
+        if then is not None:
+            then(staging)
