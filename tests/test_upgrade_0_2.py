@@ -126,3 +126,29 @@ def test_restate_keeps_every_other_file_and_fails_whole(tmp_path):
              package)
     assert {"path": "standardVersion", "old": "0.1.0", "new": "0.2.0"} in d.metadata_changed
     assert "three_public_expenses" in json.dumps(d.to_dict(), ensure_ascii=False)
+
+
+FINAL_TEMPLATE = Path(__file__).resolve().parents[2] / "shared" / "references" / "shanghai_2024_dept_final_accounts_template.pdf"
+
+
+def test_final_accounts_reference_0_1_0_upgraded_equals_a_fresh_conversion(tmp_path):
+    """The final-accounts reference PDF as the converter of 0.1.0 (dccb3b7) wrote it — its source/ copy left out of
+    the fixture (source.path null), the PDF is in ../shared/references: upgraded, 本年收入合计 / 本年支出合计 become
+    `total` (main_amount.year_as_total) and the tables equal a fresh conversion's."""
+    if not FINAL_TEMPLATE.exists():
+        pytest.skip(f"{FINAL_TEMPLATE} not present")
+    name = "310000-srcdeb3a453-2024-final-accounts"
+    package = old_copy(tmp_path, name)
+    header = (package / "data" / "income_summary.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "current_year_subtotal" in header and "total" not in header
+    result = upgrade(package)
+    steps = {c["step"]: c["tables"] for c in result.changes if c["kind"] == "restate"}
+    assert steps["main_amount.year_as_total"] == ["expenditure_summary", "income_summary"]
+    fresh = convert_to_package(FINAL_TEMPLATE, tmp_path / "fresh" / name).path
+    data = sorted(p.name for p in (fresh / "data").iterdir())
+    assert sorted(p.name for p in (package / "data").iterdir()) == data
+    for file in data:
+        assert (package / "data" / file).read_bytes() == (fresh / "data" / file).read_bytes(), file
+    upgraded, converted = load_descriptor(package), load_descriptor(fresh)
+    assert upgraded["resources"] == converted["resources"]
+    assert upgraded["source"] == {**converted["source"], "path": None}
