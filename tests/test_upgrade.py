@@ -79,38 +79,38 @@ def rules(report) -> list[str]:
     return sorted(f.rule for f in report.findings)
 
 
-MAJOR_MIGRATION = [{"from_version": "0.1.0", "to_version": "1.0.0", "kind": "rename_measure", "table": "",
+MAJOR_MIGRATION = [{"from_version": "0.2.0", "to_version": "1.0.0", "kind": "rename_measure", "table": "",
                     "field": "", "old": RENAMED[0], "new": RENAMED[1], "note": "test: a renamed measure"}]
 
 
 # -- the hook: another copy of the standard ----------------------------------------
 
 def test_schema_dir_env_var_loads_another_copy(tmp_path, monkeypatch):
-    newer = schema_copy(tmp_path, "0.2.0")
-    assert load_standard().version == "0.1.0"
+    newer = schema_copy(tmp_path, "0.3.0")
+    assert load_standard().version == "0.2.0"
     monkeypatch.setenv(SCHEMA_DIR_ENV, str(newer))
     assert schema_dir() == newer
-    assert load_standard().version == "0.2.0"
-    assert load_standard(REPO / "schema").version == "0.1.0"
+    assert load_standard().version == "0.3.0"
+    assert load_standard(REPO / "schema").version == "0.2.0"
     monkeypatch.delenv(SCHEMA_DIR_ENV)
-    assert load_standard().version == "0.1.0"
+    assert load_standard().version == "0.2.0"
 
 
 # -- validating against another version ----------------------------------------------
 
 def test_package_of_older_minor_validates_against_newer_minor(clean, tmp_path, monkeypatch):
-    assert load_descriptor(clean)["standardVersion"] == "0.1.0"
+    assert load_descriptor(clean)["standardVersion"] == "0.2.0"
     before = validate_package(clean)
     assert before.findings == [] or "package.standard-version" not in rules(before)
-    monkeypatch.setenv(SCHEMA_DIR_ENV, str(schema_copy(tmp_path, "0.2.0")))
-    assert load_standard().version == "0.2.0"
+    monkeypatch.setenv(SCHEMA_DIR_ENV, str(schema_copy(tmp_path, "0.3.0")))
+    assert load_standard().version == "0.3.0"
     after = validate_package(clean)
     assert "package.standard-version" not in rules(after)
     assert rules(after) == rules(before)
 
 
 def test_package_of_older_minor_validates_against_newer_minor_cli(clean, tmp_path):
-    result = run("validate", clean, schema=schema_copy(tmp_path, "0.2.0"))
+    result = run("validate", clean, schema=schema_copy(tmp_path, "0.3.0"))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -119,7 +119,7 @@ def test_unsupported_major_is_a_finding(clean):
     report = validate_package(clean)
     findings = [f for f in report.findings if f.rule == "package.standard-version"]
     assert len(findings) == 1
-    assert findings[0].found == "1.0.0" and findings[0].expected == "0.1.0"
+    assert findings[0].found == "1.0.0" and findings[0].expected == "0.2.0"
     assert "package.standard-version" in run("validate", clean, "--json").stdout
 
 
@@ -145,33 +145,33 @@ def test_upgrade_to_same_version_does_nothing(clean):
 def test_upgrade_minor_only_sets_standard_version(clean, tmp_path, monkeypatch):
     release(clean, note="first")
     data_before = {p.name: p.read_bytes() for p in (clean / "data").iterdir()}
-    newer = schema_copy(tmp_path, "0.2.0")
+    newer = schema_copy(tmp_path, "0.3.0")
     result = run("upgrade", clean, schema=newer)
     assert result.returncode == 0, result.stderr
-    assert "0.1.0 → 0.2.0" in result.stdout
-    assert load_descriptor(clean)["standardVersion"] == "0.2.0"
+    assert "0.2.0 → 0.3.0" in result.stdout
+    assert load_descriptor(clean)["standardVersion"] == "0.3.0"
     assert {p.name: p.read_bytes() for p in (clean / "data").iterdir()} == data_before
     assert (clean / "releases" / "index.json").is_file()  # the history is kept
     d = diff(f"{clean}/releases/{json.loads((clean / 'releases' / 'index.json').read_text())['releases'][0]['archive']}", clean)
-    assert d.metadata_changed == [{"path": "standardVersion", "old": "0.1.0", "new": "0.2.0"}]
+    assert d.metadata_changed == [{"path": "standardVersion", "old": "0.2.0", "new": "0.3.0"}]
     assert d.bump() == "minor" and not d.cells_changed
     assert run("validate", clean, schema=newer).returncode == 0
 
 
 def test_upgrade_refuses_downgrade(clean, tmp_path):
-    set_standard_version(clean, "0.2.0")
+    set_standard_version(clean, "0.3.0")
     descriptor = (clean / "datapackage.json").read_bytes()
-    newer = schema_copy(tmp_path, "0.3.0")
-    result = run("upgrade", clean, "--to", "0.1.0", schema=newer)
+    newer = schema_copy(tmp_path, "0.4.0")
+    result = run("upgrade", clean, "--to", "0.2.0", schema=newer)
     assert result.returncode == 1 and "downgrade" in result.stderr
     with pytest.raises(UpgradeRefused, match="downgrade"):
-        upgrade(clean, to="0.1.0")
+        upgrade(clean, to="0.2.0")
     assert (clean / "datapackage.json").read_bytes() == descriptor
 
 
 def test_upgrade_refuses_a_package_newer_than_the_toolkit(clean):
     with pytest.raises(UpgradeRefused, match="knows the standard up to"):
-        upgrade(clean, to="0.2.0")
+        upgrade(clean, to="0.3.0")
     set_standard_version(clean, "1.0.0")
     with pytest.raises(UpgradeRefused, match="downgrade"):
         upgrade(clean)
@@ -181,25 +181,25 @@ def test_major_without_migration_is_refused(clean, tmp_path):
     newer = schema_copy(tmp_path, "1.0.0")  # no migrations.csv rows
     result = run("upgrade", clean, schema=newer)
     assert result.returncode == 1 and "no migration to major version 1" in result.stderr
-    assert load_descriptor(clean)["standardVersion"] == "0.1.0"
+    assert load_descriptor(clean)["standardVersion"] == "0.2.0"
 
 
 # -- upgrade: a fabricated major version ---------------------------------------------
 
 def test_upgrade_major_renames_measure_validates_and_diffs(clean, tmp_path):
-    release(clean, note="under 0.1.0")
+    release(clean, note="under 0.2.0")
     newer = schema_copy(tmp_path, "1.0.0", MAJOR_MIGRATION, RENAMED)
     assert run("validate", clean, schema=newer).returncode == 1  # the old major is not supported
 
     dry = run("upgrade", clean, "--dry-run", "--json", schema=newer)
     assert dry.returncode == 0, dry.stderr
     planned = json.loads(dry.stdout)
-    assert not planned["written"] and load_descriptor(clean)["standardVersion"] == "0.1.0"
+    assert not planned["written"] and load_descriptor(clean)["standardVersion"] == "0.2.0"
 
     result = run("upgrade", clean, "--json", schema=newer)
     assert result.returncode == 0, result.stderr
     done = json.loads(result.stdout)
-    assert done["written"] and done["from"] == "0.1.0" and done["to"] == "1.0.0"
+    assert done["written"] and done["from"] == "0.2.0" and done["to"] == "1.0.0"
     assert done["changes"] == planned["changes"]
     assert {"kind": "rename_measure", "table": "project_performance_targets", "old": RENAMED[0], "new": RENAMED[1],
             "to_version": "1.0.0"} in done["changes"]
@@ -220,7 +220,7 @@ def test_upgrade_major_renames_measure_validates_and_diffs(clean, tmp_path):
     assert d["bump"] == "major"
     assert {"table": "project_performance_targets", "column": RENAMED[0]} in d["columns_removed"]
     assert {"table": "project_performance_targets", "column": RENAMED[1]} in d["columns_added"]
-    assert {"path": "standardVersion", "old": "0.1.0", "new": "1.0.0"} in d["metadata_changed"]
+    assert {"path": "standardVersion", "old": "0.2.0", "new": "1.0.0"} in d["metadata_changed"]
     assert not d["rows_added"] and not d["rows_removed"] and not d["tables_added"]
 
     again = run("upgrade", clean, schema=newer)
@@ -230,10 +230,10 @@ def test_upgrade_major_renames_measure_validates_and_diffs(clean, tmp_path):
 def test_migration_kinds(clean, tmp_path, monkeypatch):
     """rename_table, rename_field, drop_field and map_code on the package files (no target standard needed)."""
     migrations = [
-        Migration("0.1.0", "1.0.0", "rename_table", old="key_figures", new="key_figures_v1"),
-        Migration("0.1.0", "1.0.0", "rename_field", table="project_expenditure", old="unit_name", new="unit_title"),
-        Migration("0.1.0", "1.0.0", "drop_field", table="key_figures_v1", field="percent"),
-        Migration("0.1.0", "1.0.0", "map_code", table="expenditure_summary", field="function_code", old="201", new="299"),
+        Migration("0.2.0", "1.0.0", "rename_table", old="key_figures", new="key_figures_v1"),
+        Migration("0.2.0", "1.0.0", "rename_field", table="project_expenditure", old="unit_name", new="unit_title"),
+        Migration("0.2.0", "1.0.0", "drop_field", table="key_figures_v1", field="percent"),
+        Migration("0.2.0", "1.0.0", "map_code", table="expenditure_summary", field="function_code", old="201", new="299"),
     ]
     with (clean / "data" / "expenditure_summary.csv").open(encoding="utf-8", newline="") as handle:
         codes = sum(1 for row in csv.DictReader(handle) if row["function_code"] == "201")
@@ -329,7 +329,7 @@ def test_upgrade_rewrite_keeps_every_file_and_refuses_the_current_folder(clean, 
     """The rewrite goes through the one output-folder mechanism: a staging copy of the whole
     folder (releases/, CHANGELOG.md and the user's own files kept), swapped in; the folder one
     stands in cannot be swapped, and is refused without a traceback."""
-    release(clean, note="under 0.1.0")
+    release(clean, note="under 0.2.0")
     (clean / "NOTES.md").write_text("我的笔记", encoding="utf-8")
     newer = schema_copy(tmp_path, "1.0.0", MAJOR_MIGRATION, RENAMED)
     before = sorted(p.relative_to(clean).as_posix() for p in clean.rglob("*"))
@@ -339,7 +339,7 @@ def test_upgrade_rewrite_keeps_every_file_and_refuses_the_current_folder(clean, 
                             encoding="utf-8", env=env, timeout=300)
     assert inside.returncode == 2 and "current folder" in inside.stderr and "cd .." in inside.stderr, inside.stderr
     assert "Traceback" not in inside.stderr
-    assert load_descriptor(clean)["standardVersion"] == "0.1.0"
+    assert load_descriptor(clean)["standardVersion"] == "0.2.0"
 
     result = run("upgrade", clean, schema=newer)
     assert result.returncode == 0, result.stderr

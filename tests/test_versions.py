@@ -176,7 +176,7 @@ def test_new_major_standard_version_gives_major(package):
     (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     result = release(package)
     assert (result.version, result.bump) == ("2.0.0", "major")
-    assert result.diff.metadata_changed == [{"path": "standardVersion", "old": "0.1.0", "new": "1.0.0"}]
+    assert result.diff.metadata_changed == [{"path": "standardVersion", "old": "0.2.0", "new": "1.0.0"}]
 
 
 def test_release_with_no_change_is_refused(package):
@@ -370,7 +370,7 @@ def test_version_command_and_api(package):
     assert info.latest == "1.0.0" and info.working.summary()["cells_changed"] == 1 and info.next_release == "1.0.1"
     result = CliRunner().invoke(main, ["version", str(package)])
     assert result.exit_code == 0, result.output
-    for text in (NAME, "1.0.0", "2026-", "0.1.0", "初版", "next release: PATCH → 1.0.1"):
+    for text in (NAME, "1.0.0", "2026-", "0.2.0", "初版", "next release: PATCH → 1.0.1"):
         assert text in result.output
     data = json.loads(CliRunner().invoke(main, ["version", str(package), "--json"]).output)
     assert data["verified"] and data["releases"][0]["version"] == "1.0.0"

@@ -5,9 +5,9 @@ The standard says how its versions differ in two files beside standard.json:
     schema/versions.csv     version, date, kind (initial/major/minor/patch), summary_zh, summary_en
     schema/migrations.csv   from_version, to_version, kind, table, field, old, new, note
 
-A newer MINOR or PATCH version only adds, so a package of 0.1.x is a package of 0.2.0 as
-it is: upgrading it only sets `standardVersion`. A new MAJOR version renames or removes
-things, and every such change is a row of migrations.csv (`kind`):
+A version with no row in migrations.csv only adds: upgrading to it only sets `standardVersion`.
+A version that renames, removes or reshapes things (any new MAJOR version; 0.2.0, whose 三公 table,
+main amounts and lines are restated) has each change as a row of migrations.csv (`kind`):
 
     rename_table    old -> new            table id, resource name and data/<old>.csv
     rename_field    old -> new            a dimension column (in `table`, or every table when empty)
@@ -15,6 +15,9 @@ things, and every such change is a row of migrations.csv (`kind`):
     drop_field      field                 a column that is gone
     map_code        field: old -> new     a code in the values of column `field`
     note            —                     a major version with nothing to change in packages
+    restate         new: a converter step     the package read as the model, the step run on it
+                                              (restate.py: three_public.reshape, main_amount.year_as_total,
+                                              lines.assign_lines), written again
 
 A migration applies to a package when its `to_version` is newer than the package's
 standard version and not newer than the target. Going to another major version needs at
@@ -41,7 +44,7 @@ from .versions import VersionError, parse_version
 
 MIGRATIONS = "migrations.csv"
 VERSIONS = "versions.csv"
-KINDS = ("rename_table", "rename_field", "rename_measure", "drop_field", "map_code", "note")
+KINDS = ("rename_table", "rename_field", "rename_measure", "drop_field", "map_code", "note", "restate")
 VERSION_KINDS = ("initial", "major", "minor", "patch")
 
 
@@ -106,7 +109,7 @@ class Migration:
 
 REQUIRED_ARGS = {
     "rename_table": ("old", "new"), "rename_field": ("old", "new"), "rename_measure": ("old", "new"),
-    "drop_field": ("field",), "map_code": ("field", "old", "new"), "note": (),
+    "drop_field": ("field",), "map_code": ("field", "old", "new"), "note": (), "restate": ("new",),
 }
 
 
@@ -209,6 +212,9 @@ def change_text(c: dict) -> str:
         return f"{where}column {c['field']} dropped ({c['cells']} non-empty cell(s))"
     if kind == "map_code":
         return f"{where}{c['field']} code {c['old']} → {c['new']} in {c['cells']} cell(s)"
+    if kind == "restate":
+        tables = ", ".join(c["tables"]) or "no table"
+        return f"restated by converter step {c['step']}: {tables} changed" + "".join(f"\n      warning: {w}" for w in c["warnings"])
     if kind == "schema":
         return f"{where}table schema rewritten from standard {c['version']}"
     return f"{kind}: {c.get('note') or ''}".rstrip(": ")
@@ -256,7 +262,10 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
     renamed_files: dict[str, str] = {}  # old relative path -> new
     touched: set[int] = set()
     result.changes.append({"kind": "standardVersion", "old": declared, "new": target})
+    restates = [m for m in steps if m.kind == "restate"]
     for m in steps:
+        if m.kind == "restate":
+            continue
         if m.kind == "note":
             result.changes.append({"kind": "note", "to_version": m.to_version, "note": m.note})
             continue
@@ -279,14 +288,34 @@ def upgrade(path: str | Path, to: str | None = None, migrations: str | Path | li
             if id(resource) in touched and table_id in standard.tables:
                 _refresh_schema(standard, table_id, resource, table(resource))
     descriptor["standardVersion"] = target
+    restated = (lambda folder: _restate(folder, restates, target, result, write=True)) if restates else None
     if not dry_run:
         changed = [(r, tables[id(r)]) for r in resources if id(r) in tables and tables[id(r)].dirty]
-        if changed or renamed_files:
-            _write(package_dir, descriptor, changed, renamed_files)
+        if changed or renamed_files or restated:
+            _write(package_dir, descriptor, changed, renamed_files, restated)
         else:  # only the descriptor changes: replace it atomically
             write_atomic(package_dir / DESCRIPTOR, descriptor_bytes(descriptor))
         result.written = True
+    elif restates:
+        _restate(package_dir, restates, target, result, write=False)
     return result
+
+
+def _restate(folder: Path, steps: list[Migration], target: str, result: Upgrade, write: bool) -> None:
+    """The `restate` steps (restate.py) on the package in `folder` read as the model; its tables and
+    descriptor written again in `folder` when `write` (the staging copy of `_write`)."""
+    from .restate import restate, write_tables
+    disclosure = Package.open(folder).disclosure()
+    for m in steps:
+        try:
+            tables, warnings = restate(disclosure, m.new, str(result.name))
+        except ValueError as exc:
+            raise VersionError(f"cannot upgrade: {exc}") from exc
+        result.changes.append({"kind": "restate", "step": m.new, "tables": tables, "warnings": warnings,
+                               "to_version": m.to_version})
+    disclosure.standard_version = target
+    if write:
+        write_tables(folder, disclosure)
 
 
 def _rename_table(m: Migration, resources: list[dict], renamed_files: dict, touched: set, result: Upgrade) -> None:
@@ -359,12 +388,15 @@ def _refresh_schema(standard: Standard, table_id: str, resource: dict, data: _Cs
     resource["title"] = standard.tables[table_id].title_zh
 
 
-def _write(package_dir: Path, descriptor: dict, changed: list[tuple[dict, _Csv]], renamed_files: dict[str, str]) -> None:
-    """Rewrite the package in a staging copy beside it, then swap the copy in
-    (`opendata.package.output_folder`: synced, renamed in, old copy removed last)."""
+def _write(package_dir: Path, descriptor: dict, changed: list[tuple[dict, _Csv]], renamed_files: dict[str, str],
+           then=None) -> None:
+    """Rewrite the package in a staging copy beside it (and `then(staging)`: the restate steps), then swap the
+    copy in (`opendata.package.output_folder`: synced, renamed in, old copy removed last)."""
     with output_folder(package_dir, copy_existing=True) as staging:
         for old, new in renamed_files.items():
             os.replace(staging / old, staging / new)
         for resource, data in changed:
             safe_resource_path(staging, resource["path"]).write_text(data.text(), encoding="utf-8")
         (staging / DESCRIPTOR).write_bytes(descriptor_bytes(descriptor))
+        if then is not None:
+            then(staging)
