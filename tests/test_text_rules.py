@@ -272,3 +272,15 @@ def test_breakdown_rounding(tmp_path, text, fires):
     assert bool(found) is fires, [f.message for f in found]
     if fires:
         assert all(f.severity == "info" for f in found)
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("一般公共服务（类）支出5356.01万元，占78.4%；社会保障和就业（类）支出796.52万元，占11.6%；卫生健康（类）支出"
+     "265.81万元，占3.9%；住房保障（类）支出420.07万元，占6.1%。", True),
+    ("一般公共服务（类）支出5356.01万元，占78.3%；社会保障和就业（类）支出796.52万元，占11.7%；卫生健康（类）支出"
+     "265.81万元，占3.9%；住房保障（类）支出420.07万元，占6.1%。", False),
+    ("一般公共服务（类）支出5356.01万元，占60.0%；社会保障和就业（类）支出796.52万元，占11.6%。", False),
+])
+def test_listed_shares(tmp_path, text, fires):
+    found = [f for f in findings(tmp_path, text) if f.rule == "narrative.percentage" and "5356.01" in f.message]
+    assert bool(found) is fires, [f.message for f in found]

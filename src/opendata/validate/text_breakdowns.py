@@ -66,3 +66,40 @@ def breakdown_sums(ctx: Context, section: Section):
                f"文字所列分项之和与总额相差舍入误差：{shown} = {total:,}{unit}，总额 {match.group(1)}{unit}，"
                f"相差 {gap}{unit}（{len(parts)} 项）。 The parts listed in the narrative add up to a figure "
                f"that differs from the whole by rounding.", quote[:120])
+
+
+SHARE = re.compile(NUMBER + r"(亿元|万元|元)[，,]?占(?:比|比重)?(?:为)?(\d+(?:\.\d+)?)[%％]")
+
+
+def listed_shares(ctx: Context, section: Section):
+    """narrative.percentage in `section`: a sentence listing at least two amounts each with its share
+    ("一般公共服务（类）支出5356.01万元，占78.4%；社会保障和就业（类）支出796.52万元，占11.6%；…") whose
+    printed shares add up to 100% (within their rounding), so that the whole is the sum of the listed
+    amounts: a share that is not its amount divided by that sum, beyond half a unit of the share's
+    last printed digit (and 0.01 for the amounts' rounding), is reported. Shares another finding of
+    narrative.percentage already names are left to it."""
+    text = section.text
+    start = 0
+    for end in [i for i, c in enumerate(text) if c == "。"] + [len(text)]:
+        sentence, offset, start = text[start:end], start, end + 1
+        items = list(SHARE.finditer(sentence))
+        if len(items) < 2 or len({m.group(2) for m in items}) != 1:
+            continue
+        shares = [Decimal(m.group(3)) for m in items]
+        slack = sum((_half_unit(m.group(3)) for m in items), Decimal(0))
+        if abs(sum(shares) - 100) > slack:
+            continue  # not a complete breakdown: the whole is not the sum of the listed amounts
+        amounts = [Decimal(m.group(1).replace(",", "")) for m in items]
+        whole = sum(amounts, Decimal(0))
+        if whole <= 0:
+            continue
+        for m, amount, share in zip(items, amounts, shares):
+            computed = amount / whole * 100
+            if abs(computed - share) <= _half_unit(m.group(3)) + Decimal("0.01"):
+                continue
+            if any(f.rule == "narrative.percentage" and m.group(1) in f.message for f in ctx.report.findings):
+                continue
+            yield (offset + m.start(), "narrative.percentage",
+                   f"占比与金额不符：「{m.group(0)}」，所列各项合计 {whole:,}{m.group(2)}（所列占比合计 {sum(shares)}%），"
+                   f"{m.group(1)} ÷ {whole:,} = {computed:.2f}%。 The stated share is not the amount divided by the "
+                   f"sum of the amounts listed with it (their shares add up to 100%).", m.group(0))
