@@ -255,3 +255,32 @@ def test_numbering(tmp_path, numbers, fires):
     write_package(result.disclosure, tmp_path / "package")
     found = validate_package(tmp_path / "package", layers=("text",)).findings
     assert ("text.numbering" in rules(found)) is fires, [f.message for f in found]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("纳入2026年部门预算的政府采购项目共有39,591.53万元，其中：货物类项目12,049.73万元、工程类项目3,177.68万元、"
+     "服务类项目24,364.13万元。", True),
+    ("人力资源综合管理2,858.27万元，主要包括：综合管理服务1,763.95万元，用于内部审计；政务服务管理工作经费711.86万元，"
+     "用于窗口服务；人力资源市场管理382.45万元，用于宣传推介。", True),
+    ("纳入2026年部门预算的政府采购项目共有39,591.54万元，其中：货物类项目12,049.73万元、工程类项目3,177.68万元、"
+     "服务类项目24,364.13万元。", False),
+    ("项目支出2,858.27万元，主要包括：人员培训1,763.95万元、宣传经费711.86万元。", False),
+    ("支出比上年增加2,858.27万元，其中：基本支出增加1,763.95万元，项目支出增加1,094.31万元。", False),
+])
+def test_breakdown_rounding(tmp_path, text, fires):
+    found = [f for f in findings(tmp_path, text) if f.rule == "rounding"]
+    assert bool(found) is fires, [f.message for f in found]
+    if fires:
+        assert all(f.severity == "info" for f in found)
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("一般公共服务（类）支出5356.01万元，占78.4%；社会保障和就业（类）支出796.52万元，占11.6%；卫生健康（类）支出"
+     "265.81万元，占3.9%；住房保障（类）支出420.07万元，占6.1%。", True),
+    ("一般公共服务（类）支出5356.01万元，占78.3%；社会保障和就业（类）支出796.52万元，占11.7%；卫生健康（类）支出"
+     "265.81万元，占3.9%；住房保障（类）支出420.07万元，占6.1%。", False),
+    ("一般公共服务（类）支出5356.01万元，占60.0%；社会保障和就业（类）支出796.52万元，占11.6%。", False),
+])
+def test_listed_shares(tmp_path, text, fires):
+    found = [f for f in findings(tmp_path, text) if f.rule == "narrative.percentage" and "5356.01" in f.message]
+    assert bool(found) is fires, [f.message for f in found]

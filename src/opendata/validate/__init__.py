@@ -5,7 +5,7 @@
 2. code lists (`codes`);
 3. accounting identities (`identities`);
 4. narrative against tables (`narrative`, `narrative_figures`);
-5. the wording of the narrative (`text_rules`, with `text_sections`, `text_figures`, `text_repeats`);
+5. the wording of the narrative (`text_rules`, with `text_sections`, `text_figures`, `text_repeats`, `text_breakdowns`);
 6. completeness (`completeness`).
 
 Layers 2–6 read the tables that passed layer 1 (a table with a structural error is

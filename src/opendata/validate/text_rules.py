@@ -15,6 +15,9 @@ figure of the tables shows.
   order (一般行政事务管理 for 一般行政管理事务);
 - text.numbering: a heading number printed twice and the next skipped (十六、… 十六、… 十八、…);
 - text.subordinate-count: the number of subordinate units stated differently (没有下属单位 … 下属1个单位);
+- rounding and narrative.percentage over a listed breakdown: a whole and the parts listed after
+  其中 / 主要包括 in one sentence differing by rounding; shares adding up to 100% not matching their amounts
+  (`text_breakdowns`);
 - text.repeated-text: a passage, a word or an item number printed twice in a row (`text_repeats`);
 - the rules reading figures in sentences (`text_figures`): text.comparison-without-verb,
   narrative.zero-change, narrative.rate-of-zero-budget, narrative.part-exceeds-whole,
@@ -32,6 +35,7 @@ from decimal import Decimal
 
 from ..model import Table
 from .rules import Context, ordinal
+from .text_breakdowns import breakdown_sums, listed_shares
 from .text_figures import parts_exceeding, rates_of_zero, vehicles, verbless_comparisons, zero_changes
 from .text_repeats import repeated_paragraphs
 from .text_sections import RATE, Section, alternation, sections, words
@@ -45,7 +49,8 @@ def check(ctx: Context) -> None:
         return
     found = sections(table)
     checks = (_placeholders, _missing_amounts, _empty_reasons, _self_comparisons, _rates_without_percent, _future_dates,
-              _wrong_stage, verbless_comparisons, zero_changes, rates_of_zero, parts_exceeding)
+              _wrong_stage, verbless_comparisons, zero_changes, rates_of_zero, parts_exceeding,
+              breakdown_sums, listed_shares)
     for section in found:
         for run in checks:
             for pos, rule, message, label in run(ctx, section):
