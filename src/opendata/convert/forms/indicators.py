@@ -10,7 +10,7 @@ from ..layout import CellRow
 from ...money import is_amount
 from ..recognise import clean_label, header_key, match_title, title_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
-from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, continued_code, is_level1, is_level2, is_number, operator_of
+from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, continued_code, grid_header, is_level1, is_level2, is_number, operator_of
 
 
 HEADER_UNIT = re.compile(r"[（(]\s*(?:(?:金额)?单位[:：]\s*)?(万元|元)\s*[)）]")   # 预算数（单位：万元）
@@ -207,7 +207,7 @@ class IndicatorTables(FormReader):
                 loose.append(row)   # a line outside the form's cells (the text after it)
                 continue
             self._loose(loose)
-            if grid is None and "一级指标" in keys and "三级指标" in keys:
+            if grid is None and grid_header(keys):
                 grid = {i: n for i, n in self.header_columns([cells], spec).items() if n in INDICATOR_FIELDS}
                 for i, key in enumerate(keys):   # 目标值: the indicator_header words of codelists/performance_vocabulary.csv
                     if i not in grid and INDICATOR_HEADERS.get(key) in INDICATOR_FIELDS:
@@ -451,7 +451,7 @@ def _split_forms(rows: list[CellRow], title: str) -> list[tuple[str, list[CellRo
             pending, grid = [], False
         forms[-1][1].extend(pending)
         pending = []
-        grid = grid or ("一级指标" in keys and "三级指标" in keys)
+        grid = grid or grid_header(keys)
         forms[-1][1].append(row)
     forms[-1][1].extend(pending)
     return [form for form in forms if form[1]]
