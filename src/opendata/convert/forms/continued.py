@@ -5,12 +5,7 @@ from __future__ import annotations
 
 from ..layout import CellRow
 from ..recognise import header_key, match_dimension
-from .vocabulary import INDICATOR_FIELDS, SELF_LABELS
-
-
-def grid_header(keys: list[str]) -> bool:
-    """True when the row's header keys are an indicator grid's header (一级指标 … 三级指标)."""
-    return "一级指标" in keys and "三级指标" in keys
+from .vocabulary import INDICATOR_FIELDS, SELF_LABELS, grid_header
 
 
 def form_state(project: dict, grid: dict, header: tuple, levels: dict, last, page: int | None) -> dict:

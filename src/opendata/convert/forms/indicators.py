@@ -10,8 +10,8 @@ from ..layout import CellRow
 from ...money import is_amount
 from ..recognise import clean_label, header_key, match_title, title_key, is_column_number, is_header_word, match_dimension, match_measure, row_type_for, squash
 from .base import FormReader
-from .continued import continues_form, form_state, grid_header
-from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, continued_code, is_level1, is_level2, is_number, operator_of
+from .continued import continues_form, form_state
+from .vocabulary import INDICATOR_FIELDS, INDICATOR_HEADERS, PAGE_NUMBER, PROJECT_CODE, SELF_LABELS, TITLE_ENDS, UNIT_WORD, carry_levels, continued_code, grid_header, is_level1, is_level2, is_number, operator_of
 
 
 HEADER_UNIT = re.compile(r"[（(]\s*(?:(?:金额)?单位[:：]\s*)?(万元|元)\s*[)）]")   # 预算数（单位：万元）
@@ -465,7 +465,7 @@ def _split_forms(rows: list[CellRow], title: str, grid: bool = False) -> list[tu
             pending, grid = [], False
         forms[-1][1].extend(pending)
         pending = []
-        grid = grid or ("一级指标" in keys and "三级指标" in keys)
+        grid = grid or grid_header(keys)
         forms[-1][1].append(row)
     forms[-1][1].extend(pending)
     return [form for form in forms if form[1]]

@@ -32,6 +32,12 @@ def operator_of(cell: str) -> str | None:
     return OPERATORS.get(squash(cell))
 
 
+def grid_header(keys: list[str]) -> bool:
+    """True when a row of header keys heads an indicator grid: 一级指标 and a column whose
+    indicator_header word names the indicator itself (三级指标, 指标内容)."""
+    return "一级指标" in keys and any(INDICATOR_HEADERS.get(k) == "indicator_level3" for k in keys)
+
+
 def is_level1(cell: str) -> bool:
     """True when the cell names a level-1 indicator (一级指标)."""
     key = squash(cell)
