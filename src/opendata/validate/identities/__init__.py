@@ -30,6 +30,7 @@ from .common import HIERARCHY_FIELDS, row_name
 from .lines import funded_rows, line_row, lines_side_by_side
 from .rows import check_row_identities
 from .tree import check_coded_table
+from .within import check_general_within_all
 
 __all__ = ["Quantity", "check", "class_sums", "current_value_row", "line_row", "row_name", "side_block", "total_row"]
 
@@ -43,6 +44,7 @@ def check(ctx: Context) -> None:
         for table in by_period(whole):
             check_table(ctx, table, spec)
     check_across(ctx)
+    check_general_within_all(ctx)
 
 
 def by_period(table: Table) -> list[Table]:
