@@ -56,3 +56,39 @@ def test_codes_printed_in_several_rows_are_summed(tmp_path):
     row.values["total"] = half
     exp.rows.append(Row(f"{code}#2", row.row_type, {"function_code": code, "item": row.values.get("item"), "total": whole - half}))
     assert _findings(d, tmp_path / "split") == []
+
+
+def _targets_with_total(d, total):
+    t = d.tables["project_performance_targets"]
+    t.rows.insert(0, Row("total", "total", {"item": "合计", "total": total}))
+    return t
+
+
+def test_a_performance_list_total_is_its_projects_counted_once(tmp_path):
+    d = clean_disclosure(0)
+    d.tables = {"project_performance_targets": d.tables["project_performance_targets"]}
+    t = d.tables["project_performance_targets"]
+    for row in t.rows:   # every indicator row repeats its project's amount, as printed lists do
+        if row.values.get("total") is None:
+            row.values["total"] = next(r.values["total"] for r in t.rows
+                                       if r.values.get("project_name") == row.values["project_name"] and r.values.get("total"))
+    once = sum({r.values["project_name"]: r.values["total"] for r in t.rows}.values(), Decimal(0))
+    _targets_with_total(d, once)
+    clean = validate_package(write_package(d, tmp_path / "clean"), layers=("accounting",))
+    assert not [f for f in clean.findings if f.rule == "sum.performance-projects"], [f.message for f in clean.findings]
+    t.rows[0].values["total"] = once + 11810900   # a 合计 over a project not listed
+    report = validate_package(write_package(d, tmp_path / "broken"), layers=("accounting",))
+    assert [(f.rule, f.row_id, f.severity) for f in report.findings if f.rule == "sum.performance-projects"] == [
+        ("sum.performance-projects", "total", "error")]
+
+
+def test_the_general_budget_column_of_the_project_list_is_the_general_budget_project_column(tmp_path):
+    d = clean_disclosure(0)
+    d.tables = {k: d.tables[k] for k in ("general_budget_expenditure", "project_expenditure")}
+    rule = "across.project-expenditure"
+    clean = validate_package(write_package(d, tmp_path / "clean"), layers=("accounting",))
+    assert not [f for f in clean.findings if f.rule == rule], [f.message for f in clean.findings]
+    d.tables["project_expenditure"].row("total").values["general_budget"] += 1100   # 0.11 万元 of carry-over counted in
+    report = validate_package(write_package(d, tmp_path / "broken"), layers=("accounting",))
+    found = [(f.rule, f.row_id, f.measure) for f in report.findings if f.rule == rule]
+    assert ("across.project-expenditure", "total", "general_budget") in found, [f.message for f in report.findings]

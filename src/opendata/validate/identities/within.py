@@ -4,7 +4,8 @@ may print a code several times (one row per unit): the rows of a code are summed
 from __future__ import annotations
 
 from ..rules import Context, printed
-from .across import Quantity, _per_code, tables_of
+from .across import Quantity, _per_code, _q, compare, tables_of, total_row
+from .common import row_name
 
 
 def check_general_within_all(ctx: Context) -> None:
@@ -33,3 +34,17 @@ def check_general_within_all(ctx: Context) -> None:
                 f"{printed(vw, exp)}（{nw} 行 rows）。 The general-budget expenditure of a function code exceeds the "
                 f"all-funds expenditure of the same code.",
                 table=gbe, row=rp, measure="total", expected=vw, found=vp, difference=vp - vw)
+
+
+def check_project_sources(ctx: Context) -> None:
+    """across.project-expenditure, by source: the 一般公共预算 column of 项目支出表's total row is the
+    general-budget project expenditure, the project column of 一般公共预算支出表's total row."""
+    projects = ctx.tables.get("project_expenditure")
+    gbe = tables_of(ctx, "across.appropriation_expenditure")[1]
+    if projects is None or gbe is None or "general_budget" not in projects.columns or "project" not in gbe.columns:
+        return
+    mine, theirs = total_row(projects), total_row(gbe)
+    if mine is None or theirs is None:
+        return
+    compare(ctx, "across.project-expenditure", _q(gbe, theirs, "project", row_name(theirs)),
+            _q(projects, mine, "general_budget", row_name(mine)), "一般公共预算项目支出 general-budget project expenditure")
