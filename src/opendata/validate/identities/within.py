@@ -4,18 +4,23 @@ may print a code several times (one row per unit): the rows of a code are summed
 from __future__ import annotations
 
 from ..rules import Context, printed
-from .across import Quantity, _per_code, _q, compare, tables_of, total_row
+from .across import Quantity, _all_general_budget, _per_code, _q, compare, tables_of, total_row
+from .blocks import side_block
 from .common import row_name
 
 
 def check_general_within_all(ctx: Context) -> None:
     """across.general-within-all: for every 7-digit code printed by both tables, Σ 一般公共预算支出表
     total ≤ Σ 支出总表 total beyond what rounding of the summed figures explains. Nothing when
-    either table prints its rows by period (years side by side)."""
+    either table prints its rows by period (years side by side), or when all income is general-budget
+    money (across.function-codes compares the codes for equality then)."""
     exp = tables_of(ctx, "across.grand_totals")[2]
     gbe = tables_of(ctx, "across.appropriation_expenditure")[1]
     if exp is None or gbe is None:
         return
+    ies, inc = tables_of(ctx, "across.grand_totals")[:2]
+    if _all_general_budget(ctx, side_block(ctx, ies, "income"), total_row(inc), inc):
+        return   # the two tables must then agree code by code: across.function-codes
     for table in (exp, gbe):
         if len({row.values.get("period") for row in table.rows}) > 1:
             return
