@@ -553,3 +553,27 @@ def test_required_table_not_printed_whose_figures_are_in_a_wider_table(tmp_path)
     found = added(tmp_path, change)
     assert "completeness.table-not-printed" in rules(found)
     assert "completeness.missing-table" not in rules(found)
+
+
+def test_general_budget_over_all_funds_on_a_code(tmp_path):
+    # 支出总表 alone (no income table: not known to be all general-budget money): money moved between two 项
+    seed, pair = next((s, p) for s in range(200) for p in [_siblings(clean_disclosure(s))] if p)
+
+    def change(d):
+        a, b = pair
+        shift(row(d, "expenditure_summary", b), X, "total", "basic")
+        shift(row(d, "expenditure_summary", a), -X, "total", "basic")
+    found = added(tmp_path, change, seed=seed, keep=("expenditure_summary", "general_budget_expenditure"))
+    assert_only(found, "across.general-within-all", "general_budget_expenditure", {pair[0]})
+
+
+def test_performance_list_total_off_its_projects(tmp_path):
+    def prepare(d):
+        t = d.tables["project_performance_targets"]
+        total = sum((r.values["total"] for r in t.rows if r.values.get("total") is not None), Decimal(0))
+        t.rows.insert(0, Row("total", "total", {"item": "合计", "total": total}))
+
+    def change(d):
+        shift(row(d, "project_performance_targets", "total"), X, "total")
+    found = added(tmp_path, change, keep=("project_performance_targets",), prepare=prepare)
+    assert_only(found, "sum.performance-projects", "project_performance_targets", {"total"})
