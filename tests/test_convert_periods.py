@@ -80,3 +80,15 @@ def test_the_narrative_is_compared_with_the_documents_own_year(tmp_path):
         out = write_package(convert_file(text_document(folder, table, text)).disclosure, folder / "package")
         found[figure] = [f.rule for f in validate_package(out).findings if f.rule.startswith("narrative")]
     assert found["142.00"] == [] and "narrative.figure-mismatch" in found["150.00"], found
+
+
+def test_a_line_printed_only_for_the_year_before_is_not_the_own_years(tmp_path):
+    """060.pdf p. 17: 公务用车运行维护费 0.40 under 2025年预算数, blank under 2026年预算数; "本部门共有车辆0辆"
+    is then no contradiction (narrative.vehicle-costs-without-vehicles must not fire)."""
+    measures = ["合计", "因公出国（境）费", "公务用车运行维护费", "公务接待费"]
+    top = ["单位编码", "单位名称"] + [w for p in ("2025年预算数", "2026年预算数") for w in [p] + [""] * (len(measures) - 1)]
+    table = "\n".join(["一般公共预算拨款“三公”经费支出预算表", "单位：万元", "\t".join(top), "\t".join(["", ""] + measures * 2),
+                       "\t合计\t30.62\t22.00\t0.40\t8.22\t27.22\t22.00\t\t5.22"])
+    text = "六、国有资产占有使用情况\n截至2025年12月31日，本部门共有车辆0辆。"
+    out = write_package(convert_file(text_document(tmp_path, table, text)).disclosure, tmp_path / "package")
+    assert "narrative.vehicle-costs-without-vehicles" not in [f.rule for f in validate_package(out).findings]

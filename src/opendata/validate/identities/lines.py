@@ -67,7 +67,7 @@ def line_row(table: Table | None, line: str) -> Row | None:
     that leaves more than one or none."""
     rows = [row for row in (table.rows if table else []) if row.values.get("line") == line]
     rows = [row for row in rows if not (row.values.get("unit_code") or row.values.get("unit_name"))] or rows
-    if len(rows) > 1 and any(row.values.get("period") for row in rows):
+    if any(row.values.get("period") for row in rows):   # even one row: it may be the year before's
         current = current_period([row.values.get("period") for row in table.rows])
         rows = [row for row in rows if current is not None and row.values.get("period") == current]
     if len(rows) > 1:
