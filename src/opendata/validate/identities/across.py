@@ -35,7 +35,8 @@ class Quantity:
         return table_tolerance(self.table, ctx.money_unit) * self.figures
 
 
-def _q(table: Table | None, row: Row | None, measure: str, what: str) -> Quantity | None:
+def quantity(table: Table | None, row: Row | None, measure: str, what: str) -> Quantity | None:
+    """The Quantity of `measure` on `row` of `table` (one printed figure), None when not printed."""
     if table is None or row is None:
         return None
     value = amount_of(row, measure)
@@ -175,20 +176,20 @@ def check_across(ctx: Context) -> None:
     if ies_in is not None and inc_total is not None:
         inc_has_carry = any(m.startswith("carryover") or m == "fiscal_carryover" for m in measures_of(inc))
         if inc_has_carry or carry_is_zero(ies_in):
-            compare(ctx, "across.grand-totals", _q(ies, ies_in.grand, "total", row_name(ies_in.grand) if ies_in.grand else ""),
-                    _q(inc, inc_total, "total", row_name(inc_total)), "收入总计 total income")
+            compare(ctx, "across.grand-totals", quantity(ies, ies_in.grand, "total", row_name(ies_in.grand) if ies_in.grand else ""),
+                    quantity(inc, inc_total, "total", row_name(inc_total)), "收入总计 total income")
         year = "current_year_subtotal" if "current_year_subtotal" in inc.columns or inc_has_carry else "total"   # 本年收入合计: the total
         if ies_in.current is not None:
-            compare(ctx, "across.grand-totals", _q(ies, ies_in.current, "total", row_name(ies_in.current)),
-                    _q(inc, inc_total, year, row_name(inc_total)), "本年收入 income of the year")
+            compare(ctx, "across.grand-totals", quantity(ies, ies_in.current, "total", row_name(ies_in.current)),
+                    quantity(inc, inc_total, year, row_name(inc_total)), "本年收入 income of the year")
     if ies_out is not None and exp_total is not None:
         row = current_value_row(ies_out)
-        compare(ctx, "across.grand-totals", _q(ies, row, "total", row_name(row) if row else ""),
-                _q(exp, exp_total, "total", row_name(exp_total)), "本年支出 expenditure of the year")
+        compare(ctx, "across.grand-totals", quantity(ies, row, "total", row_name(row) if row else ""),
+                quantity(exp, exp_total, "total", row_name(exp_total)), "本年支出 expenditure of the year")
         for measure in ("basic", "project"):
             mrow = ies_out.measures.get(measure)
-            compare(ctx, "across.grand-totals", _q(ies, mrow, "total", row_name(mrow) if mrow else ""),
-                    _q(exp, exp_total, measure, row_name(exp_total)), measure_title(ctx, measure))
+            compare(ctx, "across.grand-totals", quantity(ies, mrow, "total", row_name(mrow) if mrow else ""),
+                    quantity(exp, exp_total, measure, row_name(exp_total)), measure_title(ctx, measure))
     # sources of funds: 收支总表 / 财政拨款收支总表 income rows vs 收入总表 columns
     for measure in identities["across.funding_sources"].parts:
         if inc_total is None:
@@ -200,7 +201,7 @@ def check_across(ctx: Context) -> None:
             if row is None or row in block.carry:
                 continue
             compare(ctx, "across.fiscal-appropriation" if table is fas else "across.grand-totals",
-                    _q(table, row, "total", row_name(row)), _q(inc, inc_total, measure, row_name(inc_total)),
+                    quantity(table, row, "total", row_name(row)), quantity(inc, inc_total, measure, row_name(inc_total)),
                     measure_title(ctx, measure))
     # 财政拨款收支总表 vs 收支总表: the appropriation income rows
     if fas_in is not None and ies_in is not None:
@@ -208,26 +209,26 @@ def check_across(ctx: Context) -> None:
             a, b = ies_in.measures.get(measure), fas_in.measures.get(measure)
             if a is None or b is None or a in ies_in.carry or b in fas_in.carry:
                 continue
-            compare(ctx, "across.fiscal-appropriation", _q(ies, a, "total", row_name(a)), _q(fas, b, "total", row_name(b)),
+            compare(ctx, "across.fiscal-appropriation", quantity(ies, a, "total", row_name(a)), quantity(fas, b, "total", row_name(b)),
                     measure_title(ctx, measure))
     # 财政拨款收支总表 expenditure vs 一般公共预算支出表 (+ 政府性基金 + 国有资本)
     only_general = _only_general_budget(ctx, fas_in, gfe, sce)
     if fas_out is not None and gbe_total is not None:
         row = current_value_row(fas_out)
         if row is not None and "general_budget" in fas.columns and amount_of(row, "general_budget") is not None:
-            compare(ctx, "across.fiscal-appropriation", _q(fas, row, "general_budget", row_name(row)),
-                    _q(gbe, gbe_total, "total", row_name(gbe_total)), "一般公共预算支出 general budget expenditure")
+            compare(ctx, "across.fiscal-appropriation", quantity(fas, row, "general_budget", row_name(row)),
+                    quantity(gbe, gbe_total, "total", row_name(gbe_total)), "一般公共预算支出 general budget expenditure")
         elif row is not None:
             other = [total_row(x) for x in (gfe, sce) if x is not None]
             fund = sum((amount_of(r, "total") or ZERO) for r in other if r is not None)
             if only_general or other:
-                expected = _q(gbe, gbe_total, "total", row_name(gbe_total))
+                expected = quantity(gbe, gbe_total, "total", row_name(gbe_total))
                 if expected is not None and fund:
                     expected.value += fund
                     expected.figures += len(other)
                     expected.what += " + 政府性基金 + 国有资本经营"
                 if only_general or fund:
-                    compare(ctx, "across.fiscal-appropriation", _q(fas, row, "total", row_name(row)), expected,
+                    compare(ctx, "across.fiscal-appropriation", quantity(fas, row, "total", row_name(row)), expected,
                             "财政拨款支出 appropriation expenditure")
     # function classes: 收支总表 vs 支出总表; 财政拨款收支总表 vs 一般公共预算支出表
     if ies_out is not None and exp is not None:
@@ -257,24 +258,24 @@ def check_across(ctx: Context) -> None:
         for measure, source in zip(basic.whole, basic.parts):
             if whole_total is None or part_total is None:
                 break
-            compare(ctx, basic.rule, _q(whole_t, whole_total, measure, row_name(whole_total)),
-                    _q(part_t, part_total, source, row_name(part_total)), measure_title(ctx, measure))
+            compare(ctx, basic.rule, quantity(whole_t, whole_total, measure, row_name(whole_total)),
+                    quantity(part_t, part_total, source, row_name(part_total)), measure_title(ctx, measure))
     project_total = total_row(project_t)
     if gbe_total is not None and project_total is not None:
-        compare(ctx, "across.project-expenditure", _q(gbe, gbe_total, "project", row_name(gbe_total)),
-                _q(project_t, project_total, "total", row_name(project_total)), "项目支出 project expenditure")
+        compare(ctx, "across.project-expenditure", quantity(gbe, gbe_total, "project", row_name(gbe_total)),
+                quantity(project_t, project_total, "total", row_name(project_total)), "项目支出 project expenditure")
     projects_total = total_row(projects)
     if projects_total is not None:
-        candidates = [q for q in (_q(exp, exp_total, "project", row_name(exp_total) if exp_total else ""),
-                                  _q(gbe, gbe_total, "project", row_name(gbe_total) if gbe_total else "")) if q]
-        mine = _q(projects, projects_total, "total", row_name(projects_total))
+        candidates = [q for q in (quantity(exp, exp_total, "project", row_name(exp_total) if exp_total else ""),
+                                  quantity(gbe, gbe_total, "project", row_name(gbe_total) if gbe_total else "")) if q]
+        mine = quantity(projects, projects_total, "total", row_name(projects_total))
         if candidates and mine is not None:
             near = [q for q in candidates if abs(mine.value - q.value) <= mine.tolerance(ctx) + q.tolerance(ctx)]
             if not any(q.value == mine.value for q in near):   # the closest within rounding, else the first
                 compare(ctx, "across.project-expenditure", min(near, key=lambda q: abs(mine.value - q.value))
                         if near else candidates[0], mine, "项目支出 project expenditure")
     # per function code, when every yuan is general-budget money
-    if exp is not None and gbe is not None and _all_general_budget(ctx, ies_in, inc_total, inc):
+    if exp is not None and gbe is not None and all_general_budget(ctx, ies_in, inc_total, inc):
         _compare_codes(ctx, exp, gbe, identities["across.function_codes"].whole)
     _compare_income_codes(ctx, *tables_of(ctx, "across.income_expenditure_codes"))
 
@@ -292,7 +293,8 @@ def _only_general_budget(ctx: Context, fas_in: Block | None, gfe: Table | None, 
     return carry_is_zero(fas_in)
 
 
-def _all_general_budget(ctx: Context, ies_in: Block | None, inc_total: Row | None, inc: Table | None) -> bool:
+def all_general_budget(ctx: Context, ies_in: Block | None, inc_total: Row | None, inc: Table | None) -> bool:
+    """True when all the year's income is general-budget money (收入总表 or 收支总表 print no other source)."""
     if inc_total is not None and "general_budget" in inc.columns:
         total, general = amount_of(inc_total, "total"), amount_of(inc_total, "general_budget")
         if total is not None and general is not None and total == general and total > 0:
@@ -319,7 +321,7 @@ def _compare_classes(ctx: Context, table: Table, block: Block, measure: str, sum
         compare(ctx, rule, other, mine, f"{code} 类 class")
 
 
-def _per_code(table: Table, measures: tuple[str, ...]) -> dict[str, dict[str, tuple[Decimal, int, Row | None]]]:
+def per_code(table: Table, measures: tuple[str, ...]) -> dict[str, dict[str, tuple[Decimal, int, Row | None]]]:
     """7-digit function code -> measure -> (sum over the rows printing the code, how many, first row)."""
     result: dict[str, dict[str, tuple[Decimal, int, Row | None]]] = {}
     for row in table.rows:
@@ -345,7 +347,7 @@ def _compare_income_codes(ctx: Context, inc: Table | None, exp: Table | None) ->
     values = [amount_of(r, "total") if r is not None else None for r in totals]
     if values[0] is None or values[0] != values[1]:
         return
-    theirs, mine = _per_code(inc, ("total",)), _per_code(exp, ("total",))
+    theirs, mine = per_code(inc, ("total",)), per_code(exp, ("total",))
     common = sorted(code for code in set(mine) & set(theirs) if "total" in mine[code] and "total" in theirs[code])
     same = sum(1 for code in common if mine[code]["total"][0] == theirs[code]["total"][0])
     if len(common) < 3 or same * 5 < len(common) * 4:
@@ -358,7 +360,7 @@ def _compare_income_codes(ctx: Context, inc: Table | None, exp: Table | None) ->
 
 
 def _compare_codes(ctx: Context, exp: Table, gbe: Table, measures: tuple[str, ...]) -> None:
-    mine, theirs = _per_code(exp, measures), _per_code(gbe, measures)
+    mine, theirs = per_code(exp, measures), per_code(gbe, measures)
     for code in sorted(set(mine) & set(theirs)):
         for measure in measures:
             if measure not in mine[code] or measure not in theirs[code]:

@@ -4,7 +4,7 @@ may print a code several times (one row per unit): the rows of a code are summed
 from __future__ import annotations
 
 from ..rules import Context, printed
-from .across import Quantity, _all_general_budget, _per_code, _q, compare, tables_of, total_row
+from .across import Quantity, all_general_budget, per_code, quantity, compare, tables_of, total_row
 from .blocks import side_block
 from .common import row_name
 
@@ -19,12 +19,12 @@ def check_general_within_all(ctx: Context) -> None:
     if exp is None or gbe is None:
         return
     ies, inc = tables_of(ctx, "across.grand_totals")[:2]
-    if _all_general_budget(ctx, side_block(ctx, ies, "income"), total_row(inc), inc):
+    if all_general_budget(ctx, side_block(ctx, ies, "income"), total_row(inc), inc):
         return   # the two tables must then agree code by code: across.function-codes
     for table in (exp, gbe):
         if len({row.values.get("period") for row in table.rows}) > 1:
             return
-    whole, part = _per_code(exp, ("total",)), _per_code(gbe, ("total",))
+    whole, part = per_code(exp, ("total",)), per_code(gbe, ("total",))
     for code in sorted(set(whole) & set(part)):
         if "total" not in whole[code] or "total" not in part[code]:
             continue
@@ -51,5 +51,5 @@ def check_project_sources(ctx: Context) -> None:
     mine, theirs = total_row(projects), total_row(gbe)
     if mine is None or theirs is None:
         return
-    compare(ctx, "across.project-expenditure", _q(gbe, theirs, "project", row_name(theirs)),
-            _q(projects, mine, "general_budget", row_name(mine)), "一般公共预算项目支出 general-budget project expenditure")
+    compare(ctx, "across.project-expenditure", quantity(gbe, theirs, "project", row_name(theirs)),
+            quantity(projects, mine, "general_budget", row_name(mine)), "一般公共预算项目支出 general-budget project expenditure")
