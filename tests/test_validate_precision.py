@@ -3,23 +3,7 @@ each fixed by a general rule and pinned here on a small built document: the find
 only reported, info) where the document is right, and still raised where it is wrong."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from opendata.convert import convert_to_package
-from opendata.validate import validate_package
-from tests.documents import text_document
-
-
-def table(title: str, *rows: str) -> str:
-    return "\n".join([title, "单位：万元", *rows])
-
-
-def findings(tmp_path: Path, *parts: str, rule: str | None = None):
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    source = text_document(tmp_path, *parts)
-    result = convert_to_package(source, tmp_path / "package")
-    report = validate_package(result.path)
-    return [f for f in report.findings if rule is None or f.rule == rule]
+from tests.test_validate_truth import findings, table
 
 
 def fiscal_summary(state_capital: str = "") -> str:
