@@ -7,7 +7,7 @@ import cycle.
 """
 from __future__ import annotations
 
-from . import cli_ckan, cli_convert, cli_facts, cli_upgrade, cli_validate, cli_versions, cli_workbook  # noqa: F401  (registers)
+from . import cli_ckan, cli_convert, cli_corpus, cli_facts, cli_upgrade, cli_validate, cli_versions, cli_workbook  # noqa: F401  (registers)
 from .cli_base import main
 
 __all__ = ["main"]

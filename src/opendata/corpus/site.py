@@ -194,7 +194,7 @@ def build_site(db_path: str | Path, out: str | Path, *, ckan_url: str | None = N
     views with `load_catalog`, writes every page with `render_site` and each package's facts as CSV
     and JSON (`data/<package>.facts.csv|json`). Needs no network. Raises FileNotFoundError when
     `db_path` does not exist."""
-    from . import connect   # the database side (opendata.corpus.db), imported late: rendering needs none of it
+    from .db import connect   # the database side, imported late: rendering needs none of it
     if not Path(db_path).is_file():
         raise FileNotFoundError(f"no corpus database at {db_path}: build one with `opendata corpus build`")
     start = time.perf_counter()
