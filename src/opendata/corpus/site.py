@@ -57,16 +57,15 @@ def load_catalog(con) -> dict:
 
 
 def money_units(package: dict, tables: list[dict]) -> Money:
-    """Each table's printed money unit (the tables view's `unit`) and printed decimals
-    (`moneyDecimals` of the package's descriptor at `path`, when it can be read) for one package."""
-    units = {t["table"]: (t.get("unit"), None) for t in tables}
-    descriptor = Path(package.get("path") or "") / "datapackage.json"
-    if package.get("path") and descriptor.is_file():
-        for resource in json.loads(descriptor.read_text(encoding="utf-8")).get("resources", []):
-            key = resource.get("name")
-            if key in units or resource.get("moneyUnit"):
-                units[key] = (resource.get("moneyUnit") or units.get(key, (None,))[0], resource.get("moneyDecimals"))
-    return Money(units)
+    """Each table's printed money unit and printed decimals (the tables view's `unit` and `decimals`,
+    i.e. the descriptor's moneyUnit and moneyDecimals) for one package."""
+    return Money({t["table"]: (t.get("unit"), t.get("decimals")) for t in tables})
+
+
+def region_label(package: dict) -> str:
+    """A region as the pages name it: the division's name with its code (北京市东城区 110101)."""
+    name, code = package.get("region_name") or "", package.get("region") or ""
+    return f"{name} {code}".strip() if name != code else name
 
 
 def _environment() -> Environment:
@@ -114,25 +113,30 @@ def render_site(catalog: dict, out: Path, *, ckan_url: str | None = None, facts_
         view = disclosure_view(package, facts[name], findings[name], money)
         head = headline(facts[name])
         entry = {"package": package, "href": f"p/{name}.html", "unit_href": f"u/{slug(unit_key(package))}.html",
-                 "region_href": f"r/{slug(package.get('region') or '')}.html",
+                 "region_href": f"r/{slug(region_label(package))}.html", "region": region_label(package),
                  "expenditure": head["expenditure"], "three_public": head["three_public"],
                  "expenditure_text": money.text("income_expenditure_summary", head["expenditure"]),
                  "expenditure_unit": money.unit("income_expenditure_summary"),
                  "three_public_text": money.text("three_public_expenses", head["three_public"]),
                  "three_public_unit": money.unit("three_public_expenses")}
         units[unit_key(package)].append(entry)
-        regions[package.get("region") or ""].append(entry)
+        regions[region_label(package)].append(entry)
         charts = {key: _chart(view[key]) for key in ("by_function", "by_source", "basic_project", "three_public")}
         ckan = f"{ckan_url.rstrip('/')}/dataset/{name}" if ckan_url else None
         (out / "p" / f"{name}.html").write_text(package_page.render(
             root="../", p=package, v=view, charts=charts, entry=entry, ckan=ckan,
             tables=sorted(tables[name], key=lambda t: (t.get("page") or 0, t["table"]))), encoding="utf-8")
         pages += 1
+    written = set()
     for name, rows in (facts_by_package or ((k, v) for k, v in facts.items())):
         _downloads(out / "data", name, rows)
+        written.add(name)
+    for package in catalog["packages"]:   # a package without facts: empty downloads, no broken link
+        if package["package"] not in written:
+            _downloads(out / "data", package["package"], [])
     pages += _group_pages(env, out, units, regions)
     search = [{"t": e["package"].get("title") or e["package"]["package"], "n": e["package"].get("unit_name") or "",
-               "r": e["package"].get("region") or "", "y": e["package"].get("year"),
+               "r": e["region"], "y": e["package"].get("year"),
                "s": stage_title(e["package"].get("stage")), "h": e["href"]} for group in units.values() for e in group]
     (out / "search.json").write_text(json.dumps(search, ensure_ascii=False, default=str), encoding="utf-8")
     (out / "index.html").write_text(env.get_template("index.html").render(
@@ -152,7 +156,7 @@ def _downloads(folder: Path, name: str, rows: list[dict]) -> None:
 
 def _unit_list(units: dict) -> list[dict]:
     return sorted(({"name": g[-1]["package"].get("unit_name") or g[-1]["package"]["package"],
-                    "region": g[-1]["package"].get("region") or "", "href": g[-1]["unit_href"], "count": len(g)}
+                    "region": g[-1]["region"], "href": g[-1]["unit_href"], "count": len(g)}
                    for g in units.values()), key=lambda u: (u["region"], u["name"]))
 
 
