@@ -51,6 +51,11 @@ def test_money_text_keeps_printed_digits():
     assert money_text(Decimal("68353777.63"), "元", 2) == "68,353,777.63"
     assert money_text(Decimal("-48000"), "万元", None) == "-4.8"
     assert money_text(None, "万元", 2) == ""
+    # the database stores DECIMAL(38,2): its trailing zeros are not printed digits
+    assert money_text(Decimal("5100000.00"), "万元", 6) == "510.000000"
+    assert money_text(Decimal("5100000.00"), "万元", None) == "510"
+    assert money_text(Decimal("196187.00"), "元", 0) == "196,187"
+    assert money_text(Decimal("9774000.00"), "万元", 2) == "977.40"
 
 
 def test_disclosure_pages_print_what_the_documents_print(site):

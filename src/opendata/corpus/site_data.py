@@ -18,16 +18,20 @@ WAN = Decimal(10000)
 
 def money_text(amount: Decimal | None, unit: str | None, decimals: int | None = None) -> str:
     """The amount (Decimal in 元, as stored) as the document printed it: in 万元 when `unit` is 万元
-    (divided exactly by 10,000), else in 元; padded with zeros to `decimals` places (the table's
-    printed precision, `moneyDecimals`) but never rounded: digits beyond it are kept. Thousands
-    are separated by commas. "" for None. Unit and decimals come from the table's descriptor."""
+    (divided exactly by 10,000), else in 元, with `decimals` places (the table's printed precision,
+    `moneyDecimals`): zeros a storage scale added (DECIMAL(38,2) in the database) are dropped, zeros
+    up to `decimals` are put back, and a nonzero digit beyond `decimals` is kept: never rounded.
+    Without `decimals`, the fewest places that show the exact value. Thousands are separated by
+    commas. "" for None."""
     if amount is None:
         return ""
     value = Decimal(amount) / WAN if unit == "万元" else Decimal(amount)
-    places = -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0
+    value = value.normalize()
+    if value.as_tuple().exponent > 0:
+        value = value.quantize(Decimal(1))
+    places = max(-value.as_tuple().exponent, 0)
     if decimals is not None and decimals > places:
-        value = value.quantize(Decimal(1).scaleb(-decimals))
-        places = decimals
+        value, places = value.quantize(Decimal(1).scaleb(-decimals)), decimals
     return f"{value:,.{places}f}"
 
 
@@ -73,10 +77,12 @@ class Money:
         self.units = units
 
     def text(self, table: str, amount) -> str:
+        """`amount` (Decimal in 元) as `table` printed it (money_text with its unit and decimals)."""
         unit, decimals = self.units.get(table, (None, None))
         return money_text(amount, unit, decimals)
 
     def unit(self, table: str) -> str:
+        """The money unit `table` printed (万元 or 元); 元 when it recorded none (amounts are stored in 元)."""
         return self.units.get(table, (None, None))[0] or "元"
 
 
