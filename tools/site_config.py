@@ -12,6 +12,7 @@ HANDWRITTEN_NAV = [
         {"Excel、Word 与填报工作簿 Excel, Word and input workbooks": "guide/inputs.md"},
         {"如何使用数据 How to consume": "guide/consume.md"},
         {"命令行与 Python API CLI and API": "guide/cli.md"},
+        {"语料库数据库 The corpus as one database": "guide/corpus.md"},
         {"校验 Validation": "guide/validation.md"},
         {"版本、差异与更新记录 Versions, diffs and changelogs": "guide/versions.md"},
         {"本地 CKAN 试验门户 Local CKAN test server": "guide/ckan-test-server.md"},

@@ -13,6 +13,8 @@ site/docs/guide/cli.md for the table):
     opendata.upgrade(path, to)          `opendata upgrade PATH`
     opendata.publish(portal, paths)     `opendata publish PATH` (opendata.ckan)
     opendata.pull(portal, dataset, out) `opendata pull DATASET --out DIR` (opendata.ckan.pull_package)
+    opendata.corpus.build(packages, db)  `opendata corpus build PACKAGES... --out DB` -> BuildSummary; also
+                                        opendata.corpus.connect(db), opendata.corpus.query(db, sql)
     opendata.read_package(path), opendata.write_package(disclosure, out), opendata.Package
 
 The modules of the package never import this file: it only gathers their public names.
@@ -28,7 +30,7 @@ from .validate import validate
 from .upgrade import upgrade
 
 __all__ = ["Package", "read_package", "write_package", "facts", "validate", "upgrade", "convert", "convert_file",
-           "convert_to_package", "convert_batch", "release", "diff", "checkout", "publish", "pull", "__version__"]
+           "convert_to_package", "convert_batch", "release", "diff", "checkout", "publish", "pull", "corpus", "__version__"]
 
 _LAZY = {  # name -> (module, attribute; None for the module itself)
     "convert": ("opendata.convert", None),
@@ -40,6 +42,7 @@ _LAZY = {  # name -> (module, attribute; None for the module itself)
     "checkout": ("opendata.versions", "checkout"),
     "publish": ("opendata.ckan", "publish"),
     "pull": ("opendata.ckan", "pull_package"),
+    "corpus": ("opendata.corpus", None),
 }
 
 

@@ -18,8 +18,7 @@ def corpus():
 
 @corpus.command("build")
 @click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="PACKAGES...")
-@click.option("--out", "-o", "out", type=click.Path(path_type=Path), required=True,
-              help="The database file (e.g. corpus.duckdb); made when missing, else updated incrementally.")
+@output_option("The database file (e.g. corpus.duckdb); made when missing, else updated incrementally.", required=True)
 @click.option("--parquet", "parquet_dir", type=click.Path(path_type=Path),
               help="Also write each view as DIR/<view>.parquet.")
 @click.option("--no-validate", is_flag=True, help="Do not validate the packages (the findings view stays empty for them).")

@@ -50,8 +50,9 @@ def execution_sql() -> str:
     A pair is a budget package and a final-accounts package of the same year, region (division
     code) and unit (the unit code where both have one, else the unit name). Compared per function
     code (一般公共预算支出表, general_budget_expenditure) and per 三公 line (three_public_expenses, the
-    lines of codelists/three_public_lines.csv), on the unit's own rows (not rows of units a table
-    lists, not rows split by economic code; in 三公 tables the period of the fiscal year or none):
+    lines of codelists/three_public_lines.csv), on the unit's own rows: rows naming no unit, else
+    the row of a unit a table lists that is the package's unit (same unit name or code); not rows
+    split by economic code; in 三公 tables the period of the fiscal year or none.
     `budget` is the budget package's amount (measure total, 预算数), `budget_initial` and
     `budget_full_year` the final accounts' printed 年初预算数 and 全年预算数, `actual` their total
     (决算数). A code printed on several rows with different amounts has NULL there. `rate` =
@@ -64,8 +65,9 @@ def execution_sql() -> str:
         lines.append(
             f"SELECT package, '{kind}' AS kind, {column} AS code, min(item) AS item, "
             + ", ".join(_single(m) for m in EXECUTION_MEASURES)
-            + f" FROM facts WHERE \"table\" = '{table}' AND {column} <> '' AND unit_code = '' AND unit_name = ''"
-            f" AND economic_code = '' AND measure IN {EXECUTION_MEASURES}{period} GROUP BY package, {column}")
+            + f" FROM (SELECT *, min(listed) OVER (PARTITION BY package, {column}) AS best FROM own"
+            f" WHERE \"table\" = '{table}' AND {column} <> '' AND economic_code = ''"
+            f" AND measure IN {EXECUTION_MEASURES}{period}) WHERE listed = best GROUP BY package, {column}")
     return f"""
 WITH pairs AS (
     SELECT f.year, f.region, f.unit_code, f.unit_name, b.package AS budget_package, f.package AS final_package
@@ -74,6 +76,11 @@ WITH pairs AS (
      AND b.region IS NOT DISTINCT FROM f.region
      AND CASE WHEN b.unit_code IS NOT NULL AND f.unit_code IS NOT NULL THEN b.unit_code = f.unit_code
               ELSE b.unit_name = f.unit_name END
+), own AS (
+    SELECT f.*, CAST(f.unit_code <> '' OR f.unit_name <> '' AS INTEGER) AS listed
+    FROM facts f JOIN packages p ON p.package = f.package
+    WHERE (f.unit_code = '' AND f.unit_name = '') OR f.unit_name = p.unit_name
+       OR (f.unit_code <> '' AND f.unit_code = p.unit_code)
 ), wide AS (
     {" UNION ALL ".join(lines)}
 ), sides AS (
