@@ -123,6 +123,12 @@ def test_pages_render_in_chromium(site, tmp_path):
             assert path == "index.html" or 'class="chart"' in html, path
         dom, console = load(base + "index.html?q=哈尔滨", tmp_path / "profile")
         assert 'data-hits="1"' in dom and f"p/{name}.html" in dom and not console
+    # offline, straight from disk: the charts draw and the search finds the unit
+    html = page(site, name)
+    dom, console = load((site / "p" / f"{name}.html").as_uri(), tmp_path / "profile")
+    assert not problems(dom, console, html)
+    dom, console = load((site / "index.html").as_uri() + "?q=道里区", tmp_path / "profile")
+    assert 'data-hits="1"' in dom and not console
     assert shot.is_file() and shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
 

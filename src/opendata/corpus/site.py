@@ -1,7 +1,8 @@
 """The corpus catalog: a static site built from the corpus database (`opendata corpus site --db
 corpus.duckdb --out DIR`), readable offline from the folder or any static web server.
 
-Pages: `index.html` (every region and unit, a search over units: `search.json` + `search.js`),
+Pages: `index.html` (every region and unit, a search over units: `search.json`, also as
+`search-index.js`, + `search.js`),
 `p/<package>.html` per disclosure (key figures, expenditure by function class, income by source,
 basic vs project, 三公 with 机关运行经费, validation findings, links to the package's facts as
 CSV and JSON and to its CKAN dataset), `u/<id>.html` per unit across years, `r/<id>.html` per
@@ -140,7 +141,10 @@ def render_site(catalog: dict, out: Path, *, ckan_url: str | None = None, facts_
     search = [{"t": e["package"].get("title") or e["package"]["package"], "n": e["package"].get("unit_name") or "",
                "r": e["region"], "y": e["package"].get("year"),
                "s": stage_title(e["package"].get("stage")), "h": e["href"]} for group in units.values() for e in group]
-    (out / "search.json").write_text(json.dumps(search, ensure_ascii=False, default=str), encoding="utf-8")
+    index_text = json.dumps(search, ensure_ascii=False, default=str)
+    (out / "search.json").write_text(index_text, encoding="utf-8")
+    # the same index as a script, so that the search works on index.html opened from disk (file://)
+    (out / "search-index.js").write_text(f"window.CATALOG_INDEX = {index_text};\n", encoding="utf-8")
     (out / "index.html").write_text(env.get_template("index.html").render(
         root="", regions=_region_list(regions), units=_unit_list(units), count=len(catalog["packages"])), encoding="utf-8")
     pages += 1

@@ -1,9 +1,9 @@
-/* The search over units: filters search.json ({t: title, n: unit, r: region, y: year, s: stage, h: href})
+/* The search over units: filters the index of search-index.js (= search.json) ({t: title, n: unit, r: region, y: year, s: stage, h: href})
    by every word typed, shows the first 50 matches. */
 (function () {
   "use strict";
-  var box = document.getElementById("q"), list = document.getElementById("results"), index = [];
-  fetch("search.json").then(function (r) { return r.json(); }).then(function (rows) { index = rows; show(); });
+  var box = document.getElementById("q"), list = document.getElementById("results");
+  var index = window.CATALOG_INDEX || [];   /* search-index.js: search.json as a script, readable from file:// */
   function show() {
     var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     list.textContent = "";
@@ -24,4 +24,5 @@
   box.addEventListener("input", show);
   var q = new URLSearchParams(location.search).get("q");
   if (q) { box.value = q; }
+  show();
 }());
