@@ -1,6 +1,7 @@
 """The corpus catalog site (`opendata corpus site`), built from a corpus database of the seed packages
-(datapackages/) and checked against what the seed documents print (../shared/seeds/*.txt, read by
-hand), then loaded in headless Chromium: every chart draws its bars, the console stays silent, a
+(datapackages/) and a corpus PDF converted here (../shared/corpus/007.pdf, 北京市公安局 2026), checked
+against what the documents print (read by hand: the seeds' text, the PDF's pages with pdftotext
+-layout), then loaded in headless Chromium: every chart draws its bars, the console stays silent, a
 screenshot is written."""
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from opendata.cli import main
+from opendata.convert import convert_to_package
 from opendata.corpus import build
 from opendata.corpus.site import ASSETS, money_text
 
@@ -22,19 +24,25 @@ from .browser import CHROMIUM, load, serve
 from .conftest import REPO
 
 SEEDS = REPO / "datapackages"
+PDF = REPO.parent / "shared" / "corpus" / "007.pdf"
+PDF_PACKAGE = "110000-u09c89f87-2026-budget"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """The site of a corpus database of the five seed packages, built by the command line."""
+    """The site of a corpus database of the five seed packages and 007.pdf converted (when
+    ../shared is there), built by the command line."""
     tmp = tmp_path_factory.mktemp("corpus-site")
     db = tmp / "corpus.duckdb"
-    build(sorted(p for p in SEEDS.iterdir() if (p / "datapackage.json").is_file()), db)
+    packages = sorted(p for p in SEEDS.iterdir() if (p / "datapackage.json").is_file())
+    if PDF.is_file():
+        packages.append(convert_to_package(PDF, tmp / "packages" / "007").path)
+    build(packages, db)
     out = tmp / "site"
     result = CliRunner().invoke(main, ["corpus", "site", "--db", str(db), "--out", str(out),
                                        "--ckan-url", "http://127.0.0.1:5055"])
     assert result.exit_code == 0, result.output
-    assert "5 packages" in result.output
+    assert f"{len(packages)} packages" in result.output
     return out
 
 
@@ -70,6 +78,16 @@ def test_disclosure_pages_print_what_the_documents_print(site):
     assert 'href="http://127.0.0.1:5055/dataset/230102-63002-2023-budget"' in text
 
 
+def test_a_converted_pdf_page_prints_six_decimals_as_printed(site):
+    if not PDF.is_file():
+        pytest.skip(f"{PDF} not found (../shared beside the repository)")
+    text = page(site, PDF_PACKAGE)
+    # 007.pdf page 1 (预算01表 收支总表, 金额单位：万元): 一般公共预算拨款收入 841,579.924856, 事业收入 510.000000,
+    # 城乡社区支出 95.710000; page 15 (预算09表 “三公”经费): 总额 9,957.583785, 因公出国（境）费用 132.525000
+    for printed in ("841,579.924856", "510.000000", "95.710000", "9,957.583785", "132.525000"):
+        assert f">{printed}<" in text, printed
+
+
 def test_downloads_indexes_and_group_pages(site):
     for name in ("110101-01075003-2021-budget", "230102-63002-2023-budget"):
         csv_text = (site / "data" / f"{name}.facts.csv").read_text(encoding="utf-8")
@@ -77,7 +95,7 @@ def test_downloads_indexes_and_group_pages(site):
         rows = json.loads((site / "data" / f"{name}.facts.json").read_text(encoding="utf-8"), parse_float=Decimal)
         assert rows and all(row["package"] == name for row in rows)
     index = json.loads((site / "search.json").read_text(encoding="utf-8"))
-    assert len(index) == 5 and all((site / entry["h"]).is_file() for entry in index)
+    assert len(index) == len(list((site / "p").iterdir())) and all((site / entry["h"]).is_file() for entry in index)
     assert {"北京市东城区社会保险基金管理中心", "哈尔滨市道里区社会保险经办服务中心"} <= {entry["n"] for entry in index}
     home = (site / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([ur]/[0-9a-f]+\.html)"', home)
@@ -116,7 +134,8 @@ def test_pages_render_in_chromium(site, tmp_path):
     region = re.search(r'href="\.\./(r/[0-9a-f]+\.html)"', page(site, name)).group(1)
     shot = tmp_path / "disclosure.png"
     with serve(site) as base:
-        for path in (f"p/{name}.html", f"p/110102-257004-2023-budget.html", unit, region, "index.html"):
+        pdf_page = [f"p/{PDF_PACKAGE}.html"] if PDF.is_file() else []
+        for path in (f"p/{name}.html", "p/110102-257004-2023-budget.html", *pdf_page, unit, region, "index.html"):
             html = (site / path).read_text(encoding="utf-8")
             dom, console = load(base + path, tmp_path / "profile", shot if path.startswith("p/230102") else None)
             assert not problems(dom, console, html), path
