@@ -178,3 +178,28 @@ def test_every_code_the_seeds_print_is_in_its_list_for_its_year():
                             wrong.append((package.name, table.stem, name, row[name]))
         assert not [f for f in validate_package(package, layers=("codes",)).findings if f.severity != "info"]
     assert seen > 300 and not wrong, wrong[:10]
+
+
+def test_a_code_known_only_from_documents_is_not_judged_outside_their_years():
+    """A row resting only on a document that prints it (`printed:`, no national edition) says
+    nothing of the years before: the code is not judged there (no code.not-in-year), unless the
+    list is complete for the year. A row from a national edition bounds its years."""
+    printed_only = BUILT + [{"code": "2120804", "name": "农村基础设施建设支出", "from_year": "2026",
+                             "source": "printed:062.pdf"}]
+    assert codebook.status(built_list(printed_only), "2120804", 2022) == codebook.UNJUDGED
+    assert codebook.status(built_list(printed_only), "2120804", 2026) == codebook.OK
+    assert codebook.status(built_list(printed_only, ("2018-2026",)), "2120804", 2022) == codebook.OTHER_YEARS
+    assert codebook.status(built_list(BUILT), "21203", 2024) == codebook.OTHER_YEARS  # national:2018, 2018–2019
+
+
+def test_project_labels_and_project_codes_beside_a_function_code_raise_nothing(tmp_path):
+    """项目支出表: a regional project code (not a classification code) and the project's name
+    printed as the only label beside the function code are neither unknown codes nor name
+    differences (the converter keeps the project's name as `item` and `project_name`)."""
+    found = findings(tmp_path, table(
+        "项目支出表",
+        "项目编码\t功能分类科目编码\t项目名称\t合计",
+        "33010025T000000123456\t2120399\t城市道路养护\t5.00",
+        "33010025T000000123457\t2120101\t社区服务中心运行\t3.00",
+        "\t\t合计\t8.00"), year=2025)
+    assert not found, [(f.rule, f.found) for f in found]

@@ -36,6 +36,12 @@ def confirmed(row: dict) -> bool:
     return (row.get("confirmed") or "true").strip().lower() != "false"
 
 
+def from_edition(row: dict) -> bool:
+    """True when the row rests on a national edition (a `national:YYYY` source), so that its
+    `from_year` and `to_year` are the edition's, not only the years of the documents seen."""
+    return any(part.strip().startswith("national:") for part in (row.get("source") or "").split(";"))
+
+
 def year_row(codelist: CodeList, code: str, year: int | None) -> dict | None:
     """The row of `code` valid in fiscal `year` (the first row for an unversioned list or no year)."""
     for row in index(codelist).get(code, ()):
@@ -109,7 +115,9 @@ def _first_year(codelist: CodeList) -> int | None:
 def status(codelist: CodeList, code: str, year: int | None) -> str:
     """What the list says of `code` in fiscal `year`: one of the constants above. A year before
     the list's first year (the classification's history before it is out of its scope) is not
-    judged."""
+    judged. A code missing from the year is OTHER_YEARS only when the list is complete for the
+    year or one of the code's rows comes from a national edition (`from_edition`): a code known
+    only from documents that print it is not judged outside the rows' years (UNJUDGED)."""
     start = first_year(codelist)
     if year is not None and start is not None and year < start:
         return UNJUDGED
@@ -121,8 +129,10 @@ def status(codelist: CodeList, code: str, year: int | None) -> str:
     rows = index(codelist).get(code, ())
     if rows and not all(confirmed(r) for r in rows):
         return UNCONFIRMED
-    if rows:
+    if rows and (codelist.complete_in(year) or any(from_edition(r) for r in rows)):
         return OTHER_YEARS
+    if rows:
+        return UNJUDGED  # known only from documents printing it: the years it is valid are not known
     if not codelist.complete_in(year):
         return UNJUDGED
     return UNKNOWN
