@@ -215,6 +215,7 @@ def test_a_list_complete_at_its_class_level_only():
     assert codebook.status(classes_only, "21899", 2024) == codebook.UNKNOWN  # 218 is no 类
     assert codebook.status(classes_only, "7", 2024) == codebook.UNKNOWN  # malformed: "7" printed for 212
     assert codebook.status(classes_only, "2121", 2024) == codebook.UNKNOWN  # four digits: no level
+    assert codebook.status(classes_only, "10301", 2024) == codebook.UNJUDGED  # an income code, another classification
     assert codebook.status(classes_only, "2120101", 2024) == codebook.OK
     assert codebook.status(classes_only, "2120101", 2017) == codebook.UNJUDGED  # before the list
     function = STANDARD.codelists["function_classification"]

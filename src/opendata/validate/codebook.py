@@ -143,8 +143,9 @@ def status(codelist: CodeList, code: str, year: int | None) -> str:
 def missing_head(codelist: CodeList, code: str, year: int | None) -> bool:
     """True when the list's first level (the 类, its shortest codes) is complete for the year
     (`CodeList.complete_in` with that length) and `code` is not under any 类 of the year — a code
-    no edition of the year can have, e.g. a malformed one — or is not a code of the list's
-    lengths at all."""
+    no edition of the year can have — or is not a code of the list's lengths at all (a malformed
+    one). A code of a level's length whose first digit no 类 has (an income code 10301) belongs to
+    another classification and is not judged."""
     if not codelist.code_lengths or not code.isdigit():
         return False
     head = min(codelist.code_lengths)
@@ -152,6 +153,8 @@ def missing_head(codelist: CodeList, code: str, year: int | None) -> bool:
         return False
     if len(code) not in codelist.code_lengths:
         return len(code) < max(codelist.code_lengths)  # longer codes are local or not judged
+    if code[0] not in {c[0] for c in index(codelist) if len(c) == head}:
+        return False  # another classification's code (an income code 10301 in a code column): not this list's to judge
     return year_row(codelist, code[:head], year) is None
 
 
