@@ -178,3 +178,60 @@ def test_every_code_the_seeds_print_is_in_its_list_for_its_year():
                             wrong.append((package.name, table.stem, name, row[name]))
         assert not [f for f in validate_package(package, layers=("codes",)).findings if f.severity != "info"]
     assert seen > 300 and not wrong, wrong[:10]
+
+
+def test_a_code_known_only_from_documents_is_not_judged_outside_their_years():
+    """A row resting only on a document that prints it (`printed:`, no national edition) says
+    nothing of the years before: the code is not judged there (no code.not-in-year), unless the
+    list is complete for the year. A row from a national edition bounds its years."""
+    printed_only = BUILT + [{"code": "2120804", "name": "农村基础设施建设支出", "from_year": "2026",
+                             "source": "printed:062.pdf"}]
+    assert codebook.status(built_list(printed_only), "2120804", 2022) == codebook.UNJUDGED
+    assert codebook.status(built_list(printed_only), "2120804", 2026) == codebook.OK
+    assert codebook.status(built_list(printed_only, ("2018-2026",)), "2120804", 2022) == codebook.OTHER_YEARS
+    assert codebook.status(built_list(BUILT), "21203", 2024) == codebook.OTHER_YEARS  # national:2018, 2018–2019
+
+
+def test_project_labels_and_project_codes_beside_a_function_code_raise_nothing(tmp_path):
+    """项目支出表: a regional project code (not a classification code) and the project's name
+    printed as the only label beside the function code are neither unknown codes nor name
+    differences (the converter keeps the project's name as `item` and `project_name`)."""
+    found = findings(tmp_path, table(
+        "项目支出表",
+        "项目编码\t功能分类科目编码\t项目名称\t合计",
+        "33010025T000000123456\t2120399\t城市道路养护\t5.00",
+        "33010025T000000123457\t2120101\t社区服务中心运行\t3.00",
+        "\t\t合计\t8.00"), year=2025)
+    assert not found, [(f.rule, f.found) for f in found]
+
+
+def test_a_list_complete_at_its_class_level_only():
+    """`3:2018-2026` in the `complete` column: every 类 is listed, not every 款 and 项. A code
+    under no 类 of the year, or of a length that is no level, is unknown (with the nearest real
+    codes); a missing 款 or 项 of a real 类 is not judged."""
+    classes_only = built_list(BUILT, ("3:2018-2026",))
+    assert classes_only.complete_in(2024, 3) and not classes_only.complete_in(2024)
+    assert codebook.status(classes_only, "2120103", 2024) == codebook.UNJUDGED  # 款 21201 of a real 类
+    assert codebook.status(classes_only, "21899", 2024) == codebook.UNKNOWN  # 218 is no 类
+    assert codebook.status(classes_only, "7", 2024) == codebook.UNKNOWN  # malformed: "7" printed for 212
+    assert codebook.status(classes_only, "2121", 2024) == codebook.UNKNOWN  # four digits: no level
+    assert codebook.status(classes_only, "10301", 2024) == codebook.UNJUDGED  # an income code, another classification
+    assert codebook.status(classes_only, "2120101", 2024) == codebook.OK
+    assert codebook.status(classes_only, "2120101", 2017) == codebook.UNJUDGED  # before the list
+    function = STANDARD.codelists["function_classification"]
+    assert codebook.status(function, "2240101", 2024) in (codebook.OK, codebook.UNCONFIRMED, codebook.UNJUDGED)
+    assert codebook.status(function, "28801", 2024) == codebook.UNKNOWN
+    assert codebook.nearest(function, "28801", "卫生健康管理事务", 2024)
+
+
+def test_a_function_code_under_no_class_is_a_warning_with_the_nearest_codes(tmp_path):
+    found = findings(tmp_path, table(
+        "一般公共预算支出表",
+        "功能分类科目编码\t功能分类科目名称\t合计\t基本支出\t项目支出",
+        "208\t社会保障和就业支出\t3.00\t3.00\t0.00",
+        "20805\t行政事业单位养老支出\t3.00\t3.00\t0.00",
+        "2080505\t机关事业单位基本养老保险缴费支出\t3.00\t3.00\t0.00",
+        "28001\t卫生健康管理事务\t2.00\t2.00\t0.00",
+        "\t合计\t5.00\t5.00\t0.00"), year=2024)
+    assert [(f.rule, f.severity, f.found) for f in found] == [("code.unknown", "warning", "28001")]
+    assert "21001 卫生健康管理事务" in found[0].message

@@ -16,7 +16,9 @@ Forms of printing recognised (each seen in the inputs):
   the text after it may be the unit's name;
 - one cell per line (Word text, each cell led by a tab): a line holding only the code, the next
   non-empty line its name. In layout text a code alone on its line is taken without a name (the
-  line after it is usually a wrapped piece of another cell).
+  line after it is usually a wrapped piece of another cell);
+- a 款 or 项 code followed only by amounts (`20822   0.00   0.00`, its name wrapped onto the lines
+  above and below): taken without a name, since which wrapped piece belongs to it is not sure.
 A code is taken only when its 类 (first three digits) is a 类 of one of the three lists; a
 3-digit 类 needs a name beside it and a 款 or 项 of it printed in the same document (a numbered
 list such as 201 射干, 202 … is not a classification). The year is the corpus expectation's (`tests/corpus/NNN.json`)
@@ -49,6 +51,8 @@ JOINED = re.compile(r"(?:^|(?<=[\t ]))(?P<code>[235]\d{2}(?:\d{2}){0,2})(?![\d.,
 SPLIT = re.compile(r"^[\t ]*(?P<lei>[235]\d{2})[\t ]+(?P<kuan>\d{1,2})(?:[\t ]+(?P<xiang>\d{1,2}))?[\t ]+"
                    r"(?:(?P<unit>\d{6})[\t ]+)?(?P<name>" + NAME + ")?")
 ALONE = re.compile(r"^\t[\t ]*(?P<code>[235]\d{2}(?:\d{2}){1,2})[\t ]*$")
+# Layout text: a code, then only amounts (its name wrapped onto the lines above and below it).
+AMOUNTS_ONLY = re.compile(r"^[\t ]*(?P<code>[235]\d{2}(?:\d{2}){1,2})(?:[\t ]+-?[\d,]*\d\.\d+)+[\t ]*$")
 NAME_CELL = re.compile(r"^[\t ]*(?P<name>" + NAME + r")[\t ]*$")
 # Words that follow a number in prose (共 208 人, 301 万元): not a name.
 NOT_NAMES = ("人", "万元", "元", "个", "家", "项", "辆", "平方米", "年", "月", "日", "名", "次", "台", "套", "户",
@@ -119,6 +123,10 @@ def printed_codes(lines: list[str], known: set[str]) -> list[tuple[str, str, int
             if len(split.group("kuan")) <= 2 and not (len(split.group("kuan")) == 1 and not split.group("xiang") and not split.group("unit")):
                 take(code, "" if split.group("unit") else (split.group("name") or ""), number, False)
                 continue
+        amounts_only = AMOUNTS_ONLY.match(text)
+        if amounts_only:
+            take(amounts_only.group("code"), "", number, False)
+            continue
         alone = ALONE.match(text)
         if alone:
             following = next((line for line in lines[number:number + 3] if line.strip()), "")

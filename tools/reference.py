@@ -65,6 +65,18 @@ def table_page(table_id: str) -> str:
     ])
 
 
+def completeness(parts: tuple[str, ...]) -> str:
+    """The `complete` column of codelists.csv in words: years, and `N:years` as one level only."""
+    if not parts:
+        return "否 no (codes it lacks are not judged)"
+    words = []
+    for part in parts:
+        digits, _, span = part.rpartition(":")
+        words.append(f"{span}（仅 {digits} 位代码这一级 only the level of {digits}-digit codes; other codes it lacks are not judged）"
+                     if digits else span)
+    return " ".join(words)
+
+
 def codelist_page(list_id: str) -> str:
     codelist = load_standard().codelists[list_id]
     headers = list(codelist.rows[0].keys()) if codelist.rows else ["code"]
@@ -75,7 +87,7 @@ def codelist_page(list_id: str) -> str:
         f"- {openness}",
         f"- 按年度分版本 versioned by fiscal year: {'是 yes' if codelist.year_versioned else '否 no'}",
         f"- 来源 provenance: {codelist.provenance}",
-        f"- 完整 complete (a code it lacks is reported as unknown): {' '.join(codelist.complete) or '否 no (codes it lacks are not judged)'}",
+        f"- 完整 complete (a code it lacks is reported as unknown): {completeness(codelist.complete)}",
         f"- 条目数 entries: {len(codelist.rows)}", "",
         *(year_sections(codelist.rows) if codelist.year_versioned and codelist.code_lengths else []),
         md_table(headers, [[row.get(h, "").replace(";", "; ") for h in headers] for row in codelist.rows]), "",

@@ -129,17 +129,22 @@ class CodeList:
     description: str
     rows: list[dict[str, str]]
     code_lengths: tuple[int, ...] = ()
-    complete: tuple[str, ...] = ()  # `all`, or the fiscal years / spans (2018-2026) the list is complete for
+    complete: tuple[str, ...] = ()  # `all`, or the fiscal years / spans (2018-2026) the list is complete for;
+    # `N:span` (3:2018-2026): only its codes of N digits (one level) are complete in those years
 
-    def complete_in(self, year: int | None) -> bool:
+    def complete_in(self, year: int | None, length: int | None = None) -> bool:
         """True when the list holds every code of its kind (in fiscal `year` for a versioned list):
-        only then is a code missing from it reported as unknown."""
+        only then is a code missing from it reported as unknown. With `length`, true also when
+        only the level of codes of that many digits is complete (a `N:span` part)."""
         for part in self.complete:
-            if part == "all":
+            digits, _, span = part.rpartition(":")
+            if digits and (length is None or int(digits) != length):
+                continue
+            if span == "all":
                 return True
             if year is None:
                 continue
-            start, _, end = part.partition("-")
+            start, _, end = span.partition("-")
             if int(start) <= year <= int(end or start):
                 return True
         return False

@@ -36,6 +36,12 @@ def confirmed(row: dict) -> bool:
     return (row.get("confirmed") or "true").strip().lower() != "false"
 
 
+def from_edition(row: dict) -> bool:
+    """True when the row rests on a national edition (a `national:YYYY` source), so that its
+    `from_year` and `to_year` are the edition's, not only the years of the documents seen."""
+    return any(part.strip().startswith("national:") for part in (row.get("source") or "").split(";"))
+
+
 def year_row(codelist: CodeList, code: str, year: int | None) -> dict | None:
     """The row of `code` valid in fiscal `year` (the first row for an unversioned list or no year)."""
     for row in index(codelist).get(code, ()):
@@ -109,7 +115,11 @@ def _first_year(codelist: CodeList) -> int | None:
 def status(codelist: CodeList, code: str, year: int | None) -> str:
     """What the list says of `code` in fiscal `year`: one of the constants above. A year before
     the list's first year (the classification's history before it is out of its scope) is not
-    judged."""
+    judged. A code missing from a list not complete for the year is UNKNOWN only when the list's
+    类 level is complete and the code is under no 类 of the year (`missing_head`). A code missing
+    from the year is OTHER_YEARS only when the list is complete for the year or one of the
+    code's rows comes from a national edition (`from_edition`): a code known only from documents
+    that print it is not judged outside the rows' years (UNJUDGED)."""
     start = first_year(codelist)
     if year is not None and start is not None and year < start:
         return UNJUDGED
@@ -121,11 +131,31 @@ def status(codelist: CodeList, code: str, year: int | None) -> str:
     rows = index(codelist).get(code, ())
     if rows and not all(confirmed(r) for r in rows):
         return UNCONFIRMED
-    if rows:
+    if rows and (codelist.complete_in(year) or any(from_edition(r) for r in rows)):
         return OTHER_YEARS
-    if not codelist.complete_in(year):
+    if rows:
+        return UNJUDGED  # known only from documents printing it: the years it is valid are not known
+    if not codelist.complete_in(year) and not missing_head(codelist, code, year):
         return UNJUDGED
     return UNKNOWN
+
+
+def missing_head(codelist: CodeList, code: str, year: int | None) -> bool:
+    """True when the list's first level (the 类, its shortest codes) is complete for the year
+    (`CodeList.complete_in` with that length) and `code` is not under any 类 of the year — a code
+    no edition of the year can have — or is not a code of the list's lengths at all (a malformed
+    one). A code of a level's length whose first digit no 类 has (an income code 10301) belongs to
+    another classification and is not judged."""
+    if not codelist.code_lengths or not code.isdigit():
+        return False
+    head = min(codelist.code_lengths)
+    if not codelist.complete_in(year, head):
+        return False
+    if len(code) not in codelist.code_lengths:
+        return len(code) < max(codelist.code_lengths)  # longer codes are local or not judged
+    if code[0] not in {c[0] for c in index(codelist) if len(c) == head}:
+        return False  # another classification's code (an income code 10301 in a code column): not this list's to judge
+    return year_row(codelist, code[:head], year) is None
 
 
 def nearest(codelist: CodeList, code: str, printed: str | None, year: int | None, limit: int = 3) -> list[tuple[str, str]]:
