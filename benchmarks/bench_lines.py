@@ -10,7 +10,7 @@ Lines are assigned again with the current code list (`opendata.convert.lines.ass
 packages converted before the `line` field, or with an older list, are measured as a conversion
 today would give them.
 
-    .venv/bin/python benchmarks/bench_lines.py [DIR] [--unmapped N] [--all]
+    .venv/bin/python benchmarks/bench_lines.py [DIR] [--unmapped N] [--all] [--line CODE ...]
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from opendata.convert.lines import assign_table, line_key, table_lines  # noqa: E402
 from opendata.package import Package, find_packages  # noqa: E402
 
-TABLES = ("income_expenditure_summary", "fiscal_appropriation_summary", "three_public_expenses")
+TABLES = ("income_expenditure_summary", "fiscal_appropriation_summary", "three_public_expenses", "operating_costs")
 THREE = "three_public_expenses"
 
 
@@ -41,11 +41,13 @@ def own_rows(rows: list, table) -> list:
 
 
 def measure(folder: Path):
-    """(packages, printed, one, many, unmapped): printed[(table, line)] / one[...] count packages,
-    many[...] lists the packages with more than one fact, unmapped counts labels not mapped."""
+    """(packages, printed, one, many, none, unmapped): printed[(table, line)] / one[...] count packages,
+    many[...] lists the packages with more than one fact, none[...] those printing the line with no
+    amount (blank or a dash: no fact), unmapped counts labels not mapped."""
     printed: Counter = Counter()
     one: Counter = Counter()
     many: dict = defaultdict(list)
+    none: dict = defaultdict(list)
     unmapped: Counter = Counter()
     packages = 0
     for path in find_packages(folder):
@@ -55,7 +57,7 @@ def measure(folder: Path):
             if table.table_id not in TABLES:
                 continue
             printed[(table.table_id, "")] += 1
-            for label in assign_table(table, disclosure.fiscal_year, disclosure.unit_name):
+            for label in assign_table(table, disclosure.fiscal_year):
                 unmapped[(table.table_id, line_key(label.split(" (again")[0]))] += 1
             rows = [row for row in table.rows if row.values.get("line")]
             codes = {line.code for line in table_lines(table.table_id)}
@@ -73,7 +75,9 @@ def measure(folder: Path):
                     one[(table.table_id, code)] += 1
                 elif len(amounts) > 1:
                     many[(table.table_id, code)].append(disclosure.name)
-    return packages, printed, one, many, unmapped
+                else:
+                    none[(table.table_id, code)].append(disclosure.name)
+    return packages, printed, one, many, none, unmapped
 
 
 def main(argv=None) -> int:
@@ -81,8 +85,10 @@ def main(argv=None) -> int:
     parser.add_argument("folder", nargs="?", default="/work/pk_all", help="a folder of packages")
     parser.add_argument("--unmapped", type=int, default=15, help="list the N most frequent labels that map to no line")
     parser.add_argument("--all", action="store_true", help="every line, also those no package prints")
+    parser.add_argument("--line", dest="lines", action="append", default=[],
+                        help="list the packages printing this line with no amount or more than one (repeatable)")
     args = parser.parse_args(argv)
-    packages, printed, one, many, unmapped = measure(Path(args.folder))
+    packages, printed, one, many, none, unmapped = measure(Path(args.folder))
     print(f"{packages} package(s) in {args.folder}")
     print(f"{'table':30} {'line':38} {'print':>5} {'one':>5} {'>1':>4}")
     for table in TABLES:
@@ -93,6 +99,10 @@ def main(argv=None) -> int:
                 continue
             print(f"{table:30} {line.code:38} {printed[key]:5d} {one[key]:5d} {len(many.get(key, [])):4d}"
                   + (f"  more than one: {', '.join(many[key][:3])}" if many.get(key) else ""))
+    for (table, line), names in sorted({**none, **{k: [] for k in many}}.items()):
+        if line in args.lines:
+            print(f"{table} {line}: no amount: {', '.join(none.get((table, line), [])) or '-'}; "
+                  f"more than one: {', '.join(many.get((table, line), [])) or '-'}")
     total = sum(unmapped.values())
     print(f"\nrows mapped to no line: {total}")
     for (table, label), count in unmapped.most_common(args.unmapped):
