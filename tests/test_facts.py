@@ -17,7 +17,7 @@ from opendata.package import write_package
 from .conftest import run_cli
 
 EXPECTED_COLUMNS = ["package", "table", "side", "unit_code", "unit_name", "function_code", "economic_code", "item", "line",
-                    "period", "project", "measure", "amount", "row_id", "row_type", "fiscal_year", "stage"]
+                    "period", "project", "project_code", "measure", "amount", "row_id", "row_type", "fiscal_year", "stage"]
 
 
 def small_disclosure(unit_code: str = "257004", year: int = 2024, stage: str = "budget") -> Disclosure:
