@@ -55,7 +55,7 @@ def small_disclosure(unit_code: str = "257004", year: int = 2024, stage: str = "
 
 def expected_rows(package: str, year: str = "2024", stage: str = "budget") -> list[dict[str, str]]:
     def row(table, side, function_code, economic_code, item, measure, amount, row_id, row_type):
-        return dict(zip(EXPECTED_COLUMNS, [package, table, side, "", "", function_code, economic_code, item, "", "", "", measure, amount,
+        return dict(zip(EXPECTED_COLUMNS, [package, table, side, "", "", function_code, economic_code, item, "", "", "", "", measure, amount,
                                            row_id, row_type, year, stage]))
     return [
         row("income_expenditure_summary", "income", "", "", "一般公共预算拨款收入", "total", "4618400",
