@@ -23,21 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from opendata.convert.lines import assign_table, line_key, table_lines  # noqa: E402
 from opendata.package import Package, find_packages  # noqa: E402
+from opendata.validate.identities.lines import own_rows  # noqa: E402
 
 TABLES = ("income_expenditure_summary", "fiscal_appropriation_summary", "three_public_expenses", "operating_costs")
 THREE = "three_public_expenses"
-
-
-def own_rows(rows: list, table) -> list:
-    """Of the rows of one line, those of the table itself (no unit_code / unit_name: `facts --own-rows`) and of
-    the document's own period where the table prints several (validate.identities.across.current_period)."""
-    from opendata.validate.identities.across import current_period
-
-    rows = [row for row in rows if not (row.values.get("unit_code") or row.values.get("unit_name"))] or rows
-    if any(row.values.get("period") for row in rows):
-        current = current_period([row.values.get("period") for row in table.rows])
-        rows = [row for row in rows if current is None or row.values.get("period") == current]
-    return rows
 
 
 def measure(folder: Path):
@@ -62,7 +51,7 @@ def measure(folder: Path):
             rows = [row for row in table.rows if row.values.get("line")]
             codes = {line.code for line in table_lines(table.table_id)}
             for code in codes:
-                mapped = own_rows([row for row in rows if row.values["line"] == code], table)
+                mapped = own_rows(table, [row for row in rows if row.values["line"] == code])
                 amounts = [row.values["total"] for row in mapped if row.values.get("total") is not None]
                 if table.table_id == THREE and code != "total":
                     columns = [row for row in rows if row.values["line"] == "total" and code in table.columns]
