@@ -3,10 +3,11 @@ e.g. `opendata convert ../shared/corpus/*.pdf --out-dir DIR`): in the tables who
 repeat their project's amounts (tables.csv `repeated_amounts`), how many (package, table, project,
 measure) give exactly one value from `opendata facts` (filtered on project and measure), per table
 and with or without a named project; `--by-unit` also counts with the row's unit (unit_name,
-unit_code: one table may list the same project name for several units); `--list` prints the keys
-giving more than one value.
+unit_code: one table may list the same project name for several units), `--by-code` with the project
+code (two projects may share a name), `--by-line` with the line (a self-evaluation's funding rows:
+年度资金总额 is line project_funds); `--list` prints the keys giving more than one value.
 
-    .venv/bin/python benchmarks/bench_project_facts.py DIR [--by-unit] [--list]
+    .venv/bin/python benchmarks/bench_project_facts.py DIR [--by-unit] [--by-code] [--by-line] [--list]
 """
 from __future__ import annotations
 
@@ -44,10 +45,12 @@ def main(argv: list[str]) -> int:
         table_id = fact["table"].split("#")[0]
         if table_id in tables:
             unit = unit_of.get((fact["package"], fact["table"], fact["row_id"]), ())
-            values[(fact["package"], fact["table"], fact["project"], fact["measure"], *unit)].append(fact["amount"])
+            extra = tuple(fact[name] for name, flag in (("project_code", "--by-code"), ("line", "--by-line")) if flag in argv)
+            values[(fact["package"], fact["table"], fact["project"], fact["measure"], *unit, *extra)].append(fact["amount"])
     one = sum(1 for v in values.values() if len(v) == 1)
     packages = len({key[0] for key in values})
-    key = "(package, table, project, measure" + (", unit)" if unit_of else ")")
+    key = "(package, table, project, measure" + (", unit" if unit_of else "") + (", project_code" if "--by-code" in argv else "") \
+        + (", line" if "--by-line" in argv else "") + ")"
     print(f"{one} of {len(values)} {key} give exactly one value "
           f"({len(values) - one} give more; {packages} packages, {sum(map(len, values.values()))} facts)")
     for table in sorted(tables):

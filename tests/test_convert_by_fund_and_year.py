@@ -38,8 +38,8 @@ def test_three_public_rows_by_year_under_their_unit(tmp_path):
     result = convert_file(source)
     rows = result.disclosure.tables["three_public_expenses"].rows
     assert {r.values["period"].replace(" ", "") for r in rows} == {"2025年", "2026年", "增减变化金额"}
-    for row in rows:
-        assert row.values["unit_name"] == "测试市测试局"   # printed once, holds for the rows below
+    for row in rows:   # the department printed as the only unit, no 合计: its rows are the table's total
+        assert "unit_name" not in row.values and row.values["item"].startswith("测试市测试局 / "), row.values
     current = lines(result.disclosure.tables["three_public_expenses"], period="2026年")
     assert [str(current[m]["total"]) for m in ("total", "overseas_travel", "reception", "vehicle", "vehicle_purchase", "vehicle_operation")] == \
         ["180000.00", "90000.00", "40000.00", "50000.00", "10000.00", "40000.00"]
@@ -101,6 +101,7 @@ def test_period_rows_continued_on_the_next_page_keep_their_unit(tmp_path):
                                    "\t增减变化金额\t" + amounts("-2.00", "-1.00", "-1.00", "0.00", "1.00", "-1.00")))
     result = convert_file(source)
     rows = result.disclosure.tables["three_public_expenses"].rows
-    assert list(dict.fromkeys((r.values.get("unit_name"), r.values["period"].replace(" ", "")) for r in rows)) == [
+    # the department printed as the only unit is the table's total: its name leads each row's label
+    assert list(dict.fromkeys((r.values["item"].split(" / ")[0], r.values["period"].replace(" ", "")) for r in rows)) == [
         ("测试市测试局", "2025年"), ("测试市测试局", "2026年"), ("测试市测试局", "增减变化金额")]
     assert not [w for w in result.warnings if "without a label" in w]

@@ -17,7 +17,7 @@ from opendata.package import write_package
 from .conftest import run_cli
 
 EXPECTED_COLUMNS = ["package", "table", "side", "unit_code", "unit_name", "function_code", "economic_code", "item", "line",
-                    "period", "project", "measure", "amount", "row_id", "row_type", "fiscal_year", "stage"]
+                    "period", "project", "project_code", "measure", "amount", "row_id", "row_type", "fiscal_year", "stage"]
 
 
 def small_disclosure(unit_code: str = "257004", year: int = 2024, stage: str = "budget") -> Disclosure:
@@ -55,7 +55,7 @@ def small_disclosure(unit_code: str = "257004", year: int = 2024, stage: str = "
 
 def expected_rows(package: str, year: str = "2024", stage: str = "budget") -> list[dict[str, str]]:
     def row(table, side, function_code, economic_code, item, measure, amount, row_id, row_type):
-        return dict(zip(EXPECTED_COLUMNS, [package, table, side, "", "", function_code, economic_code, item, "", "", "", measure, amount,
+        return dict(zip(EXPECTED_COLUMNS, [package, table, side, "", "", function_code, economic_code, item, "", "", "", "", measure, amount,
                                            row_id, row_type, year, stage]))
     return [
         row("income_expenditure_summary", "income", "", "", "一般公共预算拨款收入", "total", "4618400",

@@ -3,6 +3,8 @@
 seeds, both reference PDFs and small built documents."""
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from opendata.convert.lines import line_key
 from opendata.facts import facts
 from opendata.standard import load_standard
 
+from .conftest import run_cli
 from .documents import text_document
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -182,3 +185,17 @@ def test_a_named_projects_amount_is_one_fact(packages):
     named = [row for row in rows if row["table"] == "project_expenditure" and row["measure"] == "total" and row["project"]]
     assert len(named) == len({row["project"] for row in named}) == 7
     assert not any(row["project"] for row in rows if row["table"] in SUMMARIES)
+
+
+def test_a_project_is_found_by_its_code(tmp_path):
+    """`opendata facts --project` takes a project's code as well as its name: 001 prints
+    11010223T000001959580-电子设备类（2023年） in its 项目支出绩效目标表 with 373,300.00 元 (项目金额 and 财政拨款),
+    repeated on each indicator row (one fact per measure)."""
+    package = convert_to_package(SHARED / "seeds" / "001_55e2fc65d40c4b28.txt", tmp_path / "p").path
+    found = {}
+    for project in ("11010223T000001959580", "电子设备类（2023年）"):
+        out = run_cli("facts", str(package), "--table", "project_performance_targets", "--project", project).stdout
+        found[project] = [(row["project"], row["project_code"], row["measure"], row["amount"]) for row in csv.DictReader(io.StringIO(out))]
+    assert found["11010223T000001959580"] == found["电子设备类（2023年）"] == [
+        ("电子设备类（2023年）", "11010223T000001959580", "total", "373300"),
+        ("电子设备类（2023年）", "11010223T000001959580", "fiscal_appropriation", "373300")]

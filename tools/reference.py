@@ -118,7 +118,8 @@ def overview_page() -> str:
         "## 代码表 Code lists", "", md_table(["id", "中文", "English", "open/closed", "条目 entries", "文件 file"], lists), "",
         "## facts 视图 The facts view", "",
         "`opendata facts PATH --format csv` 把每个金额单元格写成一行。Every printed amount becomes one row with the columns "
-        "`package, table, side, function_code, economic_code, item, measure, amount` (then `row_id, row_type, fiscal_year, stage`); "
+        "`package, table, side, unit_code, unit_name, function_code, economic_code, item, line, period, project, project_code, "
+        "measure, amount` (then `row_id, row_type, fiscal_year, stage`); "
         "`amount` is in 元, a plain decimal.", "",
     ])
 

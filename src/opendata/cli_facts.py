@@ -19,7 +19,7 @@ from .package import PackageError
 @click.option("--table", "tables", multiple=True, help="Only this table (repeatable), e.g. three_public_expenses.")
 @click.option("--line", "lines", multiple=True, help="Only this canonical line (repeatable; codelists/lines.csv), e.g. reception.")
 @click.option("--measure", "measures", multiple=True, help="Only this measure (repeatable), e.g. total.")
-@click.option("--project", "projects", multiple=True, help="Only this project name, as printed (repeatable).")
+@click.option("--project", "projects", multiple=True, help="Only this project, its name as printed or its code (repeatable).")
 @click.option("--period", "periods", multiple=True, help="Only this period heading, as printed (repeatable), e.g. 2026年预算数.")
 @click.option("--own-rows", is_flag=True, help="Leave out the rows of units a table lists (unit_code / unit_name set).")
 def facts(path, fmt, output, tables, lines, measures, projects, periods, own_rows):
@@ -30,7 +30,8 @@ def facts(path, fmt, output, tables, lines, measures, projects, periods, own_row
     wanted = {"table": tables, "line": lines, "measure": measures, "project": projects, "period": periods}
     try:
         rows = [row for row in iter_facts(path)
-                if all(not values or row[key] in values for key, values in wanted.items())
+                if all(not values or row[key] in values or (key == "project" and row["project_code"] in values)
+                       for key, values in wanted.items())
                 and not (own_rows and (row["unit_code"] or row["unit_name"]))]
     except PackageError as exc:
         fail(str(exc))

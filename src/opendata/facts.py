@@ -16,7 +16,7 @@ INDICATOR_FIELDS = ("indicator_level1", "indicator_level2", "indicator_level3")
 PROJECT_FIELDS = ("unit_code", "unit_name", "project_code", "project_name")
 
 FACT_COLUMNS = [
-    "package", "table", "side", "unit_code", "unit_name", "function_code", "economic_code", "item", "line", "period", "project",
+    "package", "table", "side", "unit_code", "unit_name", "function_code", "economic_code", "item", "line", "period", "project", "project_code",
     "measure", "amount",
     "row_id", "row_type", "fiscal_year", "stage",
 ]
@@ -29,8 +29,9 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
     `Package` (`Package.open(folder).disclosure()`).
 
     Keys are FACT_COLUMNS. `line` is the row's canonical line (codelists/lines.csv) in the tables
-    whose rows are a fixed list, `project` the project name (`project_name`) in the tables that
-    name projects (project expenditure, performance targets, self-evaluations …); "" elsewhere. `amount` is a `decimal.Decimal` in 元 (exactly as stored),
+    whose rows are a fixed list, `project` the project name (`project_name`) and `project_code` its code where printed, in the
+    tables that name projects (project expenditure, performance targets, self-evaluations …; two
+    projects may share a name, not a code); "" elsewhere. `amount` is a `decimal.Decimal` in 元 (exactly as stored),
     `fiscal_year` an int (None when the package has none); every other value is a string
     ("" when empty). Raises `opendata.package.PackageError` when `path` holds no package.
 
@@ -70,6 +71,7 @@ def facts(path: str | Path | Package) -> Iterator[dict]:
                         "line": row.values.get("line") or "",
                         "period": row.values.get("period") or "",
                         "project": row.values.get("project_name") or "",
+                        "project_code": row.values.get("project_code") or "",
                         "measure": measure,
                         "amount": amount,
                         "row_id": row.row_id,

@@ -1,7 +1,8 @@
 """Canonical lines of the fixed-line tables (schema/codelists/lines.csv).
 
-The income and expenditure lines of 收支总表 and 财政拨款收支总表, the categories of the 三公
-table and the key figures are known by a canonical id (`line`) whatever label the document
+The income and expenditure lines of 收支总表 and 财政拨款收支总表, the total of 机关运行经费
+(operating_costs), the funding rows of a self-evaluation (年度资金总额 …) and the key figures
+are known by a canonical id (`line`) whatever label the document
 printed: 一般公共预算拨款收入, 一、一般公共预算财政拨款收入 and （一）一般公共预算资金 are all
 `general_budget_appropriation_income`. `assign_lines` sets `line` on every row whose printed
 label (`item`) is the official label or an alias of one line of its table and side, after
@@ -12,7 +13,7 @@ A label that names two lines is decided by the row type (收入合计 is the cur
 on a subtotal row, the grand total on a total row) and by the block the row stands in: the
 lines with `within` set apply to the rows under the line they name (一般公共预算拨款 under
 上年结转 is `carryover_general_budget`); a row given a line without `within` closes the block.
-A line is given once per side (and unit and period) of a table: a second row of the same line
+A line is given once per side (and unit, period and project) of a table: a second row of the same line
 keeps `line` empty and is reported, unless it prints the official label where the first printed
 an alias (then the first loses it).
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from ..labels import normalise_label
@@ -29,6 +31,8 @@ from .three_public import lines_of
 
 _PREFIX = re.compile(r"^(其中:?|加:|减:|[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十\d]+\)[、.．]?|\d+[、.．]|第[一二三四五六七八九十]+[部分项])")
 SHOWN = 5   # labels named in a report
+PLACE = ("unit_code", "unit_name", "period", "project_code", "project_name")   # a line is given once per side and place
+CODED = ("economic_code", "gov_economic_code", "function_code")   # rows keyed by a code, not by a line
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -92,12 +96,6 @@ def _choose(candidates: list[Line], row_type: str, block: str | None) -> Line | 
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _unit_row(values: dict) -> bool:
-    """A row that names a unit (the 三公 table listing units): its label is the unit, no line."""
-    item = values.get("item")
-    return bool(values.get("unit_code")) or (bool(item) and item == values.get("unit_name"))
-
-
 def _other_period(values: dict, fiscal_year: int | None) -> bool:
     """A row printed for another year or a comparison (period 2025年 or 增减变化 in a 2026
     disclosure, tables printing several rows per unit): the lines are the disclosure's own year."""
@@ -110,16 +108,17 @@ def _other_period(values: dict, fiscal_year: int | None) -> bool:
     return fiscal_year is not None and int(year.group()) != fiscal_year
 
 
-def _same_unit(values: dict, unit_name: str | None) -> bool:
-    return bool(unit_name) and normalise_label(values.get("unit_name"), fold_width=True) == normalise_label(unit_name, fold_width=True)
+def _unfunded_project_row(values: dict) -> bool:
+    """A row of a project (project_name set) printing no amount: a goal or an indicator, not a funding line."""
+    return bool(values.get("project_name")) and not any(isinstance(v, Decimal) for v in values.values())
 
 
-def assign_table(table: Table, fiscal_year: int | None = None, unit_name: str | None = None) -> list[str]:
+def assign_table(table: Table, fiscal_year: int | None = None) -> list[str]:
     """Set `line` on the rows of `table` that map to a line; returns the labels of the rows that
-    do not (units of a 三公 table listing units aside). A table without lines is left alone. Rows
-    whose `period` is not `fiscal_year` (the year before, the change) are given no line and not
-    returned. In a table listing units with no total row, the row of the disclosure's own unit
-    (`unit_name`: the department, its subordinate units below) is the total."""
+    do not, rows keyed by a code (economic_code, function_code) aside and none for a table whose
+    only line is its total (operating_costs: its 合计 is line operating_costs, 办公费 … are no lines). A table without lines is left alone. Rows whose `period` is not `fiscal_year` (the year
+    before, the change) are given no line and not returned. A department printed as one of the units a
+    table lists is made the table's total when the table is read (three_public.py)."""
     lines, index = _lines()
     if table.table_id == "key_figures":
         known = {line.code for line in table_lines("key_figures")}
@@ -132,26 +131,22 @@ def assign_table(table: Table, fiscal_year: int | None = None, unit_name: str | 
     if not by_key or lines_of(table.table_id):
         return []   # no lines, or lined when reshaped (the 三公 table: three_public.py, three_public_lines.csv)
     openers = {line.within for line in lines.values() if line.within}
+    listed = any(line.row_type != "total" for line in table_lines(table.table_id))   # else only its total is a line
     table.add_column("line")
     blocks: dict[str, str | None] = {}
     given: dict[tuple, tuple] = {}   # (place, line) -> (row, printed with the official label)
     missed: list[str] = []
-    own = []
     for row in table.rows:
         values = row.values
         values.pop("line", None)
         if _other_period(values, fiscal_year):
-            continue
-        if _unit_row(values):
-            if _same_unit(values, unit_name):
-                own.append(row)
             continue
         side = values.get("side") or ""
         label = values.get("item") or ""
         key = line_key(label)
         candidates = [line for line in by_key.get(key, []) if line.side in ("", side)]
         line = _choose(candidates, row.row_type, blocks.get(side)) if candidates else None
-        place = (side, values.get("unit_code") or "", values.get("unit_name") or "", values.get("period") or "")
+        place = (side, *(values.get(k) or "" for k in PLACE))
         official = line is not None and key == line.keys[0]
         if line is not None and (place, line.code) in given:
             earlier, earlier_official = given[(place, line.code)]
@@ -162,7 +157,8 @@ def assign_table(table: Table, fiscal_year: int | None = None, unit_name: str | 
             earlier.values.pop("line", None)
             missed.append(f"{earlier.values.get('item') or ''} (again {line.code})")
         if line is None:
-            missed.append(label)
+            if listed and not any(values.get(k) for k in CODED) and not _unfunded_project_row(values):
+                missed.append(label)
             continue
         given[(place, line.code)] = (row, official)
         values["line"] = line.code
@@ -170,9 +166,6 @@ def assign_table(table: Table, fiscal_year: int | None = None, unit_name: str | 
             blocks[side] = line.code
         elif not line.within:
             blocks[side] = None
-    if "total" in lines and table.table_id in lines["total"].tables and not any(code == "total" for _, code in given):
-        for row in own:
-            row.values["line"] = "total"
     return missed
 
 
@@ -180,7 +173,7 @@ def assign_lines(disclosure: Disclosure, warnings=None) -> None:
     """Set `line` on the rows of every table of `disclosure` that has lines (codelists/lines.csv);
     report the rows that map to none once per table in `warnings` (an `errors.Warnings`)."""
     for table in disclosure.tables.values():
-        missed = assign_table(table, disclosure.fiscal_year, disclosure.unit_name)
+        missed = assign_table(table, disclosure.fiscal_year)
         if missed and warnings is not None:
             shown = "、".join(missed[:SHOWN]) + (f" … ({len(missed) - SHOWN} more)" if len(missed) > SHOWN else "")
             warnings.add(f"info: {len(missed)} row(s) match no canonical line of the table (codelists/lines.csv), "

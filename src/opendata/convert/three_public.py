@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from ..labels import squash
+from ..labels import compact, squash
 from ..model import Disclosure, Row, Table
 from ..standard import TableSpec, load_standard
 from .errors import Warnings
@@ -115,6 +115,7 @@ def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...],
         else:
             values["line"] = line
         rows.append(Row("", row.row_type, values, row.source_line, row.source_page))
+    _department_as_total([*rows, *operating], disclosure.unit_name)
     table.rows = rows
     _row_types(rows)
     table.columns = _columns(spec, rows, [] if printed_wide else table.columns)
@@ -152,6 +153,28 @@ def _pivot(row: Row, group: dict, lines: tuple[dict, ...], wide: dict, own: list
     return result
 
 
+def _department_as_total(rows: list[Row], department: str | None) -> None:
+    """A table listing units with no 合计 of its own (no total line without a unit) prints the department's figures
+    as the row of the disclosure's own unit (`department`: 深圳市建筑工务署 above 深圳市建筑工务署（本级） and the
+    units below it): those rows are the table's total, so their unit fields are dropped and the unit's name leads the
+    label (深圳市建筑工务署 / 合计). Changes `rows` in place; nothing when a total without a unit is printed."""
+    if not department or any(row.values.get("line") == "total" and not _unit(row.values) for row in rows):
+        return
+    own = compact(department)
+    for row in rows:
+        name = row.values.get("unit_name")
+        if name and compact(name) == own and not row.values.get("unit_code"):
+            row.values.pop("unit_name")
+            item = row.values.get("item") or ""
+            row.values["item"] = item if compact(item).startswith(own) else f"{name} / {item}"
+            if row.row_type == "subtotal" and not row.values.get("line") and row.values.get("total") is not None:   # 机关运行经费
+                row.row_type = "total"
+
+
+def _unit(values: dict) -> bool:
+    return bool(values.get("unit_code") or values.get("unit_name"))
+
+
 def _row_types(rows: list[Row]) -> None:
     """The total line of a row group without a unit is a total (合计), that of a unit's group the unit's subtotal;
     the other lines are items, subtotals where they add up other lines (vehicle, three_public)."""
@@ -159,7 +182,7 @@ def _row_types(rows: list[Row]) -> None:
         line = row.values.get("line")
         if line is None:
             continue
-        unit = row.values.get("unit_code") or row.values.get("unit_name")
+        unit = _unit(row.values)
         if line == "total":
             row.row_type = "subtotal" if unit else "total"
         else:

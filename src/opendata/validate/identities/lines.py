@@ -60,16 +60,22 @@ def funded_rows(table: Table) -> Table:
     return replace(table, rows=[row for row in table.rows if row.values.get("general_budget") is not None], derived={})
 
 
-def line_row(table: Table | None, line: str) -> Row | None:
-    """The row of `line` (field line: the 三公 table's total, three_public …) for the whole table: of the
-    rows of that line, the table's own (no unit_code / unit_name) where it lists units, of the document's
-    own period where it prints several (`across.current_period`), else the one of type total; None when
-    that leaves more than one or none."""
-    rows = [row for row in (table.rows if table else []) if row.values.get("line") == line]
+def own_rows(table: Table | None, rows: list[Row]) -> list[Row]:
+    """Of `rows` (rows of one line of `table`), those of the table itself: without unit_code / unit_name
+    where it lists units (all of them where every row names a unit), and of the document's own period
+    where the table prints several (`across.current_period`; none when that is not known)."""
     rows = [row for row in rows if not (row.values.get("unit_code") or row.values.get("unit_name"))] or rows
     if any(row.values.get("period") for row in rows):   # even one row: it may be the year before's
         current = current_period([row.values.get("period") for row in table.rows])
         rows = [row for row in rows if current is not None and row.values.get("period") == current]
+    return rows
+
+
+def line_row(table: Table | None, line: str) -> Row | None:
+    """The row of `line` (field line: the 三公 table's total, three_public …) for the whole table: of the
+    rows of that line, the table's own (`own_rows`), else the one of type total; None when that leaves
+    more than one or none."""
+    rows = own_rows(table, [row for row in (table.rows if table else []) if row.values.get("line") == line])
     if len(rows) > 1:
         rows = [row for row in rows if row.row_type == "total"]
     return rows[0] if len(rows) == 1 else None
