@@ -96,14 +96,14 @@ def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, top
     if ctx.identity(kind != ERROR):
         if kind == ROUNDING:
             ctx.add("rounding",
-                    f"{topic}：{where(ctx, a)} {printed(a.value, a.table)}（{a.figures} 个印刷数 printed figures），"
-                    f"{where(ctx, b)} {printed(b.value, b.table)}（{b.figures} 个）（差 gap {printed(diff, b.table)}，"
+                    f"{topic}：{where(ctx, a)}{printed(a.value, a.table)}（{a.figures} 个印刷数 printed figures），"
+                    f"{where(ctx, b)}{printed(b.value, b.table)}（{b.figures} 个）（差 gap {printed(diff, b.table)}，"
                     f"舍入可解释 within rounding）。 The same quantity, printed with a different precision or added up from "
                     f"rounded figures, differs by rounding between {a.table.table_id} and {b.table.table_id}.",
                     table=b.table, row=b.row, measure=b.measure, expected=a.value, found=b.value, difference=diff)
         return
     ctx.add(rule,
-            f"{topic}：{where(ctx, a)} {printed(a.value, a.table)}，{where(ctx, b)} "
+            f"{topic}：{where(ctx, a)}{printed(a.value, a.table)}，{where(ctx, b)}"
             f"{printed(b.value, b.table)}（差 {printed(diff, b.table)}）。 The same quantity differs between "
             f"{a.table.table_id} and {b.table.table_id}.",
             table=b.table, row=b.row, measure=b.measure, expected=a.value, found=b.value, difference=diff)
@@ -112,7 +112,7 @@ def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, top
 def where(ctx: Context, q: Quantity) -> str:
     """Where a quantity is printed, for messages: the table, the row as printed and, unless it is
     the table's total column, the column (general_budget_expenditure「合计」行「项目支出」列)."""
-    column = "" if q.measure == "total" else f"行「{measure_title(ctx, q.measure)}」列 column {q.measure}"
+    column = "" if q.measure == "total" else f"行「{measure_title(ctx, q.measure)}」列 column {q.measure} "
     return f"{q.table.table_id}「{q.what}」{column}"
 
 
