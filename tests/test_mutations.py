@@ -577,3 +577,14 @@ def test_performance_list_total_off_its_projects(tmp_path):
         shift(row(d, "project_performance_targets", "total"), X, "total")
     found = added(tmp_path, change, keep=("project_performance_targets",), prepare=prepare)
     assert_only(found, "sum.performance-projects", "project_performance_targets", {"total"})
+
+
+def test_performance_projects_beyond_the_whole_expenditure(tmp_path):
+    """One project's 资金总额 printed larger by the department's whole expenditure: the projects add up
+    to more than 支出总表's 合计 (at most its 项目支出 was expected)."""
+    def change(d):
+        whole = row(d, "expenditure_summary", "total").values["total"]
+        first = next(r for r in d.tables["project_performance_targets"].rows if r.values.get("total") is not None)
+        shift(first, whole, "total")
+    found = added(tmp_path, change, keep=("project_performance_targets", "expenditure_summary"))
+    assert_only(found, "across.performance-projects", "project_performance_targets")

@@ -194,3 +194,19 @@ def test_a_list_printed_at_two_levels_reports_rounding_within_each_level(tmp_pat
     assert {f.severity for f in report.findings} <= {"info"}, [f.message for f in report.findings]
     assert {(f.rule, f.row_id) for f in report.findings} == ({(rule, "a")} if rule else set()), \
         [f.message for f in report.findings]
+
+
+def test_one_rounding_finding_per_row_naming_its_columns(tmp_path):
+    """A 项 printed 0.01 万元 high in three columns leaves its 款 off by rounding in each: one finding
+    for the 款 row, naming the three columns (合计, 基本支出 and 人员经费 with their figures)."""
+    d = clean_disclosure(0)
+    d.tables = {k: v for k, v in d.tables.items() if k == "general_budget_expenditure"}
+    t = d.tables["general_budget_expenditure"]
+    leaf = next(r for r in t.rows if len(str(r.values.get("function_code") or "")) == 7)
+    for name in ("total", "basic", "personnel"):
+        leaf.values[name] += CENT
+    report = validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+    found = [f for f in by_rule(report, "rounding") if f.row_id == leaf.row_id[:5]]
+    assert len(found) == 1, [f.message for f in found]
+    assert found[0].measure == "total, basic, personnel"
+    assert found[0].message.count("印刷为 printed") == 3 and found[0].expected is None

@@ -11,7 +11,7 @@ from ..standard import TableSpec, load_standard
 from .codes import inherit_parts, join_code_parts, split_code
 from .columns import (CODE_FIELDS, Column, best_shift, budget_beside_actual, classify, header_overflow, header_paths,
                       label_continuations, list_side, realign, split_header, width_of)
-from .errors import Warnings
+from .errors import Warnings, not_converted
 from .layout import CellRow
 from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type, two_sided_as_printed
 from .header_repair import split_run_together
@@ -106,7 +106,7 @@ class TableBuilder:
         if self.spec.two_sided:
             table.add_column("side")
         decimals = []
-        self.unconverted: dict[str, list[int]] = {}
+        self.unconverted: dict[str, list[tuple[int, int | None, str]]] = {}   # what -> (line, page, cell)
         for row in data:
             if tuple(c.strip() for c in row.cells) in self.header_rows:
                 continue  # a header repeated after a page break
@@ -118,8 +118,8 @@ class TableBuilder:
             if any(name in r.values for r in table.rows):
                 table.add_column(name)
         self._report_extra_blocks(first_line)
-        for what, lines in self.unconverted.items():
-            self.warnings.add_once(f"not converted: {what}", f"{len(lines)} cell(s) not converted: {what} (lines {', '.join(map(str, lines[:8]))}{' …' if len(lines) > 8 else ''})", lines[0], self.spec.code)
+        for what, cells in self.unconverted.items():
+            self.warnings.add_once(f"not converted: {what}", not_converted(what, cells, title), cells[0][0], self.spec.code, cells[0][1])
         table.money_decimals = meta["decimals"] if meta["decimals"] is not None else (max(decimals) if decimals else None)
         unit_heads(table.rows, meta["unit_name"])
         finish_rows(table)
@@ -240,7 +240,8 @@ class TableBuilder:
                 elif column.name == "line_number" and cell.isdigit():
                     values["line_number"] = int(cell)
                 elif column.kind == "measure" and cell not in EMPTY_MARKS:
-                    self.unconverted.setdefault(f"text {cell[:40]!r} in amount column {column.name}", []).append(row.line)
+                    self.unconverted.setdefault(f"text {cell[:40]!r} in amount column {column.name}", []).append(
+                        (row.line, row.page, cell))
             if side == "income":
                 first_income = min((position + c.index - anchor for c in placed if c.side == "income"), default=position)
                 labels = [cells[i] for i in texts if i < min(first_income, position)]
@@ -373,7 +374,8 @@ class TableBuilder:
         if not labels and texts and not any(c.kind in ("dimension", "code_part") for c in columns):   # not recognised
             labels, unconverted = texts, [u for u in unconverted if not (isinstance(u, tuple) and u[1] in texts)]   # labels the rows (A-货物), not 合计
         for what in unconverted:
-            self.unconverted.setdefault(what[0] if isinstance(what, tuple) else what, []).append(row.line)
+            self.unconverted.setdefault(what[0] if isinstance(what, tuple) else what, []).append(
+                (row.line, row.page, what[1] if isinstance(what, tuple) else what.split("=", 1)[-1]))
         label = " / ".join(clean_label(l) for l in labels if clean_label(l))
         if not label:
             if not any(values.get(k) for k in (*CODE_FIELDS, "unit_code", *NAME_FIELDS)):

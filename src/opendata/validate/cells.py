@@ -51,12 +51,27 @@ def check_table_text(data: CsvTable, schema: dict, table_id: str, report: Packag
                     table=table_id, row_id=row_id or None, found=", ".join(found),
                     location={"file": where, "row": number, "column": column}))
             if number > 1 and types.get(column, "string") in ("string", "any") and looks_like_formula(cell):
+                source = source_place(labels, cells)
+                printed_at = "".join(f", {name} {value}" for name, value in (("page", source.get("page")),
+                                                                              ("line", source.get("line"))) if value)
                 report.add(Finding(
                     "text.formula-like",
-                    f"{table_id}: row {number}, column {column}: text {cell[:40]!r} begins like a spreadsheet formula; "
-                    "files for Excel escape it with a leading '",
+                    f"{table_id}: row {number}, column {column}{printed_at}: text {cell[:40]!r} begins like a spreadsheet "
+                    "formula; files for Excel escape it with a leading '",
                     table=table_id, row_id=row_id or None, found=cell[:200],
-                    location={"file": where, "row": number, "column": column}))
+                    location={"file": where, "row": number, "column": column, **source}))
+
+
+def source_place(labels: list[str], cells: list[str]) -> dict:
+    """Where a CSV row was printed in the source document, from its source_page and source_line
+    cells: {'page': int, 'line': int}, each only when the table has the column and the cell is a
+    number (an empty dict otherwise)."""
+    place = {}
+    for key, column in (("page", "source_page"), ("line", "source_line")):
+        at = labels.index(column) if column in labels else None
+        if at is not None and at < len(cells) and cells[at].strip().isdigit():
+            place[key] = int(cells[at])
+    return place
 
 
 def check_descriptor_text(descriptor, report: PackageReport) -> None:

@@ -96,17 +96,24 @@ def compare(ctx: Context, rule: str, a: Quantity | None, b: Quantity | None, top
     if ctx.identity(kind != ERROR):
         if kind == ROUNDING:
             ctx.add("rounding",
-                    f"{topic}：{a.table.table_id}「{a.what}」{printed(a.value, a.table)}（{a.figures} 个印刷数 printed figures），"
-                    f"{b.table.table_id}「{b.what}」{printed(b.value, b.table)}（{b.figures} 个）（差 gap {printed(diff, b.table)}，"
+                    f"{topic}：{where(ctx, a)}{printed(a.value, a.table)}（{a.figures} 个印刷数 printed figures），"
+                    f"{where(ctx, b)}{printed(b.value, b.table)}（{b.figures} 个）（差 gap {printed(diff, b.table)}，"
                     f"舍入可解释 within rounding）。 The same quantity, printed with a different precision or added up from "
                     f"rounded figures, differs by rounding between {a.table.table_id} and {b.table.table_id}.",
                     table=b.table, row=b.row, measure=b.measure, expected=a.value, found=b.value, difference=diff)
         return
     ctx.add(rule,
-            f"{topic}：{a.table.table_id}「{a.what}」{printed(a.value, a.table)}，{b.table.table_id}「{b.what}」"
+            f"{topic}：{where(ctx, a)}{printed(a.value, a.table)}，{where(ctx, b)}"
             f"{printed(b.value, b.table)}（差 {printed(diff, b.table)}）。 The same quantity differs between "
             f"{a.table.table_id} and {b.table.table_id}.",
             table=b.table, row=b.row, measure=b.measure, expected=a.value, found=b.value, difference=diff)
+
+
+def where(ctx: Context, q: Quantity) -> str:
+    """Where a quantity is printed, for messages: the table, the row as printed and, unless it is
+    the table's total column, the column (general_budget_expenditure「合计」行「项目支出」列)."""
+    column = "" if q.measure == "total" else f"行「{measure_title(ctx, q.measure)}」列 column {q.measure} "
+    return f"{q.table.table_id}「{q.what}」{column}"
 
 
 def across_kind(ctx: Context, a: Quantity, b: Quantity) -> str:
@@ -269,6 +276,10 @@ def check_across(ctx: Context) -> None:
         candidates = [q for q in (quantity(exp, exp_total, "project", row_name(exp_total) if exp_total else ""),
                                   quantity(gbe, gbe_total, "project", row_name(gbe_total) if gbe_total else "")) if q]
         mine = quantity(projects, projects_total, "total", row_name(projects_total))
+        if candidates and mine is not None and candidates[0].table is gbe and not all_general_budget(ctx, ies_in, inc_total, inc):
+            # 支出总表 prints no project column and the year's money is not all general-budget money: the
+            # project list may hold projects of other funds (事业收入 …), at most as much as those funds bring
+            candidates = [q for q in candidates if not other_funds_explain(ctx, q, mine, inc_total)]
         if candidates and mine is not None:
             near = [q for q in candidates if abs(mine.value - q.value) <= mine.tolerance(ctx) + q.tolerance(ctx)]
             if not any(q.value == mine.value for q in near):   # the closest within rounding, else the first
@@ -278,6 +289,19 @@ def check_across(ctx: Context) -> None:
     if exp is not None and gbe is not None and all_general_budget(ctx, ies_in, inc_total, inc):
         _compare_codes(ctx, exp, gbe, identities["across.function_codes"].whole)
     _compare_income_codes(ctx, *tables_of(ctx, "across.income_expenditure_codes"))
+
+
+def other_funds_explain(ctx: Context, general: Quantity, projects: Quantity, inc_total: Row | None) -> bool:
+    """True when a project list's total (`projects`, 元) exceeds the general-budget project column
+    (`general`) by no more than the year's income from sources other than the general budget
+    (收入总表's 合计 less its 一般公共预算 column), and by more than rounding: the list
+    then also holds projects paid from those sources, and the two are not one quantity.
+    False when the income table does not print both figures."""
+    total, general_income = (amount_of(inc_total, "total"), amount_of(inc_total, "general_budget")) if inc_total else (None, None)
+    if total is None or general_income is None:
+        return False
+    gap = projects.value - general.value
+    return general.tolerance(ctx) + projects.tolerance(ctx) < gap <= total - general_income + general.tolerance(ctx)
 
 
 def _only_general_budget(ctx: Context, fas_in: Block | None, gfe: Table | None, sce: Table | None) -> bool:

@@ -1,13 +1,69 @@
 """A performance-target list's 合计: 项目支出绩效目标表 prints each project's 资金总额 once per
-indicator row; its 合计 row is the sum of the projects, each counted once."""
+indicator row; its 合计 row is the sum of the projects, each counted once; and the projects,
+being the department's, can not add up to more than it spends."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from ..rules import Context, amount_of, printed, table_tolerance
+from .across import total_row
 from .rounding import ERROR, ROUNDING, gap_kind
 
 INDICATOR_FIELDS = ("goal", "indicator_level1", "indicator_level2", "indicator_level3")
+
+
+def listed_projects(ctx: Context, table) -> dict[tuple, tuple[Decimal, object]] | None:
+    """The projects of 项目支出绩效目标表 (unit code and name -> (资金总额 in 元, first row)):
+    item rows printing an indicator, each project counted once; a row named like a unit of the
+    package (the descriptor's unit, a unit_name printed in any table) is a unit's line, not a
+    project, and left out. None when a project prints two different totals (the structure is not
+    certain)."""
+    units = {str((ctx.descriptor.get("unit") or {}).get("name") or "").strip()}
+    for other in ctx.tables.values():
+        if "unit_name" in other.columns:
+            units |= {str(row.values["unit_name"]).strip() for row in other.rows if row.values.get("unit_name")}
+    projects: dict[tuple, tuple[Decimal, object]] = {}
+    for row in table.rows:
+        name = str(row.values.get("project_name") or "").strip()
+        if row.row_type != "item" or not name or name in units or not any(row.values.get(f) for f in INDICATOR_FIELDS):
+            continue
+        value = amount_of(row, "total")
+        if value is None:
+            continue
+        if projects.setdefault((row.values.get("unit_code"), name), (value, row))[0] != value:
+            return None
+    return projects
+
+
+def check_project_list_within(ctx: Context) -> None:
+    """across.performance-projects: the projects of 项目支出绩效目标表 are projects of the department,
+    so their 资金总额 (each project once, `listed_projects`) add up to at most its project
+    expenditure (支出总表 合计 row, 项目支出 column). Where the list may also hold basic expenditure
+    (a list of every budget line) that bound is not certain: the finding is made only when the sum
+    exceeds the department's whole expenditure (支出总表 合计), beyond the rounding of the summed
+    figures. Nothing when the table prints years side by side or its structure is not certain."""
+    table = ctx.tables.get("project_performance_targets")
+    exp = ctx.tables.get("expenditure_summary")
+    if table is None or exp is None or len({row.values.get("period") for row in table.rows}) > 1:
+        return
+    whole_row = total_row(exp)
+    projects = listed_projects(ctx, table)
+    if whole_row is None or not projects or len(projects) < 2:
+        return
+    whole, project = amount_of(whole_row, "total"), amount_of(whole_row, "project")
+    if whole is None:
+        return
+    found = sum((value for value, _ in projects.values()), Decimal(0))
+    slack = table_tolerance(table, ctx.money_unit) * len(projects) + table_tolerance(exp, ctx.money_unit)
+    if not ctx.identity(found <= whole + slack):
+        bound = project if project is not None else whole
+        first = next(iter(projects.values()))[1]
+        ctx.add("across.performance-projects",
+                f"项目支出绩效目标表 {len(projects)} 个项目的资金总额之和 {printed(found, table)}，大于支出总表「合计」"
+                f"{printed(whole, exp)}" + (f"（其中项目支出 {printed(project, exp)}）" if project is not None else "")
+                + f"（多 {printed(found - bound, table)}）。 The projects of the performance-target list add up to more "
+                f"than the department spends in all; at most its project expenditure was expected.",
+                table=table, row=first, measure="total", expected=bound, found=found, difference=found - bound)
 
 
 def check_project_list_total(ctx: Context) -> None:
@@ -21,17 +77,10 @@ def check_project_list_total(ctx: Context) -> None:
     totals = [row for row in table.rows if row.row_type == "total"]
     if len(totals) != 1 or amount_of(totals[0], "total") is None:
         return
-    projects: dict[tuple, Decimal] = {}
-    for row in table.rows:
-        name = row.values.get("project_name")
-        if row.row_type != "item" or not name or not any(row.values.get(f) for f in INDICATOR_FIELDS):
-            continue
-        value = amount_of(row, "total")
-        if value is None:
-            continue
-        key = (row.values.get("unit_code"), str(name).strip())
-        if projects.setdefault(key, value) != value:
-            return
+    listed = listed_projects(ctx, table)
+    if listed is None:
+        return
+    projects = {key: value for key, (value, _) in listed.items()}
     if len(projects) < 2:
         return
     whole = amount_of(totals[0], "total")

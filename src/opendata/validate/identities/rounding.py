@@ -55,14 +55,29 @@ def add_rounding(ctx: Context, table: Table, row: Row | None, measure: str, tota
     """Record a `rounding` finding: `what` (the identity and the row, for the message), the
     printed `total` of `measure` (`title`: its printed name) on `row`, the printed `parts` and
     their sum `value`, the gap and the bound (len(parts) × `tol`). `names`: the parts' names
-    when they are columns ('基本支出 + 项目支出')."""
+    when they are columns ('基本支出 + 项目支出'). One finding per row and identity: a second
+    column of the same row off by rounding is added to the first finding (its message names
+    every column, its measure lists them 'total, general_budget'; expected, found and difference,
+    which belong to one column, are then left out)."""
     diff = total - value
     unit = printed(total, table).rsplit(" ", 1)[-1]
     bound = printed(tol * len(parts), table, unit=unit)
     listed = f"{names} = " if names else ""
-    ctx.add("rounding",
-            f"{what}：{title} 印刷为 printed {printed(total, table)}，"
-            f"{listed}{amounts_text(parts, table)} = {printed(value, table)}"
-            f"（差 gap {printed(diff, table)}，{len(parts)} 项 parts，舍入可解释 within rounding ≤ {bound}）。"
-            f" The printed parts add up to {printed(value, table)}, not to the printed {printed(total, table)}.",
-            table=table, row=row, measure=measure, expected=value, found=total, difference=diff)
+    column = (f"{title} 印刷为 printed {printed(total, table)}，{listed}{amounts_text(parts, table)} = {printed(value, table)}"
+              f"（差 gap {printed(diff, table)}，{len(parts)} 项 parts，舍入可解释 within rounding ≤ {bound}）")
+    english = f"{title}: the printed parts add up to {printed(value, table)}, not to the printed {printed(total, table)}"
+    key = (table.table_id, row.row_id, row.source_line, what) if row is not None else None
+    seen = ctx.memo("rounding_by_row", dict)
+    if row is not None and key in seen:
+        finding, columns, sentences = seen[key]
+        columns.append(column)
+        sentences.append(english)
+        finding.message = f"{what}：{'；'.join(columns)}。 {'; '.join(sentences)}."
+        finding.measure = f"{finding.measure}, {measure}"
+        finding.expected = finding.found = finding.difference = None
+        return
+    finding = ctx.add("rounding",
+                      f"{what}：{column}。 The printed parts add up to {printed(value, table)}, not to the printed "
+                      f"{printed(total, table)}.",
+                      table=table, row=row, measure=measure, expected=value, found=total, difference=diff)
+    seen[key] = (finding, [column], [english])

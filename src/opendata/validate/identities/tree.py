@@ -8,8 +8,10 @@ from itertools import product
 
 from ...model import Row, Table
 from ...standard import load_standard
-from ..rules import Context, measures_of, mentions
+from ..rules import Context, amount_of, measures_of, mentions
 from .common import HIERARCHY_FIELDS, check_sum, row_name
+from .nesting import nested_sum, shows_nesting
+from .rounding import ERROR, gap_kind
 
 
 @dataclass
@@ -102,10 +104,10 @@ def tree(table: Table) -> Tree:
         return cached
     nodes, totals = coded_nodes(table)
     index = _ancestor_index(nodes)
-    parents = {i: _parent_fast(node, nodes, index) for i, node in enumerate(nodes)}
+    position = {id(node): i for i, node in enumerate(nodes)}
+    parents = {i: _parent_fast(node, nodes, index, position) for i, node in enumerate(nodes)}
     children: dict[int, list[Node]] = {}
     top: list[Node] = []
-    position = {id(node): i for i, node in enumerate(nodes)}
     for i, node in enumerate(nodes):
         parent = parents[i]
         if parent is None:
@@ -142,6 +144,8 @@ def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
                for k in kids):
             continue
         for measure in measures:
+            if any(k.detail for k in kids) and levels_by_sums(node.row, [k.row for k in kids], measure, tol, True):
+                continue
             check_sum(ctx, table, node.row, [k.row for k in kids], measure, tol, "sum.hierarchy",
                        lambda: f"「{row_name(node.row)}」行是其下各行之和 is the sum of the rows below it")
     heads = [node.row for node in top if _unit_heading(node.row)]
@@ -154,8 +158,26 @@ def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
         if len(totals) > 1 and total.row_type == "subtotal":
             continue
         for measure in measures:
+            if levels_by_sums(total, [n.row for n in top], measure, tol, False):
+                continue
             check_sum(ctx, table, total, [n.row for n in top], measure, tol, "sum.total-row",
                        lambda: f"「{row_name(total)}」行是各行之和 is the sum of the rows")
+
+
+def levels_by_sums(whole: Row, rows: list[Row], measure: str, tol: Decimal, unknown_is_enough: bool) -> bool:
+    """True when `rows` (printed order) are not one flat level below `whole` for `measure` and their
+    levels, printed without indentation or codes, are read from the sums instead (nesting.py): the
+    flat sum misses `whole` beyond rounding and a nested reading adds up to it exactly — or, with
+    `unknown_is_enough`, some row is the sum of rows right below it, so the levels can not be known
+    and the flat sum proves nothing. False when the flat sum holds or is off by rounding only."""
+    total = amount_of(whole, measure)
+    amounts = [amount_of(row, measure) for row in rows]
+    if total is None or all(a is None for a in amounts):
+        return False
+    amounts = [a if a is not None else Decimal(0) for a in amounts]
+    if gap_kind(total - sum(amounts), len(amounts), tol) != ERROR:
+        return False
+    return bool(nested_sum(amounts, total)) or (unknown_is_enough and shows_nesting(amounts))
 
 
 def _distinct_leaf(kid: Node, kids: list[Node], children: dict[int, list[Node]], nodes: list[Node]) -> bool:
@@ -184,7 +206,21 @@ def _prefixes(name: str, code: str | None, units: set[str]) -> list[str | None]:
     return [None, *(code[:n] for n in load_standard().code_lengths[name] if n < len(code)), code]
 
 
-def _parent_fast(node: Node, nodes: list[Node], index: dict[tuple, list[Node]]) -> Node | None:
+def _heads_unit_block(other: Node, node: Node, nodes: list[Node], position: dict[int, int]) -> bool:
+    """A unit whose code is a prefix of `node`'s unit code is its parent only when printed above it
+    with only its own units' rows in between (263 above 263001, 263002): a short code printed
+    after the units it would head, or with other units in between, is a number (1 全额, 2 差额),
+    not the head of every unit whose code begins with that digit."""
+    mine, theirs = other.codes.get("unit_code"), node.codes.get("unit_code")
+    if not mine or mine == theirs:
+        return True
+    start, end = position[id(other)], position[id(node)]
+    if start > end:
+        return False
+    return all((between.codes.get("unit_code") or mine).startswith(mine) for between in nodes[start + 1:end])
+
+
+def _parent_fast(node: Node, nodes: list[Node], index: dict[tuple, list[Node]], position: dict[int, int]) -> Node | None:
     if not node.codes:
         return None
     own = tuple(node.codes.get(name) for name in HIERARCHY_FIELDS)
@@ -194,7 +230,7 @@ def _parent_fast(node: Node, nodes: list[Node], index: dict[tuple, list[Node]]) 
         if key == own and not node.detail:
             continue
         for other in index.get(key, ()):
-            if other is not node and _is_ancestor(other, node):
+            if other is not node and _is_ancestor(other, node) and _heads_unit_block(other, node, nodes, position):
                 candidates.append(other)
     if not candidates:
         return None
