@@ -267,3 +267,14 @@ def test_rate_is_exact_and_null_on_zero(tmp_path):
                          " corpus_rate(-1::DECIMAL(38,2), 3::DECIMAL(38,2)), corpus_rate(1::DECIMAL(38,2), 0::DECIMAL(38,2))")
     # half to even: 1/32 = 0.03125 -> 0.0312, 3/32 = 0.09375 -> 0.0938
     assert result == (Decimal("0.6667"), Decimal("0.1250"), Decimal("0.0312"), Decimal("0.0938"), Decimal("-0.3333"), None)
+
+
+def test_a_package_that_breaks_leaves_the_database(tmp_path):
+    package = tmp_path / "pkg"
+    shutil.copytree(SEEDS[0], package)
+    db = tmp_path / "corpus.duckdb"
+    corpus.build([package], db, validate=False)
+    (package / "datapackage.json").write_text("{ not json", encoding="utf-8")
+    summary = corpus.build([package], db, validate=False)
+    assert (summary.failed, summary.removed) == (1, 1) and str(package) in summary.errors[0][1]
+    assert rows(db, "SELECT count(*) FROM facts") == [(0,)]
