@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import opendata
 import opendata.corpus as corpus
 from opendata.convert import convert_to_package
 from opendata.facts import FACT_COLUMNS
@@ -83,7 +84,7 @@ def test_facts_view_has_the_facts_columns_and_exact_amounts(built):
     assert dict(columns)["amount"] == "DECIMAL(38,2)"
     # every fact of a seed package equals opendata.facts of it, amount for amount
     seed = REPO / "datapackages" / "110102-257004-2023-budget"
-    expected = sorted((f["table"], f["row_id"], f["measure"], f["amount"]) for f in __import__("opendata").facts(seed))
+    expected = sorted((f["table"], f["row_id"], f["measure"], f["amount"]) for f in opendata.facts(seed))
     got = sorted(rows(db, 'SELECT "table", row_id, measure, amount FROM facts WHERE package = ?', seed.name))
     assert got == expected
 
