@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import opendata
 import opendata.corpus as corpus
 from opendata.convert import convert_to_package
 from opendata.facts import FACT_COLUMNS
@@ -83,7 +84,7 @@ def test_facts_view_has_the_facts_columns_and_exact_amounts(built):
     assert dict(columns)["amount"] == "DECIMAL(38,2)"
     # every fact of a seed package equals opendata.facts of it, amount for amount
     seed = REPO / "datapackages" / "110102-257004-2023-budget"
-    expected = sorted((f["table"], f["row_id"], f["measure"], f["amount"]) for f in __import__("opendata").facts(seed))
+    expected = sorted((f["table"], f["row_id"], f["measure"], f["amount"]) for f in opendata.facts(seed))
     got = sorted(rows(db, 'SELECT "table", row_id, measure, amount FROM facts WHERE package = ?', seed.name))
     assert got == expected
 
@@ -267,3 +268,14 @@ def test_rate_is_exact_and_null_on_zero(tmp_path):
                          " corpus_rate(-1::DECIMAL(38,2), 3::DECIMAL(38,2)), corpus_rate(1::DECIMAL(38,2), 0::DECIMAL(38,2))")
     # half to even: 1/32 = 0.03125 -> 0.0312, 3/32 = 0.09375 -> 0.0938
     assert result == (Decimal("0.6667"), Decimal("0.1250"), Decimal("0.0312"), Decimal("0.0938"), Decimal("-0.3333"), None)
+
+
+def test_a_package_that_breaks_leaves_the_database(tmp_path):
+    package = tmp_path / "pkg"
+    shutil.copytree(SEEDS[0], package)
+    db = tmp_path / "corpus.duckdb"
+    corpus.build([package], db, validate=False)
+    (package / "datapackage.json").write_text("{ not json", encoding="utf-8")
+    summary = corpus.build([package], db, validate=False)
+    assert (summary.failed, summary.removed) == (1, 1) and str(package) in summary.errors[0][1]
+    assert rows(db, "SELECT count(*) FROM facts") == [(0,)]

@@ -57,8 +57,8 @@ FINDING_COLUMNS = {
 @dataclass
 class BuildSummary:
     """What one `build` did: packages `loaded` (new or changed), `unchanged` (digest equal, not
-    reloaded), `removed` (in the database but not among the inputs any more), `failed` (could not be
-    read; `errors` lists (path, message) for each), the facts inserted and the wall time in seconds."""
+    reloaded), `removed` (dropped from the database: no longer among the inputs, or failing now),
+    `failed` (inputs that could not be read; `errors` lists (path, message) for each), the facts inserted and the wall time in seconds."""
     loaded: int = 0
     unchanged: int = 0
     removed: int = 0
@@ -179,8 +179,8 @@ def _inputs(packages: Iterable[str | Path], summary: BuildSummary) -> list[Path]
 
 
 def _load(con, packages: Iterable[str | Path], validate: bool, summary: BuildSummary) -> None:
-    known = {name: (digest, loader, validated) for name, digest, loader, validated in
-             con.execute("SELECT package, digest, loader, validated FROM corpus_packages").fetchall()}
+    known = {name: (digest, loader, validated, path) for name, digest, loader, validated, path in
+             con.execute("SELECT package, digest, loader, validated, path FROM corpus_packages").fetchall()}
     loader = f"{LAYOUT} {__version__}"
     seen: dict[str, Path] = {}
     batch = _Batch()
@@ -193,16 +193,19 @@ def _load(con, packages: Iterable[str | Path], validate: bool, summary: BuildSum
             if name in seen:
                 raise PackageError(f"{folder}: package {name!r} is already loaded from {seen[name]}")
             digest = package_digest(package)
-            seen[name] = folder
-            if known.get(name) == (digest, loader, True) or (not validate and known.get(name, ())[:2] == (digest, loader)):
+            old = known.get(name)
+            if old is not None and old[:2] == (digest, loader) and (old[2] or not validate):
                 summary.unchanged += 1
-                con.execute("UPDATE corpus_packages SET path = ? WHERE package = ?", [str(folder), name])
+                seen[name] = folder
+                if old[3] != str(folder):
+                    con.execute("UPDATE corpus_packages SET path = ? WHERE package = ?", [str(folder), name]).fetchall()
                 continue
             batch.add(package, folder, digest, loader, validate)
-        except PackageError as exc:
+        except PackageError as exc:   # not in `seen`: what the database held of it is removed
             summary.failed += 1
             summary.errors.append((str(folder), str(exc)))
             continue
+        seen[name] = folder
         summary.loaded += 1
         if len(batch.packages) >= BATCH:
             summary.facts += batch.flush(con)
