@@ -77,6 +77,8 @@ def row_key(row: Row) -> str:
     side/ in two-sided tables."""
     values = row.values
     side = values.get("side")
+    if row.row_type == "total" and not side and values.get("line") not in (None, "", "total"):
+        return "total"   # the grand total of a table whose lines are assigned after ids (机关运行经费's 合计): as converted
     if values.get("line"):   # a table of lines (the 三公 table): unit / printed group / period / line
         label = values.get("item") or ""
         parts = (values.get("unit_code") or header_key(values.get("unit_name") or ""),
