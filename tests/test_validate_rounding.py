@@ -88,14 +88,20 @@ def test_beyond_rounding_it_is_the_error_rule(tmp_path):
                                                   for f in by_rule(report, "rounding"))
 
 
-def test_a_class_off_its_items_by_one_cent_is_rounding(tmp_path):
+def item_one_cent_high(tmp_path):
+    """The 一般公共预算支出表 alone, its first 项 printed 0.01 万元 high in 合计, 基本支出 and 人员经费:
+    (that 项's row, the accounting report)."""
     d = clean_disclosure(0)
     d.tables = {k: v for k, v in d.tables.items() if k == "general_budget_expenditure"}
     t = d.tables["general_budget_expenditure"]
     leaf = next(r for r in t.rows if len(str(r.values.get("function_code") or "")) == 7)
     for name in ("total", "basic", "personnel"):
         leaf.values[name] += CENT
-    report = validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+    return leaf, validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+
+
+def test_a_class_off_its_items_by_one_cent_is_rounding(tmp_path):
+    leaf, report = item_one_cent_high(tmp_path)
     assert {f.rule for f in report.findings} == {"rounding"}, [f.message for f in report.findings]
     assert {f.row_id for f in report.findings} == {leaf.row_id[:5]}   # its 款, within rounding of its 项
 
@@ -199,13 +205,7 @@ def test_a_list_printed_at_two_levels_reports_rounding_within_each_level(tmp_pat
 def test_one_rounding_finding_per_row_naming_its_columns(tmp_path):
     """A 项 printed 0.01 万元 high in three columns leaves its 款 off by rounding in each: one finding
     for the 款 row, naming the three columns (合计, 基本支出 and 人员经费 with their figures)."""
-    d = clean_disclosure(0)
-    d.tables = {k: v for k, v in d.tables.items() if k == "general_budget_expenditure"}
-    t = d.tables["general_budget_expenditure"]
-    leaf = next(r for r in t.rows if len(str(r.values.get("function_code") or "")) == 7)
-    for name in ("total", "basic", "personnel"):
-        leaf.values[name] += CENT
-    report = validate_package(write_package(d, tmp_path / "p"), layers=("accounting",))
+    leaf, report = item_one_cent_high(tmp_path)
     found = [f for f in by_rule(report, "rounding") if f.row_id == leaf.row_id[:5]]
     assert len(found) == 1, [f.message for f in found]
     assert found[0].measure == "total, basic, personnel"
