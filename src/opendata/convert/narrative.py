@@ -136,7 +136,7 @@ def key_figures_table(lines: list[Line]) -> Table:
                 sentence = sentence_around(text, match.start())
                 if named_before_its_parts(text, match.start(), found[1], aliases, pattern):
                     continue
-                if about_a_class(text, match.start(), section["heading"]):
+                if found[1] in TOTALS and about_a_class(text, match.start(), section["heading"]):
                     continue
                 if kind == "money" and TARGETS_SENTENCE.search(sentence):
                     continue
@@ -211,7 +211,8 @@ def about_a_class(text: str, position: int, heading: str = "") -> bool:
     """Whether the amount at `position` of `text` (a section's joined text, under `heading` when the section's first
     line was read as its heading) stands in a numbered item whose subject is a function class, 款 or 项 (its words
     before the amount hold （类）/（款）/（项） or a bracketed function code): such an item states that row's budget and
-    actual (年初预算为 …，支出决算为 …), not the year's totals."""
+    actual (年初预算为 …，支出决算为 …), not the year's totals. Asked only of an amount named by a total's generic
+    name (支出决算为 …): one that names its own figure (此外，基本支出预算数为 …) is that figure's."""
     if heading:
         text, position = heading.strip() + "\n" + text, position + len(heading.strip()) + 1
     starts = [m.end() for m in ITEM_START.finditer(text, 0, position)]

@@ -114,22 +114,23 @@ def check_projects(ctx: Context) -> None:
 
 def _subject(ctx: Context, text: str, match: re.Match) -> str | None:
     """The headline figure the clause before an amount states for the package's year, or None
-    when the clause compares, names another year, a part, projects or units, or stands in a numbered item
-    about a function class, 款 or 项 (`convert.narrative.about_a_class`)."""
+    when the clause compares, names another year, a part, projects or units, or — for a total's generic name —
+    stands in a numbered item about a function class, 款 or 项 (`convert.narrative.about_a_class`) or continues a
+    sentence about another subject (`convert.narrative.sentence_subject`)."""
     clause = re.split(r"[。；;，,：:\n]", text[max(0, match.start() - 24):match.start()])[-1]
     sentence = re.split(r"[。；;\n]", text[:match.start()])[-1]
     after = text[match.end():match.end() + 2]
     if not clause or COMPARISON.search(clause) or NOT_ALONE.search(sentence) or after[:1] in ("以", "（", "("):
-        return None
-    if about_a_class(text, match.start()):   # 行政运行（项）……支出决算为 1511.89 万元: that 项's, not the year's
-        return None
-    if sentence_subject(text, match.start() - len(clause)):   # “三公”经费…年初预算为0.95万元，支出决算为0.00万元
         return None
     years = {int(y) for y in re.findall(r"(20\d\d)年", sentence)}
     if ctx.fiscal_year is None or years - {ctx.fiscal_year}:
         return None
     figure = named_figure(clause)
     if figure not in MONEY_FIGURES or narrowed(clause, figure):
+        return None
+    if figure in TOTALS and about_a_class(text, match.start()):   # 行政运行（项）……支出决算为 1511.89 万元: the 项's
+        return None
+    if figure in TOTALS and sentence_subject(text, match.start() - len(clause)):   # “三公”经费…，支出决算为0.00万元
         return None
     whole = re.split(r"[。；;，,：:\n]", text[max(0, match.start() - 64):match.start()])[-1]   # longer than 24 characters
     if figure in TOTALS and any(part_of_total(whole, whole.rfind(alias), alias) for alias in _names(figure) if alias in whole):
