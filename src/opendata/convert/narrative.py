@@ -22,6 +22,11 @@ TOTALS = ("total_income_expenditure", "income_total", "expenditure_total")
 # 涉及项目预算资金8825.98万元), not a headline figure
 TARGETS_SENTENCE = re.compile(r"绩效目标")
 # words that may stand between a figure's name and its amount (收支总预算为 …, 政府采购项目资金 …)
+# the start of a numbered item inside a paragraph (…其中：1、一般公共服务支出（类）…), and the marks of a classification
+# subject in it (（类）（款）（项）, or a function code in brackets): the item's amounts are that 类/款/项's, never a
+# headline figure (ref 01_shpt_caizhengju p. 20: "行政运行（项）……支出决算为1511.89万元")
+ITEM_START = re.compile(r"(?:^|[。；：:\s])(?:\d{1,2}[、．.](?!\d)|（[一二三四五六七八九十\d]{1,3}）|\([一二三四五六七八九十\d]{1,3}\))")
+CLASS_SUBJECT = re.compile(r"[（(]\s*(?:类|款|项|2\d{2}(?:\d{2}){0,2})\s*[)）]")
 FILLER = re.compile(r"^\s*(总额|总预算|预算数|决算数|预算|决算|财政拨款|支出|资金|项目资金|合计|总计|共计|安排|经费|数|为|是|共|计|约|:|：|\s)*$")
 
 
@@ -118,7 +123,10 @@ def key_figures_table(lines: list[Line]) -> Table:
                     found = subject_before(before, found, aliases, kind)
                 if found and before[max(0, before.rfind(found[0]) - 2):before.rfind(found[0])] in QUALIFIERS:
                     continue
-                if found and found[1] in TOTALS and part_of_total(before, before.rfind(found[0]), found[0]):
+                clause = re.split(r"[。；，,]", text[max(0, match.start() - 4 * LOOKBACK):match.start()])[-1]
+                if found and found[1] in TOTALS and part_of_total(clause, clause.rfind(found[0]), found[0]):
+                    continue   # the whole clause: 公务用车购置及运行维护费支出决算为 … is longer than LOOKBACK
+                if found and found[1] in TOTALS and sentence_subject(text, match.start() - len(before), aliases, kind):
                     continue
                 if not found or re.search(r"(比|较|增加|减少|增长|下降|上年|年初预算)", before[before.find(found[0]):]):
                     continue
@@ -127,6 +135,8 @@ def key_figures_table(lines: list[Line]) -> Table:
                 line_no = numbers[bisect_right(offsets, match.start()) - 1]
                 sentence = sentence_around(text, match.start())
                 if named_before_its_parts(text, match.start(), found[1], aliases, pattern):
+                    continue
+                if found[1] in TOTALS and about_a_class(text, match.start(), section["heading"]):
                     continue
                 if kind == "money" and TARGETS_SENTENCE.search(sentence):
                     continue
@@ -179,6 +189,34 @@ def named_before_its_parts(text: str, position: int, code: str, aliases, pattern
             if pattern.search(after[:LOOKBACK]):
                 return True
     return False
+
+
+def sentence_subject(text: str, clause_start: int, aliases=None, kind: str = "money") -> bool:
+    """Whether the clause starting at `clause_start` (one whose words before the amount are a total's name, 支出决算为
+    …) continues a sentence whose first clause named another subject: another headline figure (“三公”经费, 一般公共预算
+    财政拨款支出) or a part (`part_of_total`) — "“三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元" states the
+    三公's actual, not the year's expenditure. `aliases`: key_figures.csv's (alias, code, kind), longest first (default)."""
+    aliases = _figure_aliases() if aliases is None else aliases
+    start = max(text.rfind("。", 0, clause_start), text.rfind("；", 0, clause_start)) + 1
+    head = re.split(r"[，,]", text[start:clause_start])[0]
+    if start >= clause_start or not AMOUNT.search(head):   # the first clause states an amount of its own
+        return False
+    if any(k == kind and code not in TOTALS and alias in head for alias, code, k in aliases):
+        return True
+    found = next((alias for alias, code, k in aliases if k == kind and code in TOTALS and alias in head), None)
+    return found is not None and part_of_total(head, head.find(found), found)
+
+
+def about_a_class(text: str, position: int, heading: str = "") -> bool:
+    """Whether the amount at `position` of `text` (a section's joined text, under `heading` when the section's first
+    line was read as its heading) stands in a numbered item whose subject is a function class, 款 or 项 (its words
+    before the amount hold （类）/（款）/（项） or a bracketed function code): such an item states that row's budget and
+    actual (年初预算为 …，支出决算为 …), not the year's totals. Asked only of an amount named by a total's generic
+    name (支出决算为 …): one that names its own figure (此外，基本支出预算数为 …) is that figure's."""
+    if heading:
+        text, position = heading.strip() + "\n" + text, position + len(heading.strip()) + 1
+    starts = [m.end() for m in ITEM_START.finditer(text, 0, position)]
+    return bool(starts) and bool(CLASS_SUBJECT.search(text, starts[-1], position))
 
 
 def sentence_around(text: str, position: int) -> str:

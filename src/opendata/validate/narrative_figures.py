@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ..convert.narrative import TOTALS, about_a_class, part_of_total, sentence_subject
 from .identities import Quantity
 from .narrative import AMOUNT, COMPARISON, MONEY_FIGURES, NUMBER, figure_candidates, narrative_sections, named_figure, stated
 from .rules import Context, amount_of, printed, table_tolerance
@@ -113,7 +114,9 @@ def check_projects(ctx: Context) -> None:
 
 def _subject(ctx: Context, text: str, match: re.Match) -> str | None:
     """The headline figure the clause before an amount states for the package's year, or None
-    when the clause compares, names another year, a part, projects or units."""
+    when the clause compares, names another year, a part, projects or units, or — for a total's generic name —
+    stands in a numbered item about a function class, 款 or 项 (`convert.narrative.about_a_class`) or continues a
+    sentence about another subject (`convert.narrative.sentence_subject`)."""
     clause = re.split(r"[。；;，,：:\n]", text[max(0, match.start() - 24):match.start()])[-1]
     sentence = re.split(r"[。；;\n]", text[:match.start()])[-1]
     after = text[match.end():match.end() + 2]
@@ -125,6 +128,13 @@ def _subject(ctx: Context, text: str, match: re.Match) -> str | None:
     figure = named_figure(clause)
     if figure not in MONEY_FIGURES or narrowed(clause, figure):
         return None
+    if figure in TOTALS and about_a_class(text, match.start()):   # 行政运行（项）……支出决算为 1511.89 万元: the 项's
+        return None
+    if figure in TOTALS and sentence_subject(text, match.start() - len(clause)):   # “三公”经费…，支出决算为0.00万元
+        return None
+    whole = re.split(r"[。；;，,：:\n]", text[max(0, match.start() - 64):match.start()])[-1]   # longer than 24 characters
+    if figure in TOTALS and any(part_of_total(whole, whole.rfind(alias), alias) for alias in _names(figure) if alias in whole):
+        return None   # 公务用车购置及运行维护费支出决算为 …: a part's, not the year's expenditure
     label = MARKER.sub("", clause)
     if not re.search(r"(为|是|预算|安排|合计|共计|总计|计)$", clause) and label not in _names(figure):
         return None  # the name runs into the amount ("基本支出预算数为 …") or is the whole item ("（一）人员经费 …")

@@ -157,11 +157,41 @@ def check_coded_table(ctx: Context, table: Table, tol: Decimal) -> None:
     for total in totals:
         if len(totals) > 1 and total.row_type == "subtotal":
             continue
+        options = part_classes(total, top)
+        if options is not None:   # 人员经费合计 of a two-panel table: the sum of its economic classes only
+            for measure in measures:
+                if options and not any(_adds_up(total, parts, measure, tol) for parts in options):
+                    check_sum(ctx, table, total, options[-1], measure, tol, "sum.total-row",
+                              lambda: f"「{row_name(total)}」行是其经济分类各类之和 is the sum of its economic classes")
+            continue
         for measure in measures:
             if levels_by_sums(total, [n.row for n in top], measure, tol, False):
                 continue
             check_sum(ctx, table, total, [n.row for n in top], measure, tol, "sum.total-row",
                        lambda: f"「{row_name(total)}」行是各行之和 is the sum of the rows")
+
+
+def part_classes(total: Row, top: list[Node]) -> list[list[Row]] | None:
+    """For a total row naming a part of basic expenditure (人员经费合计, 公用经费合计: a headline figure of
+    codelists/key_figures.csv with `economic_classes`, 301+303 / 302 or 302+310), the top-level rows of each of the
+    figure's class lists that the table prints all of (perhaps none); None for any other total row."""
+    label = str(total.values.get("item") or "")
+    for spec in load_standard().codelists["key_figures"].rows:
+        names = [spec["title_zh"], *(spec.get("aliases") or "").split("|")]
+        if spec.get("economic_classes") and any(name and name in label for name in names):
+            by_class = {n.codes.get("economic_code"): n.row for n in top if len(n.codes.get("economic_code") or "") == 3}
+            return [[by_class[c] for c in option.split("+")] for option in spec["economic_classes"].split("|")
+                    if all(c in by_class for c in option.split("+"))]
+    return None
+
+
+def _adds_up(whole: Row, parts: list[Row], measure: str, tol: Decimal) -> bool:
+    """Whether `whole` is the sum of `parts` for `measure` within `tol` per printed figure."""
+    total = amount_of(whole, measure)
+    values = [amount_of(row, measure) for row in parts]
+    if total is None or all(v is None for v in values):
+        return True
+    return abs(total - sum(v for v in values if v is not None)) <= tol * (len(parts) + 1)
 
 
 def levels_by_sums(whole: Row, rows: list[Row], measure: str, tol: Decimal, unknown_is_enough: bool) -> bool:
