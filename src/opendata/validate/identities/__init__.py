@@ -30,7 +30,7 @@ from .common import HIERARCHY_FIELDS, row_name
 from .lines import funded_rows, line_row, lines_side_by_side
 from .rows import check_row_identities
 from .tree import check_coded_table
-from .projects_total import check_project_list_total, check_project_list_within
+from .projects_total import check_department_total, check_project_list_total, check_project_list_within
 from .within import check_general_within_all, check_project_sources
 
 __all__ = ["Quantity", "check", "class_sums", "current_value_row", "line_row", "row_name", "side_block", "total_row"]
@@ -48,6 +48,7 @@ def check(ctx: Context) -> None:
     check_general_within_all(ctx)
     check_project_list_total(ctx)
     check_project_list_within(ctx)
+    check_department_total(ctx)
     check_project_sources(ctx)
 
 

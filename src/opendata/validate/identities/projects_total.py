@@ -1,8 +1,10 @@
-"""A performance-target list's 合计: 项目支出绩效目标表 prints each project's 资金总额 once per
-indicator row; its 合计 row is the sum of the projects, each counted once; and the projects,
-being the department's, can not add up to more than it spends."""
+"""Performance tables against the accounts: 项目支出绩效目标表 prints each project's 资金总额 once per
+indicator row; its 合计 row is the sum of the projects, each counted once; the projects, being the
+department's, can not add up to more than it spends; and 部门整体支出绩效目标表's 资金总额 is the
+department's expenditure."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..rules import Context, amount_of, printed, table_tolerance
@@ -99,3 +101,43 @@ def check_project_list_total(ctx: Context) -> None:
                 f"合计 {printed(whole, table)}，{len(projects)} 个项目之和 {printed(found, table)}（差 {printed(diff, table)}，"
                 f"舍入可解释 within rounding）。", table=table, row=totals[0], measure="total", expected=found,
                 found=whole, difference=diff)
+
+
+# the row of 部门整体支出绩效目标表 that states the department's whole funding (资金总额, 总体资金情况, 预算支出总额 …)
+WHOLE_FUNDING = re.compile(r"^(?:部门)?(?:资金总额|总体资金(?:情况)?|预算支出总额|年度资金总额|部门预算总额|资金总计)")
+
+
+def check_department_total(ctx: Context) -> None:
+    """across.department-performance-total: the 资金总额 that 部门整体支出绩效目标表 prints (its row labelled 资金总额 /
+    总体资金情况 / 预算支出总额 …, field total) is the department's expenditure, as 收支总表 prints it: 本年支出合计,
+    or 支出总计 with the year-end carry-over (both conventions are printed, e.g. corpus 010 uses 支出总计), or 支出总表's
+    合计. A warning when it equals none of them beyond the rounding of both figures. Nothing when the table prints no
+    such row or the summaries print none of those figures."""
+    table = ctx.tables.get("department_performance_targets")
+    if table is None:
+        return
+    row = next((r for r in table.rows if WHOLE_FUNDING.match(re.sub(r"\s", "", str(r.values.get("item") or "")))
+                and amount_of(r, "total") is not None), None)
+    if row is None:
+        return
+    stated = amount_of(row, "total")
+    candidates = []
+    ies = ctx.tables.get("income_expenditure_summary")
+    for other in ies.rows if ies is not None else []:
+        if other.values.get("line") in ("current_year_expenditure", "total_expenditure") and amount_of(other, "total") is not None:
+            candidates.append((ies, other, amount_of(other, "total")))
+    exp = ctx.tables.get("expenditure_summary")
+    whole_row = total_row(exp)
+    if whole_row is not None and amount_of(whole_row, "total") is not None:
+        candidates.append((exp, whole_row, amount_of(whole_row, "total")))
+    if not candidates:
+        return
+    tol = table_tolerance(table, ctx.money_unit)
+    if ctx.identity(any(abs(stated - value) <= tol + table_tolerance(t, ctx.money_unit) for t, _, value in candidates)):
+        return
+    t, other, value = min(candidates, key=lambda c: abs(stated - c[2]))
+    ctx.add("across.department-performance-total",
+            f"部门整体支出绩效目标表「{row.values.get('item')}」{printed(stated, table)}，与 {t.table_id}「{other.values.get('item')}」"
+            f"{printed(value, t)} 不符（差 {printed(stated - value, table)}），也不等于收支总表的本年支出合计或支出总计。"
+            f" The department performance table's whole funding is none of the department's expenditure totals.",
+            table=table, row=row, measure="total", expected=value, found=stated, difference=stated - value)
