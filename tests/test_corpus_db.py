@@ -65,6 +65,17 @@ def rows(db: Path, sql: str, *params) -> list[tuple]:
         con.close()
 
 
+def three_public_by_year(db: Path) -> dict[tuple[str, str], Decimal]:
+    """(package, line) -> amount of the documented query three_public_by_year (one row per package)."""
+    result = corpus.query(db, documented_queries()["three_public_by_year"])
+    found = {}
+    for row in result.rows:
+        record = dict(zip(result.columns, row))
+        for line in ("total", "overseas_travel", "vehicle", "reception"):
+            found[(record["package"], line)] = record[line]
+    return found
+
+
 def package_of(db: Path, source_filename: str) -> str:
     return rows(db, "SELECT package FROM packages WHERE source_filename = ?", source_filename)[0][0]
 
@@ -101,8 +112,7 @@ def test_hand_read_amounts(built):
         AND "table" = 'income_expenditure_summary' AND side = 'income' AND item LIKE '%一般公共预算拨款收入' AND measure = 'total'""")
     # 003.pdf page 16 (万元): “三公”经费 合计 16.30, 因公出国(境)费 6.00, 公务接待费 0.70, 公务用车购置及运行费 9.60
     # 046.pdf page 20 (万元): 合计 9.14, 1、因公出国（境）费用 6.14, 2、公务接待费 1.00, 3、公务用车购置及运行费 2.00
-    found = {(region_unit, line): amount for _, region_unit, _, _, line, _, amount in
-             rows(db, documented_queries()["three_public_by_year"].replace("p.region, p.unit_name", "p.region, p.package", 1))}
+    found = three_public_by_year(db)
     p003, p046 = package_of(db, "003.pdf"), package_of(db, "046.pdf")
     assert {line: found[(p003, line)] for line in ("total", "overseas_travel", "reception", "vehicle")} == \
         {"total": Decimal("163000"), "overseas_travel": Decimal("60000"), "reception": Decimal("7000"), "vehicle": Decimal("96000")}
@@ -279,3 +289,79 @@ def test_a_package_that_breaks_leaves_the_database(tmp_path):
     summary = corpus.build([package], db, validate=False)
     assert (summary.failed, summary.removed) == (1, 1) and str(package) in summary.errors[0][1]
     assert rows(db, "SELECT count(*) FROM facts") == [(0,)]
+
+
+THREE_PUBLIC_DOCUMENTS = ["088.pdf", "050.pdf", "059.pdf"]
+
+
+def test_three_public_by_year_is_the_three_public_total_of_the_fiscal_year(tmp_path):
+    """The documented query on tables whose 合计 also holds 会议费 and 培训费 (088, 050) and that print the
+    year before beside the year (050: 上年 | 当年 | 增减变化情况; 059: 2025年预算数 | 2026年预算数)."""
+    folders = []
+    for name in THREE_PUBLIC_DOCUMENTS:
+        source = SHARED / "corpus" / name
+        if not source.exists():
+            pytest.skip(f"{source} not found (../shared beside the repository)")
+        folders.append(convert_to_package(source, tmp_path / name.split(".")[0]).path)
+    db = tmp_path / "corpus.duckdb"
+    corpus.build(folders, db, validate=False)
+    found = three_public_by_year(db)
+    lines = ("total", "overseas_travel", "vehicle", "reception")
+    # 088.pdf page 9 (万元): 合计 1,471.70 = “三公”经费 小计 508.20 + 会议费 933.50 + 培训费 30.00;
+    # 因公出国（境）费 70.00, 公务用车购置及运行维护费 411.20, 公务接待费 27.00
+    p088 = package_of(db, "088.pdf")
+    assert {line: found[(p088, line)] for line in lines} == {
+        "total": Decimal("5082000"), "overseas_travel": Decimal("700000"), "vehicle": Decimal("4112000"),
+        "reception": Decimal("270000")}
+    # 050.pdf page 49 (元), the 合计 row's 当年 columns: 合计 1,697,281.50, 小计 801,081.50, 因公出国（境）费用 blank,
+    # 公务接待费 30,081.50, 公务用车购置及运行维护费 771,000.00 (上年: 小计 848,081.50)
+    p050 = package_of(db, "050.pdf")
+    assert {line: found[(p050, line)] for line in lines} == {
+        "total": Decimal("801081.50"), "overseas_travel": None, "vehicle": Decimal("771000"), "reception": Decimal("30081.50")}
+    # 059.pdf page 19 (万元): 2026年预算数 合计 3.40, 公务接待费 3.40 (2025年预算数: 合计 11.90)
+    p059 = package_of(db, "059.pdf")
+    assert (found[(p059, "total")], found[(p059, "reception")]) == (Decimal("34000"), Decimal("34000"))
+    assert len(corpus.query(db, documented_queries()["three_public_by_year"]).rows) == 3
+
+
+def test_project_growth_on_two_budget_years(tmp_path, converted):
+    """No unit of the corpus has two budget years, so the second year is made: 003.pdf (上海市减污降碳管理运行技术中心
+    2026) converted, and a copy relabelled as its 2027 budget whose 部门支出总表 合计 prints 项目支出 23,000,000
+    instead of 21,142,095 (003.pdf page 9, 元). Growth = 1,857,905 / 21,142,095 = 0.087877… -> 0.0879."""
+    first = converted["003.pdf"]
+    disclosure = read_package(first)
+    disclosure.fiscal_year = 2027
+    total = next(row for row in disclosure.tables["expenditure_summary"].rows if row.row_type == "total")
+    assert total.values["project"] == Decimal("21142095")
+    total.values["project"] = Decimal("23000000")
+    disclosure.name = package_name(disclosure)
+    second = write_package(disclosure, tmp_path / "next-year")
+    db = tmp_path / "corpus.duckdb"
+    corpus.build([first, second, SEEDS[0]], db, validate=False)
+    result = corpus.query(db, documented_queries()["project_growth"])
+    assert [dict(zip(result.columns, row)) for row in result.rows] == [{
+        "region": "310000", "unit_name": "上海市减污降碳管理运行技术中心", "year": 2027, "project": Decimal("23000000"),
+        "previous_year": 2026, "previous": Decimal("21142095"), "growth": Decimal("0.0879")}]
+
+
+def test_key_figures_view_keeps_the_printed_number_and_unit(built):
+    db, _ = built
+    got = {(figure, row_id): (amount, printed, unit) for figure, row_id, amount, printed, unit in rows(
+        db, "SELECT figure, row_id, amount, printed, unit FROM key_figures WHERE package = ?", package_of(db, "046.pdf"))}
+    # 046.pdf page 24: “其中：基本支出1151.39万元、项目支出68957.85万元”; 政府采购预算总额177.4万元 (one decimal printed)
+    assert got[("basic", "basic")] == (Decimal("11513900"), "1151.39", "万元")
+    assert got[("project", "project")] == (Decimal("689578500"), "68957.85", "万元")
+    assert got[("procurement", "procurement")] == (Decimal("1774000"), "177.4", "万元")
+    # 003.pdf: “2026年“三公”经费预算数为16.30万元”
+    assert rows(db, "SELECT amount, printed, unit FROM key_figures WHERE package = ? AND figure = 'three_public'",
+                package_of(db, "003.pdf")) == [(Decimal("163000"), "16.30", "万元")]
+    # every money figure of the database is found printed in its sentence
+    assert rows(db, "SELECT count(*) FROM key_figures WHERE amount IS NOT NULL AND printed IS NULL") == [(0,)]
+
+
+def test_every_view_column_is_documented():
+    text = DOCS_PAGE.read_text(encoding="utf-8")
+    for view, columns in corpus.VIEWS.items():
+        section = text.split(f"### `{view}`", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+        documented = re.findall(r"^\| `(\w+)` \|", section, flags=re.M)
+        assert documented == columns, view

@@ -1,5 +1,6 @@
 """The corpus catalog site (`opendata corpus site`), built from a corpus database of the seed packages
-(datapackages/) and a corpus PDF converted here (../shared/corpus/007.pdf, 北京市公安局 2026), checked
+(datapackages/) and corpus PDFs converted here (../shared/corpus/007.pdf, 北京市公安局 2026, and the
+documents of DOCUMENTS), checked
 against what the documents print (read by hand: the seeds' text, the PDF's pages with pdftotext
 -layout), then loaded in headless Chromium: every chart draws its bars, the console stays silent, a
 screenshot is written."""
@@ -26,6 +27,13 @@ from .conftest import REPO
 SEEDS = REPO / "datapackages"
 PDF = REPO.parent / "shared" / "corpus" / "007.pdf"
 PDF_PACKAGE = "110000-u09c89f87-2026-budget"
+# more documents, by what their pages test: 053 西安市商务局 2022 (三公 table of 2021 | 2022 | 增减, its 合计 holding
+# 会议费 and 培训费, tables in 元, a four-sided 收支总表), 059 烟台市审计局 2026 (2025年预算数 | 2026年预算数, 万元),
+# 088 中共江苏省委办公厅 2019 (合计 = 三公 + 会议费 + 培训费), 091 上海市普陀区人民政府办公室 2025 单位预算 (tables in 元,
+# the 三公 table and the narrative in 万元), 057 佛山市轨道交通局 2019 final accounts, and the Shanghai template (no unit)
+DOCUMENTS = {name: REPO.parent / "shared" / "corpus" / name for name in ("053.pdf", "059.pdf", "088.pdf", "091.pdf", "057.pdf")}
+DOCUMENTS["template.pdf"] = REPO.parent / "shared" / "references" / "shanghai_2024_dept_final_accounts_template.pdf"
+NAMES: dict[str, str] = {}   # document -> package name, filled by the `site` fixture
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +45,10 @@ def site(tmp_path_factory) -> Path:
     packages = sorted(p for p in SEEDS.iterdir() if (p / "datapackage.json").is_file())
     if PDF.is_file():
         packages.append(convert_to_package(PDF, tmp / "packages" / "007").path)
+    for name, source in DOCUMENTS.items():
+        if source.is_file():
+            packages.append(convert_to_package(source, tmp / "packages" / name.split(".")[0]).path)
+            NAMES[name] = json.loads((packages[-1] / "datapackage.json").read_text(encoding="utf-8"))["name"]
     build(packages, db)
     out = tmp / "site"
     result = CliRunner().invoke(main, ["corpus", "site", "--db", str(db), "--out", str(out),
@@ -168,3 +180,129 @@ def test_the_browser_check_fails_on_a_broken_chart(site, tmp_path):
         dom, console = load(base + "echarts-missing.html", tmp_path / "profile")
         found = problems(dom, console, html)
         assert any(p.startswith("console:") and "echarts" in p for p in found), found
+
+
+def documents(*names: str) -> dict[str, str]:
+    """Package names of converted DOCUMENTS (skips the test when one is missing)."""
+    missing = [name for name in names if name not in NAMES]
+    if missing:
+        pytest.skip(f"{missing} not found (../shared beside the repository)")
+    return {name: NAMES[name] for name in names}
+
+
+def table_rows(html: str) -> list[list[str]]:
+    """The cells' texts of every table row of a page (tags removed)."""
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S)]
+
+
+def linked(site: Path, name: str, kind: str) -> str:
+    """The path of the unit (kind "u") or region ("r") page a disclosure page links to."""
+    return re.search(rf'href="\.\./({kind}/[0-9a-f]+\.html)"', page(site, name)).group(1)
+
+
+def test_three_public_figure_is_the_own_years_three_public_total(site):
+    names = documents("053.pdf", "059.pdf", "088.pdf")
+    # 053.pdf page 62 (元): 2021年 合计 322,425.00; 2022年 合计 582,902.00 = 小计 343,000.00 + 会议费 26,052.00 + 培训费 213,850.00
+    # 059.pdf page 19 (万元): 2025年预算数 合计 11.90, 2026年预算数 合计 3.40
+    # 088.pdf page 9 (万元): 合计 1,471.70 = “三公”经费 小计 508.20 + 会议费 933.50 + 培训费 30.00
+    for document, shown, wrong in (("053.pdf", "343,000.00 元", ("322,425.00", "582,902.00")),
+                                   ("059.pdf", "3.40 万元", ("11.90",)), ("088.pdf", "508.20 万元", ("1,471.70",))):
+        for kind in ("u", "r"):
+            html = (site / linked(site, names[document], kind)).read_text(encoding="utf-8")
+            (row,) = [table_rows(f"<tr>{tr}</tr>")[0] for tr in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)
+                      if f"p/{names[document]}.html" in tr]
+            assert shown in row, (document, kind, row)
+            assert not any(w in cell for w in wrong for cell in row), (document, kind, row)
+    # the disclosure page's chart: the 2022 columns, captioned with the year, the measure and the unit
+    html = page(site, names["053.pdf"])
+    assert "<figcaption>“三公”经费 2022年 预算数（元）</figcaption>" in html
+    chart = json.loads(re.findall(r"data-chart='([^']*)'", html)[-1])
+    assert chart["texts"][:2] == ["582,902.00 元", "343,000.00 元"] and chart["values"][1] == 343000.0
+
+
+def test_narrative_figures_as_printed_and_figures_once(site):
+    names = documents("091.pdf", "057.pdf", "053.pdf")
+    rows = table_rows(page(site, names["091.pdf"]))
+    # 091.pdf lines 86, 402 of its text: 收入预算9,101.68万元; “三公”经费预算数为867.50万元
+    assert ["三公经费", "867.50", "万元"] in rows and ["本年收入合计", "9,101.68", "万元"] in rows
+    assert not any("8,675,000" in cell or "91,016,800" in cell for row in rows for cell in row)
+    # 057.pdf line 803: 机关运行经费支出 97.19 万元
+    assert ["机关运行经费（文字说明）", "", "97.19", "万元"] in table_rows(page(site, names["057.pdf"]))
+    # 053's 收支总表 prints its totals on four sides: each label and amount once; each narrative figure once
+    html = page(site, names["053.pdf"])
+    totals = [r[0] for r in table_rows(html.split("<th>部门收支总表</th>")[1].split("</table>")[0])]
+    assert totals == ["本年收入合计", "本年支出合计", "收入总计", "支出总计"]
+    for name in NAMES.values():
+        part = page(site, name).split("<th>文字说明所述</th>")
+        if len(part) > 1:
+            labels = [r[0] for r in table_rows(part[1].split("</table>")[0])]
+            assert len(labels) == len(set(labels)), name
+
+
+def test_three_public_measure_column_names_the_measure(site):
+    names = documents("057.pdf", "091.pdf")
+    # 057.pdf page 20 (表7, 万元): 预算数 (年初预算数) 合计 0.00, 决算数 合计 0.16
+    rows = table_rows(page(site, names["057.pdf"]))
+    assert ["", "", "合计", "决算数", "0.16"] in rows and ["", "", "合计", "年初预算数", "0.00"] in rows
+    assert ["", "", "合计", "预算数", "867.50"] in table_rows(page(site, names["091.pdf"]))
+    assert not any("合计 / 预算数 / 决算数" in page(site, name) for name in NAMES.values())
+
+
+def test_unit_budget_kind_and_the_package_without_unit(site):
+    names = documents("091.pdf", "template.pdf")
+    # 091.pdf's title: 上海市普陀区人民政府办公室2025年单位预算
+    assert "<dt>类型</dt><dd>单位预算</dd>" in page(site, names["091.pdf"])
+    index = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    assert {e["s"] for e in index if e["h"] == f"p/{names['091.pdf']}.html"} == {"单位预算"}
+    # the template names no unit: listed under （未注明单位）, never by its package id
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "（未注明单位）</a>" in home and f">{names['template.pdf']}<" not in home
+    unit = (site / linked(site, names["template.pdf"], "u")).read_text(encoding="utf-8")
+    assert "<h1>（未注明单位）</h1>" in unit
+
+
+TOOLTIPS = """<script>
+document.querySelectorAll(".chart").forEach(function (el) {
+  echarts.getInstanceByDom(el).dispatchAction({ type: "showTip", seriesIndex: 0, dataIndex: 0 });
+});
+setTimeout(function () {   /* each chart's tooltip of its first bar, as shown, into data-tip */
+  document.querySelectorAll(".chart").forEach(function (el) {
+    var tips = Array.prototype.filter.call(el.querySelectorAll("div"), function (d) { return d.textContent.indexOf("：") >= 0; });
+    el.setAttribute("data-tip", tips.length ? tips[tips.length - 1].textContent : "");
+  });
+}, 500);
+</script>"""
+
+
+@needs_chromium
+def test_what_chromium_shows(site, tmp_path):
+    """The pages as Chromium shows them: each chart's caption names the unit its numbers are in (the
+    table's printed unit) and the tooltip of a bar prints the amount with that unit; the 三公 figure of
+    a unit page is the year's 三公 total; the 口径 and the narrative's figures as printed."""
+    names = documents("053.pdf", "091.pdf", "057.pdf")
+    probe = tmp_path / "probe"
+    shutil.copytree(site, probe)
+    pages = {"p091": f"p/{names['091.pdf']}.html", "p057": f"p/{names['057.pdf']}.html",
+             "u053": linked(site, names["053.pdf"], "u")}
+    for path in pages.values():
+        html = (probe / path).read_text(encoding="utf-8")
+        (probe / path).write_text(html.replace("</body>", TOOLTIPS + "</body>"), encoding="utf-8")
+    shown = {}
+    with serve(probe) as base:
+        for key, path in pages.items():
+            dom, console = load(base + path, tmp_path / "profile")
+            assert not problems(dom, console, (site / path).read_text(encoding="utf-8")), path
+            shown[key] = (dom, re.findall(r'data-tip="([^"]*)"', dom), re.findall(r"<figcaption>([^<]*)</figcaption>", dom))
+    dom, tips, captions = shown["p091"]
+    # 091.pdf: tables in 元 (一、一般公共服务支出 82,096,797.42), the 三公 table in 万元 (合计 867.50)
+    assert captions == ["支出按功能分类（类）（元）", "收入按来源（元）", "基本支出与项目支出（元）", "“三公”经费 预算数（万元）"]
+    assert tips[0] == "一、一般公共服务支出：82,096,797.42 元" and tips[-1] == "合计：867.50 万元"
+    assert ["三公经费", "867.50", "万元"] in table_rows(dom) and ["", "", "合计", "预算数", "867.50"] in table_rows(dom)
+    dom, tips, captions = shown["p057"]
+    assert "“三公”经费 决算数（万元）" in captions and tips[-1] == "合计：0.16 万元"
+    assert ["", "", "合计", "决算数", "0.16"] in table_rows(dom) and ["", "", "合计", "年初预算数", "0.00"] in table_rows(dom)
+    dom, tips, captions = shown["u053"]
+    assert captions == ["支出总计（各年）（元）", "“三公”经费合计（各年）（元）"]
+    assert tips[-1] == "2022部门预算：343,000.00 元"
+    assert any("343,000.00 元" in row for row in table_rows(dom))

@@ -24,7 +24,7 @@ def corpus():
 @click.option("--no-validate", is_flag=True, help="Do not validate the packages (the findings view stays empty for them).")
 def build_command(packages, out, parquet_dir, no_validate):
     """Load packages (folders of a package, or folders of packages) into one database: views packages,
-    tables, facts, findings and execution (site/docs/guide/corpus.md). An unchanged package is not
+    tables, facts, key_figures, findings and execution (site/docs/guide/corpus.md). An unchanged package is not
     reloaded. Exit code 1 when an input could not be loaded (the others are), 2 when nothing could run."""
     from .corpus import build
 

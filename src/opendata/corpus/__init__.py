@@ -5,7 +5,7 @@
     opendata.corpus.query(db_path, sql) -> QueryResult; format_result(result, fmt) -> text
 
 `db` builds the database and `views` defines its documented views (packages, tables, facts,
-findings, execution: site/docs/guide/corpus.md); `query` runs SQL on it and formats results.
+key_figures, findings, execution: site/docs/guide/corpus.md); `query` runs SQL on it and formats results.
 """
 from .db import BuildSummary, build, connect, package_digest
 from .query import QueryResult, format_result, query

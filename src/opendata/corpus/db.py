@@ -1,8 +1,9 @@
-"""The corpus as one DuckDB database: every package's metadata, tables, facts and validation
-findings, loaded incrementally, behind documented views (site/docs/guide/corpus.md).
+"""The corpus as one DuckDB database: every package's metadata, tables, facts, narrative key
+figures and validation findings, loaded incrementally, behind documented views
+(site/docs/guide/corpus.md).
 
-Storage tables (`corpus_*`) hold one row per package, table, fact and finding; the views
-(`packages`, `tables`, `facts`, `findings`, `execution`, see `views.py`) are the interface.
+Storage tables (`corpus_*`) hold one row per package, table, fact, key figure and finding; the views
+(`packages`, `tables`, `facts`, `key_figures`, `findings`, `execution`, see `views.py`) are the interface.
 A package is keyed by its name; its `digest` (SHA-256 of its descriptor and table files and of
 this loader's layout version) decides whether a build reloads it. A build writes into a copy of
 the database beside it and moves it into place at the end: a failed or interrupted build leaves
@@ -28,7 +29,7 @@ from ..package import Package, PackageError, find_packages
 from ..version import __version__
 from . import views
 
-LAYOUT = "1"            # the storage tables' layout; a change reloads every package
+LAYOUT = "2"            # the storage tables' layout; a change reloads every package
 MIN_SCALE = 2           # amounts are DECIMAL(38, 2) at least: 元 with fen
 BATCH = 100             # packages read before their rows are inserted in bulk
 
@@ -47,6 +48,12 @@ TABLE_COLUMNS = {
     "last_line": "INTEGER",
 }
 FACT_TYPES = {"fiscal_year": "INTEGER", "amount": "DECIMAL(38,{scale})"}
+KEY_FIGURE_COLUMNS = {
+    "package": "VARCHAR", "row_id": "VARCHAR", "figure": "VARCHAR", "item": "VARCHAR", "amount": "DECIMAL(38,{scale})",
+    "printed": "VARCHAR", "unit": "VARCHAR", "percent": "VARCHAR", "text": "VARCHAR", "page": "INTEGER",
+    "source_line": "INTEGER",
+}
+STORAGE = ("corpus_packages", "corpus_tables", "corpus_facts", "corpus_key_figures", "corpus_findings")
 FINDING_COLUMNS = {
     "package": "VARCHAR", "rule": "VARCHAR", "severity": "VARCHAR", "table": "VARCHAR", "row": "VARCHAR",
     "csv_row": "INTEGER", "line": "INTEGER", "page": "INTEGER", "label": "VARCHAR", "measure": "VARCHAR",
@@ -75,7 +82,7 @@ class BuildSummary:
 
 def connect(db_path: str | Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection to a corpus database made by `build` (read-only by default, so that
-    several readers can share the file). The views `packages`, `tables`, `facts`, `findings` and
+    several readers can share the file). The views `packages`, `tables`, `facts`, `key_figures`, `findings` and
     `execution` are defined in the file. Raises FileNotFoundError when there is no such file."""
     path = Path(db_path)
     if not path.is_file():
@@ -141,14 +148,16 @@ def _ensure_tables(con) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS corpus_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     layout = _one(con, "SELECT value FROM corpus_meta WHERE key = 'layout'")
     if layout and layout[0] != LAYOUT:
-        for name in ("corpus_packages", "corpus_tables", "corpus_facts", "corpus_findings"):
+        for name in STORAGE:
             con.execute(f"DROP TABLE IF EXISTS {name} CASCADE")
     con.execute("INSERT OR REPLACE INTO corpus_meta VALUES ('layout', ?)", [LAYOUT])
     if _one(con, "SELECT value FROM corpus_meta WHERE key = 'scale'") is None:
         con.execute("INSERT INTO corpus_meta VALUES ('scale', ?)", [str(MIN_SCALE)])
     fact_columns = {name: FACT_TYPES.get(name, "VARCHAR").format(scale=_scale(con)) for name in FACT_COLUMNS}
+    figure_columns = {name: kind.format(scale=_scale(con)) for name, kind in KEY_FIGURE_COLUMNS.items()}
     for name, columns in (("corpus_packages", PACKAGE_COLUMNS), ("corpus_tables", TABLE_COLUMNS),
-                          ("corpus_facts", fact_columns), ("corpus_findings", FINDING_COLUMNS)):
+                          ("corpus_facts", fact_columns), ("corpus_key_figures", figure_columns),
+                          ("corpus_findings", FINDING_COLUMNS)):
         body = ", ".join(f'"{column}" {kind}' for column, kind in columns.items())
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({body})")
 
@@ -220,7 +229,7 @@ def _delete(con, names: list[str]) -> None:
         return
     con.register("gone", pd.DataFrame({"package": names}, dtype=object))
     try:
-        for table in ("corpus_packages", "corpus_tables", "corpus_facts", "corpus_findings"):
+        for table in STORAGE:
             con.execute(f"DELETE FROM {table} WHERE package IN (SELECT package FROM gone)")
     finally:
         con.unregister("gone")
@@ -233,6 +242,7 @@ class _Batch:
         self.packages: list[dict] = []
         self.tables: list[dict] = []
         self.facts: dict[str, list] = {name: [] for name in FACT_COLUMNS}
+        self.key_figures: list[dict] = []
         self.findings: list[dict] = []
         self.scale = MIN_SCALE
 
@@ -278,6 +288,7 @@ class _Batch:
             for column in FACT_COLUMNS:
                 value = row[column]
                 self.facts[column].append(format_amount(value) if column == "amount" else value)
+        self.key_figures += key_figure_rows(name, disclosure.tables.get("key_figures"))
         for finding in report.findings if report else []:
             location = finding.location or {}
             self.findings.append({
@@ -298,13 +309,16 @@ class _Batch:
         con.execute("BEGIN")
         try:
             if self.scale > _scale(con):
-                con.execute(f"ALTER TABLE corpus_facts ALTER amount SET DATA TYPE DECIMAL(38,{self.scale})")
+                for table in ("corpus_facts", "corpus_key_figures"):
+                    con.execute(f"ALTER TABLE {table} ALTER amount SET DATA TYPE DECIMAL(38,{self.scale})")
                 con.execute("UPDATE corpus_meta SET value = ? WHERE key = 'scale'", [str(self.scale)])
             _delete(con, [p["package"] for p in self.packages])
             _insert(con, "corpus_packages", self.packages, PACKAGE_COLUMNS, now=True)
             _insert(con, "corpus_tables", self.tables, TABLE_COLUMNS)
             fact_types = {name: FACT_TYPES.get(name, "VARCHAR").format(scale=_scale(con)) for name in FACT_COLUMNS}
             _insert(con, "corpus_facts", self.facts, fact_types)
+            _insert(con, "corpus_key_figures", self.key_figures,
+                    {name: kind.format(scale=_scale(con)) for name, kind in KEY_FIGURE_COLUMNS.items()})
             _insert(con, "corpus_findings", self.findings, FINDING_COLUMNS)
             con.execute("COMMIT")
         except BaseException:
@@ -339,6 +353,29 @@ def _insert(con, table: str, data: dict[str, list] | list[dict], columns: dict[s
         con.execute(f"INSERT INTO {table} SELECT {', '.join(select)} FROM frame")
     finally:
         con.unregister("frame")
+
+
+def key_figure_rows(package: str, table) -> list[dict]:
+    """The rows of the key_figures view for a package's `key_figures` table (None: []): per row its
+    figure, label and amount (Decimal 元; None for a head count), `printed` and `unit` as the
+    sentence printed it (the first amount of the sentence, read as `validate.narrative.stated`
+    reads one, equal to the row's amount: 867.50 and 万元; a head count's number and its unit 人),
+    share, sentence, page and source line. printed/unit are None when the sentence holds no such amount."""
+    from ..validate.narrative import AMOUNT, stated
+    rows = []
+    for row in table.rows if table is not None else []:
+        values, printed, unit = row.values, None, None
+        amount = values.get("amount")
+        if amount is not None:
+            match = next((s for s in map(stated, AMOUNT.finditer(values.get("text") or "")) if s.value == amount), None)
+            printed, unit = (match.text, match.unit) if match else (None, None)
+        elif values.get("quantity"):
+            printed, unit = values.get("quantity"), values.get("quantity_unit")
+        rows.append({"package": package, "row_id": row.row_id, "figure": values.get("figure"), "item": values.get("item"),
+                     "amount": None if amount is None else format_amount(amount), "printed": printed, "unit": unit,
+                     "percent": values.get("percent"), "text": values.get("text"), "page": row.source_page,
+                     "source_line": row.source_line})
+    return rows
 
 
 def _int(value) -> int | None:

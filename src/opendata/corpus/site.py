@@ -3,11 +3,12 @@ corpus.duckdb --out DIR`), readable offline from the folder or any static web se
 
 Pages: `index.html` (every region and unit, a search over units: `search.json`, also as
 `search-index.js`, + `search.js`),
-`p/<package>.html` per disclosure (key figures, expenditure by function class, income by source,
+`p/<package>.html` per disclosure (key figures, the narrative's as printed, expenditure by function class, income by source,
 basic vs project, 三公 with 机关运行经费, validation findings, links to the package's facts as
 CSV and JSON and to its CKAN dataset), `u/<id>.html` per unit across years, `r/<id>.html` per
 region across units. Charts are drawn by the vendored Apache ECharts (site_assets/VENDORED.md)
-with its SVG renderer; amounts are printed in the unit and precision each table printed."""
+with its SVG renderer; amounts are printed in the unit and precision each table printed, and each chart
+is drawn in the unit its table printed (its caption and tooltips name it)."""
 from __future__ import annotations
 
 import json
@@ -22,8 +23,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..facts import FACT_COLUMNS, write_facts
 from ..money import format_amount
-from .site_data import (SHOWN_TABLES, Money, chart_number, disclosure_view, headline, money_text, slug,
-                        stage_title, unit_key)
+from .site_data import (SHOWN_TABLES, Money, chart_number, disclosure_view, headline, kind_title,
+                        money_text, slug, unit_key, unit_title)
 
 ASSETS = Path(__file__).parent / "site_assets"
 STATIC = ("echarts.min.js", "charts.js", "search.js", "site.css", "LICENSE-echarts.txt", "NOTICE-echarts.txt",
@@ -48,13 +49,15 @@ def _rows(con, sql: str, params=()) -> list[dict]:
 
 def load_catalog(con) -> dict:
     """The rows the site needs from an open corpus database connection (`opendata.corpus.connect`):
-    {"packages": [...], "tables": [...], "facts": [...] (of SHOWN_TABLES only), "findings": [...]},
-    each a list of dicts keyed by the views' column names; amounts stay Decimal."""
+    {"packages": [...], "tables": [...], "facts": [...] (of SHOWN_TABLES only), "key_figures": [...]
+    (in printed order), "findings": [...]}, each a list of dicts keyed by the views' column names;
+    amounts stay Decimal."""
     marks = ", ".join("?" for _ in SHOWN_TABLES)
     return {
         "packages": _rows(con, "SELECT * FROM packages ORDER BY region, unit_name, year, stage, package"),
         "tables": _rows(con, "SELECT * FROM tables"),
         "facts": _rows(con, f'SELECT * FROM facts WHERE "table" IN ({marks})', SHOWN_TABLES),
+        "key_figures": _rows(con, "SELECT * FROM key_figures ORDER BY package, page NULLS LAST, source_line NULLS LAST"),
         "findings": _rows(con, "SELECT * FROM findings"),
     }
 
@@ -74,17 +77,22 @@ def region_label(package: dict) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(ASSETS / "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["stage"] = stage_title
+    env.filters["kind"] = kind_title
+    env.filters["unit_title"] = unit_title
     return env
 
 
-def _chart(bars: list[dict], unit_label: str = "万元") -> dict | None:
-    """The data of one bar chart (labels, values in 万元, printed texts), None when nothing to draw."""
-    bars = [b for b in bars if b.get("value") is not None]
+def _chart(bars: list[dict], unit: str | None = None) -> dict | None:
+    """The data of one bar chart, None when nothing to draw: labels, values (floats) in `unit`
+    (default: the printed unit the bars share, else 万元), `unit`, and the tooltips' texts: each
+    amount as printed with its unit ("1,471.70 万元"). Bars: label, amount (元), text, unit."""
+    bars = [b for b in bars if b.get("amount") is not None]
     if not bars:
         return None
-    return {"labels": [b["label"] for b in bars], "values": [b["value"] for b in bars],
-            "texts": [b["text"] for b in bars], "unit": unit_label}
+    units = {b.get("unit") or "元" for b in bars}
+    unit = unit or (units.pop() if len(units) == 1 else "万元")
+    return {"labels": [b["label"] for b in bars], "values": [chart_number(b["amount"], unit) for b in bars],
+            "texts": [f"{b['text']} {b.get('unit') or '元'}" for b in bars], "unit": unit}
 
 
 def render_site(catalog: dict, out: Path, *, ckan_url: str | None = None, facts_by_package=None) -> SiteSummary:
@@ -100,9 +108,11 @@ def render_site(catalog: dict, out: Path, *, ckan_url: str | None = None, facts_
     for name in STATIC:
         shutil.copyfile(ASSETS / name, out / name)
     env = _environment()
-    facts, findings, tables = defaultdict(list), defaultdict(list), defaultdict(list)
+    facts, findings, tables, stated = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
     for fact in catalog["facts"]:
         facts[fact["package"]].append(fact)
+    for figure in catalog.get("key_figures", []):
+        stated[figure["package"]].append(figure)
     for finding in catalog["findings"]:
         findings[finding["package"]].append(finding)
     for table in catalog["tables"]:
@@ -113,8 +123,8 @@ def render_site(catalog: dict, out: Path, *, ckan_url: str | None = None, facts_
     for package in catalog["packages"]:
         name = package["package"]
         money = money_units(package, tables[name])
-        view = disclosure_view(package, facts[name], findings[name], money)
-        head = headline(facts[name])
+        view = disclosure_view(package, facts[name], findings[name], money, stated[name])
+        head = headline(package, facts[name])
         entry = {"package": package, "href": f"p/{name}.html", "unit_href": f"u/{slug(unit_key(package))}.html",
                  "region_href": f"r/{slug(region_label(package))}.html", "region": region_label(package),
                  "expenditure": head["expenditure"], "three_public": head["three_public"],
@@ -124,7 +134,8 @@ def render_site(catalog: dict, out: Path, *, ckan_url: str | None = None, facts_
                  "three_public_unit": money.unit("three_public_expenses")}
         units[unit_key(package)].append(entry)
         regions[region_label(package)].append(entry)
-        charts = {key: _chart(view[key]) for key in ("by_function", "by_source", "basic_project", "three_public")}
+        charts = {key: _chart(view[key], view["units"][key]) for key in ("by_function", "by_source", "basic_project",
+                                                                          "three_public")}
         ckan = f"{ckan_url.rstrip('/')}/dataset/{name}" if ckan_url else None
         (out / "p" / f"{name}.html").write_text(package_page.render(
             root="../", p=package, v=view, charts=charts, entry=entry, ckan=ckan,
@@ -140,7 +151,7 @@ def render_site(catalog: dict, out: Path, *, ckan_url: str | None = None, facts_
     pages += _group_pages(env, out, units, regions)
     search = [{"t": e["package"].get("title") or e["package"]["package"], "n": e["package"].get("unit_name") or "",
                "r": e["region"], "y": e["package"].get("year"),
-               "s": stage_title(e["package"].get("stage")), "h": e["href"]} for group in units.values() for e in group]
+               "s": kind_title(e["package"]), "h": e["href"]} for group in units.values() for e in group]
     index_text = json.dumps(search, ensure_ascii=False, default=str)
     (out / "search.json").write_text(index_text, encoding="utf-8")
     # the same index as a script, so that the search works on index.html opened from disk (file://)
@@ -169,7 +180,7 @@ def _downloads(folder: Path, name: str, rows: list[dict]) -> None:
 
 
 def _unit_list(units: dict) -> list[dict]:
-    return sorted(({"name": g[-1]["package"].get("unit_name") or g[-1]["package"]["package"],
+    return sorted(({"name": unit_title(g[-1]["package"]),
                     "region": g[-1]["region"], "href": g[-1]["unit_href"], "count": len(g)}
                    for g in units.values()), key=lambda u: (u["region"], u["name"]))
 
@@ -185,10 +196,10 @@ def _group_pages(env: Environment, out: Path, units: dict, regions: dict) -> int
     unit_page, region_page = env.get_template("unit.html"), env.get_template("region.html")
     for key, group in units.items():
         group = sorted(group, key=lambda e: (e["package"].get("year") or 0, e["package"].get("stage") or ""))
-        bars = [{"label": f"{e['package'].get('year') or ''}{stage_title(e['package'].get('stage'))}",
-                 "value": chart_number(e["expenditure"]), "text": e["expenditure_text"]} for e in group]
-        three = [{"label": b["label"], "value": chart_number(e["three_public"]), "text": e["three_public_text"]}
-                 for b, e in zip(bars, group)]
+        bars = [{"label": f"{e['package'].get('year') or ''}{kind_title(e['package'])}", "amount": e["expenditure"],
+                 "text": e["expenditure_text"], "unit": e["expenditure_unit"]} for e in group]
+        three = [{"label": b["label"], "amount": e["three_public"], "text": e["three_public_text"],
+                  "unit": e["three_public_unit"]} for b, e in zip(bars, group)]
         (out / group[0]["unit_href"]).write_text(unit_page.render(
             root="../", unit=group[-1]["package"], rows=group, region_href=group[0]["region_href"],
             spent_chart=_chart(bars), three_chart=_chart(three)), encoding="utf-8")
@@ -200,8 +211,8 @@ def _group_pages(env: Environment, out: Path, units: dict, regions: dict) -> int
                     (latest[key]["package"].get("year") or 0, latest[key]["package"].get("stage") or ""):
                 latest[key] = e
         rows = sorted(latest.values(), key=lambda e: -(e["expenditure"] or 0))
-        bars = [{"label": e["package"].get("unit_name") or e["package"]["package"],
-                 "value": chart_number(e["expenditure"]), "text": e["expenditure_text"]} for e in rows[:30]]
+        bars = [{"label": unit_title(e["package"]), "amount": e["expenditure"], "text": e["expenditure_text"],
+                 "unit": e["expenditure_unit"]} for e in rows[:30]]
         (out / group[0]["region_href"]).write_text(region_page.render(
             root="../", region=region or "（未注明地区）", rows=rows, spent_chart=_chart(bars)), encoding="utf-8")
     return len(units) + len(regions)

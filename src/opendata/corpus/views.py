@@ -19,6 +19,8 @@ VIEWS: dict[str, list[str]] = {
     "tables": ["package", "table", "table_id", "title", "printed_title", "unit", "decimals", "rows", "page",
                "first_line", "last_line"],
     "facts": list(FACT_COLUMNS),
+    "key_figures": ["package", "row_id", "figure", "item", "amount", "printed", "unit", "percent", "text", "page",
+                    "source_line"],
     "findings": ["package", "rule", "severity", "table", "row", "page", "message", "csv_row", "line", "label",
                  "measure", "expected", "found", "difference"],
     "execution": ["year", "region", "unit_code", "unit_name", "budget_package", "final_package", "kind", "code", "item",
@@ -116,6 +118,7 @@ def create(con, scale: int) -> None:
         region_name, {_quoted(packages[6:])} FROM corpus_packages""")
     con.execute(f"CREATE OR REPLACE VIEW tables AS SELECT {_quoted(VIEWS['tables'])} FROM corpus_tables")
     con.execute(f"CREATE OR REPLACE VIEW facts AS SELECT {_quoted(VIEWS['facts'])} FROM corpus_facts")
+    con.execute(f"CREATE OR REPLACE VIEW key_figures AS SELECT {_quoted(VIEWS['key_figures'])} FROM corpus_key_figures")
     con.execute(f"CREATE OR REPLACE VIEW findings AS SELECT {_quoted(VIEWS['findings'])} FROM corpus_findings")
     con.execute(f"CREATE OR REPLACE VIEW execution AS {execution_sql()}")
 

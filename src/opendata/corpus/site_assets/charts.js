@@ -1,5 +1,5 @@
 /* Draws every <div class="chart" data-chart='{"labels":[],"values":[],"texts":[],"unit":""}'> as a bar
-   chart with the vendored ECharts (SVG renderer); values are in 万元, texts as printed. Each chart gets
+   chart with the vendored ECharts (SVG renderer); values are in the unit `unit` names (the table's printed unit), texts as printed with their unit. Each chart gets
    data-marks = the number of bars drawn; an uncaught error is written to <body data-error>. */
 (function () {
   "use strict";
