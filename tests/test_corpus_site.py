@@ -306,3 +306,17 @@ def test_what_chromium_shows(site, tmp_path):
     assert captions == ["支出总计（各年）（元）", "“三公”经费合计（各年）（元）"]
     assert tips[-1] == "2022部门预算：343,000.00 元"
     assert any("343,000.00 元" in row for row in table_rows(dom))
+
+
+def test_income_by_source_is_one_level():
+    """Seed 110101 (北京市东城区 2021 预算) prints 一、财政拨款 59,320,916.36 with 其中：一般公共预算拨款 59,320,916.36 under
+    it: the chart of income by source shows the part, not parent and part side by side."""
+    from opendata.corpus.site_data import income_sources
+    from opendata.facts import facts
+
+    summary = [f for f in facts(REPO / "datapackages" / "110101-01075003-2021-budget")
+               if f["table"] == "income_expenditure_summary" and f["measure"] == "total"]
+    lines = [f["line"] for f in income_sources(summary)]
+    assert "general_budget_appropriation_income" in lines
+    assert "fiscal_appropriation_income" not in lines and "current_year_income" not in lines
+    assert len(lines) == len(set(lines))

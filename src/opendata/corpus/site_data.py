@@ -123,6 +123,25 @@ class Money:
                 "value": chart_number(amount, unit)}
 
 
+# 财政拨款 as one line is the parent of the three budgets' appropriations when those are printed too (一、财政拨款 /
+# 其中：一般公共预算拨款 …); lines that are not sources of the year's income are not bars
+APPROPRIATION_PARTS = ("general_budget_appropriation_income", "government_fund_appropriation_income",
+                       "state_capital_appropriation_income")
+NOT_SOURCES = ("current_year_income", "carryover", "use_of_reserve", "total_income")
+
+
+def income_sources(summary: list[dict]) -> list[dict]:
+    """The income-side item facts of 部门收支总表 that are sources of the year's income, one level deep: rows with a
+    canonical income line (codelists/lines.csv), 财政拨款 left out where its parts (一般公共预算 / 政府性基金 / 国有资本经营
+    预算拨款) are printed below it, rows with no line (a level the converter could not name) left out."""
+    rows = [f for f in summary if f["side"] == "income" and f["row_type"] == "item" and f["line"]
+            and f["line"] not in NOT_SOURCES]
+    lines = {f["line"] for f in rows}
+    if lines & set(APPROPRIATION_PARTS):
+        rows = [f for f in rows if f["line"] != "fiscal_appropriation_income"]
+    return rows
+
+
 def _first(facts, **match) -> dict | None:
     for fact in facts:
         if all(fact.get(k) == v for k, v in match.items()):
@@ -182,7 +201,7 @@ def disclosure_view(package: dict, facts: list[dict], findings: list[dict], mone
     printed label and amount once), `stated` (key figures stated in the narrative, 主要数据: one per
     figure, the first printed, in the unit and digits the text printed them), `by_function`
     (expenditure by function class: the function lines of the expenditure side of 部门收支总表),
-    `by_source` (income items of its income side), `basic_project` (基本支出 / 项目支出 of the total
+    `by_source` (the income sources of its income side, one level: `income_sources`), `basic_project` (基本支出 / 项目支出 of the total
     row of 部门支出总表), `three_public` (the 三公 table's own lines: `own_three_public`, measure
     total) with `three_public_rows` (every printed 三公 amount, its 口径 named by `measure_label`),
     `operating` (机关运行经费 from its table or the narrative), `findings`, and `units` (the
@@ -207,8 +226,7 @@ def disclosure_view(package: dict, facts: list[dict], findings: list[dict], mone
     by_function = _bars(money, "income_expenditure_summary",
                         [f for f in summary if f["side"] == "expenditure" and f["row_type"] == "item"
                          and (f["line"] or "").startswith("function_")])
-    by_source = _bars(money, "income_expenditure_summary",
-                      [f for f in summary if f["side"] == "income" and f["row_type"] == "item"])
+    by_source = _bars(money, "income_expenditure_summary", income_sources(summary))
     basic_project = []
     for measure in ("basic", "project"):
         fact = _first(by_table["expenditure_summary"], row_type="total", measure=measure)
