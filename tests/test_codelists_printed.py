@@ -12,8 +12,10 @@ a code the list does not have for that year and on a name it cannot explain:
 - cut — a piece of the official name (a wrapped cell);
 - label — a project's or unit's name beside the code, where the same document prints the code's
   own name elsewhere;
-- code only, unconfirmed (a `confirmed=false` row: unknown either way), local (7-digit economic
-  sub-codes), out of range (years before 2018, outside the lists) — reported;
+- code only, unconfirmed (a `confirmed=false` row: unknown either way, but its name must still
+  explain what is printed — else "unconfirmed mismatch", a failure), local (7-digit economic
+  sub-codes), out of range (years before 2018, outside the lists), malformed (a 款 or 项 numbered
+  00, which the validator reports as code.unknown) — reported;
 - known — a name that is none of these, listed below with the reason read off the document.
 """
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from opendata.standard import load_standard
+from opendata.validate import codebook
 from opendata.validate.rules import name_key, names_agree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +45,7 @@ KNOWN = {
     ("054.pdf", "201", "中共西安市委宣传部"): "a unit's name in the unit column beside the 类 code",
     ("054.pdf", "201", "中共西安"): "the unit's name, wrapped",
     ("054.pdf", "201", "市委宣传"): "the unit's name, wrapped",
+    ("054.pdf", "2070607", "中共西安市委宣"): "政府采购 table: the unit's name, wrapped, beside the function code (207 06 07)",
     ("050.pdf", "2040802", "办公设备购置"): "政府采购 table: the purchase's name beside its function code (204 08 02)",
     ("050.pdf", "2040802", "民警健康体检"): "政府采购 table: the purchase's name beside its function code",
     ("050.pdf", "2040802", "食堂包厨"): "政府采购 table: the purchase's name beside its function code",
@@ -79,7 +83,7 @@ def classify(printed: list[dict[str, str]]) -> tuple[Counter, list[str]]:
     for item in printed:
         kind = kind_of(item, lists[item["list"]], agreed)
         kinds[kind] += 1
-        if kind in ("unknown", "not in year", "mismatch"):
+        if kind in ("unknown", "not in year", "mismatch", "unconfirmed mismatch"):
             failures.append(f"{kind}: {item['document']} ({item['year']}) line {item['line']}: "
                             f"{item['code']} {item['printed_name']!r}")
     return kinds, failures
@@ -93,18 +97,29 @@ def kind_of(item: dict[str, str], rows: dict[str, list[dict[str, str]]], agreed:
     if item["list"] != "function_classification" and len(code) == 7:
         return "local"
     current = [row for row in rows.get(code, ()) if in_year(row, year)]
+    if not current and codebook.zero_level(load_standard().codelists[item["list"]], code):
+        return "malformed"  # a 款 or 项 numbered 00 (057.pdf's 2121100): code.unknown from the validator
     if not current:
         return "not in year" if code in rows else "unknown"
     row = current[0]
     if row.get("confirmed") == "false":
-        return "unconfirmed"
+        # unknown either way for the validator, but a printed name it cannot explain shows the
+        # row's name is wrong (the 21303 项 were once shifted by two codes)
+        return "unconfirmed" if name_kind(name, row, rows[code], document, code, agreed) != "mismatch" \
+            else "unconfirmed mismatch"
+    return name_kind(name, row, rows[code], document, code, agreed)
+
+
+def name_kind(name: str, row: dict[str, str], others: list[dict[str, str]], document: str, code: str,
+              agreed: set) -> str:
+    """How a printed name relates to the row of its code and year (see the module docstring)."""
     if not name:
         return "code only"
     if names_agree(name, row["name"]):
         return "match"
     if name_key(name) in {name_key(v) for v in (row.get("variants") or "").split("|") if v}:
         return "variant"
-    if any(names_agree(name, other["name"]) for other in rows[code] if other is not row):
+    if any(names_agree(name, other["name"]) for other in others if other is not row):
         return "outdated"
     if is_piece(name, row["name"]):
         return "cut"
@@ -146,7 +161,7 @@ def test_a_name_of_another_year_is_outdated_not_a_mismatch():
     assert kind_of(item, rows, set()) == "match"
 
 
-@pytest.mark.parametrize("name", ["001.pdf", "002_08156c0f8873661b.txt", "001_55e2fc65d40c4b28.txt",
+@pytest.mark.parametrize("name", ["001.pdf", "062.pdf", "002_08156c0f8873661b.txt", "001_55e2fc65d40c4b28.txt",
                                   "shanghai_putuo_2026_dept_budget_template.xlsx"])
 def test_the_extract_is_reproducible(name):
     from tools.classification_sources import extract, inputs
@@ -162,7 +177,8 @@ def test_the_extract_is_reproducible(name):
 @pytest.mark.parametrize("list_id", ["function_classification", "economic_classification_department",
                                      "economic_classification_government"])
 def test_classification_rows_are_consistent(list_id):
-    """`confirmed` is true or false, a confirmed row names its source, and every code's parent
+    """`confirmed` is true or false, a confirmed row names its source and cites no national edition
+    older than its first year, an unconfirmed row no printed document, and every code's parent
     exists in every year the code does."""
     rows = load_standard().codelists[list_id].rows
     by_code = rows_of(list_id)
@@ -171,9 +187,41 @@ def test_classification_rows_are_consistent(list_id):
         assert row["source"], f"{row['code']} {row['from_year']}: no source"
         if row["confirmed"] == "true":
             assert "uncertain" not in row["source"].split(";"), f"{row['code']} {row['from_year']}: confirmed but uncertain"
+            # a confirmed row citing an edition older than itself would leave the edition's years unchecked
+            editions = [int(s[len("national:"):]) for s in row["source"].split(";") if s.startswith("national:")]
+            assert all(year >= int(row["from_year"]) for year in editions), \
+                f"{row['code']} {row['from_year']}: confirmed from {row['from_year']} but cites {row['source']}"
+        else:  # a document printing the code with this name in the row's years confirms it from that year
+            assert not any(s.startswith("printed:") for s in row["source"].split(";")), \
+                f"{row['code']} {row['from_year']}: unconfirmed but printed ({row['source']})"
         if not row["parent"]:
             continue
         assert row["code"].startswith(row["parent"]), f"{row['code']}: parent {row['parent']}"
         for year in range(int(row["from_year"]), min(int(row["to_year"] or LAST_YEAR), LAST_YEAR) + 1):
             assert any(in_year(parent, year) for parent in by_code.get(row["parent"], ())), \
                 f"{list_id}: {row['code']} has no parent {row['parent']} in {year}"
+
+
+def test_an_unconfirmed_row_must_still_explain_the_printed_name():
+    """062.pdf (2026) prints 213 03 08 水利前期工作 one level per line; the list once held 2130308
+    as 水土保持 (unconfirmed, so never judged): such a row now fails the extract check."""
+    printed = {(item["document"], item["code"], item["printed_name"]) for item in printed_pairs()}
+    assert ("062.pdf", "2130308", "水利前期工作") in printed
+    rows = rows_of("function_classification")
+    item = {"document": "x", "year": "2024", "list": "function_classification", "code": "2130308",
+            "printed_name": "水利前期工作", "line": "1"}
+    assert kind_of(item, rows, set()) == "unconfirmed"
+    item["printed_name"] = "水土保持"
+    assert kind_of(item, rows, set()) == "unconfirmed mismatch"
+
+
+@pytest.mark.parametrize("list_id", ["function_classification", "economic_classification_department",
+                                     "economic_classification_government"])
+def test_printed_sources_fall_in_the_rows_years(list_id):
+    """A `printed:<document>` source names a document whose year (in the extract) is in the row's range."""
+    years = {item["document"]: int(item["year"]) for item in printed_pairs() if item["year"]}
+    wrong = [f"{row['code']} {row['from_year']}-{row['to_year']}: {source} ({years[source[8:]]})"
+             for row in load_standard().codelists[list_id].rows
+             for source in row["source"].split(";")
+             if source.startswith("printed:") and source[8:] in years and not in_year(row, years[source[8:]])]
+    assert not wrong, "\n".join(wrong)

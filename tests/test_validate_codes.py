@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from opendata.convert import convert_file
 from opendata.package import write_package
 from opendata.standard import CodeList, load_standard
@@ -18,6 +20,7 @@ from tests.documents import text_document
 
 STANDARD = load_standard()
 DEPARTMENT = STANDARD.codelists["economic_classification_department"]
+FUNCTION = STANDARD.codelists["function_classification"]
 GOVERNMENT = STANDARD.codelists["economic_classification_government"]
 
 
@@ -131,7 +134,11 @@ def test_former_name_is_a_warning_and_two_names_are_inconsistent(tmp_path):
     assert [(f.found, f.expected, f.severity) for f in outdated] == [("医疗卫生与计划生育支出", "卫生健康支出", "warning")]
     inconsistent = {f.found for f in found if f.rule == "code.name-inconsistent"}
     assert inconsistent and inconsistent <= {"教育支出", "社会保障和就业支出", "卫生健康支出", "医疗卫生与计划生育支出"}
-    assert any(f.rule == "code.name-mismatch" and f.found == "教育支出" and f.severity == "info" for f in found)
+    # 教育支出 is the official name of the 类 205, not a wording of 208's name
+    other = [f for f in found if f.rule == "code.name-of-other-code"]
+    assert [(f.found, f.expected, f.severity) for f in other] == [("教育支出", "社会保障和就业支出", "warning")]
+    assert "205" in other[0].message
+    assert not any(f.rule == "code.name-mismatch" and f.found == "教育支出" for f in found)
 
 
 def test_a_year_before_the_list_is_not_judged():
@@ -141,6 +148,44 @@ def test_a_year_before_the_list_is_not_judged():
     assert codebook.status(DEPARTMENT, "30311", 2017) == codebook.UNJUDGED
     assert codebook.status(DEPARTMENT, "30101", 2017) == codebook.UNJUDGED
     assert codebook.status(DEPARTMENT, "30101", 2018) == codebook.OK
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def corpus_findings(tmp_path: Path, name: str) -> list:
+    """The code.* findings of a corpus document converted and validated."""
+    if not (CORPUS / name).exists():
+        pytest.skip(f"{name} not under {CORPUS}")
+    path = write_package(convert_file(CORPUS / name).disclosure, tmp_path / "package")
+    return [f for f in validate_package(path).findings if f.rule.startswith("code.")]
+
+
+def test_a_sibling_codes_name_is_a_warning_naming_that_code(tmp_path):
+    """064.pdf p11 (长春市信访局 2026): 30208 取暖费 23.37, then 30208 物业管理费 36.18 —
+    物业管理费 is 30209's official name: the wrong code, a warning, not a wording (info)."""
+    found = corpus_findings(tmp_path, "064.pdf")
+    other = [f for f in found if f.rule == "code.name-of-other-code"]
+    assert [(f.found, f.expected, f.severity) for f in other] == [("物业管理费", "取暖费", "warning")]
+    assert "30209" in other[0].message and "30208" in other[0].message
+    mismatch = {f.found for f in found if f.rule == "code.name-mismatch"}
+    assert mismatch == {"维护（护）费"}  # a misprint of 维修（护）费, no other code's name
+
+
+def test_a_level_numbered_00_is_unknown(tmp_path):
+    """057.pdf p22 (佛山市轨道交通局 2019 决算) prints 2121100 农业土地开发资金安排的支出: the 款
+    21211 has no 项, and no edition numbers a 项 00."""
+    assert codebook.zero_level(FUNCTION, "2121100") == "21211"
+    assert codebook.zero_level(FUNCTION, "2121101") is None and codebook.zero_level(FUNCTION, "201") is None
+    unknown = [f for f in corpus_findings(tmp_path, "057.pdf") if f.rule == "code.unknown"]
+    assert [(f.found, f.expected) for f in unknown] == [("2121100", "21211 农业土地开发资金安排的支出")]
+
+
+def test_a_year_before_the_lists_gets_one_not_checked_finding(tmp_path):
+    """086.pdf (江苏省人民检察院 2017 预算) prints 2017 codes (30311 住房公积金): not judged, and said so once."""
+    found = corpus_findings(tmp_path, "086.pdf")
+    assert [(f.rule, f.severity, f.found) for f in found] == [("code.not-checked", "info", "2017")]
+    assert "function_classification" in found[0].message
 
 
 def test_unconfirmed_row_raises_nothing():

@@ -1,6 +1,7 @@
 """Files generated from the standard in schema/: the table schemas (schema/tables/*.json),
-the CKAN scheming schema (schema/ckan/dataset.json), the reference pages of the docs site,
-its downloadable copies of the schema files and site/mkdocs.yml.
+the CKAN scheming schema (schema/ckan/dataset.json), the reference pages of the docs site
+(a classification also gets one page per budget year), its downloadable copies of the schema
+files and of the printed-codes extract the classifications rest on, and site/mkdocs.yml.
 
 `generated_files()` says what every generated file must contain; `write_generated()` writes
 them (`python tools/manage.py build-standard`); tests/test_docs.py fails when a committed
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from opendata.ckan import scheming_schema_text
 
+from .codelist_years import DOCUMENTS, PRINTED, year_page, years
 from .common import DOCS, GENERATED_NOTE, REPO, json_text, repository_standard
 from .reference import codelist_page, overview_page, rules_page, table_page
 from .site_config import EXTRA_CSS, mkdocs_config
@@ -30,9 +32,16 @@ def generated_files() -> dict[Path, str]:
             files[DOCS / "reference" / "tables" / f"{table_id}.md"] = table_page(table_id)
         for list_id, codelist in standard.codelists.items():
             files[DOCS / "reference" / "codelists" / f"{list_id}.md"] = codelist_page(list_id)
+            if codelist.year_versioned and codelist.code_lengths:  # the classifications: one page per year
+                for year in years():
+                    files[DOCS / "reference" / "codelists" / list_id / f"{year}.md"] = year_page(
+                        codelist.title_zh, list_id, codelist.rows, year, GENERATED_NOTE)
             source = standard.root / "codelists" / codelist.file
             if source.exists():
                 files[DOCS / "schema" / "codelists" / codelist.file] = source.read_text(encoding="utf-8")
+        for extract in (PRINTED, DOCUMENTS):  # what the classifications' printed: sources rest on
+            if extract.exists():
+                files[DOCS / "schema" / "codelists" / extract.name] = extract.read_text(encoding="utf-8")
         for name in ("datapackage.schema.json", "rules.csv", "standard.json"):
             files[DOCS / "schema" / name] = (standard.root / name).read_text(encoding="utf-8")
         files[DOCS / "reference" / "index.md"] = overview_page()

@@ -7,7 +7,9 @@ the converter's tables.
 
 Without FILES it reads ../shared/corpus/*.pdf, ../shared/seeds/*.txt and ../shared/references
 (PDF and xlsx). The extract is what `tests/test_codelists_printed.py` checks the code lists
-against, and what the `printed:<file>` provenance of the code-list rows comes from.
+against, and what the `printed:<file>` provenance of the code-list rows comes from; beside it,
+tests/corpus/printed_documents.csv says who published each document, where and when (the
+code-list pages show sources by it).
 
 Forms of printing recognised (each seen in the inputs):
 - code and name in one cell or column pair: `2010101 行政运行`, `2050803-培训支出`, `30101基本工资`;
@@ -42,6 +44,9 @@ from opendata.convert.metadata import year_and_stage  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEFAULT_OUT = ROOT / "tests" / "corpus" / "printed_codes.csv"
+DOCUMENTS_OUT = ROOT / "tests" / "corpus" / "printed_documents.csv"
+DOCUMENT_COLUMNS = ("document", "kind", "publisher", "region", "year", "stage", "origin")
+STAGES = {"budget": "预算 budget", "final_accounts": "决算 final accounts"}
 LISTS = {"2": "function_classification", "3": "economic_classification_department",
          "5": "economic_classification_government"}
 COLUMNS = ("document", "year", "list", "code", "printed_name", "line")
@@ -53,6 +58,12 @@ SPLIT = re.compile(r"^[\t ]*(?P<lei>[235]\d{2})[\t ]+(?P<kuan>\d{1,2})(?:[\t ]+(
 ALONE = re.compile(r"^\t[\t ]*(?P<code>[235]\d{2}(?:\d{2}){1,2})[\t ]*$")
 # Layout text: a code, then only amounts (its name wrapped onto the lines above and below it).
 AMOUNTS_ONLY = re.compile(r"^[\t ]*(?P<code>[235]\d{2}(?:\d{2}){1,2})(?:[\t ]+-?[\d,]*\d\.\d+)+[\t ]*$")
+# Layout text, one level per line (类 `213  农林水支出`, then 款 `  03  水利`, then 项 `     08  水利前期工作`,
+# each followed by amounts): the 款 and 项 are told apart by how far their two digits are indented.
+OUTLINE_CLASS = re.compile(r"^[\t ]*(?P<code>[235]\d{2})[\t ]+(?P<name>" + NAME + r")[\t ]+-?[\d,]*\d\.\d+")
+OUTLINE_PART = re.compile(r"^(?P<indent>[\t ]+)(?P<digits>\d{2})[\t ]+(?P<name>" + NAME + r")[\t ]+-?[\d,]*\d\.\d+")
+# A line that ends an outline: a total, a table's heading or a page number.
+OUTLINE_END = re.compile(r"合计|总计|单位：|科目|公开表|^[\t ]*[—\-－][\t ]*\d+[\t ]*[—\-－][\t ]*$")
 NAME_CELL = re.compile(r"^[\t ]*(?P<name>" + NAME + r")[\t ]*$")
 # Words that follow a number in prose (共 208 人, 301 万元): not a name.
 NOT_NAMES = ("人", "万元", "元", "个", "家", "项", "辆", "平方米", "年", "月", "日", "名", "次", "台", "套", "户",
@@ -116,6 +127,7 @@ def printed_codes(lines: list[str], known: set[str]) -> list[tuple[str, str, int
                 return
         found.append((code, name, number))
 
+    found.extend(outline_codes(lines, known))
     for number, text in enumerate(lines, 1):
         split = SPLIT.match(text)
         if split and (split.group("xiang") or split.group("unit") or split.group("name")):
@@ -135,6 +147,33 @@ def printed_codes(lines: list[str], known: set[str]) -> list[tuple[str, str, int
             continue
         for match in JOINED.finditer(text):
             take(match.group("code"), match.group("name"), number, len(match.group("code")) == 3)
+    return found
+
+
+def outline_codes(lines: list[str], known: set[str]) -> list[tuple[str, str, int]]:
+    """(code, printed name, line number) of the 款 and 项 printed one level per line under a 类 line
+    (OUTLINE_CLASS): a two-digit line indented no deeper than the first one after the 类 is a 款,
+    a deeper one a 项 of the 款 above it. A total, a heading or a page number ends the outline."""
+    found: list[tuple[str, str, int]] = []
+    lei = kuan = ""
+    kuan_column = -1
+    for number, text in enumerate(lines, 1):
+        heading = OUTLINE_CLASS.match(text)
+        if heading and heading.group("code") in known:
+            lei, kuan, kuan_column = heading.group("code"), "", -1
+            continue
+        part = OUTLINE_PART.match(text)
+        if lei and part:
+            column = len(part.group("indent").expandtabs())
+            name = clean(part.group("name"))
+            if kuan_column < 0 or column <= kuan_column + 1:
+                kuan, kuan_column = lei + part.group("digits"), column
+                found.append((kuan, name, number))
+            elif kuan:
+                found.append((kuan + part.group("digits"), name, number))
+            continue
+        if OUTLINE_END.search(text) or (text.strip() and not text[:1].isspace()):
+            lei, kuan, kuan_column = "", "", -1
     return found
 
 
@@ -202,6 +241,46 @@ def update_sources(printed: list[dict[str, str]]) -> int:
     return added
 
 
+def documents(printed: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Who published each document of the extract, where and when (DOCUMENT_COLUMNS), so that a
+    `printed:<document>` source can be shown as its unit, region and year: for a corpus file from
+    its expectation (tests/corpus/NNN.json: unit, division_name, year, stage) and
+    shared/corpus/SOURCES.tsv (the repository and path it was collected from); for a seed or a
+    reference document from the table of its folder's README.md (file | publisher … | year, stage …)."""
+    origins = {}
+    sources_tsv = SHARED / "corpus" / "SOURCES.tsv"
+    if sources_tsv.exists():
+        with sources_tsv.open(encoding="utf-8", newline="") as handle:
+            for item in csv.DictReader(handle, delimiter="\t"):
+                origins[item["file"]] = f"{item['repository']}: {item['path']}"
+    readme_rows = {}
+    for folder in ("seeds", "references"):
+        readme = SHARED / folder / "README.md"
+        for line in readme.read_text(encoding="utf-8").splitlines() if readme.exists() else ():
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if len(cells) >= 2 and "." in cells[0] and not cells[0].startswith("-"):
+                readme_rows[Path(cells[0]).name] = (folder[:-1], cells)
+    out = []
+    for name in sorted({item["document"] for item in printed}):
+        year = next((item["year"] for item in printed if item["document"] == name), "")
+        expectation = ROOT / "tests" / "corpus" / (Path(name).stem + ".json")
+        if name in origins and expectation.exists():
+            data = json.loads(expectation.read_text(encoding="utf-8"))
+            out.append({"document": name, "kind": "corpus", "publisher": data.get("unit") or "",
+                        "region": data.get("division_name") or "", "year": year,
+                        "stage": STAGES.get(data.get("stage") or "", ""), "origin": origins[name]})
+        elif name in readme_rows:
+            kind, cells = readme_rows[name]
+            what = re.split(r"[,;:(（]", cells[1])[0].strip()
+            stage_text = " ".join(cells[1:3])
+            stage = STAGES["final_accounts"] if ("决算" in stage_text or "final" in stage_text) else STAGES["budget"]
+            out.append({"document": name, "kind": kind, "publisher": what, "region": "", "year": year,
+                        "stage": stage, "origin": f"shared/{kind}s/{cells[0]}"})
+        else:
+            out.append({"document": name, "kind": "", "publisher": "", "region": "", "year": year, "stage": "", "origin": ""})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
@@ -217,6 +296,12 @@ def main(argv: list[str] | None = None) -> int:
         writer.writeheader()
         writer.writerows(rows)
     print(f"{len(rows)} printed codes from {len({r['document'] for r in rows})} documents → {args.out}")
+    if not args.files:  # the whole extract: who published each of its documents
+        with DOCUMENTS_OUT.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, DOCUMENT_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(documents(rows))
+        print(f"the documents' publishers, regions and years → {DOCUMENTS_OUT}")
     return 0
 
 

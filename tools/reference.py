@@ -7,7 +7,7 @@ import json
 from opendata.standard import load_standard
 from opendata.validate.report import rule_catalog
 
-from .codelist_years import year_sections
+from .codelist_years import documents, source_text, year_sections
 from .common import GENERATED_NOTE, md_cell, md_table
 
 
@@ -80,6 +80,13 @@ def completeness(parts: tuple[str, ...]) -> str:
 def codelist_page(list_id: str) -> str:
     codelist = load_standard().codelists[list_id]
     headers = list(codelist.rows[0].keys()) if codelist.rows else ["code"]
+    by_year = codelist.year_versioned and bool(codelist.code_lengths)
+    known = documents() if by_year else {}
+
+    def cell(row: dict, header: str) -> str:  # a classification's sources in words (publisher, region, year)
+        value = row.get(header, "")
+        return source_text(value, known) if by_year and header == "source" else value.replace(";", "; ")
+
     openness = "开放（未知代码报告为警告）open: unknown codes are reported as warnings" if codelist.open else "封闭（未知代码为错误）closed: unknown codes are errors"
     return "\n".join([
         GENERATED_NOTE, "", f"# {codelist.title_zh} `{list_id}`", "", f"*{codelist.title_en}*", "", codelist.description, "",
@@ -89,8 +96,8 @@ def codelist_page(list_id: str) -> str:
         f"- 来源 provenance: {codelist.provenance}",
         f"- 完整 complete (a code it lacks is reported as unknown): {completeness(codelist.complete)}",
         f"- 条目数 entries: {len(codelist.rows)}", "",
-        *(year_sections(codelist.rows) if codelist.year_versioned and codelist.code_lengths else []),
-        md_table(headers, [[row.get(h, "").replace(";", "; ") for h in headers] for row in codelist.rows]), "",
+        *(year_sections(codelist.rows, list_id) if by_year else []),
+        md_table(headers, [[cell(row, h) for h in headers] for row in codelist.rows]), "",
     ])
 
 

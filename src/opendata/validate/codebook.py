@@ -112,11 +112,19 @@ def _first_year(codelist: CodeList) -> int | None:
     return min(years) if years else None
 
 
+def before_list(codelist: CodeList, year: int | None) -> bool:
+    """True when fiscal `year` is before the first year of a versioned list (`first_year`): the
+    classification's history before it is out of the list's scope, so nothing is judged."""
+    start = first_year(codelist)
+    return year is not None and start is not None and year < start
+
+
 def status(codelist: CodeList, code: str, year: int | None) -> str:
     """What the list says of `code` in fiscal `year`: one of the constants above. A year before
     the list's first year (the classification's history before it is out of its scope) is not
     judged. A code missing from a list not complete for the year is UNKNOWN only when the list's
-    类 level is complete and the code is under no 类 of the year (`missing_head`). A code missing
+    类 level is complete and the code is under no 类 of the year or its own level is 00
+    (`missing_head`). A code missing
     from the year is OTHER_YEARS only when the list is complete for the year or one of the
     code's rows comes from a national edition (`from_edition`): a code known only from documents
     that print it is not judged outside the rows' years (UNJUDGED)."""
@@ -145,7 +153,7 @@ def missing_head(codelist: CodeList, code: str, year: int | None) -> bool:
     (`CodeList.complete_in` with that length) and `code` is not under any 类 of the year — a code
     no edition of the year can have — or is not a code of the list's lengths at all (a malformed
     one). A code of a level's length whose first digit no 类 has (an income code 10301) belongs to
-    another classification and is not judged."""
+    another classification and is not judged. A 款 or 项 numbered 00 (`zero_level`) is malformed."""
     if not codelist.code_lengths or not code.isdigit():
         return False
     head = min(codelist.code_lengths)
@@ -155,7 +163,46 @@ def missing_head(codelist: CodeList, code: str, year: int | None) -> bool:
         return len(code) < max(codelist.code_lengths)  # longer codes are local or not judged
     if code[0] not in {c[0] for c in index(codelist) if len(c) == head}:
         return False  # another classification's code (an income code 10301 in a code column): not this list's to judge
+    if zero_level(codelist, code):
+        return True  # a 款 or 项 numbered 00: no edition has one
     return year_row(codelist, code[:head], year) is None
+
+
+def named_siblings(codelist: CodeList, code: str, printed: str, year: int | None) -> list[str]:
+    """The other codes of the same parent (the 类 for a 类) whose confirmed row of `year` carries
+    exactly the printed name (`rules.name_key` equal: not a piece or a wording of it), sorted:
+    a code printed with a sibling's name (30208 printed 物业管理费, 30209's name) is the wrong code
+    or the wrong name. Empty when the printed name is the code's own, or no sibling has it."""
+    key = name_key(printed or "")
+    if not key or not code.isdigit():
+        return []
+    lengths = sorted(codelist.code_lengths)
+    if len(code) not in lengths:
+        return []
+    level = lengths.index(len(code))
+    parent = code[:lengths[level - 1]] if level else ""
+    found = []
+    for other in index(codelist):
+        if other == code or len(other) != len(code) or not other.startswith(parent):
+            continue
+        row = year_row(codelist, other, year)
+        if row is not None and confirmed(row) and name_key(row.get("name") or "") == key:
+            found.append(other)
+    own = year_row(codelist, code, year)
+    if own is not None and name_key(own.get("name") or "") == key:
+        return []
+    return sorted(found)
+
+
+def zero_level(codelist: CodeList, code: str) -> str | None:
+    """The parent of a code whose own level is all zeros (2121100: the 款 21211 with 项 00, as a
+    budgeting system prints a 款 that has no 项), None otherwise. No national 款 or 项 is 00, so
+    such a code is malformed, not a gap of the list."""
+    lengths = sorted(codelist.code_lengths)
+    if not code.isdigit() or len(code) not in lengths or lengths.index(len(code)) == 0:
+        return None
+    parent = code[:lengths[lengths.index(len(code)) - 1]]
+    return parent if set(code[len(parent):]) == {"0"} else None
 
 
 def nearest(codelist: CodeList, code: str, printed: str | None, year: int | None, limit: int = 3) -> list[tuple[str, str]]:

@@ -33,10 +33,12 @@ def check(ctx: Context) -> None:
     (`check_division`), then, for every table, each code of an open code list (classifications
     of the package's fiscal year; closed lists are left to layer 1) exists in its list
     (code.unknown, code.not-in-year) and each printed name agrees with the official one
-    (code.name-mismatch, code.name-outdated). Lists: schema/codelists/*.csv."""
+    (code.name-mismatch, code.name-outdated, code.name-of-other-code); a fiscal year before a
+    list's first year gets one code.not-checked instead. Lists: schema/codelists/*.csv."""
     year = ctx.fiscal_year
     check_division(ctx)
     printed: dict[tuple[str, str], list] = {}  # (field, code) -> (table, row, printed name), for code.name-inconsistent
+    unchecked: dict[str, CodeList] = {}  # lists whose first year is after the fiscal year
     for table in ctx.tables.values():
         spec = ctx.standard.tables.get(table.table_id)
         if spec is None:
@@ -60,10 +62,26 @@ def check(ctx: Context) -> None:
                 codelist = ctx.standard.codelists.get(field_spec.codelist)
                 if codelist is None or not codelist.rows or not codelist.open:
                     continue  # this standard's closed lists are enum constraints, checked by layer 1
+                if codebook.before_list(codelist, year):
+                    unchecked.setdefault(codelist.id, codelist)
+                    continue  # the classification's history before the list's first year is out of its scope
                 if _check_exists(ctx, table, row, name, str(code), codelist, year, reported):
                     known.append((name, str(code), codelist))
             _check_names(ctx, table, row, known, item_field, unit_labels, year, (reported, reported_printed))
     _check_consistent(ctx, printed)
+    if unchecked:
+        _report_unchecked(ctx, list(unchecked.values()), year)
+
+
+def _report_unchecked(ctx: Context, lists: list[CodeList], year: int | None) -> None:
+    """code.not-checked, once per package: the package's fiscal year is before the first year of
+    the lists its codes belong to, so none of those codes was checked."""
+    titles = "、".join(f"《{c.title_zh}》（{codebook.first_year(c)} 起 from）" for c in lists)
+    ids = ", ".join(f"{c.id} (from {codebook.first_year(c)})" for c in lists)
+    ctx.add("code.not-checked",
+            f"{year} 年度早于代码表的起始年度，本文件的分类代码及名称未作检查：{titles}。"
+            f" The fiscal year {year} is before the first year of {ids}: the package's classification codes and names were not checked.",
+            location={"pointer": "/fiscalYear"}, found=str(year))
 
 
 def _check_names(ctx: Context, table, row, known: list, item_field: str | None, unit_labels: set[str],
@@ -189,6 +207,14 @@ def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: Code
     printed_name = _printed_name(row, name)
     near = "、".join(f"{c} {n}" for c, n in codebook.nearest(codelist, code, printed_name, year))
     shown = f"「{printed_name}」" if printed_name else ""
+    parent = codebook.zero_level(codelist, code)
+    if parent:  # a 款 or 项 numbered 00: malformed, whatever the list holds
+        near = f"{parent} {name_for(codelist, parent, year) or ''}".strip()
+        ctx.add("code.unknown",
+                f"{title} {code}{shown} 的末级编码为 00，不是全国统一科目（上级科目 parent: {near}）。"
+                f" Code {code} ends in a level numbered 00, which no edition of {codelist.id} has.",
+                table=table, row=row, expected=near, found=code)
+        return False
     ctx.add("code.unknown",
             f"{title} {code}{shown} 不在 {year or ''} 年度的《{codelist.title_zh}》中；最接近的代码 nearest: {near or '—'}。"
             f" Code {code} is not in the {year or ''} list {codelist.id}.",
@@ -213,6 +239,15 @@ def _check_name(ctx: Context, table, row, name: str, code: str, printed_name: st
     others = {r.get("name") for r in _index(codelist).get(code, ())
               if r.get("name") and year is not None and int(r.get("to_year") or 9999) < year} - {official}
     outdated = next((other for other in others if names_agree(printed_name, other)), None)
+    owners = [] if outdated else codebook.named_siblings(codelist, code, printed_name, year)
+    if owners:
+        whose = "、".join(owners)
+        ctx.add("code.name-of-other-code",
+                f"{title} {code} 印作「{printed_name}」，这是同级代码 {whose} 的官方名称；{code} 的官方名称是「{official}」："
+                f"代码或名称有误。 {code} is printed as {printed_name!r}, the official name of {whose}; "
+                f"{code} is {official!r}: the code or the name is wrong.",
+                table=table, row=row, expected=official, found=printed_name)
+        return
     if outdated:
         ctx.add("code.name-outdated",
                 f"{title} {code} 印作「{printed_name}」，这是以往年度的名称；{year} 年度的名称是「{official}」。"
