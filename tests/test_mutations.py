@@ -499,6 +499,21 @@ def test_state_capital_table_not_required_before_its_year(tmp_path):
     assert "2020" in found[0].message
 
 
+def test_change_rates_in_other_forms(tmp_path):
+    # 035 p. 22 prints a rate with a thousands comma (增长2,168.43%); 061 "提高8.03%"; 052 p. 26 the bracket form
+    def right(d):
+        _say(d, "说明", "项目支出127,692.11万元，与上年相比增加122,063.01万元，增长2,168.43%。"
+                      "会议费102.18万元，较2025年预算增加7.594万元，提高8.03%。培训费8.6万元，较上年增加1.5万元（21.13%）。")
+    assert added(tmp_path, right) == []
+
+    def wrong(d):
+        _say(d, "说明", "公务接待费8.6万元，较上年增加1.5万元（1.21%），主要原因工作任务增加；会议费102.18万元，"
+                      "较2025年预算增加7.594万元，提高9.03%。")
+    found = added(tmp_path / "b", wrong)
+    assert sorted((f.rule, f.expected, f.found) for f in found) == [
+        ("narrative.change", "21.13%", "1.21%"), ("narrative.change", "8.03%", "9.03%")]
+
+
 def test_renamed_table_is_unknown_and_missing(tmp_path):
     def edit(path: Path):
         descriptor = json.loads((path / "datapackage.json").read_text(encoding="utf-8"))

@@ -32,14 +32,14 @@ NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
 AMOUNT = re.compile(NUMBER + r"\s*(亿元|万元|元)")
 COMPARISON = re.compile(r"(比|较|与|同比|上年|上一年|增加|减少|增长|下降|年初预算)")
 SHARE = re.compile(NUMBER + r"\s*(亿元|万元|元)\s*[，,]?\s*占[^%％。；\d]{0,16}?(\d+(?:\.\d+)?)\s*[%％]")
-RATE_WORDS = r"增长|下降|减少|增加|上升|降低|增幅|降幅|增长率|下降率"
+RATE_WORDS = r"增长|下降|减少|增加|上升|降低|提高|增幅|降幅|增长率|下降率"
 CHANGE = re.compile(
     NUMBER + r"\s*(亿元|万元|元)\s*[，,]\s*(?:占[^%％。；]{0,16}?[%％]\s*[，,]\s*)?"
     r"(?:(?!其中|包括)[^，,。；：:\d%％]{1,16}[，,]\s*)?"   # one clause between: 按照…标准编报，较上年…
     r"(?:比|较|与)(?P<base_text>(?:[^，,。；\d]|20\d\d){0,20}?)"
     r"(?:(?P<base>\d[\d,]*(?:\.\d+)?)\s*(?P<base_unit>亿元|万元|元)\s*)?(?:相比\s*)?[，,]?\s*(?P<dir>增加|减少|增长|下降)了?\s*"
-    r"(?P<change>\d[\d,]*(?:\.\d+)?)\s*(?P<change_unit>亿元|万元|元)(?:\s*[，,]\s*(?P<pdir>" + RATE_WORDS + r")(?:了|为)?\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]"
-    r"|\s*[（(]\s*(?:(?:" + RATE_WORDS + r")(?:了|为)?\s*)?(?P<bpct>\d+(?:\.\d+)?)\s*[%％]\s*[）)])?")
+    r"(?P<change>\d[\d,]*(?:\.\d+)?)\s*(?P<change_unit>亿元|万元|元)(?:\s*[，,]\s*(?P<pdir>" + RATE_WORDS + r")(?:了|为)?\s*(?P<pct>\d[\d,]*(?:\.\d+)?)\s*[%％]"
+    r"|\s*[（(]\s*(?:(?:" + RATE_WORDS + r")(?:了|为)?\s*)?(?P<bpct>\d[\d,]*(?:\.\d+)?)\s*[%％]\s*[）)])?")
 CLASS_AMOUNT = re.compile(r"([\u4e00-\u9fa5“”\"]{2,16}?)[（(]类[）)](?![^，,。；\d]{0,20}[（(]款[）)])[^，,。；\d]{0,12}?" + NUMBER + r"\s*(亿元|万元|元)")
 
 MONEY_FIGURES = {
@@ -467,7 +467,7 @@ def _check_changes(ctx: Context, table: Table, row: Row, text: str) -> None:
                         table=table, row=row, expected=expected, found=base.value, difference=base.value - expected,
                         label=snippet, unit=current.unit)
                 continue
-        pct_text = match.group("pct") or match.group("bpct")   # 增长 5% or the bracket: 增加 1.5万元（21.13%）
+        pct_text = (match.group("pct") or match.group("bpct") or "").replace(",", "")   # 增长 5%; …万元（21.13%）
         if not pct_text:
             continue
         pct = Decimal(pct_text)
