@@ -469,6 +469,51 @@ def test_required_table_missing(tmp_path):
     assert_only(added(tmp_path, change), "completeness.missing-table", "three_public_expenses")
 
 
+def _tables_in_an_attachment(d: Disclosure, sentence: str | None) -> None:
+    """Keep the narrative only (a document whose tables are published apart), saying `sentence`."""
+    d.tables = {k: v for k, v in d.tables.items() if k == "narrative"}
+    if sentence:
+        _say(d, "第二部分 2017年度部门预算表", sentence)
+
+
+def test_narrative_only_document_is_one_finding(tmp_path):
+    # 江苏省委办公厅 2017 (087 p. 5): 第二部分 … 部门预算表 / 具体公开表样附后, and no table printed
+    found = added(tmp_path, lambda d: _tables_in_an_attachment(d, "具体公开表样附后"))
+    assert [f.rule for f in found] == ["completeness.tables-elsewhere"]
+    assert "具体公开表样附后" in found[0].message
+    found = added(tmp_path / "b", lambda d: _tables_in_an_attachment(d, None))
+    assert [f.rule for f in found] == ["completeness.no-tables"]
+
+
+def test_state_capital_table_not_required_before_its_year(tmp_path):
+    def change(d):
+        del d.tables["state_capital_expenditure"]
+    found = added(tmp_path, change)
+    assert "completeness.missing-table" in rules(found) or "completeness.table-not-printed" in rules(found)
+
+    def earlier(d):
+        d.fiscal_year = 2017
+        del d.tables["state_capital_expenditure"]
+    found = added(tmp_path / "b", earlier, prepare=lambda d: setattr(d, "fiscal_year", 2017))
+    assert [(f.rule, f.table) for f in found] == [("completeness.table-not-printed", "state_capital_expenditure")]
+    assert "2020" in found[0].message
+
+
+def test_change_rates_in_other_forms(tmp_path):
+    # 035 p. 22 prints a rate with a thousands comma (增长2,168.43%); 061 "提高8.03%"; 052 p. 26 the bracket form
+    def right(d):
+        _say(d, "说明", "项目支出127,692.11万元，与上年相比增加122,063.01万元，增长2,168.43%。"
+                      "会议费102.18万元，较2025年预算增加7.594万元，提高8.03%。培训费8.6万元，较上年增加1.5万元（21.13%）。")
+    assert added(tmp_path, right) == []
+
+    def wrong(d):
+        _say(d, "说明", "公务接待费8.6万元，较上年增加1.5万元（1.21%），主要原因工作任务增加；会议费102.18万元，"
+                      "较2025年预算增加7.594万元，提高9.03%。")
+    found = added(tmp_path / "b", wrong)
+    assert sorted((f.rule, f.expected, f.found) for f in found) == [
+        ("narrative.change", "21.13%", "1.21%"), ("narrative.change", "8.03%", "9.03%")]
+
+
 def test_renamed_table_is_unknown_and_missing(tmp_path):
     def edit(path: Path):
         descriptor = json.loads((path / "datapackage.json").read_text(encoding="utf-8"))

@@ -356,7 +356,7 @@ def test_json_report(luoyang):
     result = run_cli("validate", luoyang, "--json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report["reportFormat"] == REPORT_FORMAT_VERSION == "1.1"
+    assert report["reportFormat"] == REPORT_FORMAT_VERSION == "1.2"
     findings = report["packages"][0]["findings"]
     total = next(f for f in findings if f["rule"] == "sum.total-row")
     assert {"rule", "severity", "table", "row_id", "label", "measure", "expected", "found", "difference", "location",

@@ -309,7 +309,7 @@ def test_json_report_keys(package):
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert set(report) == {"reportFormat", "valid", "summary", "packages"}
-    assert report["reportFormat"] == "1.1" and report["valid"] is False
+    assert report["reportFormat"] == "1.2" and report["valid"] is False
     assert set(report["summary"]) == {"packages", "invalid", "errors", "warnings", "infos"}
     assert {k: report["summary"][k] for k in ("packages", "invalid", "errors")} == {"packages": 1, "invalid": 1, "errors": 1}
     (entry,) = report["packages"]

@@ -54,7 +54,8 @@ def table_page(table_id: str) -> str:
         f"- 表格标识 table id: `{table_id}`，文件 file: `data/{table_id}.csv`",
         f"- 行键 rows keyed by: {spec.keyed_by}",
         f"- 常见标题 printed titles: {aliases}",
-        f"- 必须公开 required in: {', '.join(spec.required_in) or '—'}",
+        f"- 必须公开 required in: {', '.join(spec.required_in) or '—'}"
+        + (f"（自 {spec.required_from} 年起 from fiscal year {spec.required_from}）" if spec.required_from else ""),
         f"- 表结构 table schema: [{table_id}.json](../../schema/tables/{table_id}.json)",
         "", "## 字段 Fields", "",
         "金额一律以元为单位，精确小数；原表的金额单位和小数位记录在资源描述的 `moneyUnit`、`moneyDecimals` 中。"

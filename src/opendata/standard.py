@@ -105,12 +105,21 @@ class TableSpec:
     fund: str = ""  # the budget (measure) funding the whole table: the `fund` column of tables.csv
     part_of: tuple[str, ...] = ()  # the wider tables holding this one's figures: the `part_of` column
     repeated_amounts: bool = False  # indicator rows repeat their project's amounts: the `repeated_amounts` column
+    required_from: int | None = None  # first fiscal year `required_in` holds (None: every year): `required_from`
 
     @property
     def is_money(self) -> bool:
         """True for a table of amounts (kind `money` in codelists/tables.csv), False for text tables
         such as the performance forms."""
         return self.kind == "money"
+
+    def required(self, stage: str, year: int | None = None) -> bool:
+        """Whether a disclosure of `stage` (budget, final_accounts) for fiscal `year` must print
+        this table: `stage` is in `required_in` and `year` is not before `required_from` (an
+        unknown year, None, counts as required)."""
+        if stage not in self.required_in:
+            return False
+        return self.required_from is None or year is None or year >= self.required_from
 
 
 @dataclass
@@ -413,6 +422,7 @@ def _table_spec(row: dict[str, str]) -> TableSpec:
         description=row["description"], fund=row.get("fund") or "",
         part_of=tuple(split_list(row.get("part_of") or "")),
         repeated_amounts=row.get("repeated_amounts") == "true",
+        required_from=int(row["required_from"]) if (row.get("required_from") or "").strip() else None,
     )
 
 

@@ -314,7 +314,7 @@ def write_template(stage: str, out: str | Path, year: int | None = None, unit: s
         raise WorkbookError(f"unknown stage {stage!r}; one of {', '.join(standard.stage_codes())}")
     book, ranges = new_book(stage, year, {"fiscal_year": year, "stage": stage_title(stage), "money_unit": unit})
     for spec in standard.tables.values():
-        if spec.kind != "money" or stage not in spec.required_in:
+        if spec.kind != "money" or not spec.required(stage, year):
             continue
         cols = layout(spec.code, stage)
         sheet, first = table_sheet(book, spec.code, cols, year, unit, 2)

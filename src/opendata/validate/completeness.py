@@ -1,5 +1,5 @@
-"""Layer 5, completeness: the tables the stage requires are present (tables.csv,
-`required_in`); a table printed empty is data, not a gap — but it should carry its note
+"""Layer 5, completeness: the tables the stage and year require are present (tables.csv,
+`required_in`, from the year `required_from`); a table printed empty is data, not a gap — but it should carry its note
 ("本部门没有……故本表无数据") so a reader can tell "nothing to report" from "not filled in".
 
 A required table that is not printed is a gap (warning) unless the package shows what it would
@@ -9,6 +9,9 @@ reported (info). A narrative section that explains the table by its title
 (七、政府性基金支出预算表情况说明) and says it is nil is the empty table's note; so is a sentence
 of the narrative or of a note saying the body has none of the table's money (本部门无政府性基金预算,
 disclosure_words.csv nil_statement) or that its empty tables mean none (empty_means_nil).
+
+A document printing no table of amounts at all (the narrative only, its tables in an attachment:
+具体公开表样附后) gets one finding for all the tables it lacks, not one per table.
 """
 from __future__ import annotations
 
@@ -26,28 +29,46 @@ _NIL = re.compile(r"(?<![\d.,])0(?:\.0+)?\s*(?:亿元|万元|元)|无|没有|未
 
 def check(ctx: Context) -> None:
     """Layer 5 over one package (`Context`), adding findings, returns None: a table
-    `required_in` the package's stage (codelists/tables.csv) that the package does not declare
-    is completeness.missing-table, or completeness.table-not-printed when the package shows what
-    it would hold (`_shown_elsewhere`); a money table with no non-zero amount and no note (its
-    own, or a narrative section explaining it that says it is nil) is
+    required in the package's stage and fiscal year (codelists/tables.csv `required_in`,
+    `required_from`) that the package does not declare is completeness.missing-table, or
+    completeness.table-not-printed when the package shows what it would hold (`_shown_elsewhere`)
+    or the year is before the table's `required_from`; a package printing no money table at all
+    gets one finding instead of one per table (`_no_tables`: completeness.tables-elsewhere when its
+    text says where the tables are, else completeness.no-tables); a money table with no non-zero
+    amount and no note (its own, or a narrative section explaining it that says it is nil) is
     completeness.empty-table-without-note (a required table) or
     completeness.empty-optional-table-without-note. Does nothing when the stage is unknown."""
     stage = ctx.stage
     if stage is None:
         return
+    year = ctx.fiscal_year
+    kind = "预算" if stage != "final_accounts" else "决算"
+    missing = [spec for table_id, spec in ctx.standard.tables.items()
+               if spec.required(stage, year) and table_id not in ctx.present]
+    printed_any = any(ctx.standard.tables[t].kind in MONEY_KINDS for t in ctx.present if t in ctx.standard.tables)
+    if missing and not printed_any:
+        _no_tables(ctx, missing, kind)
+        missing = []
+    for spec in missing:
+        table_id = spec.code
+        why = _shown_elsewhere(ctx, spec)
+        if why:
+            ctx.add("completeness.table-not-printed",
+                    f"{kind}公开通常包含「{spec.title_zh}」（{table_id}），本数据包没有；{why[0]}"
+                    f" The {stage} disclosure does not print the table {table_id}; {why[1]}",
+                    table=table_id, expected=table_id, location={"pointer": "/resources"})
+            continue
+        ctx.add("completeness.missing-table",
+                f"{kind}公开必须包含「{spec.title_zh}」（{table_id}），本数据包没有。"
+                f" A {stage} disclosure must include the table {table_id} ({spec.title_en}); this package has none.",
+                table=table_id, expected=table_id, location={"pointer": "/resources"})
     for table_id, spec in ctx.standard.tables.items():
-        if stage in spec.required_in and table_id not in ctx.present:
-            kind = "预算" if stage != "final_accounts" else "决算"
-            why = _shown_elsewhere(ctx, spec)
-            if why:
-                ctx.add("completeness.table-not-printed",
-                        f"{kind}公开通常包含「{spec.title_zh}」（{table_id}），本数据包没有；{why[0]}"
-                        f" The {stage} disclosure does not print the table {table_id}; {why[1]}",
-                        table=table_id, expected=table_id, location={"pointer": "/resources"})
-                continue
-            ctx.add("completeness.missing-table",
-                    f"{kind}公开必须包含「{spec.title_zh}」（{table_id}），本数据包没有。"
-                    f" A {stage} disclosure must include the table {table_id} ({spec.title_en}); this package has none.",
+        if printed_any and stage in spec.required_in and not spec.required(stage, year) and table_id not in ctx.present:
+            ctx.add("completeness.table-not-printed",
+                    f"{kind}公开自{spec.required_from}年起才须包含「{spec.title_zh}」（{table_id}），"
+                    f"本数据包（{year}年）没有。"
+                    f" The standard requires the table {table_id} of {stage} disclosures from {spec.required_from}"
+                    f" (tables.csv required_from); this {year} package does not print it.",
                     table=table_id, expected=table_id, location={"pointer": "/resources"})
     statements = nil_statements(ctx)
     for table in ctx.tables.values():
@@ -58,7 +79,7 @@ def check(ctx: Context) -> None:
             continue   # the document says the body has none of this money, or that its empty tables mean none
         if explained_nil(ctx, table.table_id):
             continue   # a narrative section explaining the table by its title says it is nil
-        required = stage in spec.required_in
+        required = spec.required(stage, ctx.fiscal_year)
         ctx.add("completeness.empty-table-without-note" if required else "completeness.empty-optional-table-without-note",
                 f"「{spec.title_zh}」没有任何金额，也没有说明（如“本部门没有……故本表无数据”）。"
                 f" The table {table.table_id} has no amounts and no note saying why.",
@@ -104,6 +125,52 @@ def nil_statements(ctx: Context) -> list[str] | None:
             return None
         found += [match.group(1) for match in re.finditer(rf"(?:{said})([^。；;，,]*)", text)]
     return found
+
+
+MONEY_KINDS = ("money", "cells")   # tables of amounts; an unlisted table (cells) is a table printed too
+# a clause of the narrative saying where the tables are: 附件：…报表, 公开表样附后, 报表详见附件, 另行公开
+_ELSEWHERE_WORD = re.compile(r"附件|附表|附后|另行公开|另附|单独公开")
+_ELSEWHERE = re.compile(r"[^。；;\n]*(?:附件|附表|附后|另行公开|另附|单独公开)[^。；;\n]*")
+_TABLE_WORD = re.compile(r"表样?(?:附后|详见附件|见附件|另行公开|另附)?")
+
+
+def tables_elsewhere(ctx: Context):
+    """Where the narrative says the disclosure's tables are: (narrative row, the clause as printed
+    without spaces, at most 60 characters) for the first clause naming a table (表) together with
+    附件 / 附后 / 另行公开 … ("具体公开表样附后", "附件：2019年部门综合预算公开报表"), or None."""
+    narrative = ctx.tables.get("narrative")
+    for row in narrative.rows if narrative is not None else []:
+        for name in ("text", "heading"):
+            text = re.sub(r"[ \t\u3000]+", "", str(row.values.get(name) or ""))
+            for match in _ELSEWHERE.finditer(text.replace("\n", "")):
+                clause = match.group(0).strip("，,：: ")
+                word = _TABLE_WORD.search(clause)
+                if word is not None:   # cut after the words naming the tables (a signature may follow)
+                    said = _ELSEWHERE_WORD.search(clause)
+                    return row, clause[:max(word.end(), said.end() if said else 0)][:60]
+    return None
+
+
+def _no_tables(ctx: Context, missing: list, kind: str) -> None:
+    """One finding for a package that prints no money table: the `missing` required tables
+    (TableSpec) are not in this document."""
+    names = "、".join(spec.title_zh for spec in missing)
+    codes = ", ".join(spec.code for spec in missing)
+    where = tables_elsewhere(ctx)
+    if where is not None:
+        row, clause = where
+        ctx.add("completeness.tables-elsewhere",
+                f"本文件没有印出任何收支表格；文中说表格另见：“{clause}”。"
+                f"{kind}公开须包含的{len(missing)}张表（{names}）不在本文件中，无法核对。"
+                f" This document prints no table of amounts; it says the tables are"
+                f" published elsewhere. The {len(missing)} required tables ({codes}) can not be checked here.",
+                table=ctx.tables["narrative"], row=row, label=clause)
+        return
+    ctx.add("completeness.no-tables",
+            f"本文件没有印出任何收支表格，文中也未说明表格在何处；{kind}公开须包含{len(missing)}张表（{names}）。"
+            f" This document prints no table of amounts and does not say where its tables are; a disclosure"
+            f" of this stage must include {len(missing)} tables ({codes}).",
+            location={"pointer": "/resources"})
 
 
 def _shown_elsewhere(ctx: Context, spec) -> tuple[str, str] | None:

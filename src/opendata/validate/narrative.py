@@ -5,7 +5,7 @@
 - the amount a narrative gives a function class ("社会保障和就业（类）支出 4646.45 万元")
   is that class's amount in the tables;
 - stated shares ("基本支出 423.4 万元，占 92%") and year-on-year changes ("比上年增加 1.51 万元，
-  增长 1677%") agree with the figures they relate, computed with the precision printed.
+  增长 1677%"; "减少 1 万元（9.09%）") agree with the figures they relate, at the printed precision.
 
 The narrative is free text; every check here only fires when the text can be read with
 certainty (the figure a phrase names, not a part of it: `subject`; a comparison's base; the
@@ -32,12 +32,14 @@ NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
 AMOUNT = re.compile(NUMBER + r"\s*(亿元|万元|元)")
 COMPARISON = re.compile(r"(比|较|与|同比|上年|上一年|增加|减少|增长|下降|年初预算)")
 SHARE = re.compile(NUMBER + r"\s*(亿元|万元|元)\s*[，,]?\s*占[^%％。；\d]{0,16}?(\d+(?:\.\d+)?)\s*[%％]")
+RATE_WORDS = r"增长|下降|减少|增加|上升|降低|提高|增幅|降幅|增长率|下降率"
 CHANGE = re.compile(
-    NUMBER + r"\s*(亿元|万元|元)\s*[，,]\s*(?:占[^%％。；]{0,16}?[%％]\s*[，,]\s*)?(?:比|较|与)(?P<base_text>(?:[^，,。；\d]|20\d\d)"
-    r"{0,20}?)"
+    NUMBER + r"\s*(亿元|万元|元)\s*[，,]\s*(?:占[^%％。；]{0,16}?[%％]\s*[，,]\s*)?"
+    r"(?:(?!其中|包括)[^，,。；：:\d%％]{1,16}[，,]\s*)?"   # one clause between: 按照…标准编报，较上年…
+    r"(?:比|较|与)(?P<base_text>(?:[^，,。；\d]|20\d\d){0,20}?)"
     r"(?:(?P<base>\d[\d,]*(?:\.\d+)?)\s*(?P<base_unit>亿元|万元|元)\s*)?(?:相比\s*)?[，,]?\s*(?P<dir>增加|减少|增长|下降)了?\s*"
-    r"(?P<change>\d[\d,]*(?:\.\d+)?)\s*(?P<change_unit>亿元|万元|元)(?:\s*[，,]\s*(?P<pdir>增长|下降|减少|增加|上升)了?\s*"
-    r"(?P<pct>\d+(?:\.\d+)?)\s*[%％])?")
+    r"(?P<change>\d[\d,]*(?:\.\d+)?)\s*(?P<change_unit>亿元|万元|元)(?:\s*[，,]\s*(?P<pdir>" + RATE_WORDS + r")(?:了|为)?\s*(?P<pct>\d[\d,]*(?:\.\d+)?)\s*[%％]"
+    r"|\s*[（(]\s*(?:(?:" + RATE_WORDS + r")(?:了|为)?\s*)?(?P<bpct>\d[\d,]*(?:\.\d+)?)\s*[%％]\s*[）)])?")
 CLASS_AMOUNT = re.compile(r"([\u4e00-\u9fa5“”\"]{2,16}?)[（(]类[）)](?![^，,。；\d]{0,20}[（(]款[）)])[^，,。；\d]{0,12}?" + NUMBER + r"\s*(亿元|万元|元)")
 
 MONEY_FIGURES = {
@@ -463,9 +465,9 @@ def _check_changes(ctx: Context, table: Table, row: Row, text: str) -> None:
                         f"两数之差并非如此（按所述变化，上年应为 {printed(expected, unit=current.unit)}）。{hint}"
                         f" The stated change does not match the two figures.",
                         table=table, row=row, expected=expected, found=base.value, difference=base.value - expected,
-                        label=snippet)
+                        label=snippet, unit=current.unit)
                 continue
-        pct_text = match.group("pct")
+        pct_text = (match.group("pct") or match.group("bpct") or "").replace(",", "")   # 增长 5%; …万元（21.13%）
         if not pct_text:
             continue
         pct = Decimal(pct_text)

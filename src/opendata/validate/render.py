@@ -39,7 +39,7 @@ def render_text(report: Report, console: Console | None = None) -> None:
         for table, findings in _by_table(package.findings).items():
             grid = RichTable(title=table, show_lines=False, title_justify="left")
             cells = [(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.rule, f.row_id or "", f.measure or "",
-                      f.expected or "", f.found or "", f.message) for f in findings]
+                      f.shown(f.expected) or "", f.shown(f.found) or "", f.message) for f in findings]
             columns = ("severity", "rule", "row", "measure", "expected", "found", "message")
             # only the columns some finding fills, so the message keeps room in a narrow terminal
             keep = [i for i, name in enumerate(columns) if name in ("severity", "rule", "message") or any(c[i] for c in cells)]
@@ -78,7 +78,7 @@ def _render_blocks(findings, console: Console) -> None:
         console.print(head)
         console.print(Padding(Text(where(f)), (0, 0, 0, 2), expand=False))
         if f.expected or f.found:
-            console.print(Padding(Text(f"应为 expected {f.expected or '—'} · 实为 found {f.found or '—'}"), (0, 0, 0, 2), expand=False))
+            console.print(Padding(Text(f"应为 expected {f.shown(f.expected) or '—'} · 实为 found {f.shown(f.found) or '—'}"), (0, 0, 0, 2), expand=False))
         console.print(Padding(Text(f.message, overflow="fold"), (0, 0, 0, 2), expand=False))
     if findings:
         console.print()
@@ -116,7 +116,7 @@ def render_markdown(report: Report) -> str:
                       "|---|---|---|---|---|---|---|"]
             for f in findings:
                 cells = [f"{SEVERITY_ZH[f.severity]} {f.severity}", f.rule, f.row_id or "", f.measure or "",
-                         f.expected or "", f.found or "", f.message]
+                         f.shown(f.expected) or "", f.shown(f.found) or "", f.message]
                 lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
             lines.append("")
     return "\n".join(lines) + "\n"

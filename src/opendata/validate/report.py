@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from ..money import UNIT_FACTORS, format_amount
 from ..standard import read_csv, schema_dir
 
-REPORT_FORMAT_VERSION = "1.1"  # 1.1: identities {checked, held} per package
+REPORT_FORMAT_VERSION = "1.2"  # 1.1: identities {checked, held} per package; 1.2: a finding's `unit`
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -22,7 +24,9 @@ class Finding:
     info), when not given, is the rule's severity there (KeyError for an id not in the catalog).
     `expected`, `found` and `difference` are text as printed in the report (amounts in 元);
     `location` says where, as far as known: file, CSV row and column, source line and page,
-    or a JSON pointer into the descriptor."""
+    or a JSON pointer into the descriptor. `unit` is the unit the table printed its amounts in
+    (万元, 元), when `expected` / `found` are amounts, and `decimals` the decimals it printed: the
+    report shows them so (`shown`); they stay in 元."""
     rule: str
     message: str
     severity: str = ""
@@ -34,10 +38,27 @@ class Finding:
     found: str | None = None
     difference: str | None = None
     location: dict | None = None
+    unit: str | None = None
+    decimals: int | None = None
 
     def __post_init__(self):
         if not self.severity:
             self.severity = rule_catalog()[self.rule]["severity"]
+
+    def shown(self, value: str | None) -> str | None:
+        """`value` (the finding's `expected` or `found`, text) for people: an amount in 元 shown
+        in the finding's `unit` with thousands separators and at least its `decimals`
+        ('16681500', 万元, 2 -> '1,668.15 万元'); anything else (a percentage, a code, no unit)
+        unchanged; None stays None."""
+        if value is None or self.unit not in UNIT_FACTORS:
+            return value
+        try:
+            amount = Decimal(value) / UNIT_FACTORS[self.unit]
+        except InvalidOperation:
+            return value
+        whole, _, fraction = format_amount(amount).partition(".")
+        fraction = fraction.ljust(self.decimals or 0, "0")
+        return f"{int(whole):,}" + (f".{fraction}" if fraction else "") + f" {self.unit}"
 
     def to_dict(self) -> dict:
         """The finding as a JSON-ready dict, fields that are None left out."""

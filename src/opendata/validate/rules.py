@@ -230,12 +230,14 @@ class Context:
 
     def add(self, rule: str, message: str, *, table: Table | str | None = None, row: Row | None = None,
             measure: str | None = None, expected: Decimal | str | None = None, found: Decimal | str | None = None,
-            difference: Decimal | str | None = None, location: dict | None = None, label: str | None = None) -> Finding:
+            difference: Decimal | str | None = None, location: dict | None = None, label: str | None = None,
+            unit: str | None = None) -> Finding:
         """Record one finding of rule `rule` (an id of schema/rules.csv) in the package report and
         return it. `table` is a Table or a table id; when `location` is not given it is the row's
         (`row_location`) or the table's CSV and first source line. Decimal `expected`, `found` and
         `difference` are written with `money.format_amount` (元, as printed, no rounding); `label`
-        defaults to the row's label (`row_label`). KeyError for a rule not in the catalog."""
+        defaults to the row's label (`row_label`); `unit` (the report shows Decimal amounts in it)
+        defaults to the table's printed unit, else the package's. KeyError for a rule not in the catalog."""
         table_obj = table if isinstance(table, Table) else self.tables.get(table) if isinstance(table, str) else None
         table_id = table.table_id if isinstance(table, Table) else table
         if location is None and row is not None:
@@ -249,6 +251,13 @@ class Context:
             label=label if label is not None else (row_label(row) if row is not None else None), measure=measure,
             expected=_text(expected), found=_text(found), difference=_text(difference), location=location,
         )
+        if isinstance(expected, Decimal) or isinstance(found, Decimal):
+            own = table_obj.money_unit if table_obj is not None and table_obj.money_unit in UNIT_FACTORS else None
+            shown_in = unit or own or self.money_unit   # a text table (narrative): the package's unit
+            if shown_in in UNIT_FACTORS:
+                finding.unit = shown_in
+                if unit is None and own is not None:
+                    finding.decimals = table_obj.money_decimals
         self.report.add(finding)
         return finding
 

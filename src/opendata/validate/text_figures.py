@@ -91,21 +91,22 @@ def rates_of_zero(ctx: Context, section: Section):
         yield (match.start(), "narrative.rate-of-zero-budget",
                f"预算为 0，却印出完成率 {match.group(1)}%：“{where}”。 A completion rate of a budget of 0 is printed.", where)
     for match in CHANGE.finditer(text):
-        if match.group("dir") not in ("增加", "增长") or not match.group("pct") or match.group("base"):
+        pct_text = (match.group("pct") or match.group("bpct") or "").replace(",", "")   # 增长 5%; …万元（5%）
+        if match.group("dir") not in ("增加", "增长") or not pct_text or match.group("base"):
             continue
         current = stated(match)
         change_text = match.group("change").replace(",", "")
         change = Decimal(change_text) * UNITS[match.group("change_unit")]
         decimals = len(change_text.split(".")[1]) if "." in change_text else 0
         tolerance = current.tolerance + UNITS[match.group("change_unit")] * Decimal(1).scaleb(-decimals) / 2
-        pct = Decimal(match.group("pct"))
+        pct = Decimal(pct_text)
         if change <= 0 or current.value != change or pct == 100:
             continue  # a base printed as other than 0, or the 100% convention for growth from nothing
         if pct >= change / tolerance * 100:
             continue  # a base within the rounding of the figures (above 0) would give this rate
         where = section.sentence(match.start(), match.end())
         yield (match.start(), "narrative.rate-of-zero-budget",
-               f"增加额等于本年数（上年为 0），却印出增幅 {match.group('pct')}%：“{where}”。"
+               f"增加额等于本年数（上年为 0），却印出增幅 {pct_text}%：“{where}”。"
                f" A growth rate of a base of 0 is printed.", where)
 
 
