@@ -369,7 +369,7 @@ def test_markdown_report_a_publisher_can_attach(luoyang):
     result = run_cli("validate", luoyang, "--format", "markdown")
     assert result.returncode == 1
     assert "# 校验报告 / Validation report" in result.stdout
-    assert "| 错误 error | sum.total-row |" in result.stdout and "### fiscal_appropriation_summary" in result.stdout
+    assert "| 错误 error | sum.total-row | line 247 |" in result.stdout and "### fiscal_appropriation_summary" in result.stdout
 
 
 def test_piped_text_report_is_one_block_per_finding(luoyang):

@@ -98,8 +98,8 @@ def render_summary(report: Report, console: Console | None = None) -> None:
 
 def render_markdown(report: Report) -> str:
     """`report` as a Markdown document (str ending in a newline): a summary line, then per package
-    a heading with its state and per data table a findings table (severity, rule, row, measure,
-    expected, found, message; '|' escaped, newlines flattened)."""
+    a heading with its state and per data table a findings table (severity, rule, page and source line, row,
+    measure, expected, found, message; '|' escaped, newlines flattened)."""
     lines = ["# 校验报告 / Validation report", ""]
     summary = report.to_dict()["summary"]
     lines.append(f"{summary['packages']} 个数据包 packages · {summary['invalid']} 无效 invalid · "
@@ -112,10 +112,13 @@ def render_markdown(report: Report) -> str:
             lines += ["没有发现问题。No findings.", ""]
             continue
         for table, findings in _by_table(package.findings).items():
-            lines += [f"### {table}", "", "| 级别 severity | 规则 rule | 行 row | 指标 measure | 应为 expected | 实为 found | 说明 message |",
-                      "|---|---|---|---|---|---|---|"]
+            lines += [f"### {table}", "", "| 级别 severity | 规则 rule | 页·行 page·line | 行 row | 指标 measure | 应为 expected | 实为 found "
+                      "| 说明 message |", "|---|---|---|---|---|---|---|---|"]
             for f in findings:
-                cells = [f"{SEVERITY_ZH[f.severity]} {f.severity}", f.rule, f.row_id or "", f.measure or "",
+                spot = f.location or {}
+                page_line = " · ".join(x for x in (f"p. {spot['page']}" if spot.get("page") else "",
+                                                   f"line {spot['line']}" if spot.get("line") else "") if x)
+                cells = [f"{SEVERITY_ZH[f.severity]} {f.severity}", f.rule, page_line, f.row_id or "", f.measure or "",
                          f.shown(f.expected) or "", f.shown(f.found) or "", f.message]
                 lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
             lines.append("")
