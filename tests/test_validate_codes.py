@@ -280,3 +280,18 @@ def test_a_function_code_under_no_class_is_a_warning_with_the_nearest_codes(tmp_
         "\t合计\t5.00\t5.00\t0.00"), year=2024)
     assert [(f.rule, f.severity, f.found) for f in found] == [("code.unknown", "warning", "28001")]
     assert "21001 卫生健康管理事务" in found[0].message
+
+
+def test_a_code_printed_with_its_parents_name_is_a_warning_naming_the_parent(tmp_path):
+    """30299 其他商品和服务支出 printed 商品和服务支出 (302's name): `rules.names_agree` would take it for the official
+    name cut short; it is the parent's name, so the code or the name is wrong (found by a new-user trial). 2019999 and
+    20199 share one name: printing it is no finding. No corpus disclosure prints a parent's name on a child."""
+    assert codebook.named_parent(DEPARTMENT, "30299", "商品和服务支出", 2024) == "302"
+    assert codebook.named_parent(DEPARTMENT, "30299", "其他商品和服务支出", 2024) is None
+    assert codebook.named_parent(FUNCTION, "2019999", "其他一般公共服务支出", 2024) is None
+    found = findings(tmp_path, table("一般公共预算基本支出表", BASIC, "合计\t\t15.00\t\t15.00",
+                                     "302\t商品和服务支出\t15.00\t\t15.00", "30201\t办公费\t5.00\t\t5.00",
+                                     "30299\t商品和服务支出\t10.00\t\t10.00"))
+    other = [f for f in found if f.rule == "code.name-of-other-code"]
+    assert [(f.found, f.expected, f.severity) for f in other] == [("商品和服务支出", "其他商品和服务支出", "warning")]
+    assert "上级代码 302" in other[0].message

@@ -168,6 +168,22 @@ def missing_head(codelist: CodeList, code: str, year: int | None) -> bool:
     return year_row(codelist, code[:head], year) is None
 
 
+def named_parent(codelist: CodeList, code: str, printed: str, year: int | None) -> str | None:
+    """The code's parent (款 of a 项, 类 of a 款) when `printed` is exactly the parent's confirmed name of `year` and
+    not the code's own (30299 其他商品和服务支出 printed 商品和服务支出, 302's name): a 其他 row printed with the name of
+    its parent, which `rules.names_agree` would accept as the official name cut short. None otherwise (2019999 and
+    20199 share the name 其他一般公共服务支出)."""
+    key = name_key(printed or "")
+    lengths = sorted(codelist.code_lengths)
+    if not key or not code.isdigit() or len(code) not in lengths or lengths.index(len(code)) == 0:
+        return None
+    parent = code[:lengths[lengths.index(len(code)) - 1]]
+    own, above = year_row(codelist, code, year), year_row(codelist, parent, year)
+    if own is None or above is None or not confirmed(above) or name_key(own.get("name") or "") == key:
+        return None
+    return parent if name_key(above.get("name") or "") == key else None
+
+
 def named_siblings(codelist: CodeList, code: str, printed: str, year: int | None) -> list[str]:
     """The other codes of the same parent (the 类 for a 类) whose confirmed row of `year` carries
     exactly the printed name (`rules.name_key` equal: not a piece or a wording of it), sorted:

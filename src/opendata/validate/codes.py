@@ -232,18 +232,19 @@ def _printed_name(row, name: str) -> str | None:
 def _check_name(ctx: Context, table, row, name: str, code: str, printed_name: str, codelist: CodeList,
                 year: int | None) -> None:
     official = name_for(codelist, code, year)
-    if not official or names_agree(printed_name, official):
+    parent = codebook.named_parent(codelist, code, printed_name, year) if official else None
+    if not official or (parent is None and names_agree(printed_name, official)):
         return
     title = ctx.standard.fields[name].title_zh
     # former names: those of the periods that ended before the year (a later name is no former one)
     others = {r.get("name") for r in _index(codelist).get(code, ())
               if r.get("name") and year is not None and int(r.get("to_year") or 9999) < year} - {official}
     outdated = next((other for other in others if names_agree(printed_name, other)), None)
-    owners = [] if outdated else codebook.named_siblings(codelist, code, printed_name, year)
+    owners = [parent] if parent else [] if outdated else codebook.named_siblings(codelist, code, printed_name, year)
     if owners:
         whose = "、".join(owners)
         ctx.add("code.name-of-other-code",
-                f"{title} {code} 印作「{printed_name}」，这是同级代码 {whose} 的官方名称；{code} 的官方名称是「{official}」："
+                f"{title} {code} 印作「{printed_name}」，这是{'上级' if parent else '同级'}代码 {whose} 的官方名称；{code} 的官方名称是「{official}」："
                 f"代码或名称有误。 {code} is printed as {printed_name!r}, the official name of {whose}; "
                 f"{code} is {official!r}: the code or the name is wrong.",
                 table=table, row=row, expected=official, found=printed_name)
