@@ -145,13 +145,19 @@ def _outline(items: list[Row]) -> tuple[list[Row] | None, dict[int, tuple[list[R
 
 
 def _semantic_top(block: Block, year: int | None) -> list[Row] | None:
-    """Top-level items from what the labels name: function classes, or measures in a tree."""
+    """Top-level items from what the labels name: function classes (all rows, or — the first row a class and the
+    classes in strictly rising code order — the class rows of a list printing each class's 款 and 项 under it
+    without codes or numbering, 080 p. 28), or measures in a tree."""
     valued = [row for row in block.items if _has_value(row)]
     if not valued:
         return []
     classes = [function_class(item_label(row), year) for row in valued]
     if all(classes) and len(set(classes)) == len(classes):
         return valued
+    named = [row for row, code in zip(valued, classes) if code]
+    codes = [code for code in classes if code]
+    if classes[0] and len(codes) >= 2 and codes == sorted(set(codes)):
+        return named   # classes printed with their 款 and 项 under them, no codes or numbering: the classes add up
     measures = [label_measure(item_label(row)) for row in valued]
     if all(measures) and len(set(measures)) == len(measures):
         tree = EXPENDITURE_TREE if block.side == "expenditure" else FUNDING_TREE
