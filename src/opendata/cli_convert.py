@@ -39,7 +39,7 @@ def convert(sources, out, out_dir, strict, max_pages, max_page_stream_mb, max_in
     \b
     Input formats (detected from the content; the extension only breaks ties):
       .txt / .text  text of the document (UTF-8, GB18030/GBK or with a BOM)
-      .pdf          PDF with a text layer (scans without text are refused)
+      .pdf          PDF; scanned pages (no text layer) are read by OCR (Tesseract, chi_sim)
       .xlsx / .xls  Excel workbooks, including the standard's input workbook
       .docx         Word documents (tables and paragraphs)
       .html / .htm  web pages, also saved as .pdf or .xls (tables and text)
