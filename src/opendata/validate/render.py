@@ -98,7 +98,7 @@ def render_summary(report: Report, console: Console | None = None) -> None:
 
 def render_markdown(report: Report) -> str:
     """`report` as a Markdown document (str ending in a newline): a summary line, then per package
-    a heading with its state and per data table a findings table (severity, rule, page and source line, row,
+    a heading with its state and per data table a findings table, errors first (severity, rule, page and source line, row,
     measure, expected, found, message; '|' escaped, newlines flattened)."""
     lines = ["# 校验报告 / Validation report", ""]
     summary = report.to_dict()["summary"]
@@ -114,7 +114,7 @@ def render_markdown(report: Report) -> str:
         for table, findings in _by_table(package.findings).items():
             lines += [f"### {table}", "", "| 级别 severity | 规则 rule | 页·行 page·line | 行 row | 指标 measure | 应为 expected | 实为 found "
                       "| 说明 message |", "|---|---|---|---|---|---|---|---|"]
-            for f in findings:
+            for f in sorted(findings, key=lambda f: list(SEVERITY_ZH).index(f.severity)):   # errors first
                 spot = f.location or {}
                 page_line = " · ".join(x for x in (f"p. {spot['page']}" if spot.get("page") else "",
                                                    f"line {spot['line']}" if spot.get("line") else "") if x)
