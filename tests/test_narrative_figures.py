@@ -50,3 +50,21 @@ def test_a_total_named_after_another_figure_is_that_figure():
                         "2019年度本部门政府采购支出预算总额2416.43万元，其中：拟采购货物支出233.1万元、拟购买服务支出2183.33万元。")
     assert ("procurement", "24164300") in [(f, v.split(".")[0]) for f, v in found]
     assert not [f for f, _ in found if f == "expenditure_total"]
+
+
+def test_a_projects_staff_costs_are_not_the_departments_personnel_costs(tmp_path):
+    """064.pdf p. 18 (长春市信访局 2026) names a project "信访局临聘人员经费15.56万元": the costs of temporary staff of one
+    project, not the bureau's 人员经费 (工资福利支出 alone is 911.21 万元, p. 11). Found by a new-user trial of the
+    corpus site, which showed it as the bureau's 人员经费."""
+    from pathlib import Path
+
+    from opendata.convert import convert_file
+
+    source = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "064.pdf"
+    figures = convert_file(source).disclosure.tables["key_figures"]
+    assert not [r for r in figures.rows if r.values.get("figure") == "personnel"]
+
+
+def test_a_figure_name_in_quotes_is_read():
+    """064.pdf p. 19 prints "2026年“三公经费”预算数为7.61万元" (the quotes around the whole name)."""
+    assert figures("2026年“三公经费”预算数为7.61万元，2025年预算数为9.23万元。") == {"three_public": Decimal("76100.00")}

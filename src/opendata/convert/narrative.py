@@ -14,7 +14,9 @@ AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
 COUNT = re.compile(r"(\d+)\s*(人|个|名)")
 PERCENT = re.compile(r"^[^。；\d]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
 LOOKBACK = 16
-QUALIFIERS = ("行政", "事业", "工勤", "其中")
+# a staff group or part named right before a figure's name narrows it (行政人员, 事业编制, 临聘人员经费 of one project: not the
+# department's 人员经费)
+QUALIFIERS = ("行政", "事业", "工勤", "其中", "临聘", "聘用", "编外", "外聘", "派遣")
 # a source of funds named before a total's name makes it that source's part (政府性基金拨款支出预算 0.00万元)
 SOURCE_BEFORE = re.compile(r"(政府性基金|国有资本经营|一般公共预算|财政拨款|财政专户|事业收入|经营收入|上级补助|其他收入)[^，,。；]*$")
 TOTALS = ("total_income_expenditure", "income_total", "expenditure_total")
@@ -27,7 +29,7 @@ TARGETS_SENTENCE = re.compile(r"绩效目标")
 # headline figure (ref 01_shpt_caizhengju p. 20: "行政运行（项）……支出决算为1511.89万元")
 ITEM_START = re.compile(r"(?:^|[。；：:\s])(?:\d{1,2}[、．.](?!\d)|（[一二三四五六七八九十\d]{1,3}）|\([一二三四五六七八九十\d]{1,3}\))")
 CLASS_SUBJECT = re.compile(r"[（(]\s*(?:类|款|项|2\d{2}(?:\d{2}){0,2})\s*[)）]")
-FILLER = re.compile(r"^\s*(总额|总预算|预算数|决算数|预算|决算|财政拨款|支出|资金|项目资金|合计|总计|共计|安排|经费|数|为|是|共|计|约|:|：|\s)*$")
+FILLER = re.compile(r"^\s*([\u201d\u2019\u300d\x22]|总额|总预算|预算数|决算数|预算|决算|财政拨款|支出|资金|项目资金|合计|总计|共计|安排|经费|数|为|是|共|计|约|:|：|\s)*$")
 
 
 def sections(lines: list[Line]) -> list[dict]:
