@@ -633,3 +633,39 @@ def test_performance_projects_beyond_the_whole_expenditure(tmp_path):
         shift(first, whole, "total")
     found = added(tmp_path, change, keep=("project_performance_targets", "expenditure_summary"))
     assert_only(found, "across.performance-projects", "project_performance_targets")
+
+
+def test_department_performance_total_off_the_expenditure(tmp_path):
+    """部门整体支出绩效目标表's 资金总额 printed 1.23 万元 above 支出总表's 合计: none of the department's expenditure totals."""
+    def prepare(d):
+        whole = row(d, "expenditure_summary", "total").values["total"]
+        d.tables["department_performance_targets"] = Table(
+            "department_performance_targets", rows=[Row("资金总额", "item", {"item": "资金总额", "total": whole})],
+            columns=["item", "total"], money_unit="元")
+
+    def change(d):
+        shift(row(d, "department_performance_targets", "资金总额"), X, "total")
+    found = added(tmp_path, change, prepare=prepare)
+    assert_only(found, "across.department-performance-total", "department_performance_targets", {"资金总额"})
+
+
+def test_a_code_printed_with_its_parents_name(tmp_path):
+    """An economic 款 printed with the name of its 类 (30101 printed 工资福利支出, 301's name): the code or the name is
+    wrong, a warning naming the parent."""
+    def change(d):
+        for r in d.tables["general_budget_basic_expenditure"].rows:
+            if r.values.get("economic_code") == "30101":
+                r.values["item"] = "工资福利支出"
+    found = added(tmp_path, change)
+    assert_only(found, "code.name-of-other-code", "general_budget_basic_expenditure")
+    assert "301" in found[0].message
+
+
+def test_a_year_before_the_code_lists_is_said_once(tmp_path):
+    """A package of 2017, before the classification lists begin (2018): its codes are not judged, and one finding
+    per list says so."""
+    def change(d):
+        d.fiscal_year = 2017
+    found = [f for f in added(tmp_path, change) if f.rule.startswith("code.")]
+    assert found and {f.rule for f in found} == {"code.not-checked"}
+    assert all(f.severity == "info" and f.found == "2017" for f in found)

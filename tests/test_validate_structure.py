@@ -271,7 +271,7 @@ def test_remote_url_is_refused_and_never_fetched(package, monkeypatch):
 
     result = run_cli("validate", package, "--format", "markdown")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"| 错误 error | resource.unsafe-path |  |  |  |  | resource path '{url}' is a remote URL" in result.stdout
+    assert f"| 错误 error | resource.unsafe-path |  |  |  |  |  | resource path '{url}' is a remote URL" in result.stdout
     assert run_cli("validate", package).returncode == 1
 
 
