@@ -44,6 +44,19 @@ def test_a_word_of_latin_letters_read_with_no_confidence_is_dropped():
     assert [w.text for w in joined_words(words)] == ["注", "PPP", "一"]
 
 
+def test_the_colon_of_a_cell_starting_with_among_misread_is_put_back():
+    # 其中：基本支出 read 其中，基本支出 (corpus 026 page 11): the header was not recognised
+    assert corrected_line("\t小计\t其中，基本支出\t项目支出") == "\t小计\t其中：基本支出\t项目支出"
+    assert corrected_line("本年其中，x") == "本年其中，x"   # not at a cell's start: as read
+
+
+def test_words_of_one_line_read_alone_keep_their_order():
+    from opendata.convert.ocr_cells import in_order
+
+    words = [OcrWord(t, b, 90, ("large", 0)) for t, b in [("财政", (1745, 422, 2714, 524)), ("拨款", (1994, 399, 2232, 580))]]
+    assert [w.box[:3:2] for w in in_order(words)] == [(1745, 1994), (1994, 2232)]
+
+
 def test_a_header_cell_one_character_off_a_column_header_of_the_fields_is_snapped():
     assert snapped("科目名各") == "科目名称"   # 科目名称 (fields.csv header alias), corpus 014 page 21
 

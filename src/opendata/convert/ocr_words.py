@@ -131,6 +131,8 @@ def unit_label() -> re.Pattern:
     return re.compile(rf"单位\s*[{COLON_READINGS}]\s*({'|'.join(map(re.escape, units))})")
 
 
+AMONG = re.compile(rf"(?:(?<=^)|(?<=\t))其中\s*[{COLON_READINGS}]\s*")   # 其中，基本支出: the colon of 其中： misread
+
 TITLE_LINE = 40          # characters: a longer line, or one with sentence punctuation, is no title
 SENTENCE = re.compile(r"[，。；;,]")
 
@@ -214,9 +216,10 @@ def snapped_title(line: str) -> str:
 
 def corrected_line(line: str) -> str:
     """A line of an OCR'd page (table cells tab-separated) with the colon of a unit label put back (单位;万元 ->
-    单位：万元), the confusions of codelists/ocr_confusions.csv undone in every cell that is not a number, and each
+    单位：万元) and of 其中 at a cell's start (其中，基本支出 -> 其中：基本支出), the confusions of codelists/ocr_confusions.csv undone in every cell that is not a number, and each
     table cell one or two characters off a word of the standard snapped to it (`snapped`)."""
     line = unit_label().sub(lambda m: "单位：" + m.group(1), line)
+    line = AMONG.sub("其中：", line)
     cells = line.split("\t")
     for n, cell in enumerate(cells):
         if len(cells) > 1 and NUMBER_PART.fullmatch(cell.strip(QUOTES + STRAY + " ")):
