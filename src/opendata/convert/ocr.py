@@ -5,7 +5,7 @@ program with TSV output: words with their boxes and confidences). Nothing is dow
 `ocr_pages` reads several pages in parallel (threads: each page is one `tesseract` process); the number
 of pages at a time is `ocr_jobs()` (env OPENDATA_OCR_JOBS, set from `opendata convert --jobs`; else one
 per CPU). The page is read as one block of text lines (--psm 6), the tall cells of ruled tables again
-one by one (ocr_cells.py); the
+one by one and lines of large words read unsurely again alone (ocr_cells.py); the
 words that are mostly digits are then read a second time as digits only (`recheck_numbers`), and a number
 the two readings disagree on gets a low confidence, so that it is reported.
 """

@@ -4,7 +4,9 @@ them among its neighbours' lines. The cells of the ruling grid that are taller t
 no number are cut out, and so are the cells with ink where the first reading found no word (a lone 类 or 项); they are
 stacked one under the other on one sheet and read in one Tesseract call, each cell as
 its own block; their words replace the page's first reading inside those cells, unless the second reading is unsure
-and the first holds more characters read surely (`surely_read`: 合计 at 96% is not replaced by 童名 at 50%).
+and the first holds more characters read surely (`surely_read`: 合计 at 96% is not replaced by 童名 at 50%). A cell
+still read unsurely is read once more scaled down (`surer_smaller`: Tesseract misreads glyphs set large), and so is a
+line of large words outside the tables read unsurely, a title set large (`reread_large_lines`).
 """
 from __future__ import annotations
 
