@@ -65,6 +65,8 @@ def test_a_page_number_with_its_dashes_read_as_one_is_a_page_number():
     words = [{"text": "一18", "x0": 280, "x1": 300, "top": 800, "bottom": 810}, {"text": "一", "x0": 306, "x1": 312, "top": 800, "bottom": 810}]
     assert is_page_number(words, 842)
     assert not is_page_number([{"text": "一18", "x0": 280, "x1": 300, "top": 800, "bottom": 810}], 842)   # one dash: no
+    assert is_page_number([{"text": "= 3-=", "x0": 280, "x1": 312, "top": 800, "bottom": 810}], 842)   # - 13 - (corpus 026 p15)
+    assert not is_page_number([{"text": "= 3-=", "x0": 280, "x1": 312, "top": 400, "bottom": 410}], 842)   # not in a margin
 
 
 def test_a_ruled_table_cut_by_the_page_edge_gets_its_border_on_that_edge():
