@@ -15,8 +15,12 @@ PAGES = [("01_shpt_caizhengju_2024_final.pdf", 8), ("04_shpt_shangwuwei_2025_dep
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 # (corpus PDF, page): pages of other regions and layouts, not tuned on (an independent trial, issue #15): hairline
 # rules (007), whole amounts in 元 with separators misread (001), a unit label misread (039), two-line header cells
-# (025), a large title (045), a small table (057)
-CORPUS_PAGES = [("001.pdf", 7), ("007.pdf", 1), ("025.pdf", 7), ("039.pdf", 14), ("045.pdf", 13), ("057.pdf", 21)]
+# (025), a large title (045), a small table (057); and pages of a second trial: a title whose bracketed qualifier is
+# misread (088: 财政拨短文出预算表 〈功能科目)), a table printed to the page's left edge (064), header and label cells
+# set in large glyphs (028: 合计 read as 冰呈), a title as printed not in the catalog read one character off (046), a
+# title set large (042: 一般公共预算支出情况表 read as :役公共预算支出情二、外况表)
+CORPUS_PAGES = [("001.pdf", 7), ("007.pdf", 1), ("025.pdf", 7), ("039.pdf", 14), ("045.pdf", 13), ("057.pdf", 21),
+                ("088.pdf", 5), ("064.pdf", 9), ("028.pdf", 8), ("046.pdf", 15), ("042.pdf", 17)]
 
 
 def text_page(source: Path, page: int, out: Path) -> Path:

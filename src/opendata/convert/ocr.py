@@ -5,7 +5,7 @@ program with TSV output: words with their boxes and confidences). Nothing is dow
 `ocr_pages` reads several pages in parallel (threads: each page is one `tesseract` process); the number
 of pages at a time is `ocr_jobs()` (env OPENDATA_OCR_JOBS, set from `opendata convert --jobs`; else one
 per CPU). The page is read as one block of text lines (--psm 6), the tall cells of ruled tables again
-one by one (ocr_cells.py); the
+one by one and lines of large words read unsurely again alone (ocr_cells.py); the
 words that are mostly digits are then read a second time as digits only (`recheck_numbers`), and a number
 the two readings disagree on gets a low confidence, so that it is reported.
 """
@@ -273,7 +273,23 @@ def find_rules(image, dpi: int) -> list[tuple]:
         rules = [("h", *r) for r in _rules(ink, least, bridge)] + [("v", *r) for r in _rules(ink.T, least, bridge)]
         if sum(kind == "h" for kind, *_ in rules) >= MIN_RULES and sum(kind == "v" for kind, *_ in rules) >= MIN_RULES:
             break
-    return rules
+    return rules + edge_rules(rules, grey.shape[1], grey.shape[0], bridge)
+
+
+def edge_rules(rules: list[tuple], width: int, height: int, reach: int) -> list[tuple]:
+    """The borders of a table cut by the image's edge (a table printed to the page's edge, its outer border
+    off the page): where MIN_RULES or more horizontal rules run to within `reach` pixels of the left (right)
+    edge and no vertical rule stands that near it, a vertical rule on that edge from the first of them to the
+    last; likewise the top and bottom edges for vertical rules. Rules as `find_rules` gives them."""
+    added = []
+    for kind, across, size in (("h", "v", width), ("v", "h", height)):
+        runs = [(at, a, b) for k, at, a, b in rules if k == kind]
+        for edge, touches in ((0, lambda a, b: a <= reach), (size - 1, lambda a, b: b >= size - 1 - reach)):
+            touching = [at for at, a, b in runs if touches(a, b)]
+            standing = any(k == across and abs(at - edge) <= reach for k, at, _, _ in rules)
+            if len(touching) >= MIN_RULES and not standing:
+                added.append((across, float(edge), int(min(touching)), int(max(touching))))
+    return added
 
 
 def _rules(ink, least: int, bridge: int) -> list[tuple[float, int, int]]:

@@ -21,7 +21,7 @@ from .errors import ConversionError, Warnings
 from .limits import Limits, check_page_streams
 from .ocr import (DPI, ENGINE, LANGUAGES, OcrPage, check_engine, engine_version, find_rules, ocr_jobs, rasterise, read_words,
                   recheck_numbers, whiten_rules)
-from .ocr_cells import reread_tall_cells
+from .ocr_cells import reread_large_lines, reread_tall_cells
 from .ocr_units import check_units, unit_readings
 
 LOW_CONFIDENCE = 80          # an amount read with less confidence is reported
@@ -82,6 +82,7 @@ def ocr_page(path: Path, number: int, dpi: int = DPI) -> OcrPage:
     clean = whiten_rules(image, rules)
     words = read_words(clean, psm=6)
     words = reread_tall_cells(clean, words, rules)
+    words = reread_large_lines(clean, words, rules)
     words = recheck_numbers(clean, words)
     return OcrPage(number=number, width=image.width, height=image.height, dpi=dpi, words=words, rules=rules)
 

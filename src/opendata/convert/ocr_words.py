@@ -25,6 +25,7 @@ SNAP_LENGTH_PER_CHARACTER = 5   # ... and one more character off for every this 
 QUOTES = "”“\"'‘’`"   # read from the remains of a cell border at a word's start
 STRAY = "，。、"        # ... and beside a number
 NOISE = set("|_—-~`'\"‘’“”丨")   # a lone word of these, read with low confidence, is the remains of a rule
+GARBLE_CONFIDENCE = 30  # a word of Latin letters, no Chinese character or digit, read below this is no word (=zG= for - 16 -)
 
 
 def confusions() -> list[tuple[str, str]]:
@@ -79,14 +80,16 @@ NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|[�
 
 @functools.lru_cache(maxsize=1)
 def vocabulary() -> dict[int, frozenset[str]]:
-    """The words of the standard a table cell prints (column headers of measures.csv, side headers of sides.csv,
-    the names of the classifications), by length: what an OCR'd cell one character off is snapped to."""
+    """The words of the standard a table cell prints (column headers of measures.csv and fields.csv, side headers
+    of sides.csv, the names of the classifications), by length: what an OCR'd cell one character off is snapped to."""
     from ..standard import load_standard
 
     standard = load_standard()
     words: set[str] = set()
     for measure in standard.measures.values():
         words.update(part for alias in measure.aliases for part in alias.split("/"))
+    for spec in standard.fields.values():
+        words.update(part for alias in spec.header_aliases for part in alias.split("/"))
     for list_id, column in (("sides", "aliases"), ("function_classification", "name"),
                             ("economic_classification_department", "name"), ("economic_classification_government", "name")):
         codelist = standard.codelists.get(list_id)
@@ -128,6 +131,8 @@ def unit_label() -> re.Pattern:
     return re.compile(rf"单位\s*[{COLON_READINGS}]\s*({'|'.join(map(re.escape, units))})")
 
 
+AMONG = re.compile(rf"(?:(?<=^)|(?<=\t))其中\s*[{COLON_READINGS}]\s*")   # 其中，基本支出: the colon of 其中： misread
+
 TITLE_LINE = 40          # characters: a longer line, or one with sentence punctuation, is no title
 SENTENCE = re.compile(r"[，。；;,]")
 
@@ -143,27 +148,78 @@ def title_aliases() -> tuple[str, ...]:
     return tuple(sorted(titles, key=len, reverse=True))
 
 
+OPENING, CLOSING = "（(〈<《【[{", "）)〉>》】]}"   # brackets and what OCR reads for them (〈功能科目), 【〈功能科目))
+QUALIFIER = re.compile(rf"\s*[{re.escape(OPENING)}]+([^{re.escape(OPENING + CLOSING)}]+)[{re.escape(CLOSING)}]*\s*$")
+LONG_TITLE = 2 * SNAP_LENGTH_PER_CHARACTER   # characters: a title this long may be read two characters off
+
+
+@functools.lru_cache(maxsize=1)
+def title_characters() -> frozenset[str]:
+    """Every character the titles of the catalog (`title_aliases`) print."""
+    return frozenset("".join(title_aliases()))
+
+
+def near_title(text: str) -> str | None:
+    """`text` ended with the title of the catalog its end is one character off (or, for a title of LONG_TITLE
+    characters or more, two, none being one off, where each character read instead is one no title prints, so
+    that 基本 read for 项目 does not make one table another's), when that title is longer than any title `text`
+    ends with as read and it is the only one so near (one ending another is the same title); else None."""
+    exact = max((len(t) for t in title_aliases() if text.endswith(t)), default=0)
+    for most in (1, 2):
+        near = set()
+        for title in title_aliases():
+            if len(title) <= exact or len(title) > len(text) or most == 2 and len(title) < LONG_TITLE:
+                continue
+            misread = [b for a, b in zip(title, text[-len(title):]) if a != b]
+            if len(misread) == most and (most == 1 or not set(misread) & title_characters()):
+                near.add(title)
+        near = {t for t in near if not any(o != t and o.endswith(t) for o in near)}   # 收支总体情况表 in 部门收支总体情况表
+        if near:
+            if len(near) != 1:
+                return None
+            (title,) = near
+            return text[:-len(title)] + title
+    return None
+
+
+def substituted_title(text: str) -> str | None:
+    """`text` with the one character no title of the catalog prints (称 in 2026年度一般公共预算拨称支出预算表) put
+    back as the character of the titles that makes it a title (`recognise.match_title`: 拨款), when `text` names no
+    table as read, holds 表 and one such character (the year's 年度 and digits aside), and exactly one character does so; else None."""
+    from .recognise import match_title
+
+    if "表" not in text or match_title(text):
+        return None
+    unknown = [n for n, c in enumerate(text) if c not in title_characters() and not c.isdigit() and not c.isspace() and c not in "年度"]
+    if len(unknown) != 1:
+        return None
+    at = unknown[0]
+    found = {text[:at] + c + text[at + 1:] for c in title_characters() if match_title(text[:at] + c + text[at + 1:])}
+    return found.pop() if len(found) == 1 else None
+
+
 def snapped_title(line: str) -> str:
-    """A short line read by OCR that ends one character off a title of the catalog (2026年度财政拨黎收支预算总表) ended
-    with that title, when the title is longer than any title the line ends with as read (收支预算总表) and it is the
-    only one so near: else a misread word makes it another table's title."""
+    """A short line read by OCR that ends near a title of the catalog (`near_title`: 2026年度财政拨黎收支预算总表)
+    ended with that title; a line whose title is followed by a bracketed qualifier (财政拨短支出预算表 〈功能科目),
+    its brackets misread) with the title snapped before it and the qualifier put in brackets （功能科目）. Else
+    the line as read: a misread word must not make it another table's title."""
     text = line.rstrip()
     if len(text) > TITLE_LINE or SENTENCE.search(text):
         return line
-    exact = max((len(t) for t in title_aliases() if text.endswith(t)), default=0)
-    near = {t for t in title_aliases() if len(t) > exact and len(t) <= len(text)
-            and sum(a != b for a, b in zip(t, text[-len(t):])) == 1}
-    if len(near) != 1:
-        return line
-    (title,) = near
-    return text[:-len(title)] + title
+    whole = near_title(text) or substituted_title(text)
+    if whole:
+        return whole
+    qualifier = QUALIFIER.search(text)
+    head = near_title(text[:qualifier.start()]) if qualifier and qualifier.start() >= SNAP_LENGTH else None
+    return f"{head}（{qualifier.group(1).strip()}）" if head else line
 
 
 def corrected_line(line: str) -> str:
     """A line of an OCR'd page (table cells tab-separated) with the colon of a unit label put back (单位;万元 ->
-    单位：万元), the confusions of codelists/ocr_confusions.csv undone in every cell that is not a number, and each
+    单位：万元) and of 其中 at a cell's start (其中，基本支出 -> 其中：基本支出), the confusions of codelists/ocr_confusions.csv undone in every cell that is not a number, and each
     table cell one or two characters off a word of the standard snapped to it (`snapped`)."""
     line = unit_label().sub(lambda m: "单位：" + m.group(1), line)
+    line = AMONG.sub("其中：", line)
     cells = line.split("\t")
     for n, cell in enumerate(cells):
         if len(cells) > 1 and NUMBER_PART.fullmatch(cell.strip(QUOTES + STRAY + " ")):
@@ -182,8 +238,9 @@ def corrected_line(line: str) -> str:
 def joined_words(words: list[OcrWord], rules: list[tuple] = ()) -> list[OcrWord]:
     """Tesseract's words with the words of one line set closer than JOIN_SHARE of the line height joined
     (the lowest confidence kept) unless a vertical rule runs between them; lone remains of a rule read with
-    low confidence left out, quote marks read from a rule's remains beside a number dropped."""
-    words = [w for w in words if not (set(w.text) <= NOISE and w.confidence < 60)]
+    low confidence left out, and so are words with no Chinese character and no digit read with a confidence below
+    GARBLE_CONFIDENCE (`garbled`); quote marks read from a rule's remains beside a number dropped."""
+    words = [w for w in words if not (set(w.text) <= NOISE and w.confidence < 60) and not garbled(w)]
     words = [OcrWord(w.text.strip(QUOTES + STRAY), w.box, w.confidence, w.line) if NUMBER_PART.fullmatch(w.text.strip(QUOTES + STRAY))
              else w for w in words]
     verticals = [(at, a, b) for kind, at, a, b in rules if kind == "v"]
@@ -218,6 +275,13 @@ def joined_words(words: list[OcrWord], rules: list[tuple] = ()) -> list[OcrWord]
                 current = word
         out.append(current)
     return out
+
+
+def garbled(word: OcrWord) -> bool:
+    """True for a word read with a confidence below GARBLE_CONFIDENCE that holds Latin letters and no Chinese character
+    or digit (=zG=, a page number's dashes and digits misread): no word of a disclosure."""
+    return (word.confidence < GARBLE_CONFIDENCE and any(c.isascii() and c.isalpha() for c in word.text)
+            and not any(c.isdigit() or "\u4e00" <= c <= "\u9fff" for c in word.text))
 
 
 def cut_at_rules(word: OcrWord, verticals: list[tuple]) -> list[OcrWord]:

@@ -209,10 +209,11 @@ def page_text_lines(page, state: dict | None = None) -> list[str]:
 # -- tables without rules ----------------------------------------------------------
 
 PAGE_NUMBER = re.compile(r"^[-—–~\s]*(第\s*)?\d{1,4}\s*页?(\s*[/／共]\s*\d{1,4}\s*页?)?[-—–~\s]*$")
+DASHED_READ = re.compile(r"^\s*[-—–~=一]+\s*\d{1,4}\s*[-—–~=一]+\s*$")   # - 18 - with its dashes read as 一 or = by OCR
 
 
 def is_page_number(line_words, page_height: float) -> bool:
-    """A lone page number (- 3 -, 第3页, 3/20) in the top or bottom margin. Words closer than half a character
+    """A lone page number (- 3 -, 第3页, 3/20; 一18 一 or = 3-=, its dashes read by OCR) in the top or bottom margin. Words closer than half a character
     are one (a producer's space character laid over the digits cuts 11 into the words 1 and 1)."""
     top = min(w["top"] for w in line_words)
     bottom = max(w["bottom"] for w in line_words)
@@ -222,7 +223,7 @@ def is_page_number(line_words, page_height: float) -> bool:
     for before, word in zip([None, *line_words], line_words):
         close = before is not None and word["x0"] - before["x1"] < (word["bottom"] - word["top"]) * 0.5
         text += ("" if close or before is None else " ") + word["text"]
-    return bool(PAGE_NUMBER.match(text))
+    return bool(PAGE_NUMBER.match(text) or DASHED_READ.match(text))
 
 
 def is_number_chunk(text: str) -> bool:
