@@ -234,13 +234,17 @@ def test_query_formats(built):
 def test_documented_queries_run(built):
     db, _ = built
     queries = documented_queries()
-    assert set(queries) == {"three_public_by_year", "project_growth", "execution_three_public", "findings_per_package"}
+    assert set(queries) == {"three_public_by_year", "three_public_stated", "project_growth", "execution_three_public",
+                            "findings_per_package"}
     for name, sql in queries.items():
         result = corpus.query(db, sql)
         assert result.columns, name
     # no unit has two budget years in this database, nor a budget and final accounts of one year
     assert corpus.query(db, queries["project_growth"]).rows == []
     assert corpus.query(db, queries["execution_three_public"]).rows == []
+    by_year = {r[4] for r in corpus.query(db, queries["three_public_by_year"]).rows}
+    stated = {r[4] for r in corpus.query(db, queries["three_public_stated"]).rows}
+    assert not by_year & stated, "a package is answered from its table or, without one, from its text"
     assert sum(r[2] for r in corpus.query(db, queries["findings_per_package"]).rows) == \
         rows(db, "SELECT count(*) FROM findings")[0][0]
 
