@@ -215,7 +215,7 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
         options = [total(gbe, figure), total(basic_t, figure), *economic_sums(ctx, basic_t, figure)]
     elif figure == "three_public":
         table = t.get("three_public_expenses")
-        options = [q(table, line_row(table, "total")), q(table, line_row(table, "three_public"))]   # 合计 may hold 会议/培训费
+        options = [q(table, line_row(table, "total"))]   # the “三公” total (a 合计 holding 会议/培训费 is another line)
         if table is not None and not any(amount_of(r, m) for r in table.rows for m in table.columns):
             options.append(Quantity(table, None, "total", ZERO, 0, "（表中无金额 no amounts）"))
     elif figure == "operating_costs":
