@@ -159,7 +159,7 @@ def disclosure_view(package: dict, facts: list[dict], findings: list[dict], mone
 def headline(facts: list[dict]) -> dict:
     """The figures a unit's or region's page compares across packages, each an amount in 元 or
     None: `expenditure` (支出总计, the total row of the expenditure side of 部门收支总表) and
-    `three_public` (the 三公 table's 合计 of its first unit and period)."""
+    `three_public` (the 三公 table's line total, the 三公 expenses alone, of its first unit and period)."""
     spent = _first(facts, table="income_expenditure_summary", side="expenditure", row_type="total", measure="total")
     three = _first(facts, table="three_public_expenses", line="total", measure="total")
     return {"expenditure": spent["amount"] if spent else None, "three_public": three["amount"] if three else None}
