@@ -10,6 +10,10 @@
 - 050.pdf p.49 (表13, 元): 当年 合计 1,697,281.50 = 小计 801,081.50 + 会议费 230,900.00 + 培训费 665,300.00.
   p.30 (表1 收支总表): 1、人员经费和公用经费支出 119,903,799.71 (= 表7/表8 一般公共预算基本支出明细表 合计) and
   2、专项业务经费支出 16,604,100.00 (= 表10 专项业务经费支出表 合计): 基本支出 and 项目支出.
+- Project tables listing units (项目支出表 by unit, then its projects): 016.pdf pp.34–35 (表5 项目支出总表, no 合计:
+  深圳市建筑工务署 13,210.64 over 深圳市建筑工务署（本级） 9,866.11 — 工程管理 6,832.94, 工程监督 1,188.72 … — and three
+  centres, each with its own 工程管理); 025.pdf 表12 (广州市防雷减灾管理办公室 30.00: 防雷业务经费 23.00); 050.pdf
+  pp.43–44 (表10, 元: 154 西安市司法局 16,604,100.00, 154001 西安市司法局 8,740,900.00 … 法律顾问 308,000.00).
 - 057.pdf p.17 (表6 一般公共预算财政拨款基本支出决算表, final accounts): panels 人员经费 | 公用经费, one 金额
   each: 301 工资福利支出 649.20 and 302 商品和服务支出 94.65 are each row's total as well as its part."""
 from __future__ import annotations
@@ -23,7 +27,7 @@ from opendata.convert import convert_to_package
 from opendata.facts import facts
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-NAMES = ("025", "050", "057", "086")
+NAMES = ("016", "025", "050", "057", "086")
 WAN = Decimal(10000)
 THREE = "three_public_expenses"
 SUMMARY = "income_expenditure_summary"
@@ -77,3 +81,17 @@ def test_a_panel_row_printing_one_amount_has_it_as_its_total(converted):
     assert found(converted, "057", table, "personnel", economic_code="301") == [Decimal("649.20") * WAN]
     assert found(converted, "057", table, economic_code="302") == [Decimal("94.65") * WAN]
     assert found(converted, "057", table, "public_use", economic_code="302") == [Decimal("94.65") * WAN]
+
+
+def test_projects_listed_under_their_units(converted):
+    projects = "project_expenditure"
+    own = "深圳市建筑工务署（本级）"
+    assert found(converted, "016", projects, project="工程管理", unit_name=own) == [Decimal("6832.94") * WAN]
+    assert found(converted, "016", projects, project="工程监督", unit_name=own) == [Decimal("1188.72") * WAN]
+    assert len(found(converted, "016", projects, project="工程管理")) == 4   # one per unit, told apart by unit_name
+    assert found(converted, "016", projects, row_type="total") == [Decimal("13210.64") * WAN]
+    assert found(converted, "016", projects, row_type="subtotal", unit_name=own, project="") == [Decimal("9866.11") * WAN]
+    assert found(converted, "025", projects, project="防雷业务经费", unit_name="广州市防雷减灾管理办公室") == [23 * WAN]
+    assert found(converted, "050", projects, project="法律顾问", unit_code="154001") == [Decimal("308000.00")]
+    assert found(converted, "050", projects, project="西安市司法局") == []
+    assert found(converted, "050", projects, row_type="subtotal", unit_code="154001", project="") == [Decimal("8740900.00")]

@@ -209,8 +209,10 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
     elif figure in ("basic", "project"):
         options = [total(exp, figure), total(gbe, figure), q(ies, ies_out.measures.get(figure) if ies_out else None)]
         options.append(total(basic_t) if figure == "basic" else total(t.get("general_budget_project_expenditure")))
-        if figure == "project":
-            options.append(total(t.get("project_expenditure")))
+        if figure == "project":   # or a unit's subtotal: a narrative going through its units (key figures carry no unit)
+            projects = t.get("project_expenditure")
+            options += [total(projects), *(q(projects, r) for r in (projects.rows if projects else [])
+                                           if r.row_type == "subtotal" and r.values.get("unit_name"))]
     elif figure in ("personnel", "public_use"):
         options = [total(gbe, figure), total(basic_t, figure), *economic_sums(ctx, basic_t, figure)]
     elif figure == "three_public":
