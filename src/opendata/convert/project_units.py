@@ -36,9 +36,9 @@ def unit_names(disclosure: Disclosure) -> set[str]:
     return names - {""}
 
 
-def project_units(disclosure: Disclosure) -> None:
+def project_units(disclosure: Disclosure, warnings=None) -> None:
     """Every table of `disclosure` listing projects under unit heads in the one shape of the module doc; changes
-    the tables in place."""
+    the tables in place. `warnings` (unused: nothing is left unmapped) makes it a restate step (restate.py)."""
     units = unit_names(disclosure)
     if not units:
         return
