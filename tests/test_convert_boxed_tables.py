@@ -134,7 +134,8 @@ def test_merged_label_header_over_two_label_columns(tmp_path):
 
 
 def test_three_public_with_meeting_and_training(tmp_path):
-    """合计 over “三公”经费 (小计 and its items), 会议费 and 培训费: each its own measure."""
+    """合计 over “三公”经费 (小计 and its items), 会议费 and 培训费: each its own line; the 三公 小计 is line total,
+    the 合计 holding 会议费 and 培训费 line total_with_meeting_training."""
     source = document(tmp_path, "\n".join([
         "“三公”经费、会议费、培训费支出预算表", "公开表九", "部门：测试省测试厅\t\t\t\t\t\t单位：万元\t\t",
         "合计\t“三公”经费\t\t\t\t\t\t会议费\t培训费",
@@ -144,10 +145,11 @@ def test_three_public_with_meeting_and_training(tmp_path):
     result = convert_file(source)
     table = result.disclosure.tables["three_public_expenses"]
     got = {line: measures["total"] for line, measures in lines(table).items()}
-    assert got == {"total": 26 * WAN, "three_public": 7 * WAN, "overseas_travel": 2 * WAN, "vehicle": 3 * WAN,
+    assert got == {"total_with_meeting_training": 26 * WAN, "total": 7 * WAN, "overseas_travel": 2 * WAN, "vehicle": 3 * WAN,
                    "vehicle_purchase": 1 * WAN, "vehicle_operation": 2 * WAN, "reception": 2 * WAN,
                    "meeting_fees": 15 * WAN, "training_fees": 4 * WAN}
-    assert table.row("total").row_type == "total"
+    assert table.row("total_with_meeting_training").row_type == "total"
+    assert table.row("total").row_type == "subtotal"
 
 
 def test_procurement_by_category_project_and_item(tmp_path):

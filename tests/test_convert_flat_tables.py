@@ -175,8 +175,8 @@ def test_xian_column_words_read_as_their_measures(tmp_path):
 
 
 def test_three_public_table_with_meeting_and_training_fees(tmp_path):
-    """The 三公经费及会议费、培训费 table under a year heading: 合计, the 三公 小计 (three_public), its parts, 会议费 and
-    培训费, each its own measure; nothing is reported as not converted."""
+    """The 三公经费及会议费、培训费 table under a year heading: 合计 (line total_with_meeting_training), the 三公 小计
+    (line total), its parts, 会议费 and 培训费, each its own line; nothing is reported as not converted."""
     source = document(tmp_path, table(
         "表13 2021年部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表（不含上年结转）",
         "序号\t单位编码\t单位名称\t2021年\t\t\t\t\t\t\t\t",
@@ -188,7 +188,7 @@ def test_three_public_table_with_meeting_and_training_fees(tmp_path):
     result = convert_file(source)
     unit = lines(result.disclosure.tables["three_public_expenses"], unit_code="241")
     assert {line: str(measures["total"]) for line, measures in unit.items()} == {
-        "total": "160000.00", "three_public": "30000.00", "overseas_travel": "0.00", "reception": "10000.00",
+        "total_with_meeting_training": "160000.00", "total": "30000.00", "overseas_travel": "0.00", "reception": "10000.00",
         "vehicle": "20000.00", "vehicle_purchase": "0.00", "vehicle_operation": "20000.00", "meeting_fees": "30000.00",
         "training_fees": "100000.00"}
     assert not [w for w in result.warnings if "three_public_expenses" in w], result.warnings

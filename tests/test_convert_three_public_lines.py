@@ -64,10 +64,10 @@ def test_the_two_layouts_are_one_shape_in_the_package(tmp_path):
 
 
 def test_a_row_naming_no_line_is_kept_and_reported(tmp_path):
-    """行政经费 printed above the 三公 rows is none of the lines, and the 合计 over both is not the 三公 total named
-    above it: both kept with no line, and warned."""
+    """其他支出 printed above the 三公 rows is none of the lines, and the 合计 over both is not the 三公 total named
+    above it: both kept with no line, and warned. (行政经费 there is the 机关运行经费: test_lines_document_shapes.py.)"""
     result = convert_file(text_document(tmp_path, "\n".join([
-        "“三公”经费支出预算表", "单位：万元", "项目\t预算数", "行政经费\t500.00", "“三公”经费\t3.00",
+        "“三公”经费支出预算表", "单位：万元", "项目\t预算数", "其他支出\t500.00", "“三公”经费\t3.00",
         "其中：（一）因公出国（境）支出\t1.00", "（二）公务接待费支出\t2.00", "合计\t503.00"])))
     rows = result.disclosure.tables["three_public_expenses"].rows
     assert [(r.values.get("line"), r.values["total"]) for r in rows] == [

@@ -40,7 +40,7 @@ def old_copy(tmp_path: Path, name: str) -> Path:
 
 def test_migrations_of_0_2_0_are_restate_steps_of_the_converter():
     steps = [m for m in read_migrations(load_standard().root / "migrations.csv") if m.to_version == "0.2.0"]
-    assert [m.kind for m in steps] == ["restate"] * 3
+    assert [m.kind for m in steps] == ["restate"] * 4
     assert [m.new for m in steps] == list(STEPS)
 
 

@@ -14,6 +14,7 @@ from .convert.columns import Column
 from .convert.errors import Warnings
 from .convert.lines import assign_lines
 from .convert.main_amount import YEAR, year_as_total
+from .convert.project_units import project_units
 from .convert.three_public import reshape
 from .model import Disclosure
 from .package import (
@@ -45,6 +46,7 @@ STEPS = {
     "three_public.reshape": reshape,      # the 三公 table in one long shape, 机关运行经费 to operating_costs
     "main_amount.year_as_total": main_amount,
     "lines.assign_lines": assign_lines,   # `line` on the rows of fixed-line tables
+    "project_units.project_units": project_units,   # projects under unit heads: the unit on each row
 }
 
 

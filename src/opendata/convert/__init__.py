@@ -31,6 +31,7 @@ from ..version import __version__
 from . import metadata
 from .errors import ConversionError, Warnings
 from .lines import assign_lines
+from .project_units import project_units
 from .limits import LimitError, Limits
 from .text import convert_text
 from .three_public import reshape as reshape_lines
@@ -193,6 +194,7 @@ def convert_in_process(path: Path, limits: Limits) -> ConversionResult:
     disclosure = converter(path, warnings, limits)
     reshape_lines(disclosure, warnings)   # the 三公 table in one shape, lined by three_public_lines.csv (three_public.py)
     assign_lines(disclosure, warnings)    # the lines of the other fixed-line tables (lines.csv, lines.py)
+    project_units(disclosure)             # projects listed under unit heads: the unit on each (project_units.py)
     try:
         check_complete(disclosure, path, warnings)
     except ConversionError as error:

@@ -13,7 +13,9 @@ A label that names two lines is decided by the row type (收入合计 is the cur
 on a subtotal row, the grand total on a total row) and by the block the row stands in: the
 lines with `within` set apply to the rows under the line they name (一般公共预算拨款 under
 上年结转 is `carryover_general_budget`); a row given a line without `within` closes the block.
-A line is given once per side (and unit, period and project) of a table: a second row of the same line
+A line names the sides it may stand on (`side`, space-separated: 基本支出 on the expenditure side or on
+the further list by use or by departmental economic class, sides.csv). A line is given once per side
+(its sides together; and unit, period and project) of a table: a second row of the same line
 keeps `line` empty and is reported, unless it prints the official label where the first printed
 an alias (then the first loses it).
 """
@@ -41,7 +43,7 @@ class Line:
     """One row of codelists/lines.csv."""
     code: str
     tables: tuple[str, ...]
-    side: str
+    sides: tuple[str, ...]   # () for a line of any side
     label_zh: str
     keys: tuple[str, ...]
     within: str
@@ -69,7 +71,7 @@ def _lines() -> tuple[dict[str, Line], dict[str, dict[str, list[Line]]]]:
     for row in rows:
         labels = [row["label_zh"], *(row.get("aliases") or "").split("|")]
         keys = tuple(dict.fromkeys(line_key(label) for label in labels if label.strip()))
-        line = Line(row["code"], tuple(row["table"].split()), row.get("side") or "", row["label_zh"], keys,
+        line = Line(row["code"], tuple(row["table"].split()), tuple((row.get("side") or "").split()), row["label_zh"], keys,
                     row.get("within") or "", row.get("row_type") or "")
         lines[line.code] = line
         for table in line.tables:
@@ -144,9 +146,10 @@ def assign_table(table: Table, fiscal_year: int | None = None) -> list[str]:
         side = values.get("side") or ""
         label = values.get("item") or ""
         key = line_key(label)
-        candidates = [line for line in by_key.get(key, []) if line.side in ("", side)]
+        candidates = [line for line in by_key.get(key, []) if not line.sides or side in line.sides]
         line = _choose(candidates, row.row_type, blocks.get(side)) if candidates else None
-        place = (side, *(values.get(k) or "" for k in PLACE))
+        # a line printed on several sides (基本支出 in the first list or in a list by use) is given once over all of them
+        place = (line.sides[0] if line is not None and line.sides else side, *(values.get(k) or "" for k in PLACE))
         official = line is not None and key == line.keys[0]
         if line is not None and (place, line.code) in given:
             earlier, earlier_official = given[(place, line.code)]

@@ -60,18 +60,40 @@ def panel_heading(panel: list[Column]) -> str | None:
     return tops.pop() if len(tops) == 1 and all(len(c.path) > 1 for c in headed) else None
 
 
-def name_panel_measures(panels: list[list[Column]], spec: TableSpec) -> None:
+def name_panel_measures(panels: list[list[Column]], spec: TableSpec) -> list[str]:
     """Where the panels' headings name different measures of the table (人员经费, 公用经费 in a
     基本支出 table), each panel's amount columns are that measure instead of the generic one
-    their own header words give (金额 → total). Updates the columns in place."""
+    their own header words give (金额 → total). Updates the columns in place; returns the measures
+    given to a panel's single amount column ([] when none)."""
     allowed = set(spec.measures)
     named = [match_measure([heading], allowed) if heading else None for heading in map(panel_heading, panels)]
     if None in named or len(set(named)) != len(named):
-        return
+        return []
+    given = []
     for panel, measure in zip(panels, named):
         amounts = [c for c in panel if c.kind == "measure"]
         if len(amounts) == 1:
             amounts[0].name = measure
+            given.append(measure)
+    return given
+
+
+def panel_totals(table, measures: list[str], spec: TableSpec) -> None:
+    """Rows of panels each printing one amount under a measure heading (`measures`, from
+    `name_panel_measures`: 人员经费 | 公用经费 of a 基本支出决算表): that amount is also the row's main
+    amount, `total`, as in the same table printed with a 合计 column (301 工资福利支出 649.20 under 人员经费:
+    total and personnel 649.20). Nothing when the table prints a total column or does not have one.
+    Changes `table` (its rows and columns) in place."""
+    if not measures or "total" not in spec.measures or "total" in table.columns:
+        return
+    filled = False
+    for row in table.rows:
+        printed = [row.values[m] for m in measures if row.values.get(m) is not None]
+        if len(printed) == 1:
+            row.values["total"] = printed[0]
+            filled = True
+    if filled:
+        table.columns.insert(min(table.columns.index(m) for m in measures if m in table.columns), "total")
 
 
 def order_panels(table, panel_of: dict[int, int]) -> None:

@@ -2,6 +2,8 @@
 of a table printed in several pieces made one (`merge_table`)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..model import Row, Table
 from .columns import CODE_FIELDS
 from .panels import PANEL_KEY, order_panels
@@ -68,6 +70,14 @@ def unit_heads(rows: list[Row], unit_name: str | None) -> None:
                 row.row_type = "subtotal"
 
 
+@lru_cache(maxsize=1)
+def _listed_lines() -> frozenset[str]:
+    """The lines of the tables lined when read (codelists/three_public_lines.csv): their rows keep ids by line."""
+    from ..standard import load_standard
+    codelist = load_standard().codelists.get("three_public_lines")
+    return frozenset(row["code"] for row in (codelist.rows if codelist else []))
+
+
 def row_key(row: Row) -> str:
     """The base row id of a row (before #2, #3 … are added for repeats): in a table of lines, the line after the
     row's unit, printed group and period (深圳市审计局/2026年/reception); total for the grand total
@@ -77,7 +87,7 @@ def row_key(row: Row) -> str:
     side/ in two-sided tables."""
     values = row.values
     side = values.get("side")
-    if row.row_type == "total" and not side and values.get("line") not in (None, "", "total"):
+    if row.row_type == "total" and not side and values.get("line") not in (None, "", *_listed_lines()):
         return "total"   # the grand total of a table whose lines are assigned after ids (机关运行经费's 合计): as converted
     if values.get("line"):   # a table of lines (the 三公 table): unit / printed group / period / line
         label = values.get("item") or ""

@@ -13,7 +13,7 @@ from .columns import (CODE_FIELDS, Column, best_shift, budget_beside_actual, cla
                       label_continuations, list_side, realign, split_header, width_of)
 from .errors import Warnings, not_converted
 from .layout import CellRow
-from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type, two_sided_as_printed
+from .panels import PANEL_KEY, find_panels, name_panel_measures, panel_row_type, panel_totals, two_sided_as_printed
 from .header_repair import split_run_together
 from .periods import find_period_groups, period_of, period_rows
 from .recognise import clean_label, relative_year, row_type_for
@@ -69,8 +69,7 @@ class TableBuilder:
         label_continuations(columns, data)
         self.columns = columns
         self.panels = find_panels(columns, self.spec)
-        if self.panels:
-            name_panel_measures(self.panels, self.spec)
+        self.panel_measures = name_panel_measures(self.panels, self.spec) if self.panels else []
         self.panel_of: dict[int, int] = {}
         self.period_groups = None if self.panels else find_period_groups(columns, self.spec)   # 上年 | 当年 | 增减 side by side
         self.extra_labels = [c.index for c in self.expenditure_labels()[1:]] if self.spec.two_sided else []
@@ -114,6 +113,7 @@ class TableBuilder:
                 table.rows.append(parsed)
         if self.panels:
             table.derived[PANEL_KEY] = self.panel_of
+            panel_totals(table, self.panel_measures, self.spec)   # one amount per panel row: its total too
         for name in self.spec.dimensions:   # codes and names read out of label cells (2010101 行政运行, 30101-基本工资)
             if any(name in r.values for r in table.rows):
                 table.add_column(name)

@@ -6,8 +6,13 @@ budget_full_year, the parts by source of funds) as columns.
 A document printing the lines as columns (因公出国（境）费 | 公务用车购置及运行费 | … side by side,
 one row per unit or year) is read with the lines' column measures (`printed_spec`) and each of
 its rows is turned into one row per line printed (`reshape`); a document printing them as rows
-has each row's label matched against the lines' aliases. 机关运行经费 printed beside the lines
-goes to table operating_costs, as its total row (one per unit or year where the table lists them)."""
+has each row's label matched against the lines' aliases. 机关运行经费 printed beside the lines (or as
+the row 行政经费, measures.csv row_labels) goes to table operating_costs, as its total row (one per unit
+or year where the table lists them).
+
+Line `total` is the “三公” expenses in all. A table whose 合计 also holds 会议费 and 培训费 prints the
+“三公” part as a 小计 beside it (measure three_public): that 小计 is line `total`, and the 合计 line
+`total_with_meeting_training` (`GRAND`)."""
 from __future__ import annotations
 
 import re
@@ -26,7 +31,9 @@ OPERATING = "operating_costs"   # the measure printed beside the lines, and the 
 COLUMN_MEASURES = (("column", "total"), ("budget_column", "budget_initial"),
                    ("government_fund_column", "government_fund"), ("state_capital_column", "state_capital"))
 GROUP_FIELDS = ("unit_code", "unit_name", "period")
-GROUPING = ("vehicle", "three_public")   # lines that are the sum of other lines: subtotals
+SUBTOTAL = "three_public"   # the measure of the “三公” 小计 printed beside a 合计 holding 会议费 and 培训费
+GRAND = "total_with_meeting_training"   # the line of such a 合计 (the 小计 is then line total)
+GROUPING = ("vehicle", "total")   # lines that are the sum of other lines: subtotals (total: under GRAND)
 TOTAL_WORDS = ("合计", "总计")
 LEAD = re.compile(r"^(其中:?|[(]?[一二三四五六七八九十\d]+[)、.．]|[、.．])")
 SUFFIX = re.compile(r"(费用|经费|支出|费)+$")
@@ -39,10 +46,25 @@ def lines_of(table_id: str) -> tuple[dict, ...]:
     return tuple(row for row in (codelist.rows if codelist else []) if row["table"] == table_id)
 
 
+@lru_cache(maxsize=None)
+def _read_lines(table_id: str) -> tuple[dict, ...]:
+    """The lines of table `table_id` as they are read: those of the code list, and the “三公” 小计 (measure
+    three_public, its title and aliases) printed beside a 合计 holding 会议费 and 培训费 (made line total by
+    `_grand_total`)."""
+    lines = lines_of(table_id)
+    if not lines:
+        return lines
+    measure = load_standard().measures[SUBTOTAL]
+    aliases = "|".join(a for a in measure.aliases if "/" not in a and "*" not in a)
+    subtotal = {"code": SUBTOTAL, "title_zh": measure.title_zh, "aliases": aliases, "column": SUBTOTAL,
+                **{column: "" for column, _ in COLUMN_MEASURES[1:]}}
+    return (*lines[:1], subtotal, *lines[1:])   # listed after the 合计, as printed
+
+
 def printed_spec(spec: TableSpec) -> TableSpec:
     """The spec a table is read with: for a table of lines, its measures plus the measures of the lines printed as
     columns (overseas_travel, reception_budget …) and 机关运行经费, which `reshape` turns into rows."""
-    lines = lines_of(spec.code)
+    lines = _read_lines(spec.code)
     if not lines:
         return spec
     extra = [row[column] for row in lines for column, _ in COLUMN_MEASURES if row[column]] + [OPERATING]
@@ -59,7 +81,7 @@ def key(text: str | None) -> str:
 
 @lru_cache(maxsize=None)
 def _aliases(table_id: str) -> dict[str, str]:
-    return {key(alias): row["code"] for row in lines_of(table_id) for alias in [row["title_zh"], *row["aliases"].split("|")] if alias}
+    return {key(alias): row["code"] for row in _read_lines(table_id) for alias in [row["title_zh"], *row["aliases"].split("|")] if alias}
 
 
 def line_of_label(table_id: str, label: str | None) -> str | None:
@@ -76,7 +98,7 @@ def reshape(disclosure: Disclosure, warnings: Warnings) -> None:
         if any(row.values.get("line") for row in table.rows):   # read back from a package's workbook: lines printed
             _row_types(table.rows)
         else:
-            reshape_table(disclosure, table, lines, warnings)
+            reshape_table(disclosure, table, _read_lines(table.table_id), warnings)
 
 
 def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...], warnings: Warnings) -> None:
@@ -101,7 +123,7 @@ def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...],
             continue
         values = {k: v for k, v in row.values.items() if k != OPERATING}
         line = line_of_label(table.table_id, row.values.get("item"))
-        if line is None and key(row.values.get("item")) == key(operating_title()):
+        if line is None and is_operating_label(row.values.get("item")):
             operating.append(_operating_row(row, group, values))
             continue
         if line is None and row.row_type == "total":
@@ -115,6 +137,7 @@ def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...],
         else:
             values["line"] = line
         rows.append(Row("", row.row_type, values, row.source_line, row.source_page))
+    _grand_total(rows)
     _department_as_total([*rows, *operating], disclosure.unit_name)
     table.rows = rows
     _row_types(rows)
@@ -130,6 +153,13 @@ def reshape_table(disclosure: Disclosure, table: Table, lines: tuple[dict, ...],
 def operating_title() -> str:
     """The printed title of measure operating_costs (机关运行经费), from measures.csv."""
     return load_standard().measures[OPERATING].title_zh
+
+
+def is_operating_label(label: str | None) -> bool:
+    """Whether a row label of the “三公” table names 机关运行经费 (measure operating_costs: its title, column
+    aliases and row_labels in measures.csv, 行政经费 among them), matched as `key` matches lines."""
+    spec = load_standard().measures[OPERATING]
+    return bool(key(label)) and key(label) in {key(text) for text in (spec.title_zh, *spec.aliases, *spec.row_labels)}
 
 
 def _pivot(row: Row, group: dict, lines: tuple[dict, ...], wide: dict, own: list[str]) -> list[Row]:
@@ -153,12 +183,24 @@ def _pivot(row: Row, group: dict, lines: tuple[dict, ...], wide: dict, own: list
     return result
 
 
+def _grand_total(rows: list[Row]) -> None:
+    """A table printing the “三公” 小计 (line three_public as read) beside its 合计: the 合计 holds 会议费 and
+    培训费 too, so its rows become line GRAND and the 小计's line total, in every unit and year (a unit printing
+    no “三公” amount still has a 合计 of 会议费 and 培训费). Changes `rows` in place."""
+    if not any(row.values.get("line") == SUBTOTAL for row in rows):
+        return
+    for row in rows:
+        line = row.values.get("line")
+        if line in ("total", SUBTOTAL):
+            row.values["line"] = GRAND if line == "total" else "total"
+
+
 def _department_as_total(rows: list[Row], department: str | None) -> None:
     """A table listing units with no 合计 of its own (no total line without a unit) prints the department's figures
     as the row of the disclosure's own unit (`department`: 深圳市建筑工务署 above 深圳市建筑工务署（本级） and the
     units below it): those rows are the table's total, so their unit fields are dropped and the unit's name leads the
     label (深圳市建筑工务署 / 合计). Changes `rows` in place; nothing when a total without a unit is printed."""
-    if not department or any(row.values.get("line") == "total" and not _unit(row.values) for row in rows):
+    if not department or any(row.values.get("line") in ("total", GRAND) and not _unit(row.values) for row in rows):
         return
     own = compact(department)
     for row in rows:
@@ -176,14 +218,16 @@ def _unit(values: dict) -> bool:
 
 
 def _row_types(rows: list[Row]) -> None:
-    """The total line of a row group without a unit is a total (合计), that of a unit's group the unit's subtotal;
-    the other lines are items, subtotals where they add up other lines (vehicle, three_public)."""
+    """The total line (GRAND where printed, else total) of a row group without a unit is a total (合计), that of a
+    unit's group the unit's subtotal; the other lines are items, subtotals where they add up other lines (vehicle,
+    total under GRAND)."""
+    top = GRAND if any(row.values.get("line") == GRAND for row in rows) else "total"
     for row in rows:
         line = row.values.get("line")
         if line is None:
             continue
         unit = _unit(row.values)
-        if line == "total":
+        if line == top:
             row.row_type = "subtotal" if unit else "total"
         else:
             row.row_type = "subtotal" if line in GROUPING else "item"

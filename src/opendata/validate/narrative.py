@@ -211,13 +211,15 @@ def _compute_candidates(ctx: Context, figure: str) -> list[Quantity]:
     elif figure in ("basic", "project"):
         options = [total(exp, figure), total(gbe, figure), q(ies, ies_out.measures.get(figure) if ies_out else None)]
         options.append(total(basic_t) if figure == "basic" else total(t.get("general_budget_project_expenditure")))
-        if figure == "project":
-            options.append(total(t.get("project_expenditure")))
+        if figure == "project":   # or a unit's subtotal: a narrative going through its units (key figures carry no unit)
+            projects = t.get("project_expenditure")
+            options += [total(projects), *(q(projects, r) for r in (projects.rows if projects else [])
+                                           if r.row_type == "subtotal" and r.values.get("unit_name"))]
     elif figure in ("personnel", "public_use"):
         options = [total(gbe, figure), total(basic_t, figure), *economic_sums(ctx, basic_t, figure)]
     elif figure == "three_public":
         table = t.get("three_public_expenses")
-        options = [q(table, line_row(table, "total")), q(table, line_row(table, "three_public"))]   # 合计 may hold 会议/培训费
+        options = [q(table, line_row(table, "total"))]   # the “三公” total (a 合计 holding 会议/培训费 is another line)
         if table is not None and not any(amount_of(r, m) for r in table.rows for m in table.columns):
             options.append(Quantity(table, None, "total", ZERO, 0, "（表中无金额 no amounts）"))
     elif figure == "operating_costs":

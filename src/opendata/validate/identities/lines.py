@@ -4,7 +4,9 @@ table's 合计) are put side by side as one row, each line's measures under the 
 code list names for it (overseas_travel, reception_budget …), and that view is checked as the
 table printed with the lines as columns is: the row identities of identities.csv (total =
 overseas_travel + vehicle + reception …, vehicle = vehicle_purchase + vehicle_operation) and a
-unit's rows adding up to the 合计. Rows printing general_budget are checked for the sources of funds."""
+unit's rows adding up to the 合计. Rows printing general_budget are checked for the sources of funds.
+A table whose 合计 holds 会议费 and 培训费 (line total_with_meeting_training) is viewed as printed: that
+合计 in column total, the “三公” total (line total) in column three_public, its 小计."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -16,7 +18,9 @@ LIST = "three_public_lines"
 COLUMN_MEASURES = (("column", "total"), ("budget_column", "budget_initial"),
                    ("government_fund_column", "government_fund"), ("state_capital_column", "state_capital"))
 GROUP_FIELDS = ("unit_code", "unit_name", "period")
-TOTAL_ONLY = ("budget_full_year",)   # measures of the total line that are columns of their own when lines are columns
+TOTAL_ONLY = ("budget_full_year",)
+GRAND = "total_with_meeting_training"   # the line of a 合计 holding 会议费 and 培训费 beside the “三公” total
+SUBTOTAL = "three_public"   # the column of the “三公” total printed as the 小计 under such a 合计   # measures of the total line that are columns of their own when lines are columns
 
 
 def lines_of(standard, table_id: str) -> list[dict]:
@@ -31,6 +35,11 @@ def lines_side_by_side(standard, table: Table) -> Table | None:
     if not lines or not any(row.values.get("line") for row in table.rows):
         return None
     name = {(row["code"], measure): row[column] for row in lines for column, measure in COLUMN_MEASURES if row[column]}
+    top = "total"
+    if any(row.values.get("line") == GRAND for row in table.rows):
+        top = GRAND
+        name = {**{(line, m): c for (line, m), c in name.items() if line != "total"},
+                **{(GRAND, m): c for (line, m), c in name.items() if line == "total"}, ("total", "total"): SUBTOTAL}
     groups: dict[tuple, Row] = {}
     for row in table.rows:
         line = row.values.get("line")
@@ -45,10 +54,10 @@ def lines_side_by_side(standard, table: Table) -> Table | None:
             view = groups[key] = Row(row.row_id, "item", {**{k: row.values[k] for k in GROUP_FIELDS if row.values.get(k)},
                                                           "item": label}, row.source_line, row.source_page)
         for measure, value in row.values.items():
-            column = name.get((line, measure)) or (measure if line == "total" and measure in TOTAL_ONLY else None)
+            column = name.get((line, measure)) or (measure if line == top and measure in TOTAL_ONLY else None)
             if column and value is not None:
                 view.values[column] = value
-        if line == "total":
+        if line == top:
             view.row_id, view.source_line, view.source_page = row.row_id, row.source_line, row.source_page
             view.row_type = "total" if row.row_type == "total" else "item"
     columns = [*GROUP_FIELDS, "item", *dict.fromkeys(k for v in groups.values() for k in v.values if k not in (*GROUP_FIELDS, "item"))]

@@ -29,14 +29,17 @@ def coded_nodes(table: Table) -> tuple[list[Node], list[Row]]:
     nodes: list[Node] = []
     totals: list[Row] = []
     unit: str | None = None
+    headed = False   # the unit's row is a subtotal heading its rows (convert/project_units.py)
     last: Node | None = None
     for row in table.rows:
         own = {name: str(row.values[name]) for name in HIERARCHY_FIELDS if row.values.get(name)}
+        if headed and row.row_type == "item" and own == {"unit_code": unit}:
+            own = {}   # a row of the unit's block carrying its unit: as if printed without it
         if not own and (row.row_type in ("total", "subtotal") or mentions(row.values.get("item") or "", "合计", "总计")):
             totals.append(row)
             continue
         if own.get("unit_code") and len(own) == 1:
-            unit = own["unit_code"]
+            unit, headed = own["unit_code"], row.row_type == "subtotal"
         if not own and _unit_heading(row):
             # a unit printed by name only (深圳市某某局（本级）) heads the block of coded rows below it:
             # not a detail of the coded row above, the last row of the block before; the block's
