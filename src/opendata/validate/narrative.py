@@ -2,16 +2,14 @@
 
 - key figures (table `key_figures`) agree with the quantity they name (收入预算: 本年收入合计 or 收入总计);
 - a component can not exceed its whole: a larger amount is usually in the wrong unit (元 for 万元);
-- the amount a narrative gives a function class ("社会保障和就业（类）支出 4646.45 万元")
-  is that class's amount in the tables;
-- stated shares ("基本支出 423.4 万元，占 92%") and year-on-year changes ("比上年增加 1.51 万元，
-  增长 1677%"; "减少 1 万元（9.09%）") agree with the figures they relate, at the printed precision.
+- the amount a narrative gives a function class ("社会保障和就业（类）支出 4646.45 万元") is the class's in the tables;
+- stated shares ("基本支出 423.4 万元，占 92%") and year-on-year changes ("比上年增加 1.51 万元，增长 1677%";
+  "减少 1 万元（9.09%）") agree with the figures they relate, at the printed precision.
 
-The narrative is free text; every check here only fires when the text can be read with
-certainty (the figure a phrase names, not a part of it: `subject`; a comparison's base; the
-text without the layout's spaces: `spacing`), and rounding is allowed for in both directions:
-a percentage is accepted in the range the rounded figures allow, widened by one unit of its
-last printed digit (a rate rounded or cut off).
+The narrative is free text; every check here only fires when the text can be read with certainty (the figure a
+phrase names, not a part of it: `subject`; a comparison's base; the text without the layout's spaces: `spacing`),
+and rounding is allowed for in both directions: a percentage is accepted in the range the rounded figures allow,
+widened by one unit of its last printed digit (a rate rounded or cut off).
 """
 from __future__ import annotations
 
