@@ -8,22 +8,15 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from opendata.convert import convert_file
-from opendata.package import write_package
 from opendata.standard import load_standard
-from opendata.validate import validate_package
 from opendata.validate.render import render_markdown, render_text
 from opendata.validate.report import Report, rule_catalog
-from tests.corpus_compare import CORPUS
+from tests.test_validate_xian_levels import corpus_report as converted_report
 
 
 def corpus_report(tmp_path_factory, number: str):
-    source = CORPUS / f"{number}.pdf"
-    if not source.exists():
-        pytest.skip(f"corpus file {number}.pdf not present")
-    result = convert_file(source)
-    folder = write_package(result.disclosure, tmp_path_factory.mktemp(number) / "p")
-    return validate_package(folder)
+    """The validation report of corpus file NNN.pdf converted (`test_validate_xian_levels.corpus_report`)."""
+    return converted_report(tmp_path_factory, number)[1]
 
 
 @pytest.fixture(scope="module")
