@@ -172,13 +172,19 @@ def test_a_sibling_codes_name_is_a_warning_naming_that_code(tmp_path):
     assert mismatch == {"维护（护）费"}  # a misprint of 维修（护）费, no other code's name
 
 
-def test_a_level_numbered_00_is_unknown(tmp_path):
-    """057.pdf p22 (佛山市轨道交通局 2019 决算) prints 2121100 农业土地开发资金安排的支出: the 款
-    21211 has no 项, and no edition numbers a 项 00."""
+def test_a_level_numbered_00_is_unknown_unless_it_is_its_parent(tmp_path):
+    """057.pdf p22 (佛山市轨道交通局 2019 决算) prints 21211 农业土地开发资金安排的支出 and under it 2121100 with the same
+    name and amounts: the 款 padded with 00 to a 项's length, not a wrong code (no finding). A level numbered 00 under
+    another name (30100 基本工资) is malformed: no edition numbers a 款 or 项 00."""
     assert codebook.zero_level(FUNCTION, "2121100") == "21211"
     assert codebook.zero_level(FUNCTION, "2121101") is None and codebook.zero_level(FUNCTION, "201") is None
-    unknown = [f for f in corpus_findings(tmp_path, "057.pdf") if f.rule == "code.unknown"]
-    assert [(f.found, f.expected) for f in unknown] == [("2121100", "21211 农业土地开发资金安排的支出")]
+    assert not [f for f in corpus_findings(tmp_path / "057", "057.pdf") if f.rule == "code.unknown"]
+    (tmp_path / "built").mkdir()
+    found = findings(tmp_path / "built", table(
+        "一般公共预算基本支出表", BASIC, "301\t工资福利支出\t10.00\t10.00\t0.00", "30100\t工资福利支出\t4.00\t4.00\t0.00",
+        "30100\t基本工资\t6.00\t6.00\t0.00", "\t合计\t10.00\t10.00\t0.00"))
+    unknown = [f for f in found if f.rule == "code.unknown"]
+    assert [(f.found, f.severity) for f in unknown] == [("30100", "warning")] and "基本工资" in unknown[0].message
 
 
 def test_a_year_before_the_lists_gets_one_not_checked_finding(tmp_path):

@@ -192,6 +192,10 @@ def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: Code
         codebook.OK if code in codelist.codes else codebook.status(codelist, code, year))
     if found not in (codebook.OTHER_YEARS, codebook.UNKNOWN):
         return True
+    parent, label = codebook.zero_level(codelist, code), _printed_name(row, name)
+    parent_name = name_for(codelist, parent, year) if parent else None
+    if label and parent_name and names_agree(label, parent_name):
+        return True   # the parent itself, padded with 00 to the row's code length (2121100 农业土地开发资金安排的支出)
     if key in reported:
         return False
     reported.add(key)
@@ -208,7 +212,7 @@ def _check_exists(ctx: Context, table, row, name: str, code: str, codelist: Code
     near = "、".join(f"{c} {n}" for c, n in codebook.nearest(codelist, code, printed_name, year))
     shown = f"「{printed_name}」" if printed_name else ""
     parent = codebook.zero_level(codelist, code)
-    if parent:  # a 款 or 项 numbered 00: malformed, whatever the list holds
+    if parent:  # a 款 or 项 numbered 00 under another name than its parent's: malformed, whatever the list holds
         near = f"{parent} {name_for(codelist, parent, year) or ''}".strip()
         ctx.add("code.unknown",
                 f"{title} {code}{shown} 的末级编码为 00，不是全国统一科目（上级科目 parent: {near}）。"
