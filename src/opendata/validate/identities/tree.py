@@ -8,7 +8,7 @@ from itertools import product
 
 from ...model import Row, Table
 from ...standard import load_standard
-from ..rules import Context, amount_of, measures_of, mentions
+from ..rules import Context, amount_of, measures_of, mentions, sum_values
 from .common import HIERARCHY_FIELDS, check_sum, row_name
 from .nesting import nested_sum, shows_nesting
 from .rounding import ERROR, gap_kind
@@ -189,12 +189,14 @@ def part_classes(total: Row, top: list[Node]) -> list[list[Row]] | None:
 
 
 def _adds_up(whole: Row, parts: list[Row], measure: str, tol: Decimal) -> bool:
-    """Whether `whole` is the sum of `parts` for `measure` within `tol` per printed figure."""
+    """Whether `whole` is the sum of `parts` for `measure` as `check_sum` judges it (no ERROR gap: `gap_kind` over the
+    printed figures), without adding a finding."""
     total = amount_of(whole, measure)
     values = [amount_of(row, measure) for row in parts]
     if total is None or all(v is None for v in values):
         return True
-    return abs(total - sum(v for v in values if v is not None)) <= tol * (len(parts) + 1)
+    value, count = sum_values(values)
+    return gap_kind(total - value, count, tol) != ERROR
 
 
 def levels_by_sums(whole: Row, rows: list[Row], measure: str, tol: Decimal, unknown_is_enough: bool) -> bool:
